@@ -1,0 +1,307 @@
+//! `waferwatt data`: list, show and check the data, and list its sources.
+
+use std::collections::BTreeMap;
+
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
+use waferwatt::data::schema::{self, KINDS};
+use waferwatt::data::{Dataset, TextValue, check, key};
+use waferwatt::diag::Diagnostic;
+
+use crate::Failure;
+use crate::input::{DataOptions, load};
+use crate::render::{Format, Table, csv_line, human, plain};
+
+#[derive(Args, Debug, Clone)]
+pub struct DataArgs {
+    #[command(subcommand)]
+    pub command: DataCommand,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table, global = true)]
+    pub format: Format,
+    #[command(flatten)]
+    pub data: DataOptions,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum DataCommand {
+    /// The kinds of data, or the entries of one kind
+    List {
+        /// accelerator, region, facility, run, … (omit for all kinds)
+        kind: Option<String>,
+    },
+    /// Every number of one entry with its range, unit, source and note
+    Show {
+        /// An id (h100-sxm), KIND.ID (accelerator.h100-sxm) or a kind with one entry (server)
+        id: String,
+    },
+    /// The sources table, with how many numbers cite each
+    Sources,
+    /// Check every number: known unit, low ≤ value ≤ high, a source; every source used
+    Check,
+}
+
+pub fn run(args: &DataArgs) -> Result<String, Failure> {
+    let (ds, _) = load(&args.data)?;
+    match &args.command {
+        DataCommand::List { kind } => list(&ds, kind.as_deref(), args.format),
+        DataCommand::Show { id } => show(&ds, id, args.format),
+        DataCommand::Sources => Ok(sources(&ds, args.format)),
+        DataCommand::Check => check_cmd(&ds, args.format),
+    }
+}
+
+fn list(ds: &Dataset, kind: Option<&str>, format: Format) -> Result<String, Failure> {
+    let Some(kind) = kind else {
+        let mut t = Table::new(vec!["kind".into(), "entries".into(), "what it holds".into()]);
+        let mut rows = Vec::new();
+        for k in KINDS {
+            let n = if k.keyed { ds.ids_of(k.name).len() } else { 1 };
+            t.row(vec![k.name.into(), n.to_string(), k.doc.into()]);
+            rows.push(json!({ "kind": k.name, "entries": n, "doc": k.doc }));
+        }
+        return Ok(match format {
+            Format::Json => format!("{}\n", serde_json::to_string_pretty(&rows).unwrap_or_default()),
+            Format::Csv => {
+                let mut s = csv_line(&["kind".into(), "entries".into(), "doc".into()]);
+                for k in KINDS {
+                    let n = if k.keyed { ds.ids_of(k.name).len() } else { 1 };
+                    s.push_str(&csv_line(&[k.name.into(), n.to_string(), k.doc.into()]));
+                }
+                s
+            }
+            Format::Table => t.render(),
+        });
+    };
+    let k = schema::kind(kind).ok_or_else(|| {
+        Diagnostic::new(format!("unknown kind `{kind}`"))
+            .expected(format!("one of: {}", KINDS.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")))
+            .suggest(kind, KINDS.iter().map(|k| k.name))
+    })?;
+    let ids: Vec<String> =
+        if k.keyed { ds.ids_of(kind).into_iter().map(String::from).collect() } else { vec![] };
+    let name_of = |id: &str| {
+        ds.text(&key(kind, Some(id), "name"))
+            .or_else(|| ds.text(&key(kind, Some(id), "says")))
+            .unwrap_or("")
+            .to_string()
+    };
+    Ok(match format {
+        Format::Json => {
+            let rows: Vec<Value> = ids.iter().map(|id| json!({ "id": id, "name": name_of(id) })).collect();
+            format!("{}\n", serde_json::to_string_pretty(&rows).unwrap_or_default())
+        }
+        Format::Csv => {
+            let mut s = csv_line(&["id".into(), "name".into()]);
+            for id in &ids {
+                s.push_str(&csv_line(&[id.clone(), name_of(id)]));
+            }
+            s
+        }
+        Format::Table if !k.keyed => {
+            format!("`{kind}` has one entry; see `waferwatt data show {kind}`\n")
+        }
+        Format::Table => {
+            let mut t = Table::new(vec!["id".into(), "name".into()]);
+            for id in &ids {
+                t.row(vec![id.clone(), name_of(id)]);
+            }
+            t.render()
+        }
+    })
+}
+
+/// Resolves `h100-sxm`, `accelerator.h100-sxm` or `server` to (kind, id).
+fn resolve(ds: &Dataset, id: &str) -> Result<(&'static str, Option<String>), Diagnostic> {
+    if let Some(k) = schema::kind(id).filter(|k| !k.keyed) {
+        return Ok((k.name, None));
+    }
+    if let Some((kind, rest)) = id.split_once('.') {
+        if let Some(k) = schema::kind(kind).filter(|k| k.keyed) {
+            ds.require_id(k.name, rest, id)?;
+            return Ok((k.name, Some(rest.to_string())));
+        }
+    }
+    let matches: Vec<&'static str> =
+        KINDS.iter().filter(|k| k.keyed && ds.has_id(k.name, id)).map(|k| k.name).collect();
+    match matches.as_slice() {
+        [one] => Ok((one, Some(id.to_string()))),
+        [] => {
+            let all: Vec<String> = KINDS
+                .iter()
+                .filter(|k| k.keyed)
+                .flat_map(|k| ds.ids_of(k.name).into_iter().map(String::from))
+                .chain(KINDS.iter().filter(|k| !k.keyed).map(|k| k.name.to_string()))
+                .collect();
+            Err(Diagnostic::new(format!("no entry `{id}`"))
+                .expected("an id (h100-sxm), KIND.ID (region.us-va) or a kind with one entry (server)")
+                .suggest(id, all.iter().map(String::as_str)))
+        }
+        many => Err(Diagnostic::new(format!("`{id}` names entries of several kinds"))
+            .expected(format!("KIND.{id}, KIND one of {}", many.join(", ")))),
+    }
+}
+
+fn show(ds: &Dataset, id: &str, format: Format) -> Result<String, Failure> {
+    let (kind, id) = resolve(ds, id)?;
+    let keys = ds.entry_keys(kind, id.as_deref());
+    let title = match &id {
+        Some(id) => format!("{kind}.{id}"),
+        None => kind.to_string(),
+    };
+    let mut rows = Vec::new();
+    let mut t = Table::new(vec![
+        "field".into(),
+        "value".into(),
+        "low".into(),
+        "high".into(),
+        "unit".into(),
+        "source".into(),
+    ]);
+    let mut notes = String::new();
+    for k in &keys {
+        let field = k.rsplit('.').next().unwrap_or(k);
+        if let Some(p) = ds.param(k) {
+            let source = match p.year {
+                Some(y) => format!("{} ({y})", p.source),
+                None => p.source.clone(),
+            };
+            t.row(vec![field.into(), human(p.value), human(p.low), human(p.high), p.unit.clone(), source]);
+            if !p.note.is_empty() {
+                notes.push_str(&format!("  {field}: {}\n", p.note));
+            }
+            rows.push(json!({ "field": field, "key": k, "value": p.value, "low": p.low, "high": p.high,
+                "unit": p.unit, "source": p.source, "year": p.year, "note": p.note, "origin": p.origin.to_string() }));
+        } else if let Some(text) = ds.texts.get(k) {
+            let value = match &text.value {
+                TextValue::One(s) => s.clone(),
+                TextValue::List(v) => v.join(", "),
+            };
+            t.row(vec![field.into(), value.clone()]);
+            rows.push(json!({ "field": field, "key": k, "text": value, "origin": text.origin.to_string() }));
+        }
+    }
+    Ok(match format {
+        Format::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&json!({ "entry": title, "fields": rows })).unwrap_or_default()
+        ),
+        Format::Csv => {
+            let mut s = csv_line(
+                &["key", "value", "low", "high", "unit", "source", "year", "note"].map(String::from),
+            );
+            for k in &keys {
+                if let Some(p) = ds.param(k) {
+                    s.push_str(&csv_line(&[
+                        k.clone(),
+                        plain(p.value),
+                        plain(p.low),
+                        plain(p.high),
+                        p.unit.clone(),
+                        p.source.clone(),
+                        p.year.map(|y| y.to_string()).unwrap_or_default(),
+                        p.note.clone(),
+                    ]));
+                } else if let Some(v) = ds.text(k) {
+                    s.push_str(&csv_line(&[k.clone(), v.to_string()]));
+                }
+            }
+            s
+        }
+        Format::Table => {
+            let mut s = format!("{title}\n{}", t.render());
+            if !notes.is_empty() {
+                s.push_str("notes\n");
+                s.push_str(&notes);
+            }
+            s
+        }
+    })
+}
+
+fn uses(ds: &Dataset) -> BTreeMap<&str, usize> {
+    let mut n = BTreeMap::new();
+    for p in ds.params.values() {
+        *n.entry(p.source.as_str()).or_insert(0) += 1;
+    }
+    n
+}
+
+fn sources(ds: &Dataset, format: Format) -> String {
+    let n = uses(ds);
+    match format {
+        Format::Json => {
+            let rows: Vec<Value> = ds
+                .sources
+                .values()
+                .map(|s| {
+                    json!({ "id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url,
+                    "date": s.date, "numbers": n.get(s.id.as_str()).copied().unwrap_or(0) })
+                })
+                .collect();
+            format!("{}\n", serde_json::to_string_pretty(&rows).unwrap_or_default())
+        }
+        Format::Csv => {
+            let mut out = csv_line(&["id", "title", "publisher", "url", "date", "numbers"].map(String::from));
+            for s in ds.sources.values() {
+                out.push_str(&csv_line(&[
+                    s.id.clone(),
+                    s.title.clone(),
+                    s.publisher.clone(),
+                    s.url.clone().unwrap_or_default(),
+                    s.date.clone(),
+                    n.get(s.id.as_str()).copied().unwrap_or(0).to_string(),
+                ]));
+            }
+            out
+        }
+        Format::Table => {
+            let mut out = String::new();
+            for s in ds.sources.values() {
+                out.push_str(&format!(
+                    "{} ({} numbers)\n    {}. {}, {}.{}\n",
+                    s.id,
+                    n.get(s.id.as_str()).copied().unwrap_or(0),
+                    s.title,
+                    s.publisher,
+                    s.date,
+                    s.url.as_ref().map(|u| format!(" {u}")).unwrap_or_default()
+                ));
+            }
+            let assumptions = n.get(waferwatt::data::ASSUMPTION).copied().unwrap_or(0);
+            out.push_str(&format!(
+                "assumption ({assumptions} numbers): no published source; each note explains why\n"
+            ));
+            out
+        }
+    }
+}
+
+fn check_cmd(ds: &Dataset, format: Format) -> Result<String, Failure> {
+    let report = check::check(ds);
+    let summary = format!(
+        "{} numbers, {} sources, {} assumptions with reasons: {}",
+        report.params,
+        report.sources,
+        report.assumptions,
+        if report.ok() {
+            "all checks pass".to_string()
+        } else {
+            format!("{} problems", report.problems.len())
+        }
+    );
+    let stdout = if format == Format::Json {
+        let problems: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
+        let v = json!({ "ok": report.ok(), "numbers": report.params, "sources": report.sources,
+            "assumptions": report.assumptions, "problems": problems });
+        format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+    } else {
+        format!("{summary}\n")
+    };
+    if report.ok() {
+        Ok(stdout)
+    } else {
+        let stderr = report.problems.iter().map(|p| format!("{p}\n")).collect();
+        Err(Failure::Check { stdout, stderr })
+    }
+}

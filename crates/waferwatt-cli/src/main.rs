@@ -1,0 +1,82 @@
+//! `waferwatt`: the command line, a thin face over the waferwatt library. It parses
+//! arguments, loads the data (with any scenario and `--set` overrides), calls the model and
+//! renders what comes back. Problems with input exit with code 2, a failed `data check`
+//! with 1.
+
+mod data_cmd;
+mod input;
+mod render;
+mod report_cmd;
+mod train_cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "waferwatt",
+    version,
+    about = "A sourced model of AI compute economics: from the lithography scanner to the electricity bill",
+    long_about = None,
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// What a training run costs, item by item, in one or more regions
+    Train(Box<train_cmd::TrainArgs>),
+    /// Inspect and check the built-in data and its sources
+    Data(data_cmd::DataArgs),
+    /// The report: the accounts that test the source commentary's claims
+    Report(report_cmd::ReportArgs),
+}
+
+/// How a command failed: bad input (2) or a failed check (1).
+pub enum Failure {
+    Input(waferwatt::diag::Diagnostics),
+    /// A check that found faults: what to print on standard output and on standard error.
+    Check {
+        stdout: String,
+        stderr: String,
+    },
+}
+
+impl From<waferwatt::diag::Diagnostics> for Failure {
+    fn from(d: waferwatt::diag::Diagnostics) -> Self {
+        Failure::Input(d)
+    }
+}
+
+impl From<waferwatt::diag::Diagnostic> for Failure {
+    fn from(d: waferwatt::diag::Diagnostic) -> Self {
+        Failure::Input(d.into())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Train(args) => train_cmd::run(&args),
+        Command::Data(args) => data_cmd::run(&args),
+        Command::Report(args) => report_cmd::run(&args),
+    };
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Input(diags)) => {
+            eprintln!("{diags}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Check { stdout, stderr }) => {
+            eprint!("{stderr}");
+            print!("{stdout}");
+            ExitCode::from(1)
+        }
+    }
+}

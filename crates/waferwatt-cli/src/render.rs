@@ -1,0 +1,158 @@
+//! Rendering helpers: human number formats, aligned text tables, CSV.
+
+use clap::ValueEnum;
+
+/// Output formats of every command.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}
+
+/// A number for people: three significant figures with k/M/B/T, or scientific for huge ones.
+pub fn human(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".to_string();
+    }
+    let a = x.abs();
+    let (v, suffix) = if a >= 1e15 {
+        return format!("{x:.3e}");
+    } else if a >= 1e12 {
+        (x / 1e12, " T")
+    } else if a >= 1e9 {
+        (x / 1e9, " B")
+    } else if a >= 1e6 {
+        (x / 1e6, " M")
+    } else if a >= 1e4 {
+        (x / 1e3, " k")
+    } else {
+        (x, "")
+    };
+    format!("{}{suffix}", sig3(v))
+}
+
+/// Three significant figures, without trailing zeros beyond them.
+pub fn sig3(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 {
+        "0".to_string()
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 1.0 {
+        format!("{v:.2}")
+    } else if a >= 0.001 {
+        let decimals = (2.0 - a.log10().floor()) as usize;
+        format!("{v:.decimals$}")
+    } else {
+        format!("{v:.2e}")
+    }
+}
+
+pub fn usd(x: f64) -> String {
+    if x < 0.0 { format!("-${}", human(-x)) } else { format!("${}", human(x)) }
+}
+
+pub fn percent(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".to_string();
+    }
+    let p = x * 100.0;
+    if p.abs() >= 10.0 { format!("{p:.0} %") } else { format!("{p:.1} %") }
+}
+
+/// A plain number for machines: shortest round-trip form; non-finite numbers never appear
+/// because the commands refuse them before rendering.
+pub fn plain(x: f64) -> String {
+    let a = x.abs();
+    if a != 0.0 && !(1e-4..1e15).contains(&a) { format!("{x:e}") } else { format!("{x}") }
+}
+
+/// An aligned text table: a header row and rows of cells; the first column is left-aligned,
+/// the others right-aligned.
+#[derive(Default)]
+pub struct Table {
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(header: Vec<String>) -> Table {
+        Table { rows: vec![header] }
+    }
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+    /// A row with a label in the first column and nothing else (a section title).
+    pub fn section(&mut self, label: &str) {
+        self.rows.push(vec![label.to_string()]);
+    }
+    pub fn render(&self) -> String {
+        let cols = self.rows.iter().map(Vec::len).max().unwrap_or(0);
+        let mut widths = vec![0; cols];
+        for row in &self.rows {
+            if row.len() == 1 && cols > 1 {
+                continue;
+            }
+            for (i, cell) in row.iter().enumerate() {
+                widths[i] = widths[i].max(cell.chars().count());
+            }
+        }
+        let mut out = String::new();
+        for row in &self.rows {
+            let mut line = String::new();
+            for (i, cell) in row.iter().enumerate() {
+                let pad = widths[i].saturating_sub(cell.chars().count());
+                if i == 0 {
+                    line.push_str(cell);
+                    if row.len() > 1 {
+                        line.push_str(&" ".repeat(pad));
+                    }
+                } else {
+                    line.push_str("  ");
+                    line.push_str(&" ".repeat(pad));
+                    line.push_str(cell);
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// One CSV field, quoted when it needs to be (RFC 4180).
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
+
+pub fn csv_line(fields: &[String]) -> String {
+    let mut line = fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",");
+    line.push('\n');
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_numbers() {
+        assert_eq!(human(30.84e6), "30.8 M");
+        assert_eq!(human(5.576e6), "5.58 M");
+        assert_eq!(human(989.4), "989");
+        assert_eq!(human(0.0892), "0.0892");
+        assert_eq!(human(3.79e25), "3.790e25");
+        assert_eq!(usd(1234.0), "$1234");
+        assert_eq!(percent(0.0612), "6.1 %");
+    }
+
+    #[test]
+    fn csv_quotes_only_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}

@@ -1,0 +1,4 @@
+//! The accounts of `waferwatt report`: each one answers a question of the source
+//! commentary with the ledgers and the data, as plain results that a face renders.
+
+pub mod electricity;

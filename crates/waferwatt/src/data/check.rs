@@ -1,0 +1,128 @@
+//! `data check`: every number has a known unit, an ordered range and a source; every source
+//! is used; every id that one entry names in another exists.
+
+use std::collections::BTreeSet;
+
+use super::schema::{self, FieldType};
+use super::{ASSUMPTION, Dataset, Origin};
+use crate::diag::Diagnostic;
+
+/// What the check counted, and what it found wrong.
+#[derive(Clone, Debug, Default)]
+pub struct CheckReport {
+    pub params: usize,
+    pub sources: usize,
+    pub assumptions: usize,
+    pub problems: Vec<Diagnostic>,
+}
+
+impl CheckReport {
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Where a text field names an entry of another kind: (kind, field, kind it names).
+const REFERENCES: &[(&str, &str, &str)] = &[
+    ("run", "accelerator", "accelerator"),
+    ("run", "region", "region"),
+    ("defaults", "accelerator", "accelerator"),
+    ("defaults", "region", "region"),
+    ("defaults", "facility", "facility"),
+    ("defaults", "report_run", "run"),
+    ("defaults", "report_regions", "region"),
+    ("claim", "against", "region"),
+];
+
+/// Checks the data in force. Overrides from a scenario or `--set` are checked for range
+/// and unit too, but need no entry in the sources table.
+pub fn check(ds: &Dataset) -> CheckReport {
+    let mut report = CheckReport { sources: ds.sources.len(), ..Default::default() };
+    let units: BTreeSet<&str> = schema::known_units().collect();
+    let mut used = BTreeSet::new();
+    for (key, p) in &ds.params {
+        report.params += 1;
+        let problem = |msg: String, expected: &str| {
+            Diagnostic::new(msg).at(p.location.clone()).key(key.clone()).expected(expected.to_string())
+        };
+        let field_unit = field_of(key).and_then(|f| match f.ty {
+            FieldType::Number(u) => Some(u),
+            _ => None,
+        });
+        if !units.contains(p.unit.as_str()) {
+            report.problems.push(problem(
+                format!("unknown unit `{}`", p.unit),
+                &format!("one of {}", units.iter().copied().collect::<Vec<_>>().join(", ")),
+            ));
+        } else if field_unit.is_some_and(|u| u != p.unit) {
+            report.problems.push(problem(
+                format!("unit `{}` does not match the field", p.unit),
+                field_unit.unwrap_or_default(),
+            ));
+        }
+        if !(p.low <= p.value && p.value <= p.high && p.value.is_finite()) {
+            report.problems.push(problem(
+                format!("range out of order: {} ≤ {} ≤ {}", p.low, p.value, p.high),
+                "low ≤ value ≤ high",
+            ));
+        }
+        if p.origin != Origin::Default {
+            continue;
+        }
+        if p.source == ASSUMPTION {
+            report.assumptions += 1;
+            if p.note.trim().is_empty() {
+                report
+                    .problems
+                    .push(problem("an assumption without a reason".into(), "a note explaining it"));
+            }
+        } else if ds.sources.contains_key(&p.source) {
+            used.insert(p.source.clone());
+        } else {
+            report.problems.push(
+                problem(format!("source `{}` is not in the sources table", p.source), "a [source.ID] entry")
+                    .suggest(&p.source, ds.sources.keys().map(String::as_str)),
+            );
+        }
+        if p.year.is_none() {
+            report.problems.push(problem("no year".into(), "year = YYYY"));
+        }
+    }
+    for (id, s) in &ds.sources {
+        if !used.contains(id) {
+            report.problems.push(
+                Diagnostic::new(format!("source `{id}` is never used"))
+                    .at(s.location.clone())
+                    .key(format!("source.{id}"))
+                    .expected("every source to back at least one number"),
+            );
+        }
+    }
+    for (kind, field, target) in REFERENCES {
+        let k = schema::kind(kind).expect("reference table names a known kind");
+        let ids: Vec<Option<&str>> =
+            if k.keyed { ds.ids_of(kind).into_iter().map(Some).collect() } else { vec![None] };
+        for id in ids {
+            let key = super::key(kind, id, field);
+            let names: Vec<&str> = match (ds.text(&key), ds.list(&key)) {
+                (Some(one), _) => vec![one],
+                (_, Some(list)) => list.iter().map(String::as_str).collect(),
+                _ => continue,
+            };
+            for name in names {
+                if let Err(d) = ds.require_id(target, name, &key) {
+                    let at = ds.texts.get(&key).and_then(|t| t.location.clone());
+                    report.problems.push(d.at(at));
+                }
+            }
+        }
+    }
+    report
+}
+
+fn field_of(key: &str) -> Option<&'static schema::Field> {
+    let (kind, rest) = key.split_once('.')?;
+    let kind = schema::kind(kind)?;
+    let field = if kind.keyed { rest.rsplit_once('.')?.1 } else { rest };
+    kind.field(field)
+}

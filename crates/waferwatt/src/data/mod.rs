@@ -1,0 +1,226 @@
+//! The data layer: every default number with its range, unit and source, embedded in the
+//! binary, plus the overrides a scenario file or `--set` lays over it.
+//!
+//! Data files are TOML (`data/*.toml` at the repository root). Each number is
+//! `{ value, low, high, unit, source, year, note }`; `source` names an entry of the
+//! `[source.*]` table. The parser in [`parse`] turns files into a flat [`Dataset`] keyed by
+//! `kind.id.field` (or `kind.field` for kinds with one entry); the ledgers read plain
+//! numbers out of it through their own binding code and never see TOML.
+
+pub mod check;
+mod parse;
+pub mod schema;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use crate::diag::{Diagnostic, Diagnostics, Location};
+
+pub use parse::{InputValue, Scenario, ScenarioInput};
+
+/// The default data files, embedded at build time: (path in the repository, contents).
+pub const BUILTIN_FILES: &[(&str, &str)] = &[
+    ("data/sources.toml", include_str!("../../../../data/sources.toml")),
+    ("data/accelerators.toml", include_str!("../../../../data/accelerators.toml")),
+    ("data/regions.toml", include_str!("../../../../data/regions.toml")),
+    ("data/facility.toml", include_str!("../../../../data/facility.toml")),
+    ("data/runs.toml", include_str!("../../../../data/runs.toml")),
+];
+
+/// Where a value came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A built-in data file.
+    Default,
+    /// A scenario file.
+    Scenario(String),
+    /// `--set KEY=VALUE` on the command line.
+    Set,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Default => write!(f, "default"),
+            Origin::Scenario(file) => write!(f, "scenario {file}"),
+            Origin::Set => write!(f, "--set"),
+        }
+    }
+}
+
+/// A number with its range and provenance.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+    pub unit: String,
+    /// Id of an entry in the sources table, `assumption`, or `scenario`/`--set` for overrides.
+    pub source: String,
+    pub year: Option<i64>,
+    pub note: String,
+    pub origin: Origin,
+    pub location: Option<Location>,
+}
+
+/// A text or list of texts (names, ids of other entries, choices).
+#[derive(Clone, Debug, PartialEq)]
+pub enum TextValue {
+    One(String),
+    List(Vec<String>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Text {
+    pub value: TextValue,
+    pub origin: Origin,
+    pub location: Option<Location>,
+}
+
+/// An entry of the sources table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub publisher: String,
+    pub url: Option<String>,
+    pub date: String,
+    pub location: Option<Location>,
+}
+
+/// The source id that marks a number without a published source; its `note` must explain it.
+pub const ASSUMPTION: &str = "assumption";
+
+/// All data in force: the built-in files with any scenario and `--set` overrides applied.
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    pub sources: BTreeMap<String, Source>,
+    pub params: BTreeMap<String, Param>,
+    pub texts: BTreeMap<String, Text>,
+    /// Ids of each keyed kind.
+    pub ids: BTreeMap<&'static str, BTreeSet<String>>,
+}
+
+/// The key of a field: `kind.id.field` for keyed kinds, `kind.field` otherwise.
+pub fn key(kind: &str, id: Option<&str>, field: &str) -> String {
+    match id {
+        Some(id) => format!("{kind}.{id}.{field}"),
+        None => format!("{kind}.{field}"),
+    }
+}
+
+impl Dataset {
+    /// The built-in data, parsed and checked for structure (see [`check`] for the full check).
+    pub fn builtin() -> Result<Dataset, Diagnostics> {
+        let mut ds = Dataset::default();
+        let mut problems = Vec::new();
+        for (file, text) in BUILTIN_FILES {
+            if let Err(Diagnostics(mut d)) = parse::load_data_file(&mut ds, file, text) {
+                problems.append(&mut d);
+            }
+        }
+        problems.extend(ds.entity_problems());
+        if problems.is_empty() { Ok(ds) } else { Err(Diagnostics(problems)) }
+    }
+
+    /// Lays a scenario's data overrides over this data; returns the scenario's command inputs.
+    pub fn apply_scenario(&mut self, file: &str, text: &str) -> Result<Scenario, Diagnostics> {
+        let scenario = parse::apply_scenario(self, file, text)?;
+        let problems = self.entity_problems();
+        if problems.is_empty() { Ok(scenario) } else { Err(Diagnostics(problems)) }
+    }
+
+    /// Applies one `KEY=VALUE` override from the command line.
+    pub fn apply_set(&mut self, assignment: &str) -> Result<(), Diagnostic> {
+        parse::apply_set(self, assignment)
+    }
+
+    pub fn param(&self, key: &str) -> Option<&Param> {
+        self.params.get(key)
+    }
+
+    pub fn text(&self, key: &str) -> Option<&str> {
+        match self.texts.get(key).map(|t| &t.value) {
+            Some(TextValue::One(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn list(&self, key: &str) -> Option<&[String]> {
+        match self.texts.get(key).map(|t| &t.value) {
+            Some(TextValue::List(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Ids of a keyed kind, sorted.
+    pub fn ids_of(&self, kind: &str) -> Vec<&str> {
+        self.ids.get(kind).map(|s| s.iter().map(String::as_str).collect()).unwrap_or_default()
+    }
+
+    pub fn has_id(&self, kind: &str, id: &str) -> bool {
+        self.ids.get(kind).is_some_and(|s| s.contains(id))
+    }
+
+    /// Checks an id of a keyed kind, with the nearest valid ids when it is unknown.
+    pub fn require_id(&self, kind: &str, id: &str, key: &str) -> Result<(), Diagnostic> {
+        if self.has_id(kind, id) {
+            Ok(())
+        } else {
+            Err(Diagnostic::new(format!("unknown {kind} `{id}`"))
+                .key(key)
+                .expected(format!("one of the {kind} ids: {}", self.ids_of(kind).join(", ")))
+                .suggest(id, self.ids_of(kind)))
+        }
+    }
+
+    /// Keys of every parameter and text of one entry, in schema order.
+    pub fn entry_keys(&self, kind: &str, id: Option<&str>) -> Vec<String> {
+        let Some(k) = schema::kind(kind) else {
+            return Vec::new();
+        };
+        k.field_names()
+            .map(|f| key(kind, id, f))
+            .filter(|key| self.params.contains_key(key) || self.texts.contains_key(key))
+            .collect()
+    }
+
+    /// Required fields missing, and ranges out of order, across all entries.
+    fn entity_problems(&self) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        for kind in schema::KINDS {
+            let ids: Vec<Option<&str>> =
+                if kind.keyed { self.ids_of(kind.name).into_iter().map(Some).collect() } else { vec![None] };
+            for id in ids {
+                for field in kind.fields.iter().filter(|f| f.required) {
+                    let k = key(kind.name, id, field.name);
+                    if !self.params.contains_key(&k) && !self.texts.contains_key(&k) {
+                        let at = id.and_then(|id| self.first_location(kind.name, id));
+                        problems.push(
+                            Diagnostic::new(format!("missing required field `{}`", field.name))
+                                .at(at)
+                                .key(k)
+                                .expected(field.doc),
+                        );
+                    }
+                }
+            }
+        }
+        problems
+    }
+
+    fn first_location(&self, kind: &str, id: &str) -> Option<Location> {
+        let prefix = format!("{kind}.{id}.");
+        self.params
+            .iter()
+            .filter(|(k, _)| k.starts_with(&prefix))
+            .filter_map(|(_, p)| p.location.clone())
+            .chain(
+                self.texts
+                    .iter()
+                    .filter(|(k, _)| k.starts_with(&prefix))
+                    .filter_map(|(_, t)| t.location.clone()),
+            )
+            .min_by_key(|l| l.line)
+    }
+}

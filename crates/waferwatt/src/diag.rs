@@ -1,0 +1,130 @@
+//! Diagnostics: problems found in data, scenarios and requests, as data with a place.
+//!
+//! The library never prints; the command line renders these.
+
+use std::fmt;
+
+/// A place in a file: 1-based line and column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Location {
+    /// The location of byte `offset` in `text`, a file named `file`.
+    pub fn at(file: &str, text: &str, offset: usize) -> Location {
+        let offset = offset.min(text.len());
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        Location { file: file.to_string(), line, column }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// One problem: what is wrong, where, with which key, what was expected, and a hint.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub message: String,
+    pub location: Option<Location>,
+    pub key: Option<String>,
+    pub expected: Option<String>,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(message: impl Into<String>) -> Diagnostic {
+        Diagnostic { message: message.into(), location: None, key: None, expected: None, hint: None }
+    }
+    pub fn at(mut self, location: Option<Location>) -> Diagnostic {
+        self.location = location;
+        self
+    }
+    pub fn key(mut self, key: impl Into<String>) -> Diagnostic {
+        self.key = Some(key.into());
+        self
+    }
+    pub fn expected(mut self, expected: impl Into<String>) -> Diagnostic {
+        self.expected = Some(expected.into());
+        self
+    }
+    pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+    /// Adds "did you mean" with the names nearest to `got`, when any is near.
+    pub fn suggest<'a>(self, got: &str, names: impl IntoIterator<Item = &'a str>) -> Diagnostic {
+        let names: Vec<&str> = names.into_iter().collect();
+        let near = nearest(got, &names);
+        if near.is_empty() { self } else { self.hint(format!("did you mean {}?", quote_list(&near))) }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error: {}", self.message)?;
+        if let Some(loc) = &self.location {
+            write!(f, "\n  --> {loc}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, "\n  key: {key}")?;
+        }
+        if let Some(expected) = &self.expected {
+            write!(f, "\n  expected: {expected}")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A list of problems, shown one after another.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+/// The names closest to `got` (by normalised Levenshtein similarity), best first, at most three.
+pub fn nearest<'a>(got: &str, names: &[&'a str]) -> Vec<&'a str> {
+    let mut scored: Vec<(f64, &str)> = names
+        .iter()
+        .map(|n| {
+            let sim = strsim::normalized_levenshtein(&got.to_lowercase(), &n.to_lowercase());
+            let prefix = n.starts_with(got) || got.starts_with(n);
+            (if prefix { sim.max(0.75) } else { sim }, *n)
+        })
+        .filter(|(s, _)| *s >= 0.5)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.into_iter().take(3).map(|(_, n)| n).collect()
+}
+
+/// `a`, `b`, `c` in backticks, comma separated.
+pub fn quote_list(names: &[&str]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}

@@ -1,0 +1,170 @@
+//! The training-run ledger (DESIGN.md §4): what a run costs, item by item, and what it
+//! draws from the grid.
+//!
+//! [`evaluate`] is the whole account as a pure function of plain numbers ([`Inputs`]) with
+//! no allocation, so that it can be sampled millions of times a second. [`bind`] turns a
+//! request and the data in force into those numbers and records where each came from;
+//! [`explain`] states each figure's formula.
+
+mod bind;
+mod explain;
+pub mod sensitivity;
+
+pub use bind::{Binding, Bound, Given, InputOrigin, Provenance, TrainRequest, bind};
+pub use explain::{Step, explain};
+
+use crate::finance::crf;
+use crate::units::{
+    FLOPS_PER_TFLOPS, HOURS_PER_DAY, HOURS_PER_YEAR, KG_PER_TONNE, KW_PER_MW, KWH_PER_MWH, SECONDS_PER_HOUR,
+    W_PER_KW,
+};
+
+/// Everything the ledger needs, as plain numbers in the units their names give.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Inputs {
+    /// Training compute, if known (from parameters and tokens, or given).
+    pub compute_flop: Option<f64>,
+    /// Accelerator-hours, if given (a published run); otherwise derived from compute.
+    pub accelerator_hours: Option<f64>,
+    /// Accelerators in the cluster, if known.
+    pub accelerators: Option<f64>,
+    pub peak_tflops: f64,
+    pub mfu: f64,
+    pub goodput: f64,
+    pub tdp_w: f64,
+    pub server_power_multiplier: f64,
+    pub avg_power_fraction: f64,
+    pub pue: f64,
+    pub tariff_usd_per_kwh: f64,
+    pub grid_kgco2_per_kwh: f64,
+    pub accelerator_price_usd: f64,
+    pub server_capex_fraction: f64,
+    pub network_capex_fraction: f64,
+    pub hardware_life_years: f64,
+    pub cost_of_capital: f64,
+    pub maintenance_fraction_per_year: f64,
+    pub facility_capex_usd_per_mw: f64,
+    pub facility_life_years: f64,
+    pub rental_usd_per_hour: Option<f64>,
+}
+
+/// The lines of the ownership ledger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Item {
+    Accelerators,
+    ServersAndNetwork,
+    Facility,
+    Electricity,
+    Maintenance,
+}
+
+impl Item {
+    pub const ALL: [Item; 5] =
+        [Item::Accelerators, Item::ServersAndNetwork, Item::Facility, Item::Electricity, Item::Maintenance];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Item::Accelerators => "accelerator amortization",
+            Item::ServersAndNetwork => "server and network amortization",
+            Item::Facility => "facility amortization",
+            Item::Electricity => "electricity",
+            Item::Maintenance => "maintenance",
+        }
+    }
+}
+
+/// What the run costs and draws.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Outputs {
+    pub compute_flop: Option<f64>,
+    pub accelerator_hours: f64,
+    /// The MFU that compute and hours imply, when both are known.
+    pub implied_mfu: Option<f64>,
+    /// The MFU the hours were derived from, or the implied one.
+    pub mfu: Option<f64>,
+    pub wall_days: Option<f64>,
+    /// Average IT power per accelerator (accelerator, host and network share).
+    pub it_kw_per_accelerator: f64,
+    /// Peak IT power per accelerator, which sizes the facility.
+    pub peak_it_kw_per_accelerator: f64,
+    pub energy_mwh: f64,
+    pub emissions_tco2e: f64,
+    /// USD by [`Item`], in the order of [`Item::ALL`].
+    pub ledger_usd: [f64; 5],
+    pub total_usd: f64,
+    pub usd_per_accelerator_hour: f64,
+    pub rental_usd: Option<f64>,
+}
+
+impl Outputs {
+    pub fn usd(&self, item: Item) -> f64 {
+        self.ledger_usd[item as usize]
+    }
+    pub fn share(&self, item: Item) -> f64 {
+        self.usd(item) / self.total_usd
+    }
+    /// The line that costs most.
+    pub fn largest(&self) -> Item {
+        Item::ALL
+            .into_iter()
+            .max_by(|a, b| self.usd(*a).total_cmp(&self.usd(*b)))
+            .unwrap_or(Item::Accelerators)
+    }
+}
+
+/// The whole ledger. Callers guarantee that `accelerator_hours` or `compute_flop` is
+/// present and that every number is finite and in range ([`bind`] checks this).
+pub fn evaluate(x: &Inputs) -> Outputs {
+    let peak_flops = x.peak_tflops * FLOPS_PER_TFLOPS;
+    let accelerator_hours = match (x.accelerator_hours, x.compute_flop) {
+        (Some(h), _) => h,
+        (None, Some(c)) => c / (peak_flops * x.mfu * x.goodput) / SECONDS_PER_HOUR,
+        (None, None) => 0.0,
+    };
+    let implied_mfu = match (x.accelerator_hours, x.compute_flop) {
+        (Some(h), Some(c)) => Some(c / (h * SECONDS_PER_HOUR * peak_flops * x.goodput)),
+        _ => None,
+    };
+    let mfu = implied_mfu.or(x.compute_flop.map(|_| x.mfu));
+    let wall_days = x.accelerators.map(|n| accelerator_hours / n / HOURS_PER_DAY);
+
+    let peak_it_kw = x.tdp_w * x.server_power_multiplier / W_PER_KW;
+    let it_kw = peak_it_kw * x.avg_power_fraction;
+    let energy_kwh = accelerator_hours * it_kw * x.pue;
+
+    let years = accelerator_hours / HOURS_PER_YEAR;
+    let hw_crf = crf(x.cost_of_capital, x.hardware_life_years);
+    let server_usd = x.accelerator_price_usd * x.server_capex_fraction;
+    // The network fraction is of all hardware (accelerators, servers and network).
+    let network_usd =
+        (x.accelerator_price_usd + server_usd) * x.network_capex_fraction / (1.0 - x.network_capex_fraction);
+    let hardware_usd = x.accelerator_price_usd + server_usd + network_usd;
+    let facility_usd = x.facility_capex_usd_per_mw * peak_it_kw / KW_PER_MW;
+
+    let ledger_usd = [
+        x.accelerator_price_usd * hw_crf * years,
+        (server_usd + network_usd) * hw_crf * years,
+        facility_usd * crf(x.cost_of_capital, x.facility_life_years) * years,
+        energy_kwh * x.tariff_usd_per_kwh,
+        hardware_usd * x.maintenance_fraction_per_year * years,
+    ];
+    let total_usd = ledger_usd.iter().sum::<f64>();
+    Outputs {
+        compute_flop: x.compute_flop,
+        accelerator_hours,
+        implied_mfu,
+        mfu,
+        wall_days,
+        it_kw_per_accelerator: it_kw,
+        peak_it_kw_per_accelerator: peak_it_kw,
+        energy_mwh: energy_kwh / KWH_PER_MWH,
+        emissions_tco2e: energy_kwh * x.grid_kgco2_per_kwh / KG_PER_TONNE,
+        ledger_usd,
+        total_usd,
+        usd_per_accelerator_hour: total_usd / accelerator_hours,
+        rental_usd: x.rental_usd_per_hour.map(|p| p * accelerator_hours),
+    }
+}
+
+#[cfg(test)]
+mod tests;
