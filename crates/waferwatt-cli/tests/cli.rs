@@ -1,0 +1,290 @@
+//! Tests of the real `waferwatt` binary: the README's commands, every output format, and
+//! bad input (malformed scenario files under `tests/fixtures`, unknown ids, bad numbers,
+//! conflicting flags), whose messages are kept as snapshots.
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Runs the binary in the fixtures folder, so that file names in messages stay short.
+fn waferwatt(args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_waferwatt"))
+        .args(args)
+        .current_dir(fixtures())
+        .output()
+        .expect("the waferwatt binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Succeeds, and prints no NaN or infinity anywhere.
+fn ok(args: &[&str]) -> String {
+    let o = waferwatt(args);
+    assert!(o.status.success(), "waferwatt {args:?} failed: {}", stderr(&o));
+    let out = stdout(&o);
+    for bad in ["NaN", "nan", "inf", "Infinity"] {
+        assert!(!out.split(|c: char| !c.is_alphanumeric()).any(|w| w == bad), "{bad} in output of {args:?}");
+    }
+    out
+}
+
+/// Fails with exit code 2 and a message on standard error; returns the message.
+fn bad_input(args: &[&str]) -> String {
+    let o = waferwatt(args);
+    assert_eq!(o.status.code(), Some(2), "waferwatt {args:?} should exit 2; stdout: {}", stdout(&o));
+    assert!(stdout(&o).is_empty(), "nothing on stdout for bad input");
+    let err = stderr(&o);
+    assert!(err.contains("error"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+fn json(args: &[&str]) -> Value {
+    serde_json::from_str(&ok(args)).expect("valid JSON")
+}
+
+#[test]
+fn readme_report_runs_on_the_built_in_data() {
+    let out = ok(&["report"]);
+    assert!(out.contains("THE ELECTRICITY ACCOUNT"));
+    assert!(out.contains("Claim: \"electricity is the largest cost of training AI\""));
+    assert!(out.contains("Verdict"));
+    for region in ["us-va", "us-ca", "cn-nm"] {
+        assert!(out.contains(region), "{region} missing from the report");
+    }
+}
+
+#[test]
+fn report_json_states_the_verdicts_with_their_numbers() {
+    let v = json(&["report", "--format", "json"]);
+    let e = &v["electricity"];
+    assert_eq!(e["run"], "llama-3.1-405b");
+    let regions = e["regions"].as_array().expect("regions");
+    assert!(regions.len() >= 3);
+    // The verdict follows the numbers: electricity is "largest anywhere" exactly when some
+    // region's largest line is electricity.
+    let any_largest = regions.iter().any(|r| r["largest_item"] == "electricity");
+    assert_eq!(e["electricity_largest_anywhere"].as_bool(), Some(any_largest));
+    assert!(!e["tariff_gaps"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn a_scenario_flows_into_the_report() {
+    let base = json(&["report", "--format", "json"]);
+    let dearer = json(&["report", "--format", "json", "--set", "region.us-va.tariff_usd_per_kwh=0.5"]);
+    let va = |v: &Value| {
+        v["electricity"]["regions"].as_array().unwrap().iter().find(|r| r["region"] == "us-va").unwrap()["total_usd"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(va(&dearer) > va(&base));
+}
+
+#[test]
+fn data_check_passes_on_the_built_in_data() {
+    let out = ok(&["data", "check"]);
+    assert!(out.contains("all checks pass"), "{out}");
+}
+
+#[test]
+fn data_list_show_and_sources() {
+    let kinds = ok(&["data", "list"]);
+    assert!(kinds.contains("accelerator") && kinds.contains("region"));
+    let accels = ok(&["data", "list", "accelerator"]);
+    for id in [
+        "a100-sxm", "h100-sxm", "h800", "h20", "h200", "b200", "mi300x", "tpu-v5p", "ascend-910b", "ascend-910c",
+    ] {
+        assert!(accels.contains(id), "{id} missing");
+    }
+    let regions = ok(&["data", "list", "region"]);
+    for id in ["us-va", "us-ca", "us-tx", "us-or", "us-avg", "cn-avg", "cn-nm", "cn-gz", "cn-nx", "cn-gs"] {
+        assert!(regions.contains(id), "{id} missing");
+    }
+    let show = ok(&["data", "show", "h100-sxm"]);
+    assert!(show.contains("tdp_w") && show.contains("epoch-ml-hardware"));
+    let show = json(&["data", "show", "run.llama-3.1-405b", "--format", "json"]);
+    assert!(show["fields"].as_array().unwrap().iter().any(|f| f["field"] == "accelerator_hours"));
+    let sources = ok(&["data", "sources"]);
+    assert!(sources.contains("deepseek-v3-report") && sources.contains("https://arxiv.org/abs/2412.19437"));
+    let err = bad_input(&["data", "show", "h100"]);
+    assert!(err.contains("did you mean `h100-sxm`"), "{err}");
+}
+
+#[test]
+fn train_json_has_the_promised_fields_and_shares_sum_to_one() {
+    let v = json(&["train", "--run", "deepseek-v3", "--format", "json"]);
+    for field in [
+        "accelerator_hours",
+        "compute_flop",
+        "implied_mfu",
+        "wall_days",
+        "energy_mwh",
+        "emissions_tco2e",
+        "ledger",
+        "total_usd",
+        "rental_usd",
+    ] {
+        assert!(v.get(field).is_some(), "{field} missing");
+    }
+    let ledger = v["ledger"].as_array().unwrap();
+    let shares: f64 = ledger.iter().map(|l| l["share"].as_f64().unwrap()).sum();
+    assert!((shares - 1.0).abs() < 1e-12);
+    let usd: f64 = ledger.iter().map(|l| l["usd"].as_f64().unwrap()).sum();
+    assert!((usd - v["total_usd"].as_f64().unwrap()).abs() < 1e-6 * usd);
+    // DeepSeek-V3 technical report, table 1: 2.788 M H800-hours at 2 USD = 5.576 M USD.
+    assert!((v["rental_usd"].as_f64().unwrap() - 5.576e6).abs() < 1.0);
+}
+
+#[test]
+fn unknown_figures_are_null_in_json() {
+    let v = json(&["train", "--accelerator-hours", "1000", "--format", "json"]);
+    assert!(v["compute_flop"].is_null());
+    assert!(v["implied_mfu"].is_null());
+    assert!(v["wall_days"].is_null());
+    let v = json(&["train", "--params", "1B", "--tokens", "20B", "--region", "us-tx", "--format", "json"]);
+    assert!(v["rental_usd"].is_number(), "h100-sxm has a market rental price in the data");
+    let v = json(&["train", "--accelerator", "h20", "--params", "1B", "--tokens", "20B", "--format", "json"]);
+    assert!(v["rental_usd"].is_null(), "no rental price for h20 in the data");
+}
+
+#[test]
+fn a_comma_list_of_regions_compares_side_by_side() {
+    let v = json(&["train", "--run", "llama-3.1-405b", "--region", "us-va,us-ca,cn-nm", "--format", "json"]);
+    let arr = v.as_array().expect("an array for several regions");
+    assert_eq!(arr.len(), 3);
+    let tariff = |i: usize| arr[i]["tariff_usd_per_kwh"].as_f64().unwrap();
+    assert!(tariff(1) > tariff(0) && tariff(0) > tariff(2));
+    let table = ok(&["train", "--run", "llama-3.1-405b", "--region", "us-va,cn-nm"]);
+    let header = table.lines().nth(1).unwrap();
+    assert!(header.contains("us-va") && header.contains("cn-nm"));
+}
+
+#[test]
+fn csv_has_a_header_and_one_row_per_region() {
+    let out = ok(&["train", "--params", "70B", "--tokens", "15T", "--region", "us-va,cn-gz", "--format", "csv"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3);
+    let cols = lines[0].split(',').count();
+    assert!(lines.iter().all(|l| l.split(',').count() == cols));
+    assert!(lines[0].starts_with("region,") && lines[0].contains("electricity_share"));
+}
+
+#[test]
+fn flags_override_the_scenario_which_overrides_the_data() {
+    let v = json(&["train", "--scenario", "own-accelerator-price.toml", "--format", "json"]);
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr[0]["accelerator"], "ascend-910b");
+    assert_eq!(arr[0]["mfu"].as_f64(), Some(0.3));
+    let v = json(&["train", "--scenario", "own-accelerator-price.toml", "--mfu", "0.35", "--region", "my-site", "--format", "json"]);
+    assert_eq!(v["mfu"].as_f64(), Some(0.35));
+    assert_eq!(v["region"], "my-site");
+}
+
+#[test]
+fn explain_names_formula_inputs_sources_and_origins() {
+    let out = ok(&["train", "--run", "llama-3.1-405b", "--mfu", "0.4", "--explain"]);
+    assert!(out.contains("how the us-avg figures were derived"));
+    assert!(out.contains("crf(r, n) = r ÷ (1 − (1 + r)^−n)"));
+    assert!(out.contains("accelerator.h100-sxm.price_usd [source: techspot-h100-price, 2023] (default)"));
+    assert!(out.contains("(flag --mfu)"));
+    let out = ok(&["train", "--scenario", "own-accelerator-price.toml", "--explain", "--region", "cn-gz"]);
+    assert!(out.contains("(scenario own-accelerator-price.toml)"), "{out}");
+    assert!(out.contains("(scenario own-accelerator-price.toml:"), "{out}");
+    let v = json(&["train", "--run", "deepseek-v3", "--explain", "--format", "json"]);
+    let steps = v["explain"].as_array().unwrap();
+    assert!(steps.iter().any(|s| s["figure"] == "implied_mfu"
+        && s["inputs"].as_array().unwrap().iter().any(|i| i["source"] == "deepseek-v3-report")));
+}
+
+#[test]
+fn set_overrides_any_data_number() {
+    let base = json(&["train", "--run", "llama-3.1-405b", "--format", "json"]);
+    let lower = json(&["train", "--run", "llama-3.1-405b", "--format", "json", "--set", "accelerator.h100-sxm.tdp_w=650"]);
+    assert!(lower["energy_mwh"].as_f64() < base["energy_mwh"].as_f64());
+    let ratio = lower["energy_mwh"].as_f64().unwrap() / base["energy_mwh"].as_f64().unwrap();
+    assert!((ratio - 650.0 / 700.0).abs() < 1e-12);
+}
+
+#[test]
+fn the_power_deal_and_vat_change_chinese_prices_only() {
+    let p = |args: &[&str]| json(args)["tariff_usd_per_kwh"].as_f64().unwrap();
+    let base = ["train", "--params", "1B", "--tokens", "20B", "--format", "json", "--region"];
+    let gz = [&base[..], &["cn-gz"]].concat();
+    let tariff = p(&gz);
+    assert!(p(&[&gz[..], &["--power-deal"]].concat()) < tariff);
+    assert!(p(&[&gz[..], &["--vat", "included"]].concat()) > tariff);
+    let va = [&base[..], &["us-va"]].concat();
+    assert_eq!(p(&[&va[..], &["--power-deal", "--vat", "included"]].concat()), p(&va));
+}
+
+#[test]
+fn bad_numbers_and_conflicts_exit_2() {
+    let cases: &[&[&str]] = &[
+        &["train", "--params", "405B", "--tokens", "15T", "--mfu", "1.5"],
+        &["train", "--params", "405B", "--tokens", "15T", "--mfu", "-0.4"],
+        &["train", "--params", "405B", "--tokens", "15T", "--pue", "0.9"],
+        &["train", "--params", "405B", "--tokens", "15T", "--tariff-usd-per-kwh", "-0.1"],
+        &["train", "--params", "405B", "--tokens", "15T", "--accelerators", "10.5"],
+        &["train", "--params", "nan", "--tokens", "15T"],
+        &["train", "--params", "inf", "--tokens", "15T"],
+        &["train", "--params", "405B"],
+        &["train", "--flop", "1e24", "--params", "405B", "--tokens", "15T"],
+        &["train", "--run", "deepseek-v3", "--mfu", "0.5", "--accelerator-hours", "1000"],
+        &["train", "--run", "deepseek-v3", "--accelerator-hours", "10"],
+        &["train"],
+        &["train", "--params", "405B", "--tokens", "15T", "--vat", "maybe"],
+        &["train", "--params", "405B", "--tokens", "15T", "--set", "server.network_capex_fraction=1"],
+        &["train", "--params", "405B", "--tokens", "15T", "--set", "accelerator.h100-sxm.price_usd=0"],
+        &["train", "--params", "405B", "--tokens", "15T", "--set", "nonsense"],
+        &["report", "--format", "csv"],
+    ];
+    for args in cases {
+        bad_input(args);
+    }
+}
+
+#[test]
+fn unknown_ids_name_the_nearest_valid_ones() {
+    let err = bad_input(&["train", "--accelerator", "h100", "--params", "1B", "--tokens", "1T"]);
+    insta::assert_snapshot!("unknown_accelerator", err);
+    let err = bad_input(&["train", "--run", "deepseek-v4"]);
+    assert!(err.contains("did you mean `deepseek-v3`"), "{err}");
+    let err = bad_input(&["train", "--run", "llama-3.1-405b", "--region", "us-va,cn-nn"]);
+    assert!(err.contains("unknown region `cn-nn`") && err.contains("did you mean `cn-nm`"), "{err}");
+    let err = bad_input(&["train", "--run", "llama-3.1-405b", "--set", "accelerator.h100-sxm.tdpw=650"]);
+    insta::assert_snapshot!("unknown_field_in_set", err);
+    let err = bad_input(&["train", "--accelerator", "a100-sxm", "--params", "1B", "--tokens", "1T", "--precision", "fp8"]);
+    assert!(err.contains("no published dense fp8 peak"), "{err}");
+}
+
+#[test]
+fn malformed_scenario_files_name_file_line_column_and_key() {
+    for (file, must) in [
+        ("typo-and-negative.toml", &["typo-and-negative.toml:4:9", "accelerator.h100-sxm.tdp_w", "did you mean `low`", "did you mean `region`"][..]),
+        ("broken-toml.toml", &["broken-toml.toml:3:7", "invalid TOML"][..]),
+        ("incomplete-region.toml", &["region.my-hub.tariff_model", "incomplete-region.toml:4:8"][..]),
+        ("bad-train-section.toml", &["train.acelerator", "did you mean `accelerator`", "train.mfu", "bad-train-section.toml:5:7"][..]),
+        ("share-out-of-range.toml", &["server.avg_power_fraction", "not a share between 0 and 1", "share-out-of-range.toml:4:22"][..]),
+        ("range-out-of-order.toml", &["accelerator.b200.price_usd", "range out of order", "range-out-of-order.toml:4:13"][..]),
+        ("unknown-run.toml", &["unknown run `deepseek-v4`", "unknown-run.toml:4:7", "train.run"][..]),
+    ] {
+        let err = bad_input(&["train", "--scenario", file]);
+        for m in must {
+            assert!(err.contains(m), "{file}: expected `{m}` in\n{err}");
+        }
+        insta::assert_snapshot!(file.trim_end_matches(".toml"), err);
+    }
+    let err = bad_input(&["train", "--scenario", "no-such-file.toml"]);
+    assert!(err.contains("cannot read scenario file no-such-file.toml"), "{err}");
+}
