@@ -104,7 +104,16 @@ pub fn load_data_file(ds: &mut Dataset, file: &str, text: &str) -> Result<(), Di
             problems.append(&mut d);
         }
     }
-    if problems.is_empty() { Ok(()) } else { Err(Diagnostics(problems)) }
+    finish(problems, ())
+}
+
+/// Problems in the order they appear in the file, or the value when there are none.
+fn finish<T>(mut problems: Vec<Diagnostic>, value: T) -> Result<T, Diagnostics> {
+    if problems.is_empty() {
+        return Ok(value);
+    }
+    problems.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
+    Err(Diagnostics(problems))
 }
 
 /// Applies a scenario file's overrides to `ds` and returns its command inputs.
@@ -151,7 +160,7 @@ pub fn apply_scenario(ds: &mut Dataset, file: &str, text: &str) -> Result<Scenar
             problems.append(&mut d);
         }
     }
-    if problems.is_empty() { Ok(scenario) } else { Err(Diagnostics(problems)) }
+    finish(problems, scenario)
 }
 
 /// Applies `KEY=VALUE` from the command line, e.g. `accelerator.h100-sxm.tdp_w=650`.
