@@ -103,7 +103,16 @@ fn data_list_show_and_sources() {
     assert!(kinds.contains("accelerator") && kinds.contains("region"));
     let accels = ok(&["data", "list", "accelerator"]);
     for id in [
-        "a100-sxm", "h100-sxm", "h800", "h20", "h200", "b200", "mi300x", "tpu-v5p", "ascend-910b", "ascend-910c",
+        "a100-sxm",
+        "h100-sxm",
+        "h800",
+        "h20",
+        "h200",
+        "b200",
+        "mi300x",
+        "tpu-v5p",
+        "ascend-910b",
+        "ascend-910c",
     ] {
         assert!(accels.contains(id), "{id} missing");
     }
@@ -172,7 +181,8 @@ fn a_comma_list_of_regions_compares_side_by_side() {
 
 #[test]
 fn csv_has_a_header_and_one_row_per_region() {
-    let out = ok(&["train", "--params", "70B", "--tokens", "15T", "--region", "us-va,cn-gz", "--format", "csv"]);
+    let out =
+        ok(&["train", "--params", "70B", "--tokens", "15T", "--region", "us-va,cn-gz", "--format", "csv"]);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 3);
     let cols = lines[0].split(',').count();
@@ -186,7 +196,17 @@ fn flags_override_the_scenario_which_overrides_the_data() {
     let arr = v.as_array().unwrap();
     assert_eq!(arr[0]["accelerator"], "ascend-910b");
     assert_eq!(arr[0]["mfu"].as_f64(), Some(0.3));
-    let v = json(&["train", "--scenario", "own-accelerator-price.toml", "--mfu", "0.35", "--region", "my-site", "--format", "json"]);
+    let v = json(&[
+        "train",
+        "--scenario",
+        "own-accelerator-price.toml",
+        "--mfu",
+        "0.35",
+        "--region",
+        "my-site",
+        "--format",
+        "json",
+    ]);
     assert_eq!(v["mfu"].as_f64(), Some(0.35));
     assert_eq!(v["region"], "my-site");
 }
@@ -210,7 +230,15 @@ fn explain_names_formula_inputs_sources_and_origins() {
 #[test]
 fn set_overrides_any_data_number() {
     let base = json(&["train", "--run", "llama-3.1-405b", "--format", "json"]);
-    let lower = json(&["train", "--run", "llama-3.1-405b", "--format", "json", "--set", "accelerator.h100-sxm.tdp_w=650"]);
+    let lower = json(&[
+        "train",
+        "--run",
+        "llama-3.1-405b",
+        "--format",
+        "json",
+        "--set",
+        "accelerator.h100-sxm.tdp_w=650",
+    ]);
     assert!(lower["energy_mwh"].as_f64() < base["energy_mwh"].as_f64());
     let ratio = lower["energy_mwh"].as_f64().unwrap() / base["energy_mwh"].as_f64().unwrap();
     assert!((ratio - 650.0 / 700.0).abs() < 1e-12);
@@ -264,19 +292,46 @@ fn unknown_ids_name_the_nearest_valid_ones() {
     assert!(err.contains("unknown region `cn-nn`") && err.contains("did you mean `cn-nm`"), "{err}");
     let err = bad_input(&["train", "--run", "llama-3.1-405b", "--set", "accelerator.h100-sxm.tdpw=650"]);
     insta::assert_snapshot!("unknown_field_in_set", err);
-    let err = bad_input(&["train", "--accelerator", "a100-sxm", "--params", "1B", "--tokens", "1T", "--precision", "fp8"]);
+    let err = bad_input(&[
+        "train",
+        "--accelerator",
+        "a100-sxm",
+        "--params",
+        "1B",
+        "--tokens",
+        "1T",
+        "--precision",
+        "fp8",
+    ]);
     assert!(err.contains("no published dense fp8 peak"), "{err}");
 }
 
 #[test]
 fn malformed_scenario_files_name_file_line_column_and_key() {
     for (file, must) in [
-        ("typo-and-negative.toml", &["typo-and-negative.toml:4:9", "accelerator.h100-sxm.tdp_w", "did you mean `low`", "did you mean `region`"][..]),
+        (
+            "typo-and-negative.toml",
+            &[
+                "typo-and-negative.toml:4:9",
+                "accelerator.h100-sxm.tdp_w",
+                "did you mean `low`",
+                "did you mean `region`",
+            ][..],
+        ),
         ("broken-toml.toml", &["broken-toml.toml:3:7", "invalid TOML"][..]),
         ("incomplete-region.toml", &["region.my-hub.tariff_model", "incomplete-region.toml:4:8"][..]),
-        ("bad-train-section.toml", &["train.acelerator", "did you mean `accelerator`", "train.mfu", "bad-train-section.toml:5:7"][..]),
-        ("share-out-of-range.toml", &["server.avg_power_fraction", "not a share between 0 and 1", "share-out-of-range.toml:4:22"][..]),
-        ("range-out-of-order.toml", &["accelerator.b200.price_usd", "range out of order", "range-out-of-order.toml:4:13"][..]),
+        (
+            "bad-train-section.toml",
+            &["train.acelerator", "did you mean `accelerator`", "train.mfu", "bad-train-section.toml:5:7"][..],
+        ),
+        (
+            "share-out-of-range.toml",
+            &["server.avg_power_fraction", "not a share between 0 and 1", "share-out-of-range.toml:4:22"][..],
+        ),
+        (
+            "range-out-of-order.toml",
+            &["accelerator.b200.price_usd", "range out of order", "range-out-of-order.toml:4:13"][..],
+        ),
         ("unknown-run.toml", &["unknown run `deepseek-v4`", "unknown-run.toml:4:7", "train.run"][..]),
     ] {
         let err = bad_input(&["train", "--scenario", file]);

@@ -18,7 +18,16 @@ fn the_built_in_data_passes_its_check() {
 fn every_promised_entry_is_there() {
     let ds = builtin();
     for id in [
-        "a100-sxm", "h100-sxm", "h800", "h20", "h200", "b200", "mi300x", "tpu-v5p", "ascend-910b", "ascend-910c",
+        "a100-sxm",
+        "h100-sxm",
+        "h800",
+        "h20",
+        "h200",
+        "b200",
+        "mi300x",
+        "tpu-v5p",
+        "ascend-910b",
+        "ascend-910c",
     ] {
         for field in ["bf16_tflops", "memory_gb", "tdp_w", "price_usd"] {
             assert!(ds.param(&format!("accelerator.{id}.{field}")).is_some(), "{id}.{field}");

@@ -31,7 +31,8 @@ fn deepseek_v3_implied_mfu_from_6_n_d() {
     // 2.788 M hours that is 33.1 %; against its FP8 peak (1,979), the precision DeepSeek
     // trained in, half that. Hand-worked values below; tolerance is rounding only.
     let ds = builtin();
-    let bf16 = TrainRequest { precision: Some(Given::flag("bf16".into(), "--precision")), ..Default::default() };
+    let bf16 =
+        TrainRequest { precision: Some(Given::flag("bf16".into(), "--precision")), ..Default::default() };
     let (_, out) = run(&ds, "deepseek-v3", bf16);
     assert!((out.compute_flop.unwrap() - 3.2856e24).abs() < 1e12);
     let expected = 3.2856e24 / (2.788e6 * 3600.0 * 989e12);
@@ -73,7 +74,11 @@ fn llama_3_1_405b_emissions_match_the_model_card_within_ten_percent() {
     let (bound, out) = run(&ds, "llama-3.1-405b", req);
     assert_eq!(bound.inputs.grid_kgco2_per_kwh, 0.367);
     let published = ds.param("run.llama-3.1-405b.reported_emissions_tco2e").unwrap().value;
-    assert!((out.emissions_tco2e / published - 1.0).abs() < 0.10, "{} t vs {published} t", out.emissions_tco2e);
+    assert!(
+        (out.emissions_tco2e / published - 1.0).abs() < 0.10,
+        "{} t vs {published} t",
+        out.emissions_tco2e
+    );
 }
 
 #[test]

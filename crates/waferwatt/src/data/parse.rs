@@ -504,8 +504,7 @@ fn read_number(
     }
     let bare = matches!(value.get_ref(), DeValue::Integer(_) | DeValue::Float(_));
     for (what, v) in [("value", p.value), ("low", p.low), ("high", p.high)] {
-        check_number(unit, v)
-            .map_err(|e| bad(if bare { e } else { format!("{what}: {e}") }, at.clone()))?;
+        check_number(unit, v).map_err(|e| bad(if bare { e } else { format!("{what}: {e}") }, at.clone()))?;
     }
     if !(p.low <= p.value && p.value <= p.high) {
         return Err(Diagnostic::new(format!(
