@@ -52,6 +52,16 @@ pub fn sig3(v: f64) -> String {
     }
 }
 
+/// Like [`sig3`], without trailing zeros after the point: for prose ("5-year life").
+pub fn short(v: f64) -> String {
+    let s = sig3(v);
+    if s.contains('.') && !s.contains('e') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
 pub fn usd(x: f64) -> String {
     if x < 0.0 { format!("-${}", human(-x)) } else { format!("${}", human(x)) }
 }
@@ -123,6 +133,34 @@ impl Table {
     }
 }
 
+/// Wraps each line longer than `width` at spaces. A continuation keeps the line's indent,
+/// plus two spaces when the line was itself indented (an item of a list).
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let cont = " ".repeat(if indent > 0 { indent + 2 } else { 0 });
+        let mut current = " ".repeat(indent);
+        let mut empty = true;
+        for word in line.split_whitespace() {
+            if !empty && current.chars().count() + 1 + word.chars().count() > width {
+                out.push_str(&current);
+                out.push('\n');
+                current = cont.clone();
+                empty = true;
+            }
+            if !empty {
+                current.push(' ');
+            }
+            current.push_str(word);
+            empty = false;
+        }
+        out.push_str(&current);
+        out.push('\n');
+    }
+    out
+}
+
 /// One CSV field, quoted when it needs to be (RFC 4180).
 pub fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
@@ -147,6 +185,16 @@ mod tests {
         assert_eq!(human(3.79e25), "3.790e25");
         assert_eq!(usd(1234.0), "$1234");
         assert_eq!(percent(0.0612), "6.1 %");
+        assert_eq!(short(5.0), "5");
+        assert_eq!(short(0.150), "0.15");
+        assert_eq!(short(1.82), "1.82");
+    }
+
+    #[test]
+    fn wrap_keeps_indents_and_short_lines() {
+        assert_eq!(wrap("short", 10), "short\n");
+        assert_eq!(wrap("one two three four", 9), "one two\nthree\nfour\n");
+        assert_eq!(wrap("  item with words", 10), "  item\n    with\n    words\n");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use waferwatt::train::Item;
 
 use crate::Failure;
 use crate::input::{DataOptions, load};
-use crate::render::{Format, percent, sig3, usd};
+use crate::render::{Format, percent, short, sig3, usd, wrap};
 use crate::train_cmd::{Evaluated, evaluate_all, to_json, to_table};
 
 #[derive(Args, Debug, Clone)]
@@ -54,30 +54,43 @@ fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated], scenario: O
     let x = &b.inputs;
     s.push_str("THE ELECTRICITY ACCOUNT\n-----------------------\n");
     s.push_str(&format!(
-        "Reference run: {} ({}), {} accelerator-hours on {} as published, {}; the same cluster owned \
+        "Reference run: {} ({}), {} accelerator-hours on {} as published{}, {}; the same cluster owned \
          and run in each region below. Hardware is priced the same everywhere; only the \
          region's tariff, grid and PUE change.\n",
         a.run_name,
         a.run,
         crate::render::human(first.out.accelerator_hours),
         b.accelerator_name,
+        a.run_source
+            .as_ref()
+            .map(|src| format!(
+                " ({}, \"{}\", {}{})",
+                src.publisher,
+                src.title,
+                src.date,
+                src.url.as_ref().map(|u| format!(", {u}")).unwrap_or_default()
+            ))
+            .unwrap_or_default(),
         first.out.compute_flop.map(|c| format!("{c:.2e} FLOP")).unwrap_or_default(),
     ));
     s.push_str(&format!(
         "Ownership: {}-year life at {} cost of capital; servers +{} of the accelerator price; network {} \
          of all hardware; facility {} per MW over {} years; average power {} of server peak \
          (server {}× the accelerator's TDP).\n\n",
-        sig3(x.hardware_life_years),
+        short(x.hardware_life_years),
         percent(x.cost_of_capital),
         percent(x.server_capex_fraction),
         percent(x.network_capex_fraction),
         usd(x.facility_capex_usd_per_mw),
-        sig3(x.facility_life_years),
+        short(x.facility_life_years),
         percent(x.avg_power_fraction),
-        sig3(x.server_power_multiplier),
+        short(x.server_power_multiplier),
     ));
+    let mut s = wrap(&s, WIDTH);
     s.push_str(&to_table(ledgers));
     s.push('\n');
+    let head = s;
+    let mut s = String::new();
 
     // Claim 1: electricity is the largest cost.
     let (max_region, max_share) = a.max_electricity_share();
@@ -128,8 +141,8 @@ fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated], scenario: O
                 format!(
                     "{} ({}–{} {}: {}–{})",
                     d.key,
-                    sig3(d.low),
-                    sig3(d.high),
+                    short(d.low),
+                    short(d.high),
                     d.unit,
                     percent(d.at_low),
                     percent(d.at_high)
@@ -150,8 +163,8 @@ fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated], scenario: O
         "Chinese prices here are two-part tariffs at 110 kV built from their parts (energy, line loss, \
          T&D, demand charge at load factor {}, system operation, funds), VAT recovered, at {} CNY per USD; \
          US prices are EIA industrial averages. \"About {}\" is read as {}–{}.\n",
-        sig3(ds.param("power.load_factor").map(|p| p.value).unwrap_or(f64::NAN)),
-        sig3(ds.param("fx.cny_per_usd").map(|p| p.value).unwrap_or(f64::NAN)),
+        short(ds.param("power.load_factor").map(|p| p.value).unwrap_or(f64::NAN)),
+        short(ds.param("fx.cny_per_usd").map(|p| p.value).unwrap_or(f64::NAN)),
         percent(a.claimed_discount),
         percent(low),
         percent(high),
@@ -202,8 +215,11 @@ fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated], scenario: O
         a.run,
         a.ledgers.iter().map(|l| l.bound.region.as_str()).take(2).collect::<Vec<_>>().join(","),
     ));
-    s
+    head + &wrap(&s, WIDTH)
 }
+
+/// Width of the report's prose.
+const WIDTH: usize = 100;
 
 /// SUPPORTED, UNDERSTATED, OVERSTATED or PARTLY SUPPORTED over the gaps against the named regions,
 /// with which pairs fall where.

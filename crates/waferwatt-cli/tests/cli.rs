@@ -13,9 +13,13 @@ fn fixtures() -> PathBuf {
 
 /// Runs the binary in the fixtures folder, so that file names in messages stay short.
 fn waferwatt(args: &[&str]) -> Output {
+    waferwatt_in(&fixtures(), args)
+}
+
+fn waferwatt_in(dir: &std::path::Path, args: &[&str]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_waferwatt"))
         .args(args)
-        .current_dir(fixtures())
+        .current_dir(dir)
         .output()
         .expect("the waferwatt binary runs")
 }
@@ -30,7 +34,11 @@ fn stderr(o: &Output) -> String {
 
 /// Succeeds, and prints no NaN or infinity anywhere.
 fn ok(args: &[&str]) -> String {
-    let o = waferwatt(args);
+    ok_in(&fixtures(), args)
+}
+
+fn ok_in(dir: &std::path::Path, args: &[&str]) -> String {
+    let o = waferwatt_in(dir, args);
     assert!(o.status.success(), "waferwatt {args:?} failed: {}", stderr(&o));
     let out = stdout(&o);
     for bad in ["NaN", "nan", "inf", "Infinity"] {
@@ -52,6 +60,24 @@ fn bad_input(args: &[&str]) -> String {
 
 fn json(args: &[&str]) -> Value {
     serde_json::from_str(&ok(args)).expect("valid JSON")
+}
+
+#[test]
+fn every_waferwatt_command_in_the_readme_runs() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let commands: Vec<&str> = readme
+        .lines()
+        .filter_map(|l| l.strip_prefix("waferwatt "))
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .collect();
+    assert!(commands.len() >= 10, "the README shows its commands");
+    for c in commands {
+        let args: Vec<&str> = c.split_whitespace().collect();
+        ok_in(&root, &args);
+    }
+    assert!(readme.contains("cargo run --release -p waferwatt-cli -- report"));
+    assert!(readme.contains("cargo test --workspace"));
 }
 
 #[test]

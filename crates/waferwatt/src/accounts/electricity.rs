@@ -3,7 +3,7 @@
 //! largest cost of training, and that Chinese hubs pay about 40 % less for it than
 //! Virginia or California.
 
-use crate::data::{Dataset, key};
+use crate::data::{Dataset, Source, key};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::train::sensitivity::{self, Swing};
 use crate::train::{self, Bound, Given, Item, Outputs, TrainRequest};
@@ -63,6 +63,8 @@ pub struct TariffGap {
 pub struct ElectricityAccount {
     pub run: String,
     pub run_name: String,
+    /// The source of the run's published hours.
+    pub run_source: Option<Source>,
     pub ledgers: Vec<RegionLedger>,
     pub claim_largest: String,
     pub claim_discount: String,
@@ -149,6 +151,10 @@ pub fn account(ds: &Dataset) -> Result<ElectricityAccount, Diagnostics> {
     Ok(ElectricityAccount {
         run: run.to_string(),
         run_name: ds.text(&key("run", Some(run), "name")).unwrap_or(run).to_string(),
+        run_source: ds
+            .param(&key("run", Some(run), "accelerator_hours"))
+            .and_then(|p| ds.sources.get(&p.source))
+            .cloned(),
         electricity_largest_anywhere: ledgers.iter().any(|l| l.out.largest() == Item::Electricity),
         ledgers,
         claim_largest: claim_text(ds, CLAIM_LARGEST)?,

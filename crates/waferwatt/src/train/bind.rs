@@ -687,7 +687,7 @@ fn check_inputs(x: &Inputs, bindings: &[Binding]) -> Result<(), Diagnostic> {
             })
             .unwrap_or_else(|| name.to_string())
     };
-    let rules: [(&str, f64, bool, &str); 9] = [
+    let rules: [(&str, f64, bool, &str); 11] = [
         ("peak_tflops", x.peak_tflops, x.peak_tflops > 0.0, "a peak greater than 0"),
         ("tdp_w", x.tdp_w, x.tdp_w > 0.0, "a power greater than 0"),
         (
@@ -711,7 +711,9 @@ fn check_inputs(x: &Inputs, bindings: &[Binding]) -> Result<(), Diagnostic> {
             x.network_capex_fraction < 1.0,
             "a share below 1",
         ),
-        ("mfu", x.mfu, x.mfu > 0.0 && x.goodput > 0.0 && x.avg_power_fraction > 0.0, "shares greater than 0"),
+        ("mfu", x.mfu, x.mfu > 0.0, "a share greater than 0"),
+        ("goodput", x.goodput, x.goodput > 0.0, "a share greater than 0"),
+        ("avg_power_fraction", x.avg_power_fraction, x.avg_power_fraction > 0.0, "a share greater than 0"),
     ];
     for (name, value, ok, expected) in rules {
         if !ok {
