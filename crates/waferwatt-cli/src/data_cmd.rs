@@ -10,15 +10,20 @@ use waferwatt::diag::Diagnostic;
 
 use crate::Failure;
 use crate::input::{DataOptions, load};
-use crate::render::{Format, Table, csv_line, human, plain};
+use crate::render::{Format, Table, count, csv_line, plain};
+
+/// A number as the data holds it: plain, or in scientific notation when large.
+fn datum(x: f64) -> String {
+    if x.abs() >= 1e6 { format!("{x:e}") } else { plain(x) }
+}
 
 #[derive(Args, Debug, Clone)]
 pub struct DataArgs {
     #[command(subcommand)]
     pub command: DataCommand,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Table, global = true)]
-    pub format: Format,
+    /// Output format [default: table]
+    #[arg(long, value_enum, global = true)]
+    pub format: Option<Format>,
     #[command(flatten)]
     pub data: DataOptions,
 }
@@ -43,17 +48,19 @@ pub enum DataCommand {
 
 pub fn run(args: &DataArgs) -> Result<String, Failure> {
     let (ds, _) = load(&args.data)?;
+    // A global option with a default would be reset by the subcommand: default it here.
+    let format = args.format.unwrap_or_default();
     match &args.command {
-        DataCommand::List { kind } => list(&ds, kind.as_deref(), args.format),
-        DataCommand::Show { id } => show(&ds, id, args.format),
-        DataCommand::Sources => Ok(sources(&ds, args.format)),
-        DataCommand::Check => check_cmd(&ds, args.format),
+        DataCommand::List { kind } => list(&ds, kind.as_deref(), format),
+        DataCommand::Show { id } => show(&ds, id, format),
+        DataCommand::Sources => Ok(sources(&ds, format)),
+        DataCommand::Check => check_cmd(&ds, format),
     }
 }
 
 fn list(ds: &Dataset, kind: Option<&str>, format: Format) -> Result<String, Failure> {
     let Some(kind) = kind else {
-        let mut t = Table::new(vec!["kind".into(), "entries".into(), "what it holds".into()]);
+        let mut t = Table::new(vec!["kind".into(), "entries".into(), "what it holds".into()]).left_aligned(3);
         let mut rows = Vec::new();
         for k in KINDS {
             let n = if k.keyed { ds.ids_of(k.name).len() } else { 1 };
@@ -102,7 +109,7 @@ fn list(ds: &Dataset, kind: Option<&str>, format: Format) -> Result<String, Fail
             format!("`{kind}` has one entry; see `waferwatt data show {kind}`\n")
         }
         Format::Table => {
-            let mut t = Table::new(vec!["id".into(), "name".into()]);
+            let mut t = Table::new(vec!["id".into(), "name".into()]).left_aligned(2);
             for id in &ids {
                 t.row(vec![id.clone(), name_of(id)]);
             }
@@ -159,6 +166,7 @@ fn show(ds: &Dataset, id: &str, format: Format) -> Result<String, Failure> {
         "source".into(),
     ]);
     let mut notes = String::new();
+    let mut texts = String::new();
     for k in &keys {
         let field = k.rsplit('.').next().unwrap_or(k);
         if let Some(p) = ds.param(k) {
@@ -166,7 +174,7 @@ fn show(ds: &Dataset, id: &str, format: Format) -> Result<String, Failure> {
                 Some(y) => format!("{} ({y})", p.source),
                 None => p.source.clone(),
             };
-            t.row(vec![field.into(), human(p.value), human(p.low), human(p.high), p.unit.clone(), source]);
+            t.row(vec![field.into(), datum(p.value), datum(p.low), datum(p.high), p.unit.clone(), source]);
             if !p.note.is_empty() {
                 notes.push_str(&format!("  {field}: {}\n", p.note));
             }
@@ -177,7 +185,7 @@ fn show(ds: &Dataset, id: &str, format: Format) -> Result<String, Failure> {
                 TextValue::One(s) => s.clone(),
                 TextValue::List(v) => v.join(", "),
             };
-            t.row(vec![field.into(), value.clone()]);
+            texts.push_str(&format!("  {field}: {value}\n"));
             rows.push(json!({ "field": field, "key": k, "text": value, "origin": text.origin.to_string() }));
         }
     }
@@ -209,7 +217,7 @@ fn show(ds: &Dataset, id: &str, format: Format) -> Result<String, Failure> {
             s
         }
         Format::Table => {
-            let mut s = format!("{title}\n{}", t.render());
+            let mut s = format!("{title}\n{texts}{}", t.render());
             if !notes.is_empty() {
                 s.push_str("notes\n");
                 s.push_str(&notes);
@@ -259,9 +267,9 @@ fn sources(ds: &Dataset, format: Format) -> String {
             let mut out = String::new();
             for s in ds.sources.values() {
                 out.push_str(&format!(
-                    "{} ({} numbers)\n    {}. {}, {}.{}\n",
+                    "{} ({})\n    {}. {}, {}.{}\n",
                     s.id,
-                    n.get(s.id.as_str()).copied().unwrap_or(0),
+                    count(n.get(s.id.as_str()).copied().unwrap_or(0), "number"),
                     s.title,
                     s.publisher,
                     s.date,
@@ -280,23 +288,31 @@ fn sources(ds: &Dataset, format: Format) -> String {
 fn check_cmd(ds: &Dataset, format: Format) -> Result<String, Failure> {
     let report = check::check(ds);
     let summary = format!(
-        "{} numbers, {} sources, {} assumptions with reasons: {}",
-        report.params,
-        report.sources,
-        report.assumptions,
-        if report.ok() {
-            "all checks pass".to_string()
-        } else {
-            format!("{} problems", report.problems.len())
-        }
+        "{}, {}, {} with reasons: {}",
+        count(report.params, "number"),
+        count(report.sources, "source"),
+        count(report.assumptions, "assumption"),
+        if report.ok() { "all checks pass".to_string() } else { count(report.problems.len(), "problem") }
     );
-    let stdout = if format == Format::Json {
-        let problems: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
-        let v = json!({ "ok": report.ok(), "numbers": report.params, "sources": report.sources,
-            "assumptions": report.assumptions, "problems": problems });
-        format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
-    } else {
-        format!("{summary}\n")
+    let stdout = match format {
+        Format::Csv => {
+            let mut s = csv_line(&["ok", "numbers", "sources", "assumptions", "problems"].map(String::from));
+            s.push_str(&csv_line(&[
+                report.ok().to_string(),
+                report.params.to_string(),
+                report.sources.to_string(),
+                report.assumptions.to_string(),
+                report.problems.len().to_string(),
+            ]));
+            s
+        }
+        Format::Json => {
+            let problems: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
+            let v = json!({ "ok": report.ok(), "numbers": report.params, "sources": report.sources,
+                "assumptions": report.assumptions, "problems": problems });
+            format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+        }
+        Format::Table => format!("{summary}\n"),
     };
     if report.ok() {
         Ok(stdout)

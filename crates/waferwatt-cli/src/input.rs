@@ -10,10 +10,10 @@ use waferwatt::diag::{Diagnostic, Diagnostics};
 #[derive(Args, Debug, Clone, Default)]
 pub struct DataOptions {
     /// A scenario file (TOML) laid over the built-in data
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     pub scenario: Option<String>,
     /// Override one data number, e.g. accelerator.h100-sxm.tdp_w=650 (repeatable)
-    #[arg(long = "set", value_name = "KEY=VALUE")]
+    #[arg(long = "set", value_name = "KEY=VALUE", global = true)]
     pub set: Vec<String>,
 }
 

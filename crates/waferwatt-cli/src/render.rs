@@ -38,6 +38,8 @@ pub fn sig3(v: f64) -> String {
     let a = v.abs();
     if a == 0.0 {
         "0".to_string()
+    } else if a >= 1e6 {
+        format!("{v:.2e}")
     } else if a >= 100.0 {
         format!("{v:.0}")
     } else if a >= 10.0 {
@@ -86,11 +88,18 @@ pub fn plain(x: f64) -> String {
 #[derive(Default)]
 pub struct Table {
     rows: Vec<Vec<String>>,
+    /// How many columns, from the left, are left-aligned (text); the rest are right-aligned.
+    left: usize,
 }
 
 impl Table {
     pub fn new(header: Vec<String>) -> Table {
-        Table { rows: vec![header] }
+        Table { rows: vec![header], left: 1 }
+    }
+    /// Left-aligns the first `n` columns.
+    pub fn left_aligned(mut self, n: usize) -> Table {
+        self.left = n;
+        self
     }
     pub fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
@@ -115,13 +124,15 @@ impl Table {
             let mut line = String::new();
             for (i, cell) in row.iter().enumerate() {
                 let pad = widths[i].saturating_sub(cell.chars().count());
-                if i == 0 {
+                if i > 0 {
+                    line.push_str("  ");
+                }
+                if i < self.left {
                     line.push_str(cell);
                     if row.len() > 1 {
                         line.push_str(&" ".repeat(pad));
                     }
                 } else {
-                    line.push_str("  ");
                     line.push_str(&" ".repeat(pad));
                     line.push_str(cell);
                 }
@@ -159,6 +170,11 @@ pub fn wrap(text: &str, width: usize) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `n thing` or `n things`.
+pub fn count(n: usize, thing: &str) -> String {
+    if n == 1 { format!("1 {thing}") } else { format!("{n} {thing}s") }
 }
 
 /// One CSV field, quoted when it needs to be (RFC 4180).

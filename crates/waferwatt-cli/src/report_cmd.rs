@@ -8,14 +8,22 @@ use waferwatt::train::Item;
 
 use crate::Failure;
 use crate::input::{DataOptions, load};
-use crate::render::{Format, percent, short, sig3, usd, wrap};
+use crate::render::{percent, short, sig3, usd, wrap};
 use crate::train_cmd::{Evaluated, evaluate_all, to_json, to_table};
+
+/// The report's formats: prose with tables, or the same figures as JSON.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    #[default]
+    Table,
+    Json,
+}
 
 #[derive(Args, Debug, Clone)]
 pub struct ReportArgs {
-    /// Output format (csv is not offered: the report is prose with tables)
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format (`waferwatt train --format csv` gives the ledgers as CSV)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
     #[command(flatten)]
     pub data: DataOptions,
 }
@@ -26,14 +34,11 @@ pub fn run(args: &ReportArgs) -> Result<String, Failure> {
     // The same checks as `train`: no figure leaves unless it is finite.
     let ledgers = evaluate_all(account.ledgers.iter().map(|l| l.bound.clone()).collect())?;
     match args.format {
-        Format::Json => Ok(format!(
+        ReportFormat::Json => Ok(format!(
             "{}\n",
-            serde_json::to_string_pretty(&to_json_report(&account, &ledgers)).unwrap_or_default()
+            serde_json::to_string_pretty(&to_json_report(&ds, &account, &ledgers)).unwrap_or_default()
         )),
-        Format::Csv => Err(waferwatt::diag::Diagnostic::new("the report has no CSV form")
-            .expected("--format table or --format json; `waferwatt train --format csv` gives ledgers as CSV")
-            .into()),
-        Format::Table => Ok(text(&ds, &account, &ledgers, args.data.scenario.as_deref())),
+        ReportFormat::Table => Ok(text(&ds, &account, &ledgers, args.data.scenario.as_deref())),
     }
 }
 
@@ -93,34 +98,32 @@ fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated], scenario: O
     let mut s = String::new();
 
     // Claim 1: electricity is the largest cost.
-    let (max_region, max_share) = a.max_electricity_share();
-    let min = a
-        .ledgers
-        .iter()
-        .map(|l| (l.bound.region.as_str(), l.out.share(Item::Electricity)))
-        .min_by(|p, q| p.1.total_cmp(&q.1))
-        .unwrap_or(("", 0.0));
     s.push_str(&format!("Claim: \"{}\"\n", a.claim_largest));
     let verdict = if a.electricity_largest_anywhere { "SUPPORTED in some regions" } else { "NOT SUPPORTED" };
-    let share_range = |f: &dyn Fn(&electricity::RegionLedger) -> f64| {
-        let v: Vec<f64> = a.ledgers.iter().map(f).collect();
-        let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| (l.min(*x), h.max(*x)));
-        if (hi - lo).abs() < 0.005 { percent(lo) } else { format!("{}–{}", percent(lo), percent(hi)) }
+    let share_range = |f: &dyn Fn(&electricity::RegionLedger) -> f64, with_regions: bool| {
+        let v: Vec<(f64, &str)> = a.ledgers.iter().map(|l| (f(l), l.bound.region.as_str())).collect();
+        let lo = v.iter().copied().min_by(|p, q| p.0.total_cmp(&q.0)).unwrap_or((0.0, ""));
+        let hi = v.iter().copied().max_by(|p, q| p.0.total_cmp(&q.0)).unwrap_or((0.0, ""));
+        if percent(lo.0) == percent(hi.0) {
+            percent(lo.0)
+        } else if with_regions {
+            format!("{} ({}) to {} ({})", percent(lo.0), lo.1, percent(hi.0), hi.1)
+        } else {
+            format!("{}–{}", percent(lo.0), percent(hi.0))
+        }
     };
     let mut largest: Vec<&str> = a.ledgers.iter().map(|l| l.out.largest().name()).collect();
     largest.dedup();
-    let hardware = share_range(&|l| {
-        [Item::Accelerators, Item::ServersAndNetwork].into_iter().map(|i| l.out.share(i)).sum()
-    });
+    let hardware = share_range(
+        &|l| [Item::Accelerators, Item::ServersAndNetwork].into_iter().map(|i| l.out.share(i)).sum(),
+        false,
+    );
     s.push_str(&format!(
-        "Verdict: {verdict}. Electricity is {} ({}) to {} ({}) of the cost of owning and running the cluster. \
+        "Verdict: {verdict}. Electricity is {} of the cost of owning and running the cluster. \
          The largest line is {} ({}); the hardware (accelerators, servers, network) together takes {}.\n",
-        percent(min.1),
-        min.0,
-        percent(max_share),
-        max_region,
+        share_range(&|l| l.out.share(Item::Electricity), true),
         largest.join(" or "),
-        share_range(&|l| l.out.share(l.out.largest())),
+        share_range(&|l| l.out.share(l.out.largest()), false),
         hardware,
     ));
     for l in &a.ledgers {
@@ -160,47 +163,28 @@ fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated], scenario: O
     let (low, high) = a.claimed_range;
     s.push_str(&format!("Claim: \"{}\"\n", a.claim_discount));
     s.push_str(&format!(
-        "Chinese prices here are two-part tariffs at 110 kV built from their parts (energy, line loss, \
-         T&D, demand charge at load factor {}, system operation, funds), VAT recovered, at {} CNY per USD; \
-         US prices are EIA industrial averages. \"About {}\" is read as {}–{}.\n",
-        short(ds.param("power.load_factor").map(|p| p.value).unwrap_or(f64::NAN)),
-        short(ds.param("fx.cny_per_usd").map(|p| p.value).unwrap_or(f64::NAN)),
+        "Prices are compared per kWh in USD as each region buys them (`waferwatt data show region.ID`). \
+         \"About {}\" is read as {}–{}.\n",
         percent(a.claimed_discount),
         percent(low),
         percent(high),
     ));
-    for g in &a.gaps {
-        let (word, d) = if g.discount >= 0.0 { ("cheaper", g.discount) } else { ("dearer", -g.discount) };
-        s.push_str(&format!(
-            "  {} {}/kWh against {} {}/kWh: {} {word} ({}); whole ledger {} {}.\n",
-            g.cheap,
-            sig3(g.cheap_usd_per_kwh),
-            g.dear,
-            sig3(g.dear_usd_per_kwh),
-            percent(d),
-            g.verdict.words(),
-            percent(g.total_discount.abs()),
-            if g.total_discount >= 0.0 { "cheaper" } else { "dearer" },
-        ));
+    for l in &a.ledgers {
+        s.push_str(&format!("  {}: {}\n", l.bound.region, tariff_basis(ds, &l.bound)));
     }
-    s.push_str(&format!("Verdict on tariffs: {}\n", verdict_on(&a.gaps, &a.claim_against)));
+    for g in &a.gaps {
+        s.push_str(&gap_line(g, ""));
+    }
+    s.push_str(&format!("Verdict on tariffs: {}\n", verdict_on(a, &a.gaps)));
     if !a.deal_gaps.is_empty() {
-        s.push_str("On the hubs' published data-centre deals (`--power-deal`), VAT recovered likewise:\n");
+        s.push_str("On the published data-centre deals (`--power-deal`), VAT recovered likewise:\n");
         for g in a.deal_gaps.iter().filter(|g| a.claim_against.contains(&g.dear)) {
-            s.push_str(&format!(
-                "  {} deal {}/kWh against {} {}/kWh: {} cheaper ({}).\n",
-                g.cheap,
-                sig3(g.cheap_usd_per_kwh),
-                g.dear,
-                sig3(g.dear_usd_per_kwh),
-                percent(g.discount),
-                g.verdict.words(),
-            ));
+            s.push_str(&gap_line(g, " deal"));
         }
-        s.push_str(&format!("Verdict on deals: {}\n", verdict_on(&a.deal_gaps, &a.claim_against)));
+        s.push_str(&format!("Verdict on deals: {}\n", verdict_on(a, &a.deal_gaps)));
     }
     s.push_str(&format!("What a tariff {} lower is worth:\n", percent(a.claimed_discount)));
-    for l in a.ledgers.iter().filter(|l| l.country == "US") {
+    for l in a.ledgers.iter().filter(|l| l.country != a.claim_country) {
         s.push_str(&format!(
             "  {}: the total falls by {} ({} of {}), as much as a {} cheaper accelerator would save.\n",
             l.bound.region,
@@ -221,41 +205,104 @@ fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated], scenario: O
 /// Width of the report's prose.
 const WIDTH: usize = 100;
 
-/// SUPPORTED, UNDERSTATED, OVERSTATED or PARTLY SUPPORTED over the gaps against the named regions,
-/// with which pairs fall where.
-fn verdict_on(gaps: &[electricity::TariffGap], against: &[String]) -> String {
-    let named: Vec<_> = gaps.iter().filter(|g| against.contains(&g.dear)).collect();
-    let all = |m: Match| !named.is_empty() && named.iter().all(|g| g.verdict == m);
-    let verdict = if all(Match::AsClaimed) {
+/// One region's price against another's, with how it compares with the claim.
+fn gap_line(g: &electricity::TariffGap, what: &str) -> String {
+    let (word, d) = if g.discount >= 0.0 { ("cheaper", g.discount) } else { ("dearer", -g.discount) };
+    format!(
+        "  {}{what} ${}/kWh against {} ${}/kWh: {} {word} ({}); whole ledger {} {}.\n",
+        g.cheap,
+        sig3(g.cheap_usd_per_kwh),
+        g.dear,
+        sig3(g.dear_usd_per_kwh),
+        percent(d),
+        g.verdict.words(),
+        percent(g.total_discount.abs()),
+        if g.total_discount >= 0.0 { "cheaper" } else { "dearer" },
+    )
+}
+
+/// How a region's price per kWh is made, in words, from the data in force.
+fn tariff_basis(ds: &Dataset, b: &waferwatt::train::Bound) -> String {
+    use waferwatt::train::Provenance;
+    let region = |f: &str| ds.text(&format!("region.{}.{f}", b.region));
+    let source = b
+        .bindings
+        .iter()
+        .find_map(|x| match &x.provenance {
+            Provenance::Data { key, source, .. } if key.contains("tariff") || key.contains("energy_cny") => {
+                Some(source.clone())
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| "given".into());
+    let fx =
+        b.binding("cny_per_usd").map(|x| format!(", at {} CNY per USD", short(x.value))).unwrap_or_default();
+    let vat =
+        if b.price.currency.code() == "USD" { String::new() } else { format!(", VAT {}", b.vat.name()) };
+    let how = match (b.price.deal, region("tariff_model")) {
+        (true, _) => "a published data-centre deal".to_string(),
+        (false, Some("two-part")) => format!(
+            "a two-part tariff{} built from its parts (energy, line loss, T&D, demand charge at load factor {}, \
+             system operation, funds)",
+            region("voltage").map(|v| format!(" at {v}")).unwrap_or_default(),
+            b.binding("load_factor").map(|x| short(x.value)).unwrap_or_default(),
+        ),
+        _ => "one all-in price".to_string(),
+    };
+    format!("{how}{vat}{fx} [source: {source}] = ${}/kWh", sig3(b.inputs.tariff_usd_per_kwh))
+}
+
+/// The verdict on the discount claim over some gaps: only those against the regions the
+/// claim names count.
+fn verdict_on(a: &ElectricityAccount, gaps: &[electricity::TariffGap]) -> String {
+    let named: Vec<_> = gaps.iter().filter(|g| a.claim_against.contains(&g.dear)).collect();
+    if named.is_empty() {
+        return format!(
+            "NO COMPARISON: the report's regions pair no {} region with {}",
+            a.claim_country,
+            a.claim_against.join(" or ")
+        );
+    }
+    let all = |ms: &[Match]| named.iter().all(|g| ms.contains(&g.verdict));
+    let verdict = if all(&[Match::AsClaimed]) {
         "SUPPORTED"
-    } else if all(Match::Larger) {
+    } else if all(&[Match::Larger]) {
         "UNDERSTATED: the gap is larger than claimed"
-    } else if all(Match::Smaller) {
+    } else if all(&[Match::Smaller, Match::Dearer]) {
         "OVERSTATED: the gap is smaller than claimed"
     } else {
         "PARTLY SUPPORTED: it depends on the hub and the US region"
     };
-    let pairs = |m: Match| -> String {
-        let v: Vec<String> =
-            named.iter().filter(|g| g.verdict == m).map(|g| format!("{} vs {}", g.cheap, g.dear)).collect();
+    let pairs = |ms: &[Match]| -> String {
+        let v: Vec<String> = named
+            .iter()
+            .filter(|g| ms.contains(&g.verdict))
+            .map(|g| format!("{} vs {}", g.cheap, g.dear))
+            .collect();
         if v.is_empty() { "none".into() } else { v.join(", ") }
     };
     format!(
         "{verdict} (against {}). As claimed: {}. Smaller: {}. Larger: {}.",
-        against.join(", "),
-        pairs(Match::AsClaimed),
-        pairs(Match::Smaller),
-        pairs(Match::Larger),
+        a.claim_against.join(", "),
+        pairs(&[Match::AsClaimed]),
+        pairs(&[Match::Smaller, Match::Dearer]),
+        pairs(&[Match::Larger]),
     )
 }
 
-fn to_json_report(a: &ElectricityAccount, ledgers: &[Evaluated]) -> Value {
-    let gaps: Vec<Value> = a
-        .gaps
-        .iter()
-        .map(|g| json!({ "cheap": g.cheap, "dear": g.dear, "cheap_usd_per_kwh": g.cheap_usd_per_kwh,
+fn to_json_report(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Value {
+    let gap = |g: &electricity::TariffGap| {
+        json!({ "cheap": g.cheap, "dear": g.dear, "cheap_usd_per_kwh": g.cheap_usd_per_kwh,
             "dear_usd_per_kwh": g.dear_usd_per_kwh, "discount": g.discount, "total_discount": g.total_discount,
-            "verdict": g.verdict.words() }))
+            "verdict": g.verdict.words() })
+    };
+    let drivers: Vec<Value> = a
+        .share_drivers
+        .iter()
+        .map(|d| {
+            json!({ "parameter": d.key, "low": d.low, "high": d.high, "electricity_share_at_low": d.at_low,
+                "electricity_share_at_high": d.at_high })
+        })
         .collect();
     let regions: Vec<Value> = a
         .ledgers
@@ -263,37 +310,41 @@ fn to_json_report(a: &ElectricityAccount, ledgers: &[Evaluated]) -> Value {
         .zip(ledgers)
         .map(|(l, e)| {
             let mut v = to_json(e, false);
+            v["tariff_basis"] = json!(tariff_basis(ds, &l.bound));
             v["breakeven_tariff_usd_per_kwh"] = json!(l.breakeven_tariff_usd_per_kwh);
             v["total_change_at_claimed_discount"] = json!(l.total_change_at_claimed_discount);
+            v["equivalent_accelerator_price_cut"] = json!(l.equivalent_price_cut);
             v["largest_item"] = json!(l.out.largest().name());
             v
         })
         .collect();
-    let deal_gaps: Vec<Value> = a
-        .deal_gaps
-        .iter()
-        .map(|g| {
-            json!({ "cheap": g.cheap, "dear": g.dear, "cheap_usd_per_kwh": g.cheap_usd_per_kwh,
-            "dear_usd_per_kwh": g.dear_usd_per_kwh, "discount": g.discount, "verdict": g.verdict.words() })
-        })
-        .collect();
-    let drivers: Vec<Value> = a
-        .share_drivers
-        .iter()
-        .map(|d| {
-            json!({ "parameter": d.key, "low": d.low, "high": d.high, "electricity_share_at_low": d.at_low,
-            "electricity_share_at_high": d.at_high })
-        })
-        .collect();
+    let source = a.run_source.as_ref().map(
+        |s| json!({ "id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url, "date": s.date }),
+    );
     json!({
         "electricity": {
-            "deal_gaps": deal_gaps,
-            "electricity_share_drivers": drivers,
             "run": a.run,
-            "claims": { "largest": a.claim_largest, "discount": a.claim_discount, "claimed_discount": a.claimed_discount },
-            "electricity_largest_anywhere": a.electricity_largest_anywhere,
+            "run_source": source,
+            "claims": {
+                "largest": {
+                    "says": a.claim_largest,
+                    "verdict": if a.electricity_largest_anywhere { "SUPPORTED in some regions" } else { "NOT SUPPORTED" },
+                    "electricity_largest_anywhere": a.electricity_largest_anywhere,
+                    "electricity_share_drivers": drivers,
+                },
+                "discount": {
+                    "says": a.claim_discount,
+                    "claimed_discount": a.claimed_discount,
+                    "read_as": [a.claimed_range.0, a.claimed_range.1],
+                    "country": a.claim_country,
+                    "against": a.claim_against,
+                    "verdict_on_tariffs": verdict_on(a, &a.gaps),
+                    "verdict_on_deals": (!a.deal_gaps.is_empty()).then(|| verdict_on(a, &a.deal_gaps)),
+                    "tariff_gaps": a.gaps.iter().map(gap).collect::<Vec<_>>(),
+                    "deal_gaps": a.deal_gaps.iter().map(gap).collect::<Vec<_>>(),
+                },
+            },
             "regions": regions,
-            "tariff_gaps": gaps,
         }
     })
 }

@@ -2,8 +2,9 @@
 
 use clap::Args;
 use serde_json::{Value, json};
+use waferwatt::data::Origin;
 use waferwatt::diag::Diagnostic;
-use waferwatt::train::{self, Bound, Given, InputOrigin, Item, Outputs, Provenance, TrainRequest};
+use waferwatt::train::{self, Bound, Given, Item, Outputs, Provenance, TrainRequest};
 
 use crate::Failure;
 use crate::input::{DataOptions, load, parse_quantity};
@@ -72,8 +73,9 @@ pub struct TrainArgs {
     #[arg(long, value_name = "HOW")]
     pub vat: Option<String>,
     /// Use a region's published special data-centre power price where it has one
-    #[arg(long)]
-    pub power_deal: bool,
+    /// (`--power-deal false` turns off a scenario's `power_deal = true`)
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub power_deal: Option<bool>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -114,7 +116,7 @@ impl TrainArgs {
             rental_usd_per_hour: num(self.rental_usd_per_hour, "--rental-usd-per-hour"),
             load_factor: num(self.load_factor, "--load-factor"),
             vat: text(&self.vat, "--vat"),
-            power_deal: self.power_deal.then(|| Given::flag(true, "--power-deal")),
+            power_deal: self.power_deal.map(|b| Given::flag(b, "--power-deal")),
         }
     }
 }
@@ -125,29 +127,16 @@ pub struct Evaluated {
     pub out: Outputs,
 }
 
-/// Evaluates a request, refusing any result that is not a finite number.
+/// Evaluates each bound region, refusing any result that no one should be shown.
 pub fn evaluate_all(bounds: Vec<Bound>) -> Result<Vec<Evaluated>, Failure> {
     bounds
         .into_iter()
         .map(|bound| {
             let out = train::evaluate(&bound.inputs);
-            let figures = [
-                ("accelerator_hours", out.accelerator_hours),
-                ("energy_mwh", out.energy_mwh),
-                ("emissions_tco2e", out.emissions_tco2e),
-                ("total_usd", out.total_usd),
-            ];
-            for (name, v) in figures.into_iter().chain(out.ledger_usd.map(|u| ("ledger", u))) {
-                if !v.is_finite() || out.total_usd <= 0.0 {
-                    return Err(Failure::from(
-                        Diagnostic::new(format!(
-                            "the inputs give a result that is not a finite number ({name})"
-                        ))
-                        .expected("inputs that give a finite, positive cost")
-                        .hint("check for zero or extreme values in --set or the scenario"),
-                    ));
-                }
-            }
+            train::check(&out).map_err(|d| {
+                let d = d.key(format!("region {}", bound.region));
+                Failure::from(d)
+            })?;
             Ok(Evaluated { bound, out })
         })
         .collect()
@@ -160,6 +149,11 @@ pub fn run(args: &TrainArgs) -> Result<String, Failure> {
         None => TrainRequest::default(),
     };
     let req = base.overlay(args.request());
+    if args.explain && args.format == Format::Csv {
+        return Err(Diagnostic::new("--explain has no CSV form")
+            .expected("--explain with --format table or --format json")
+            .into());
+    }
     let results = evaluate_all(train::bind(&ds, &req)?)?;
     Ok(match args.format {
         Format::Json => {
@@ -189,10 +183,6 @@ fn opt(x: Option<f64>) -> Value {
     x.map_or(Value::Null, |v| json!(v))
 }
 
-fn item_key(item: Item) -> String {
-    item.name().replace(' ', "_")
-}
-
 pub fn to_json(r: &Evaluated, explain: bool) -> Value {
     let (b, o) = (&r.bound, &r.out);
     let ledger: Vec<Value> = Item::ALL
@@ -213,7 +203,9 @@ pub fn to_json(r: &Evaluated, explain: bool) -> Value {
         "goodput": b.inputs.goodput,
         "wall_days": opt(o.wall_days),
         "it_kw_per_accelerator": o.it_kw_per_accelerator,
+        "peak_it_kw_per_accelerator": o.peak_it_kw_per_accelerator,
         "pue": b.inputs.pue,
+        "pue_basis": b.pue_basis.name(),
         "tariff_usd_per_kwh": b.inputs.tariff_usd_per_kwh,
         "tariff_local_per_kwh": b.price.local_per_kwh,
         "currency": b.price.currency.code(),
@@ -226,6 +218,11 @@ pub fn to_json(r: &Evaluated, explain: bool) -> Value {
         "total_usd": o.total_usd,
         "usd_per_accelerator_hour": o.usd_per_accelerator_hour,
         "rental_usd": opt(o.rental_usd),
+        "published": {
+            "cost_usd": opt(b.published.cost_usd),
+            "emissions_tco2e": opt(b.published.emissions_tco2e),
+        },
+        "notes": b.notes,
     });
     if explain {
         let steps: Vec<Value> = train::explain(b, o)
@@ -252,69 +249,65 @@ pub fn to_json(r: &Evaluated, explain: bool) -> Value {
 /// (origin, key, source, year) of a binding, for JSON and text.
 fn provenance_parts(p: &Provenance) -> (String, Option<String>, Option<String>, Option<i64>) {
     match p {
-        Provenance::Data { key, source, year, origin } => {
-            (origin.to_string(), Some(key.clone()), Some(source.clone()), *year)
+        Provenance::Data { key, source, year, origin, location } => {
+            let origin = match (origin, location) {
+                (Origin::Default, _) | (_, None) => origin.to_string(),
+                (_, Some(at)) => format!("scenario {at}"),
+            };
+            (origin, Some(key.clone()), Some(source.clone()), *year)
         }
-        Provenance::Input(InputOrigin::Flag(name)) => (format!("flag {name}"), None, None, None),
-        Provenance::Input(InputOrigin::Scenario(loc)) => (format!("scenario {loc}"), None, None, None),
+        Provenance::Input(origin) => (origin.to_string(), None, None, None),
         Provenance::Derived(how) => (format!("derived: {how}"), None, None, None),
     }
 }
 
 fn to_csv(results: &[Evaluated]) -> String {
-    let mut header: Vec<String> = [
-        "region",
-        "accelerator",
-        "precision",
-        "run",
-        "accelerators",
-        "accelerator_hours",
-        "compute_flop",
-        "mfu",
-        "implied_mfu",
-        "wall_days",
-        "pue",
-        "tariff_usd_per_kwh",
-        "grid_kgco2_per_kwh",
-        "energy_mwh",
-        "emissions_tco2e",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    for i in Item::ALL {
-        header.push(format!("{}_usd", item_key(i)));
-        header.push(format!("{}_share", item_key(i)));
+    type Column = (&'static str, fn(&Evaluated) -> String);
+    fn opt(x: Option<f64>) -> String {
+        x.map(plain).unwrap_or_default()
     }
-    header.extend(["total_usd", "rental_usd"].map(String::from));
-    let mut out = csv_line(&header);
-    let o = |x: Option<f64>| x.map(plain).unwrap_or_default();
+    let columns: &[Column] = &[
+        ("region", |r| r.bound.region.clone()),
+        ("accelerator", |r| r.bound.accelerator.clone()),
+        ("precision", |r| r.bound.precision.clone()),
+        ("run", |r| r.bound.run.clone().unwrap_or_default()),
+        ("facility", |r| r.bound.facility.clone()),
+        ("accelerators", |r| opt(r.bound.inputs.accelerators)),
+        ("accelerator_hours", |r| plain(r.out.accelerator_hours)),
+        ("compute_flop", |r| opt(r.out.compute_flop)),
+        ("mfu", |r| opt(r.out.mfu)),
+        ("implied_mfu", |r| opt(r.out.implied_mfu)),
+        ("goodput", |r| plain(r.bound.inputs.goodput)),
+        ("wall_days", |r| opt(r.out.wall_days)),
+        ("it_kw_per_accelerator", |r| plain(r.out.it_kw_per_accelerator)),
+        ("peak_it_kw_per_accelerator", |r| plain(r.out.peak_it_kw_per_accelerator)),
+        ("pue", |r| plain(r.bound.inputs.pue)),
+        ("pue_basis", |r| r.bound.pue_basis.name().to_string()),
+        ("tariff_usd_per_kwh", |r| plain(r.bound.inputs.tariff_usd_per_kwh)),
+        ("tariff_local_per_kwh", |r| plain(r.bound.price.local_per_kwh)),
+        ("currency", |r| r.bound.price.currency.code().to_string()),
+        ("vat", |r| r.bound.vat.name().to_string()),
+        ("power_deal", |r| r.bound.price.deal.to_string()),
+        ("grid_kgco2_per_kwh", |r| plain(r.bound.inputs.grid_kgco2_per_kwh)),
+        ("energy_mwh", |r| plain(r.out.energy_mwh)),
+        ("emissions_tco2e", |r| plain(r.out.emissions_tco2e)),
+        ("accelerator_amortization_usd", |r| plain(r.out.usd(Item::Accelerators))),
+        ("accelerator_amortization_share", |r| plain(r.out.share(Item::Accelerators))),
+        ("server_and_network_amortization_usd", |r| plain(r.out.usd(Item::ServersAndNetwork))),
+        ("server_and_network_amortization_share", |r| plain(r.out.share(Item::ServersAndNetwork))),
+        ("facility_amortization_usd", |r| plain(r.out.usd(Item::Facility))),
+        ("facility_amortization_share", |r| plain(r.out.share(Item::Facility))),
+        ("electricity_usd", |r| plain(r.out.usd(Item::Electricity))),
+        ("electricity_share", |r| plain(r.out.share(Item::Electricity))),
+        ("maintenance_usd", |r| plain(r.out.usd(Item::Maintenance))),
+        ("maintenance_share", |r| plain(r.out.share(Item::Maintenance))),
+        ("total_usd", |r| plain(r.out.total_usd)),
+        ("usd_per_accelerator_hour", |r| plain(r.out.usd_per_accelerator_hour)),
+        ("rental_usd", |r| opt(r.out.rental_usd)),
+    ];
+    let mut out = csv_line(&columns.iter().map(|c| c.0.to_string()).collect::<Vec<_>>());
     for r in results {
-        let (b, x) = (&r.bound, &r.out);
-        let mut row = vec![
-            b.region.clone(),
-            b.accelerator.clone(),
-            b.precision.clone(),
-            b.run.clone().unwrap_or_default(),
-            o(b.inputs.accelerators),
-            plain(x.accelerator_hours),
-            o(x.compute_flop),
-            o(x.mfu),
-            o(x.implied_mfu),
-            o(x.wall_days),
-            plain(b.inputs.pue),
-            plain(b.inputs.tariff_usd_per_kwh),
-            plain(b.inputs.grid_kgco2_per_kwh),
-            plain(x.energy_mwh),
-            plain(x.emissions_tco2e),
-        ];
-        for i in Item::ALL {
-            row.push(plain(x.usd(i)));
-            row.push(plain(x.share(i)));
-        }
-        row.push(plain(x.total_usd));
-        row.push(o(x.rental_usd));
-        out.push_str(&csv_line(&row));
+        out.push_str(&csv_line(&columns.iter().map(|c| (c.1)(r)).collect::<Vec<_>>()));
     }
     out
 }
@@ -335,44 +328,55 @@ pub fn to_table(results: &[Evaluated]) -> String {
     let mut header = vec![String::new()];
     header.extend(results.iter().map(|r| r.bound.region.clone()));
     let mut t = Table::new(header);
-    let mut row = |label: &str, f: &dyn Fn(&Evaluated) -> String| {
+    let row = |t: &mut Table, label: &str, f: &dyn Fn(&Evaluated) -> String| {
         let mut cells = vec![label.to_string()];
         cells.extend(results.iter().map(f));
         t.row(cells);
     };
     let dash = || "—".to_string();
-    row("compute", &|r| r.out.compute_flop.map(|c| format!("{c:.3e} FLOP")).unwrap_or_else(dash));
-    row("accelerator-hours", &|r| human(r.out.accelerator_hours));
-    row("MFU", &|r| match (r.out.implied_mfu, r.out.mfu) {
+    row(&mut t, "compute", &|r| r.out.compute_flop.map(|c| format!("{c:.3e} FLOP")).unwrap_or_else(dash));
+    row(&mut t, "accelerator-hours", &|r| human(r.out.accelerator_hours));
+    row(&mut t, "MFU", &|r| match (r.out.implied_mfu, r.out.mfu) {
         (Some(m), _) => format!("{} (implied)", percent(m)),
         (None, Some(m)) => percent(m),
         _ => dash(),
     });
-    row("wall-clock days", &|r| r.out.wall_days.map(sig3).unwrap_or_else(dash));
-    row("IT kW per accelerator", &|r| sig3(r.out.it_kw_per_accelerator));
-    row("PUE", &|r| sig3(r.bound.inputs.pue));
-    row("tariff (USD/kWh)", &|r| sig3(r.bound.inputs.tariff_usd_per_kwh));
-    row("energy (MWh)", &|r| human(r.out.energy_mwh));
-    row("emissions (tCO2e)", &|r| human(r.out.emissions_tco2e));
+    row(&mut t, "accelerators", &|r| {
+        r.bound.inputs.accelerators.map(|n| format!("{n}")).unwrap_or_else(dash)
+    });
+    row(&mut t, "wall-clock days", &|r| r.out.wall_days.map(sig3).unwrap_or_else(dash));
+    row(&mut t, "IT kW per accelerator", &|r| sig3(r.out.it_kw_per_accelerator));
+    row(&mut t, "PUE", &|r| format!("{} ({})", sig3(r.bound.inputs.pue), r.bound.pue_basis.name()));
+    row(&mut t, "tariff (USD/kWh)", &|r| sig3(r.bound.inputs.tariff_usd_per_kwh));
+    row(&mut t, "energy (MWh)", &|r| human(r.out.energy_mwh));
+    row(&mut t, "emissions (tCO2e)", &|r| human(r.out.emissions_tco2e));
+    if results.iter().any(|r| r.bound.published.emissions_tco2e.is_some()) {
+        row(&mut t, "  as published", &|r| r.bound.published.emissions_tco2e.map(human).unwrap_or_else(dash));
+    }
     t.section("ledger");
     for item in Item::ALL {
-        let label = format!("  {}", item.name());
-        let mut cells = vec![label];
-        cells.extend(
-            results.iter().map(|r| format!("{} {:>6}", usd(r.out.usd(item)), percent(r.out.share(item)))),
-        );
-        t.row(cells);
+        row(&mut t, &format!("  {}", item.name()), &|r| {
+            format!("{} {:>6}", usd(r.out.usd(item)), percent(r.out.share(item)))
+        });
     }
-    let mut cells = vec!["  total".to_string()];
-    cells.extend(results.iter().map(|r| format!("{} {:>6}", usd(r.out.total_usd), percent(1.0))));
-    t.row(cells);
-    let mut cells = vec!["per accelerator-hour".to_string()];
-    cells.extend(results.iter().map(|r| format!("${}", sig3(r.out.usd_per_accelerator_hour))));
-    t.row(cells);
-    let mut cells = vec!["rental instead".to_string()];
-    cells.extend(results.iter().map(|r| r.out.rental_usd.map(usd).unwrap_or_else(dash)));
-    t.row(cells);
+    row(&mut t, "  total", &|r| format!("{} {:>6}", usd(r.out.total_usd), percent(1.0)));
+    row(&mut t, "per accelerator-hour", &|r| format!("${}", sig3(r.out.usd_per_accelerator_hour)));
+    row(&mut t, "rental instead", &|r| r.out.rental_usd.map(usd).unwrap_or_else(dash));
+    if results.iter().any(|r| r.bound.published.cost_usd.is_some()) {
+        row(&mut t, "  as published", &|r| r.bound.published.cost_usd.map(usd).unwrap_or_else(dash));
+    }
     text.push_str(&t.render());
+    let mut notes: Vec<&String> = results.iter().flat_map(|r| &r.bound.notes).collect();
+    notes.dedup();
+    for n in notes {
+        text.push_str(&format!("note: {n}\n"));
+    }
+    if results.iter().any(|r| r.bound.published.emissions_tco2e.is_some()) {
+        text.push_str(
+            "note: published emissions usually count the accelerators' TDP only; these count the whole \
+             server at its average draw, and the PUE\n",
+        );
+    }
     text
 }
 
@@ -390,12 +394,8 @@ pub fn explain_text(r: &Evaluated) -> String {
                 }
                 _ => String::new(),
             };
-            text.push_str(&format!(
-                "      {} = {} {}   {cited} ({origin})\n",
-                x.name,
-                human(x.value),
-                x.unit
-            ));
+            let value = if x.unit == "count" { format!("{}", x.value) } else { human(x.value) };
+            text.push_str(&format!("      {} = {value} {}   {cited} ({origin})\n", x.name, x.unit));
         }
     }
     text

@@ -101,8 +101,13 @@ fn report_json_states_the_verdicts_with_their_numbers() {
     // The verdict follows the numbers: electricity is "largest anywhere" exactly when some
     // region's largest line is electricity.
     let any_largest = regions.iter().any(|r| r["largest_item"] == "electricity");
-    assert_eq!(e["electricity_largest_anywhere"].as_bool(), Some(any_largest));
-    assert!(!e["tariff_gaps"].as_array().unwrap().is_empty());
+    let largest = &e["claims"]["largest"];
+    assert_eq!(largest["electricity_largest_anywhere"].as_bool(), Some(any_largest));
+    assert_eq!(largest["verdict"] == "NOT SUPPORTED", !any_largest);
+    let discount = &e["claims"]["discount"];
+    assert!(!discount["tariff_gaps"].as_array().unwrap().is_empty());
+    assert!(discount["verdict_on_tariffs"].as_str().is_some());
+    assert_eq!(e["run_source"]["id"], "llama-3.1-card");
 }
 
 #[test]
@@ -245,12 +250,65 @@ fn explain_names_formula_inputs_sources_and_origins() {
     assert!(out.contains("accelerator.h100-sxm.price_usd [source: techspot-h100-price, 2023] (default)"));
     assert!(out.contains("(flag --mfu)"));
     let out = ok(&["train", "--scenario", "own-accelerator-price.toml", "--explain", "--region", "cn-gz"]);
-    assert!(out.contains("(scenario own-accelerator-price.toml)"), "{out}");
-    assert!(out.contains("(scenario own-accelerator-price.toml:"), "{out}");
+    // A data override names its line in the scenario; so does a [train] input.
+    assert!(
+        out.contains(
+            "accelerator.ascend-910b.price_usd [source: scenario] (scenario own-accelerator-price.toml:12:13)"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("mfu = 0.300 fraction    (scenario own-accelerator-price.toml:9:7)"), "{out}");
     let v = json(&["train", "--run", "deepseek-v3", "--explain", "--format", "json"]);
     let steps = v["explain"].as_array().unwrap();
     assert!(steps.iter().any(|s| s["figure"] == "implied_mfu"
         && s["inputs"].as_array().unwrap().iter().any(|i| i["source"] == "deepseek-v3-report")));
+}
+
+#[test]
+fn notes_say_when_a_request_changes_a_published_run_or_finds_no_deal() {
+    let out = ok(&["train", "--run", "deepseek-v3", "--mfu", "0.4"]);
+    assert!(out.contains("note: hours follow from --mfu = 0.4"), "{out}");
+    let v = json(&["train", "--run", "deepseek-v3", "--region", "cn-nm", "--power-deal", "--format", "json"]);
+    assert_eq!(v["power_deal"], false);
+    assert!(v["notes"][0].as_str().unwrap().contains("no published data-centre deal"));
+    let v = json(&[
+        "train",
+        "--run",
+        "deepseek-v3",
+        "--region",
+        "cn-gz",
+        "--power-deal",
+        "false",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["power_deal"], false);
+}
+
+#[test]
+fn the_pue_says_where_it_came_from() {
+    let region = json(&["train", "--run", "llama-3.1-405b", "--region", "us-va", "--format", "json"]);
+    assert_eq!(region["pue_basis"], "region's typical");
+    let facility =
+        json(&["train", "--run", "llama-3.1-405b", "--facility", "hyperscale", "--format", "json"]);
+    assert_eq!(facility["pue_basis"], "facility kind");
+    assert_eq!(facility["pue"].as_f64(), Some(1.1));
+}
+
+#[test]
+fn a_published_run_shows_what_its_authors_reported() {
+    let v = json(&["train", "--run", "llama-3.1-405b", "--format", "json"]);
+    assert_eq!(v["published"]["emissions_tco2e"].as_f64(), Some(8930.0));
+    let out = ok(&["train", "--run", "deepseek-v3"]);
+    assert!(out.contains("as published") && out.contains("$5.58 M"), "{out}");
+}
+
+#[test]
+fn data_options_work_after_the_data_subcommand() {
+    let out = ok(&["data", "check", "--scenario", "own-accelerator-price.toml"]);
+    assert!(out.contains("all checks pass"), "{out}");
+    let csv = ok(&["data", "check", "--format", "csv"]);
+    assert!(csv.starts_with("ok,numbers,sources,assumptions,problems\ntrue,"), "{csv}");
 }
 
 #[test]
@@ -302,6 +360,31 @@ fn bad_numbers_and_conflicts_exit_2() {
         &["train", "--params", "405B", "--tokens", "15T", "--set", "accelerator.h100-sxm.price_usd=0"],
         &["train", "--params", "405B", "--tokens", "15T", "--set", "nonsense"],
         &["report", "--format", "csv"],
+        // Results that would not be finite, or sizes of zero.
+        &["train", "--run", "deepseek-v3", "--rental-usd-per-hour", "1e308"],
+        &["train", "--run", "deepseek-v3", "--set", "run.deepseek-v3.accelerators=0"],
+        &["train", "--run", "deepseek-v3", "--set", "run.deepseek-v3.tokens=0"],
+        &["train", "--run", "deepseek-v3", "--set", "fx.cny_per_usd=0"],
+        &["train", "--run", "deepseek-v3", "--set", "accelerator.h800.price_usd=1e308"],
+        // Empty or repeated region lists.
+        &["train", "--run", "deepseek-v3", "--region", ","],
+        &["train", "--run", "deepseek-v3", "--region", "us-va,us-va"],
+        // Terms that a given tariff would silently ignore.
+        &[
+            "train",
+            "--run",
+            "deepseek-v3",
+            "--region",
+            "cn-gz",
+            "--tariff-usd-per-kwh",
+            "0.05",
+            "--power-deal",
+        ],
+        &["train", "--run", "deepseek-v3", "--tariff-usd-per-kwh", "0.05", "--vat", "included"],
+        // An MFU with nothing to apply it to.
+        &["train", "--accelerator-hours", "1000", "--mfu", "0.4"],
+        &["train", "--run", "deepseek-v3", "--explain", "--format", "csv"],
+        &["data", "check", "--set", "fx.cny_per_usd=0"],
     ];
     for args in cases {
         bad_input(args);
@@ -359,6 +442,19 @@ fn malformed_scenario_files_name_file_line_column_and_key() {
             &["accelerator.b200.price_usd", "range out of order", "range-out-of-order.toml:4:13"][..],
         ),
         ("unknown-run.toml", &["unknown run `deepseek-v4`", "unknown-run.toml:4:7", "train.run"][..]),
+        (
+            "two-part-missing-parts.toml",
+            &[
+                "region.cn-new.td_cny_per_kwh",
+                "when tariff_model is `two-part`",
+                "two-part-missing-parts.toml:4:8",
+            ][..],
+        ),
+        ("flat-two-prices.toml", &["too many fields", "region.us-new.tariff_model"][..]),
+        (
+            "bad-defaults.toml",
+            &["unknown accelerator `h101`", "bad-defaults.toml:5:15", "unknown region `nowhere`"][..],
+        ),
     ] {
         let err = bad_input(&["train", "--scenario", file]);
         for m in must {

@@ -30,6 +30,8 @@ pub struct RegionLedger {
 /// How a measured discount compares with the claimed one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Match {
+    /// The claimed-cheap region is dearer.
+    Dearer,
     Smaller,
     AsClaimed,
     Larger,
@@ -38,6 +40,7 @@ pub enum Match {
 impl Match {
     pub fn words(self) -> &'static str {
         match self {
+            Match::Dearer => "dearer, not cheaper",
             Match::Smaller => "smaller than claimed",
             Match::AsClaimed => "as claimed",
             Match::Larger => "larger than claimed",
@@ -73,6 +76,8 @@ pub struct ElectricityAccount {
     pub claimed_range: (f64, f64),
     /// The regions the discount claim compares with.
     pub claim_against: Vec<String>,
+    /// The country whose regions the discount claim is about.
+    pub claim_country: String,
     pub gaps: Vec<TariffGap>,
     /// The same, for the Chinese regions that have a published data-centre deal, on that deal.
     pub deal_gaps: Vec<TariffGap>,
@@ -115,10 +120,9 @@ pub fn account(ds: &Dataset) -> Result<ElectricityAccount, Diagnostics> {
         .list("defaults.report_regions")
         .ok_or_else(|| Diagnostic::new("no report regions").key("defaults.report_regions"))?
         .to_vec();
-    let origin = "defaults.report_run";
     let req = TrainRequest {
-        run: Some(Given::flag(run.to_string(), origin)),
-        regions: Some(Given::flag(regions, "defaults.report_regions")),
+        run: Some(Given::data(run.to_string(), "defaults.report_run")),
+        regions: Some(Given::data(regions, "defaults.report_regions")),
         ..Default::default()
     };
     let claimed_param = key("claim", Some(CLAIM_DISCOUNT), "value");
@@ -136,9 +140,12 @@ pub fn account(ds: &Dataset) -> Result<ElectricityAccount, Diagnostics> {
             RegionLedger { country: country(&bound.region), ..region_ledger(bound, out, claimed_discount) }
         })
         .collect();
-    let gaps = tariff_gaps(&ledgers, &ledgers, claimed_range);
+    let claim_country =
+        ds.text(&key("claim", Some(CLAIM_DISCOUNT), "country")).unwrap_or_default().to_string();
+    let gaps = tariff_gaps(&ledgers, &ledgers, &claim_country, claimed_range);
     // The same hubs on their published special data-centre prices, where they have one.
-    let with_deal = TrainRequest { power_deal: Some(Given::flag(true, "--power-deal")), ..req.clone() };
+    let with_deal =
+        TrainRequest { power_deal: Some(Given::data(true, "dc_deal_cny_per_kwh")), ..req.clone() };
     let deal_ledgers: Vec<RegionLedger> = train::bind(ds, &with_deal)?
         .into_iter()
         .filter(|b| b.price.deal)
@@ -147,7 +154,7 @@ pub fn account(ds: &Dataset) -> Result<ElectricityAccount, Diagnostics> {
             RegionLedger { country: country(&bound.region), ..region_ledger(bound, out, claimed_discount) }
         })
         .collect();
-    let deal_gaps = tariff_gaps(&deal_ledgers, &ledgers, claimed_range);
+    let deal_gaps = tariff_gaps(&deal_ledgers, &ledgers, &claim_country, claimed_range);
     Ok(ElectricityAccount {
         run: run.to_string(),
         run_name: ds.text(&key("run", Some(run), "name")).unwrap_or(run).to_string(),
@@ -162,6 +169,7 @@ pub fn account(ds: &Dataset) -> Result<ElectricityAccount, Diagnostics> {
         claimed_discount,
         claimed_range,
         claim_against,
+        claim_country,
         gaps,
         deal_gaps,
         share_drivers: sensitivity::one_at_a_time(ds, &req, 0, |o| o.share(Item::Electricity))?,
@@ -189,11 +197,16 @@ fn region_ledger(bound: Bound, out: Outputs, claimed_discount: f64) -> RegionLed
     }
 }
 
-/// Each Chinese region of `cheap` against each US region of `dear`.
-fn tariff_gaps(cheap: &[RegionLedger], dear: &[RegionLedger], claimed_range: (f64, f64)) -> Vec<TariffGap> {
+/// Each region of the claim's country in `cheap` against each region of another country in `dear`.
+fn tariff_gaps(
+    cheap: &[RegionLedger],
+    dear: &[RegionLedger],
+    country: &str,
+    claimed_range: (f64, f64),
+) -> Vec<TariffGap> {
     let mut gaps = Vec::new();
-    for c in cheap.iter().filter(|l| l.country == "CN") {
-        for d in dear.iter().filter(|l| l.country == "US") {
+    for c in cheap.iter().filter(|l| l.country == country) {
+        for d in dear.iter().filter(|l| l.country != country) {
             let discount = 1.0 - c.bound.inputs.tariff_usd_per_kwh / d.bound.inputs.tariff_usd_per_kwh;
             gaps.push(TariffGap {
                 cheap: c.bound.region.clone(),
@@ -201,7 +214,9 @@ fn tariff_gaps(cheap: &[RegionLedger], dear: &[RegionLedger], claimed_range: (f6
                 cheap_usd_per_kwh: c.bound.inputs.tariff_usd_per_kwh,
                 dear_usd_per_kwh: d.bound.inputs.tariff_usd_per_kwh,
                 discount,
-                verdict: if discount < claimed_range.0 {
+                verdict: if discount < 0.0 {
+                    Match::Dearer
+                } else if discount < claimed_range.0 {
                     Match::Smaller
                 } else if discount > claimed_range.1 {
                     Match::Larger

@@ -39,7 +39,14 @@ const REFERENCES: &[(&str, &str, &str)] = &[
 pub fn check(ds: &Dataset) -> CheckReport {
     let mut report = CheckReport { sources: ds.sources.len(), ..Default::default() };
     let units: BTreeSet<&str> = schema::known_units().collect();
-    let mut used = BTreeSet::new();
+    // A source counts as used if the built-in data cites it (overrides may replace a number
+    // without making its source unused) or any number in force does.
+    let used: BTreeSet<&str> = ds
+        .cited_by_builtin
+        .iter()
+        .map(String::as_str)
+        .chain(ds.params.values().map(|p| p.source.as_str()))
+        .collect();
     for (key, p) in &ds.params {
         report.params += 1;
         let problem = |msg: String, expected: &str| {
@@ -67,6 +74,18 @@ pub fn check(ds: &Dataset) -> CheckReport {
             ));
         }
         if p.origin != Origin::Default {
+            // An override may cite the sources table (or a `[source.*]` of its scenario);
+            // otherwise it is marked `scenario` or `--set` by the parser.
+            let marked = ["scenario", "--set", ASSUMPTION].contains(&p.source.as_str());
+            if !marked && !ds.sources.contains_key(&p.source) {
+                report.problems.push(
+                    problem(
+                        format!("source `{}` is not in the sources table", p.source),
+                        "a [source.ID] entry",
+                    )
+                    .suggest(&p.source, ds.sources.keys().map(String::as_str)),
+                );
+            }
             continue;
         }
         if p.source == ASSUMPTION {
@@ -76,9 +95,7 @@ pub fn check(ds: &Dataset) -> CheckReport {
                     .problems
                     .push(problem("an assumption without a reason".into(), "a note explaining it"));
             }
-        } else if ds.sources.contains_key(&p.source) {
-            used.insert(p.source.clone());
-        } else {
+        } else if !ds.sources.contains_key(&p.source) {
             report.problems.push(
                 problem(format!("source `{}` is not in the sources table", p.source), "a [source.ID] entry")
                     .suggest(&p.source, ds.sources.keys().map(String::as_str)),
@@ -89,7 +106,7 @@ pub fn check(ds: &Dataset) -> CheckReport {
         }
     }
     for (id, s) in &ds.sources {
-        if !used.contains(id) {
+        if !used.contains(id.as_str()) {
             report.problems.push(
                 Diagnostic::new(format!("source `{id}` is never used"))
                     .at(s.location.clone())

@@ -99,6 +99,8 @@ pub struct Dataset {
     pub texts: BTreeMap<String, Text>,
     /// Ids of each keyed kind.
     pub ids: BTreeMap<&'static str, BTreeSet<String>>,
+    /// Sources that the built-in data cites, before any override (for `data check`).
+    pub cited_by_builtin: BTreeSet<String>,
 }
 
 /// The key of a field: `kind.id.field` for keyed kinds, `kind.field` otherwise.
@@ -120,6 +122,7 @@ impl Dataset {
             }
         }
         problems.extend(ds.entity_problems());
+        ds.cited_by_builtin = ds.params.values().map(|p| p.source.clone()).collect();
         if problems.is_empty() { Ok(ds) } else { Err(Diagnostics(problems)) }
     }
 
@@ -185,22 +188,49 @@ impl Dataset {
             .collect()
     }
 
-    /// Required fields missing, and ranges out of order, across all entries.
+    /// Fields an entry must give and does not, across all entries (ranges and bounds are
+    /// checked as each number is read).
     fn entity_problems(&self) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         for kind in schema::KINDS {
             let ids: Vec<Option<&str>> =
                 if kind.keyed { self.ids_of(kind.name).into_iter().map(Some).collect() } else { vec![None] };
             for id in ids {
-                for field in kind.fields.iter().filter(|f| f.required) {
-                    let k = key(kind.name, id, field.name);
-                    if !self.params.contains_key(&k) && !self.texts.contains_key(&k) {
-                        let at = id.and_then(|id| self.first_location(kind.name, id));
+                let has = |field: &str| {
+                    let k = key(kind.name, id, field);
+                    self.params.contains_key(&k) || self.texts.contains_key(&k)
+                };
+                let is = |field: &str, value: &str| self.text(&key(kind.name, id, field)) == Some(value);
+                let at = || id.and_then(|id| self.first_location(kind.name, id));
+                for field in kind.fields {
+                    let (needed, why) = match field.need {
+                        schema::Need::Always => (true, String::new()),
+                        schema::Need::Optional => (false, String::new()),
+                        schema::Need::When { field: f, value } => {
+                            (is(f, value), format!(" when {f} is `{value}`"))
+                        }
+                    };
+                    if needed && !has(field.name) {
                         problems.push(
-                            Diagnostic::new(format!("missing required field `{}`", field.name))
-                                .at(at)
-                                .key(k)
+                            Diagnostic::new(format!("missing required field `{}`{why}", field.name))
+                                .at(at())
+                                .key(key(kind.name, id, field.name))
                                 .expected(field.doc),
+                        );
+                    }
+                }
+                for group in kind.one_of {
+                    let (f, value) = group.when;
+                    let given = group.fields.iter().filter(|g| has(g)).count();
+                    if is(f, value) && given != 1 {
+                        problems.push(
+                            Diagnostic::new(format!(
+                                "{} when {f} is `{value}`",
+                                if given == 0 { "missing a field" } else { "too many fields" }
+                            ))
+                            .at(at())
+                            .key(key(kind.name, id, f))
+                            .expected(format!("exactly one of {}", crate::diag::quote_list(group.fields))),
                         );
                     }
                 }

@@ -9,7 +9,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::schema::{self, FieldType, Kind};
+use super::schema::{self, Bound, FieldType, Kind};
 use super::{Dataset, Origin, Param, Source, Text, TextValue, key};
 use crate::diag::{Diagnostic, Diagnostics, Location, quote_list};
 
@@ -135,6 +135,8 @@ pub fn apply_scenario(ds: &mut Dataset, file: &str, text: &str) -> Result<Scenar
                         .expected("extends = \"default\""),
                 ]),
             }
+        } else if name_str == "source" {
+            read_sources(ds, &ctx, value)
         } else if COMMAND_SECTIONS.contains(&name_str) {
             read_section(&ctx, name_str, value).map(|s| {
                 scenario.sections.insert(name_str.to_string(), s);
@@ -142,7 +144,7 @@ pub fn apply_scenario(ds: &mut Dataset, file: &str, text: &str) -> Result<Scenar
         } else if let Some(kind) = schema::kind(name_str) {
             read_kind(ds, &ctx, kind, value)
         } else {
-            let mut names: Vec<&str> = vec!["extends"];
+            let mut names: Vec<&str> = vec!["extends", "source"];
             names.extend(COMMAND_SECTIONS);
             names.extend(schema::KINDS.iter().map(|k| k.name));
             Err(vec![
@@ -150,7 +152,7 @@ pub fn apply_scenario(ds: &mut Dataset, file: &str, text: &str) -> Result<Scenar
                     .at(Some(at))
                     .key(name_str.to_string())
                     .expected(format!(
-                        "`extends`, a command section ({}) or a kind of data",
+                        "`extends`, `source`, a command section ({}) or a kind of data",
                         quote_list(COMMAND_SECTIONS)
                     ))
                     .suggest(name_str, names),
@@ -202,7 +204,7 @@ pub fn apply_set(ds: &mut Dataset, assignment: &str) -> Result<(), Diagnostic> {
                     .key(&full)
                     .expected(format!("a number in {unit}"))
             })?;
-            check_number(unit, value).map_err(|e| Diagnostic::new(e).key(&full))?;
+            field.bound.check(unit, value).map_err(|e| Diagnostic::new(e).key(&full))?;
             let old = ds.params.get(&full);
             let param = Param {
                 value,
@@ -344,7 +346,7 @@ fn read_fields(
             continue;
         };
         let result = match field.ty {
-            FieldType::Number(unit) => read_number(ds, ctx, &k, unit, value),
+            FieldType::Number(unit) => read_number(ds, ctx, &k, unit, field.bound, value),
             FieldType::Text => read_text(ctx, &k, field.choices, value).map(|t| {
                 ds.texts.insert(k.clone(), t);
             }),
@@ -366,25 +368,12 @@ fn unknown_field(kind: &Kind, name: &str, key: &str, at: Option<Location>) -> Di
         .suggest(name, kind.field_names())
 }
 
-/// Bounds every number of a unit must respect; returns the problem in words.
-pub(crate) fn check_number(unit: &str, v: f64) -> Result<(), String> {
-    if !v.is_finite() {
-        return Err(format!("{v} is not a finite number"));
-    }
-    if v < 0.0 {
-        return Err(format!("{v} is negative; {unit} cannot be"));
-    }
-    if unit.starts_with("fraction") && v > 1.0 {
-        return Err(format!("{v} is not a share between 0 and 1"));
-    }
-    Ok(())
-}
-
 fn read_number(
     ds: &mut Dataset,
     ctx: &Ctx,
     k: &str,
     unit: &str,
+    bound: Bound,
     value: &Spanned<DeValue>,
 ) -> Result<(), Diagnostic> {
     let at = ctx.loc(value.span());
@@ -504,7 +493,7 @@ fn read_number(
     }
     let bare = matches!(value.get_ref(), DeValue::Integer(_) | DeValue::Float(_));
     for (what, v) in [("value", p.value), ("low", p.low), ("high", p.high)] {
-        check_number(unit, v).map_err(|e| bad(if bare { e } else { format!("{what}: {e}") }, at.clone()))?;
+        bound.check(unit, v).map_err(|e| bad(if bare { e } else { format!("{what}: {e}") }, at.clone()))?;
     }
     if !(p.low <= p.value && p.value <= p.high) {
         return Err(Diagnostic::new(format!(

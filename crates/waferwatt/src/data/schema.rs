@@ -14,15 +14,83 @@ pub enum FieldType {
     TextList,
 }
 
+/// Whether an entry must give a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    Always,
+    Optional,
+    /// Required when another (text) field of the entry has this value.
+    When {
+        field: &'static str,
+        value: &'static str,
+    },
+}
+
+/// The values a number may take, beyond being finite (a unit `fraction…` also caps it at 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bound {
+    NonNegative,
+    Positive,
+    AtLeastOne,
+    /// At least 0 and below 1 (a share that something else is divided by one minus).
+    BelowOne,
+}
+
+impl Bound {
+    /// Whether `v` is allowed, and if not, what is expected.
+    pub fn check(self, unit: &str, v: f64) -> Result<(), String> {
+        if !v.is_finite() {
+            return Err(format!("{v} is not a finite number"));
+        }
+        let (ok, expected) = match self {
+            Bound::NonNegative => (v >= 0.0, "0 or more"),
+            Bound::Positive => (v > 0.0, "greater than 0"),
+            Bound::AtLeastOne => (v >= 1.0, "at least 1"),
+            Bound::BelowOne => ((0.0..1.0).contains(&v), "at least 0 and below 1"),
+        };
+        if !ok {
+            return Err(format!("{v} is out of range: {unit} must be {expected}"));
+        }
+        if unit.starts_with("fraction") && v > 1.0 {
+            return Err(format!("{v} is not a share between 0 and 1"));
+        }
+        Ok(())
+    }
+}
+
 /// One field of a kind.
 #[derive(Clone, Copy, Debug)]
 pub struct Field {
     pub name: &'static str,
     pub ty: FieldType,
-    pub required: bool,
+    pub need: Need,
+    pub bound: Bound,
     /// Allowed values of a text field; empty means any text.
     pub choices: &'static [&'static str],
     pub doc: &'static str,
+}
+
+impl Field {
+    const fn positive(self) -> Field {
+        Field { bound: Bound::Positive, ..self }
+    }
+    const fn at_least_one(self) -> Field {
+        Field { bound: Bound::AtLeastOne, ..self }
+    }
+    const fn below_one(self) -> Field {
+        Field { bound: Bound::BelowOne, ..self }
+    }
+    const fn when(self, field: &'static str, value: &'static str) -> Field {
+        Field { need: Need::When { field, value }, ..self }
+    }
+}
+
+/// One field of a group must be given when another field has a value (a flat tariff in
+/// USD or in CNY, say).
+#[derive(Clone, Copy, Debug)]
+pub struct OneOf {
+    pub fields: &'static [&'static str],
+    pub when: (&'static str, &'static str),
 }
 
 /// A kind of entry: keyed kinds hold many entries (`accelerator.h100-sxm.tdp_w`), unkeyed
@@ -33,6 +101,7 @@ pub struct Kind {
     pub keyed: bool,
     pub doc: &'static str,
     pub fields: &'static [Field],
+    pub one_of: &'static [OneOf],
 }
 
 impl Kind {
@@ -44,11 +113,21 @@ impl Kind {
     }
 }
 
+const fn need(required: bool) -> Need {
+    if required { Need::Always } else { Need::Optional }
+}
 const fn num(name: &'static str, unit: &'static str, required: bool, doc: &'static str) -> Field {
-    Field { name, ty: FieldType::Number(unit), required, choices: &[], doc }
+    Field {
+        name,
+        ty: FieldType::Number(unit),
+        need: need(required),
+        bound: Bound::NonNegative,
+        choices: &[],
+        doc,
+    }
 }
 const fn text(name: &'static str, required: bool, doc: &'static str) -> Field {
-    Field { name, ty: FieldType::Text, required, choices: &[], doc }
+    Field { name, ty: FieldType::Text, need: need(required), bound: Bound::NonNegative, choices: &[], doc }
 }
 const fn choice(
     name: &'static str,
@@ -56,10 +135,17 @@ const fn choice(
     required: bool,
     doc: &'static str,
 ) -> Field {
-    Field { name, ty: FieldType::Text, required, choices, doc }
+    Field { name, ty: FieldType::Text, need: need(required), bound: Bound::NonNegative, choices, doc }
 }
 const fn list(name: &'static str, required: bool, doc: &'static str) -> Field {
-    Field { name, ty: FieldType::TextList, required, choices: &[], doc }
+    Field {
+        name,
+        ty: FieldType::TextList,
+        need: need(required),
+        bound: Bound::NonNegative,
+        choices: &[],
+        doc,
+    }
 }
 
 /// Precisions for which an accelerator may state a dense peak.
@@ -78,16 +164,17 @@ pub const KINDS: &[Kind] = &[
             text("vendor", true, "designer"),
             text("process", true, "foundry process as published"),
             text("node", false, "waferwatt process-node id for the fab ledger"),
-            num("die_area_mm2", "mm2", false, "total compute-die area"),
-            num("transistors", "count", false, "transistors on the compute dies"),
-            num("bf16_tflops", "TFLOP/s", true, "peak dense BF16 throughput"),
-            num("fp8_tflops", "TFLOP/s", false, "peak dense FP8 throughput"),
-            num("memory_gb", "GB", true, "HBM capacity"),
-            num("memory_tbps", "TB/s", false, "HBM bandwidth"),
-            num("tdp_w", "W", true, "thermal design power of the accelerator"),
-            num("price_usd", "USD", true, "market price of one accelerator"),
+            num("die_area_mm2", "mm2", false, "total compute-die area").positive(),
+            num("transistors", "count", false, "transistors on the compute dies").positive(),
+            num("bf16_tflops", "TFLOP/s", true, "peak dense BF16 throughput").positive(),
+            num("fp8_tflops", "TFLOP/s", false, "peak dense FP8 throughput").positive(),
+            num("memory_gb", "GB", true, "HBM capacity").positive(),
+            num("memory_tbps", "TB/s", false, "HBM bandwidth").positive(),
+            num("tdp_w", "W", true, "thermal design power of the accelerator").positive(),
+            num("price_usd", "USD", true, "market price of one accelerator").positive(),
             num("rental_usd_per_hour", "USD/h", false, "cloud rental per accelerator-hour"),
         ],
+        one_of: &[],
     },
     Kind {
         name: "region",
@@ -100,17 +187,28 @@ pub const KINDS: &[Kind] = &[
             text("voltage", false, "supply voltage class the tariff parts are for"),
             num("tariff_usd_per_kwh", "USD/kWh", false, "flat all-in price in USD"),
             num("tariff_cny_per_kwh", "CNY/kWh", false, "flat all-in price in CNY"),
-            num("energy_cny_per_kwh", "CNY/kWh", false, "energy (on-grid) price"),
-            num("line_loss_fraction", "fraction", false, "on-grid line-loss rate"),
-            num("td_cny_per_kwh", "CNY/kWh", false, "transmission and distribution energy rate"),
-            num("demand_cny_per_kw_month", "CNY/kW-month", false, "maximum-demand charge"),
-            num("system_op_cny_per_kwh", "CNY/kWh", false, "system operation charge"),
-            num("funds_cny_per_kwh", "CNY/kWh", false, "government funds and surcharges"),
+            num("energy_cny_per_kwh", "CNY/kWh", false, "energy (on-grid) price")
+                .positive()
+                .when("tariff_model", "two-part"),
+            num("line_loss_fraction", "fraction", false, "on-grid line-loss rate")
+                .when("tariff_model", "two-part"),
+            num("td_cny_per_kwh", "CNY/kWh", false, "transmission and distribution energy rate")
+                .when("tariff_model", "two-part"),
+            num("demand_cny_per_kw_month", "CNY/kW-month", false, "maximum-demand charge")
+                .when("tariff_model", "two-part"),
+            num("system_op_cny_per_kwh", "CNY/kWh", false, "system operation charge")
+                .when("tariff_model", "two-part"),
+            num("funds_cny_per_kwh", "CNY/kWh", false, "government funds and surcharges")
+                .when("tariff_model", "two-part"),
             num("vat_rate", "fraction", true, "value-added tax included in the quoted prices"),
             num("dc_deal_cny_per_kwh", "CNY/kWh", false, "a published special data-centre rate"),
             num("grid_kgco2_per_kwh", "kgCO2/kWh", true, "grid carbon intensity"),
-            num("pue", "ratio", true, "typical power usage effectiveness of its data centres"),
+            num("pue", "ratio", true, "typical power usage effectiveness of its data centres").at_least_one(),
         ],
+        one_of: &[OneOf {
+            fields: &["tariff_usd_per_kwh", "tariff_cny_per_kwh"],
+            when: ("tariff_model", "flat"),
+        }],
     },
     Kind {
         name: "facility",
@@ -118,53 +216,81 @@ pub const KINDS: &[Kind] = &[
         doc: "data-centre facility kinds: PUE, construction cost per MW of IT load, life",
         fields: &[
             text("name", true, "description"),
-            num("pue", "ratio", true, "power usage effectiveness"),
+            num("pue", "ratio", true, "power usage effectiveness").at_least_one(),
             num("capex_usd_per_mw", "USD/MW", true, "construction cost per MW of IT load"),
-            num("life_years", "years", true, "depreciation life of the building and plant"),
+            num("life_years", "years", true, "depreciation life of the building and plant").positive(),
         ],
+        one_of: &[],
     },
     Kind {
         name: "server",
         keyed: false,
         doc: "the server and network around each accelerator",
         fields: &[
-            num("power_multiplier", "ratio", true, "server power per accelerator over its TDP"),
-            num("avg_power_fraction", "fraction", true, "average draw over peak during training"),
+            num("power_multiplier", "ratio", true, "server power per accelerator over its TDP")
+                .at_least_one(),
+            num("avg_power_fraction", "fraction", true, "average draw over peak during training").positive(),
             num("capex_fraction", "fraction", true, "server cost beyond the accelerator, per price"),
-            num("network_capex_fraction", "fraction", true, "cluster network cost per accelerator price"),
+            num(
+                "network_capex_fraction",
+                "fraction",
+                true,
+                "cluster network as a share of all hardware cost",
+            )
+            .below_one(),
         ],
+        one_of: &[],
     },
     Kind {
         name: "ownership",
         keyed: false,
         doc: "how owned hardware is paid for",
         fields: &[
-            num("hardware_life_years", "years", true, "depreciation life of accelerators and servers"),
+            num("hardware_life_years", "years", true, "depreciation life of accelerators and servers")
+                .positive(),
             num("cost_of_capital", "fraction/year", true, "annual cost of capital"),
             num("maintenance_fraction_per_year", "fraction/year", true, "maintenance per hardware capex"),
         ],
+        one_of: &[],
     },
     Kind {
         name: "training",
         keyed: false,
         doc: "how efficiently a training run uses its hardware",
         fields: &[
-            num("mfu", "fraction", true, "model FLOP utilisation"),
-            num("goodput", "fraction", true, "share of paid hours that make progress"),
-            num("flop_per_param_token", "FLOP", true, "training FLOP per parameter per token"),
+            num("mfu", "fraction", true, "model FLOP utilisation").positive(),
+            num("goodput", "fraction", true, "share of paid hours that make progress").positive(),
+            num("flop_per_param_token", "FLOP", true, "training FLOP per parameter per token").positive(),
         ],
+        one_of: &[],
     },
     Kind {
         name: "power",
         keyed: false,
         doc: "how a data centre buys power",
-        fields: &[num("load_factor", "fraction", true, "average over contracted maximum demand")],
+        fields: &[
+            num("load_factor", "fraction", true, "average over contracted maximum demand").positive(),
+            num(
+                "high_use_demand_factor",
+                "fraction",
+                true,
+                "share of the demand charge billed to high-use users",
+            ),
+            num(
+                "high_use_threshold_kwh_per_kw_month",
+                "kWh/kW-month",
+                true,
+                "monthly use per kW that counts as high",
+            ),
+        ],
+        one_of: &[],
     },
     Kind {
         name: "fx",
         keyed: false,
         doc: "exchange rates",
-        fields: &[num("cny_per_usd", "CNY/USD", true, "yuan per US dollar")],
+        fields: &[num("cny_per_usd", "CNY/USD", true, "yuan per US dollar").positive()],
+        one_of: &[],
     },
     Kind {
         name: "run",
@@ -175,17 +301,19 @@ pub const KINDS: &[Kind] = &[
             text("accelerator", true, "accelerator id"),
             text("region", true, "region id of the cluster, as near as is known"),
             choice("precision", PRECISIONS, true, "main training precision"),
-            num("accelerators", "count", true, "accelerators in the cluster"),
-            num("accelerator_hours", "h", true, "accelerator-hours reported"),
-            num("params_active", "params", true, "parameters active per token"),
-            num("params_total", "params", false, "all parameters"),
-            num("tokens", "tokens", true, "training tokens"),
-            num("goodput", "fraction", true, "goodput that the reported hours imply"),
+            num("accelerators", "count", true, "accelerators in the cluster").positive(),
+            num("accelerator_hours", "h", true, "accelerator-hours reported").positive(),
+            num("params_active", "params", true, "parameters active per token").positive(),
+            num("params_total", "params", false, "all parameters").positive(),
+            num("tokens", "tokens", true, "training tokens").positive(),
+            num("compute_hours", "h", false, "the part of the hours that the tokens' compute took")
+                .positive(),
+            num("goodput", "fraction", true, "goodput that the reported hours imply").positive(),
             num("rental_usd_per_hour", "USD/h", false, "rental price the publisher assumed"),
             num("reported_cost_usd", "USD", false, "cost the publisher reported"),
             num("reported_emissions_tco2e", "tCO2e", false, "emissions the publisher reported"),
-            num("reported_pue", "ratio", false, "PUE used for the publisher's emissions"),
         ],
+        one_of: &[],
     },
     Kind {
         name: "claim",
@@ -194,8 +322,10 @@ pub const KINDS: &[Kind] = &[
         fields: &[
             text("says", true, "the claim in words"),
             num("value", "fraction", false, "the figure the claim states, if any"),
+            text("country", false, "the country whose regions the claim is about, if any"),
             list("against", false, "regions the claim compares with, if any"),
         ],
+        one_of: &[],
     },
     Kind {
         name: "defaults",
@@ -209,6 +339,7 @@ pub const KINDS: &[Kind] = &[
             text("report_run", true, "the reference run of the electricity account"),
             list("report_regions", true, "regions the electricity account compares"),
         ],
+        one_of: &[],
     },
 ];
 

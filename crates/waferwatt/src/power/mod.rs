@@ -52,6 +52,10 @@ impl Vat {
 pub struct PurchaseTerms {
     /// Average load over the contracted maximum demand (0..1].
     pub load_factor: f64,
+    /// Users whose monthly energy per kW of demand reaches this pay only
+    /// `high_use_demand_factor` of the demand charge.
+    pub high_use_threshold_kwh_per_kw_month: f64,
+    pub high_use_demand_factor: f64,
     pub vat: Vat,
     /// A published special data-centre price that replaces the tariff, if taken.
     pub deal_cny_per_kwh: Option<f64>,
@@ -115,7 +119,15 @@ pub fn price(spec: TariffSpec, vat_rate: f64, terms: PurchaseTerms, cny_per_usd:
             energy: t.energy_cny_per_kwh,
             line_loss: t.energy_cny_per_kwh * t.line_loss_fraction,
             td: t.td_cny_per_kwh,
-            demand: t.demand_cny_per_kw_month / (HOURS_PER_MONTH * terms.load_factor),
+            demand: {
+                let kwh_per_kw_month = HOURS_PER_MONTH * terms.load_factor;
+                let factor = if kwh_per_kw_month >= terms.high_use_threshold_kwh_per_kw_month {
+                    terms.high_use_demand_factor
+                } else {
+                    1.0
+                };
+                t.demand_cny_per_kw_month * factor / kwh_per_kw_month
+            },
             system_op: t.system_op_cny_per_kwh,
             funds: t.funds_cny_per_kwh,
             ..blank
@@ -137,6 +149,33 @@ pub fn price(spec: TariffSpec, vat_rate: f64, terms: PurchaseTerms, cny_per_usd:
 mod tests {
     use super::*;
 
+    /// Terms with no high-use discount on the demand charge.
+    const NO_DISCOUNT: PurchaseTerms = PurchaseTerms {
+        load_factor: 1.0,
+        high_use_threshold_kwh_per_kw_month: f64::INFINITY,
+        high_use_demand_factor: 1.0,
+        vat: Vat::Recovered,
+        deal_cny_per_kwh: None,
+    };
+
+    #[test]
+    fn high_use_users_pay_a_reduced_demand_charge() {
+        // 31.2 CNY/kW-month at load factor 0.8: 584 kWh per kW a month, above 260, so
+        // 90 %: 31.2 × 0.9 / 584 = 0.0480822 CNY/kWh instead of 0.0534247.
+        let terms = PurchaseTerms {
+            load_factor: 0.8,
+            high_use_threshold_kwh_per_kw_month: 260.0,
+            high_use_demand_factor: 0.9,
+            vat: Vat::Included,
+            deal_cny_per_kwh: None,
+        };
+        let p = price(TariffSpec::TwoPart(mengxi()), 0.13, terms, 7.12);
+        assert!((p.demand - 0.0480822).abs() < 1e-7, "{}", p.demand);
+        let low_use = PurchaseTerms { load_factor: 0.3, ..terms };
+        let p = price(TariffSpec::TwoPart(mengxi()), 0.13, low_use, 7.12);
+        assert!((p.demand - 31.2 / (730.0 * 0.3)).abs() < 1e-9, "no discount below the threshold");
+    }
+
     fn mengxi() -> TwoPart {
         TwoPart {
             energy_cny_per_kwh: 0.2829,
@@ -153,7 +192,8 @@ mod tests {
         // energy 0.2829 + loss 0.2829 × 0.0281 = 0.00794949 + T&D 0.0520
         // + demand 31.2 / (730 × 0.85) = 0.05028203 + sysop 0.02 + funds 0.0224
         // = 0.43553152 CNY/kWh with VAT; ÷ 1.13 = 0.38542612; ÷ 7.12 = 0.05413288 USD
-        let terms = PurchaseTerms { load_factor: 0.85, vat: Vat::Included, deal_cny_per_kwh: None };
+        let terms =
+            PurchaseTerms { load_factor: 0.85, vat: Vat::Included, deal_cny_per_kwh: None, ..NO_DISCOUNT };
         let p = price(TariffSpec::TwoPart(mengxi()), 0.13, terms, 7.12);
         assert!((p.local_per_kwh - 0.43553152).abs() < 1e-7, "{}", p.local_per_kwh);
         let p =
@@ -165,7 +205,8 @@ mod tests {
     #[test]
     fn a_steadier_load_spreads_the_demand_charge_thinner() {
         let at = |lf| {
-            let terms = PurchaseTerms { load_factor: lf, vat: Vat::Included, deal_cny_per_kwh: None };
+            let terms =
+                PurchaseTerms { load_factor: lf, vat: Vat::Included, deal_cny_per_kwh: None, ..NO_DISCOUNT };
             price(TariffSpec::TwoPart(mengxi()), 0.13, terms, 7.12).local_per_kwh
         };
         assert!(at(0.9) < at(0.6));
@@ -173,7 +214,12 @@ mod tests {
 
     #[test]
     fn a_deal_replaces_the_tariff_and_us_prices_ignore_it() {
-        let terms = PurchaseTerms { load_factor: 0.85, vat: Vat::Included, deal_cny_per_kwh: Some(0.35) };
+        let terms = PurchaseTerms {
+            load_factor: 0.85,
+            vat: Vat::Included,
+            deal_cny_per_kwh: Some(0.35),
+            ..NO_DISCOUNT
+        };
         assert_eq!(price(TariffSpec::TwoPart(mengxi()), 0.13, terms, 7.0).local_per_kwh, 0.35);
         let us = price(TariffSpec::FlatUsd { usd_per_kwh: 0.0892 }, 0.0, terms, 7.0);
         assert_eq!(us.usd_per_kwh, 0.0892);

@@ -19,6 +19,8 @@ pub enum InputOrigin {
     Flag(String),
     /// A key of a scenario's `[train]` section.
     Scenario(Location),
+    /// A choice the data makes (e.g. `defaults.report_run` for the report).
+    Data(String),
 }
 
 impl std::fmt::Display for InputOrigin {
@@ -26,6 +28,7 @@ impl std::fmt::Display for InputOrigin {
         match self {
             InputOrigin::Flag(name) => write!(f, "flag {name}"),
             InputOrigin::Scenario(loc) => write!(f, "scenario {loc}"),
+            InputOrigin::Data(key) => write!(f, "data {key}"),
         }
     }
 }
@@ -41,15 +44,19 @@ impl<T> Given<T> {
     pub fn flag(value: T, name: &str) -> Given<T> {
         Given { value, from: InputOrigin::Flag(name.to_string()) }
     }
+    /// A value the data chose, by its key.
+    pub fn data(value: T, key: &str) -> Given<T> {
+        Given { value, from: InputOrigin::Data(key.to_string()) }
+    }
     fn at(&self) -> Option<Location> {
         match &self.from {
             InputOrigin::Scenario(loc) => Some(loc.clone()),
-            InputOrigin::Flag(_) => None,
+            InputOrigin::Flag(_) | InputOrigin::Data(_) => None,
         }
     }
     fn name(&self, field: &str) -> String {
         match &self.from {
-            InputOrigin::Flag(name) => name.clone(),
+            InputOrigin::Flag(name) | InputOrigin::Data(name) => name.clone(),
             InputOrigin::Scenario(_) => format!("train.{field}"),
         }
     }
@@ -215,7 +222,7 @@ impl TrainRequest {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Provenance {
     /// A data parameter (built in, or overridden by a scenario or `--set`).
-    Data { key: String, source: String, year: Option<i64>, origin: Origin },
+    Data { key: String, source: String, year: Option<i64>, origin: Origin, location: Option<Location> },
     /// Given by the user.
     Input(InputOrigin),
     /// Worked out from other bound numbers.
@@ -241,10 +248,40 @@ pub struct Bound {
     pub precision: String,
     pub run: Option<String>,
     pub facility: String,
+    pub pue_basis: PueBasis,
     pub price: Price,
     pub vat: Vat,
     pub inputs: Inputs,
     pub bindings: Vec<Binding>,
+    /// Things the user should know about how the request was read.
+    pub notes: Vec<String>,
+    /// What the run's publisher reported, for comparison.
+    pub published: Published,
+}
+
+/// Where the PUE came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PueBasis {
+    Given,
+    Facility,
+    Region,
+}
+
+impl PueBasis {
+    pub fn name(self) -> &'static str {
+        match self {
+            PueBasis::Given => "given",
+            PueBasis::Facility => "facility kind",
+            PueBasis::Region => "region's typical",
+        }
+    }
+}
+
+/// Figures a published run reported.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Published {
+    pub cost_usd: Option<f64>,
+    pub emissions_tco2e: Option<f64>,
 }
 
 impl Bound {
@@ -273,6 +310,7 @@ impl Binder<'_> {
                 source: p.source.clone(),
                 year: p.year,
                 origin: p.origin.clone(),
+                location: p.location.clone(),
             },
         });
         Ok(p.value)
@@ -316,15 +354,6 @@ impl Binder<'_> {
             provenance: Provenance::Derived(how),
         });
     }
-}
-
-/// A choice made from the request, a run, or the defaults.
-fn choose<'a>(
-    given: Option<&'a Given<String>>,
-    run: Option<&'a str>,
-    default: Option<&'a str>,
-) -> Option<&'a str> {
-    given.map(|g| g.value.as_str()).or(run).or(default)
 }
 
 /// Checks the user's numbers: finite, and in the range each one allows.
@@ -396,6 +425,22 @@ fn check_request(req: &TrainRequest) -> Vec<Diagnostic> {
         ),
         _ => {}
     }
+    if let Some(t) = &req.tariff_usd_per_kwh {
+        let terms: [(&str, bool); 3] = [
+            ("power_deal", req.power_deal.as_ref().is_some_and(|g| g.value)),
+            ("vat", req.vat.is_some()),
+            ("load_factor", req.load_factor.is_some()),
+        ];
+        for (field, set) in terms {
+            if set {
+                problems.push(
+                    Diagnostic::new(format!("{} conflicts with {field}", t.name("tariff_usd_per_kwh")))
+                        .at(t.at())
+                        .expected("a given all-in tariff, or the region's tariff with its terms, not both"),
+                );
+            }
+        }
+    }
     if let Some(v) = &req.vat {
         if !VAT_CHOICES.contains(&v.value.as_str()) {
             problems.push(
@@ -409,129 +454,206 @@ fn check_request(req: &TrainRequest) -> Vec<Diagnostic> {
     problems
 }
 
+/// The location of a text in the data (a scenario's line, say), if it has one.
+fn text_at(ds: &Dataset, key: &str) -> Option<Location> {
+    ds.texts.get(key).and_then(|t| t.location.clone())
+}
+
+/// An id chosen from the request, a run, or the defaults, checked against the data.
+struct Choice<'a> {
+    id: &'a str,
+    /// The key to name in a message: the flag, the scenario key, or the data key it came from.
+    key: String,
+    at: Option<Location>,
+}
+
+fn choose<'a>(
+    ds: &'a Dataset,
+    given: Option<&'a Given<String>>,
+    field: &str,
+    run: Option<&str>,
+    default_key: &str,
+) -> Option<Choice<'a>> {
+    if let Some(g) = given {
+        return Some(Choice { id: &g.value, key: g.name(field), at: g.at() });
+    }
+    let from_data = |k: String| ds.text(&k).map(|id| Choice { id, at: text_at(ds, &k), key: k });
+    run.and_then(|r| from_data(key("run", Some(r), field))).or_else(|| from_data(default_key.to_string()))
+}
+
 /// Binds a request to the data: one [`Bound`] per region asked for.
 pub fn bind(ds: &Dataset, req: &TrainRequest) -> Result<Vec<Bound>, Diagnostics> {
-    let problems = check_request(req);
-    if !problems.is_empty() {
-        return Err(Diagnostics(problems));
-    }
-    let at = |g: Option<&Given<String>>| g.and_then(|g| g.at());
+    let mut problems = check_request(req);
     let run = req.run.as_ref().map(|g| g.value.as_str());
     if let (Some(id), Some(g)) = (run, &req.run) {
-        ds.require_id("run", id, &g.name("run")).map_err(|d| d.at(g.at()))?;
-    }
-    let run_text = |field: &str| run.and_then(|id| ds.text(&key("run", Some(id), field)));
-
-    let accelerator =
-        choose(req.accelerator.as_ref(), run_text("accelerator"), ds.text("defaults.accelerator"))
-            .ok_or_else(|| Diagnostic::new("no accelerator given and none in the defaults"))?;
-    let name = |g: Option<&Given<String>>, field: &str| g.map_or(field.to_string(), |g| g.name(field));
-    ds.require_id("accelerator", accelerator, &name(req.accelerator.as_ref(), "accelerator"))
-        .map_err(|d| d.at(at(req.accelerator.as_ref())))?;
-
-    let precision = choose(req.precision.as_ref(), run_text("precision"), ds.text("defaults.precision"))
-        .ok_or_else(|| Diagnostic::new("no precision given and none in the defaults"))?;
-    if !PRECISIONS.contains(&precision) {
-        return Err(Diagnostic::new(format!("unknown precision `{precision}`"))
-            .at(at(req.precision.as_ref()))
-            .key(name(req.precision.as_ref(), "precision"))
-            .expected(format!("one of {}", quote_list(PRECISIONS)))
-            .into());
-    }
-    let peak_key = key("accelerator", Some(accelerator), &format!("{precision}_tflops"));
-    if ds.param(&peak_key).is_none() {
-        return Err(Diagnostic::new(format!("{accelerator} has no published dense {precision} peak"))
-            .at(at(req.precision.as_ref()))
-            .key(peak_key)
-            .expected("a precision the accelerator supports")
-            .hint("try --precision bf16")
-            .into());
-    }
-
-    let regions: Vec<String> = match (&req.regions, run_text("region"), ds.text("defaults.region")) {
-        (Some(g), _, _) => g.value.clone(),
-        (None, Some(r), _) | (None, None, Some(r)) => vec![r.to_string()],
-        (None, None, None) => {
-            return Err(Diagnostic::new("no region given and none in the defaults").into());
+        if let Err(d) = ds.require_id("run", id, &g.name("run")) {
+            problems.push(d.at(g.at()));
         }
-    };
-    let mut problems = Vec::new();
-    let region_key = req.regions.as_ref().map_or("region".to_string(), |g| g.name("region"));
-    for r in &regions {
-        if let Err(d) = ds.require_id("region", r, &region_key) {
-            problems.push(d.at(req.regions.as_ref().and_then(|g| g.at())));
-        }
-    }
-    let facility = choose(req.facility.as_ref(), None, ds.text("defaults.facility"))
-        .ok_or_else(|| Diagnostic::new("no facility kind given and none in the defaults"))?;
-    if let Err(d) = ds.require_id("facility", facility, &name(req.facility.as_ref(), "facility")) {
-        problems.push(d.at(at(req.facility.as_ref())));
     }
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
+    }
+
+    let missing =
+        |what: &str, key: &str| Diagnostic::new(format!("no {what} given and none in the data")).key(key);
+    let accelerator = choose(ds, req.accelerator.as_ref(), "accelerator", run, "defaults.accelerator");
+    let precision = choose(ds, req.precision.as_ref(), "precision", run, "defaults.precision");
+    let facility = choose(ds, req.facility.as_ref(), "facility", None, "defaults.facility");
+    for (choice, kind, default_key) in
+        [(&accelerator, "accelerator", "defaults.accelerator"), (&facility, "facility", "defaults.facility")]
+    {
+        match choice {
+            Some(c) => {
+                if let Err(d) = ds.require_id(kind, c.id, &c.key) {
+                    problems.push(d.at(c.at.clone()));
+                }
+            }
+            None => problems.push(missing(kind, default_key)),
+        }
+    }
+    match &precision {
+        Some(p) if !PRECISIONS.contains(&p.id) => problems.push(
+            Diagnostic::new(format!("unknown precision `{}`", p.id))
+                .at(p.at.clone())
+                .key(p.key.clone())
+                .expected(format!("one of {}", quote_list(PRECISIONS))),
+        ),
+        Some(_) => {}
+        None => problems.push(missing("precision", "defaults.precision")),
+    }
+
+    let (regions, region_key, region_at): (Vec<String>, String, Option<Location>) = match &req.regions {
+        Some(g) => (g.value.clone(), g.name("region"), g.at()),
+        None => match choose(ds, None, "region", run, "defaults.region") {
+            Some(c) => (vec![c.id.to_string()], c.key, c.at),
+            None => (Vec::new(), "defaults.region".into(), None),
+        },
+    };
+    if regions.is_empty() {
+        problems.push(
+            Diagnostic::new("no region to run in")
+                .at(region_at.clone())
+                .key(&region_key)
+                .expected("one region id or more"),
+        );
+    }
+    for (i, r) in regions.iter().enumerate() {
+        if regions[..i].contains(r) {
+            problems.push(
+                Diagnostic::new(format!("region `{r}` is named twice"))
+                    .at(region_at.clone())
+                    .key(&region_key),
+            );
+        } else if let Err(d) = ds.require_id("region", r, &region_key) {
+            problems.push(d.at(region_at.clone()));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems));
+    }
+    let (Some(accelerator), Some(precision), Some(facility)) = (accelerator, precision, facility) else {
+        return Err(Diagnostic::new("no accelerator, precision or facility").into());
+    };
+    let peak_key = key("accelerator", Some(accelerator.id), &format!("{}_tflops", precision.id));
+    if ds.param(&peak_key).is_none() {
+        return Err(Diagnostic::new(format!(
+            "{} has no published dense {} peak",
+            accelerator.id, precision.id
+        ))
+        .at(precision.at.clone())
+        .key(peak_key)
+        .expected("a precision the accelerator supports")
+        .hint("try --precision bf16")
+        .into());
     }
 
     let vat = match req.vat.as_ref().map(|g| g.value.as_str()) {
         Some("included") => Vat::Included,
         _ => Vat::Recovered,
     };
+    let choices =
+        Choices { run, accelerator: accelerator.id, precision: precision.id, facility: facility.id, vat };
     regions
         .iter()
-        .map(|region| bind_region(ds, req, run, accelerator, precision, region, facility, vat))
+        .map(|region| bind_region(ds, req, &choices, region))
         .collect::<Result<Vec<_>, Diagnostic>>()
         .map_err(Diagnostics::from)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn bind_region(
-    ds: &Dataset,
-    req: &TrainRequest,
-    run: Option<&str>,
-    accelerator: &str,
-    precision: &str,
-    region: &str,
-    facility: &str,
+/// What `bind` settled before binding each region.
+struct Choices<'a> {
+    run: Option<&'a str>,
+    accelerator: &'a str,
+    precision: &'a str,
+    facility: &'a str,
     vat: Vat,
-) -> Result<Bound, Diagnostic> {
+}
+
+fn bind_region(ds: &Dataset, req: &TrainRequest, c: &Choices, region: &str) -> Result<Bound, Diagnostic> {
     let mut b = Binder { ds, bindings: Vec::new() };
-    let acc = |f: &str| key("accelerator", Some(accelerator), f);
+    let mut notes = Vec::new();
+    let acc = |f: &str| key("accelerator", Some(c.accelerator), f);
     let reg = |f: &str| key("region", Some(region), f);
-    let fac = |f: &str| key("facility", Some(facility), f);
-    let run_key = |f: &str| run.map(|id| key("run", Some(id), f));
+    let fac = |f: &str| key("facility", Some(c.facility), f);
+    let run_key = |f: &str| c.run.map(|id| key("run", Some(id), f)).filter(|k| ds.param(k).is_some());
 
     // Size of the run: compute from the request, else from the run; hours likewise.
-    let compute_flop = if let Some(f) = &req.flop {
-        Some(b.given("compute_flop", "FLOP", f))
-    } else {
-        let (params, tokens) = match (&req.params, &req.tokens, run_key("params_active"), run_key("tokens")) {
-            (Some(p), Some(t), _, _) => (b.given("params", "params", p), b.given("tokens", "tokens", t)),
-            (None, None, Some(pk), Some(tk)) => (b.data("params", &pk)?, b.data("tokens", &tk)?),
-            _ => (f64::NAN, f64::NAN),
-        };
-        if params.is_nan() {
-            None
-        } else {
-            let k = b.data("flop_per_param_token", "training.flop_per_param_token")?;
-            let c = k * params * tokens;
-            b.derived("compute_flop", c, "FLOP", format!("{k} × params × tokens"));
-            Some(c)
+    let params_tokens = match (&req.params, &req.tokens, run_key("params_active"), run_key("tokens")) {
+        (Some(p), Some(t), _, _) => Some((b.given("params", "params", p), b.given("tokens", "tokens", t))),
+        (None, None, Some(pk), Some(tk)) if req.flop.is_none() => {
+            Some((b.data("params", &pk)?, b.data("tokens", &tk)?))
         }
+        _ => None,
     };
-    if let (Some(m), Some(h), Some(_)) = (&req.mfu, &req.accelerator_hours, compute_flop) {
-        return Err(Diagnostic::new(format!(
-            "{} conflicts with {}",
-            m.name("mfu"),
-            h.name("accelerator_hours")
-        ))
-        .at(m.at())
-        .expected("with compute known, give either MFU (hours follow) or hours (MFU follows)"));
+    let compute_flop = match (&req.flop, params_tokens) {
+        (Some(f), _) => Some(b.given("compute_flop", "FLOP", f)),
+        (None, Some((params, tokens))) => {
+            let k = b.data("flop_per_param_token", "training.flop_per_param_token")?;
+            let flop = k * params * tokens;
+            b.derived("compute_flop", flop, "FLOP", format!("{k} × params × tokens"));
+            Some(flop)
+        }
+        (None, None) => None,
+    };
+    if let Some(m) = &req.mfu {
+        match (&req.accelerator_hours, compute_flop) {
+            (Some(h), Some(_)) => {
+                return Err(Diagnostic::new(format!(
+                    "{} conflicts with {}",
+                    m.name("mfu"),
+                    h.name("accelerator_hours")
+                ))
+                .at(m.at())
+                .expected("with compute known, give either MFU (hours follow) or hours (MFU follows)"));
+            }
+            (_, None) => {
+                return Err(Diagnostic::new(format!("{} is not used: no compute is known", m.name("mfu")))
+                    .at(m.at())
+                    .expected("--params N --tokens D or --flop C with --mfu (hours follow from them)"));
+            }
+            (None, Some(_)) => {}
+        }
     }
     let accelerator_hours = match (&req.accelerator_hours, &req.mfu, run_key("accelerator_hours")) {
         (Some(h), _, _) => Some(b.given("accelerator_hours", "h", h)),
         // An explicit MFU re-derives the hours of a published run from its compute.
-        (None, Some(_), _) if compute_flop.is_some() => None,
-        (None, _, Some(k)) => Some(b.data("accelerator_hours", &k)?),
-        (None, _, None) => None,
+        (None, Some(m), Some(k)) => {
+            notes.push(format!(
+                "hours follow from {} = {}; the run's published {} hours ({k}) are not used",
+                m.name("mfu"),
+                m.value,
+                ds.param(&k).map_or(0.0, |p| p.value)
+            ));
+            None
+        }
+        (None, Some(_), None) => None,
+        (None, None, Some(k)) => Some(b.data("accelerator_hours", &k)?),
+        (None, None, None) => None,
+    };
+    // The share of the hours that the compute took (a run's pre-training, say).
+    let compute_hours = match (accelerator_hours, &req.accelerator_hours, run_key("compute_hours")) {
+        (Some(_), None, Some(k)) if compute_flop.is_some() => Some(b.data("compute_hours", &k)?),
+        _ => None,
     };
     if compute_flop.is_none() && accelerator_hours.is_none() {
         return Err(Diagnostic::new("nothing sizes the run")
@@ -549,7 +671,7 @@ fn bind_region(
     };
     let mfu = b.either("mfu", &req.mfu, "training.mfu")?;
 
-    let peak_tflops = b.data("peak_tflops", &acc(&format!("{precision}_tflops")))?;
+    let peak_tflops = b.data("peak_tflops", &acc(&format!("{}_tflops", c.precision)))?;
     let tdp_w = b.data("tdp_w", &acc("tdp_w"))?;
     let accelerator_price_usd = b.data("accelerator_price_usd", &acc("price_usd"))?;
     let server_power_multiplier =
@@ -557,25 +679,27 @@ fn bind_region(
     let avg_power_fraction =
         b.either("avg_power_fraction", &req.avg_power_fraction, "server.avg_power_fraction")?;
 
-    let pue = match (&req.pue, &req.facility) {
-        (Some(g), _) => b.given("pue", "ratio", g),
-        (None, Some(_)) => b.data("pue", &fac("pue"))?,
-        (None, None) => b.data("pue", &reg("pue"))?,
+    // PUE: a flag first; else the facility kind's when one is named; else the region's typical.
+    let (pue, pue_basis) = match (&req.pue, &req.facility) {
+        (Some(g), _) => (b.given("pue", "ratio", g), PueBasis::Given),
+        (None, Some(_)) => (b.data("pue", &fac("pue"))?, PueBasis::Facility),
+        (None, None) => (b.data("pue", &reg("pue"))?, PueBasis::Region),
     };
 
-    let (price, tariff_usd_per_kwh) = bind_price(&mut b, req, region, vat)?;
+    let (price, tariff_usd_per_kwh) = bind_price(&mut b, req, region, c.vat, &mut notes)?;
     let grid_kgco2_per_kwh =
         b.either("grid_kgco2_per_kwh", &req.grid_kgco2_per_kwh, &reg("grid_kgco2_per_kwh"))?;
 
     let rental_usd_per_hour = match (&req.rental_usd_per_hour, run_key("rental_usd_per_hour")) {
         (Some(g), _) => Some(b.given("rental_usd_per_hour", "USD/h", g)),
-        (None, Some(k)) if ds.param(&k).is_some() => Some(b.data("rental_usd_per_hour", &k)?),
-        _ => b.data_opt("rental_usd_per_hour", &acc("rental_usd_per_hour")),
+        (None, Some(k)) => Some(b.data("rental_usd_per_hour", &k)?),
+        (None, None) => b.data_opt("rental_usd_per_hour", &acc("rental_usd_per_hour")),
     };
 
     let inputs = Inputs {
         compute_flop,
         accelerator_hours,
+        compute_hours,
         accelerators,
         peak_tflops,
         mfu,
@@ -597,19 +721,25 @@ fn bind_region(
         facility_life_years: b.data("facility_life_years", &fac("life_years"))?,
         rental_usd_per_hour,
     };
-    check_inputs(&inputs, &b.bindings)?;
+    let published = |f: &str| run_key(f).and_then(|k| ds.param(&k)).map(|p| p.value);
     Ok(Bound {
         region: region.to_string(),
         region_name: ds.text(&reg("name")).unwrap_or(region).to_string(),
-        accelerator: accelerator.to_string(),
-        accelerator_name: ds.text(&acc("name")).unwrap_or(accelerator).to_string(),
-        precision: precision.to_string(),
-        run: run.map(str::to_string),
-        facility: facility.to_string(),
+        accelerator: c.accelerator.to_string(),
+        accelerator_name: ds.text(&acc("name")).unwrap_or(c.accelerator).to_string(),
+        precision: c.precision.to_string(),
+        run: c.run.map(str::to_string),
+        facility: c.facility.to_string(),
+        pue_basis,
         price,
-        vat,
+        vat: c.vat,
         inputs,
         bindings: b.bindings,
+        notes,
+        published: Published {
+            cost_usd: published("reported_cost_usd"),
+            emissions_tco2e: published("reported_emissions_tco2e"),
+        },
     })
 }
 
@@ -619,12 +749,17 @@ fn bind_price(
     req: &TrainRequest,
     region: &str,
     vat: Vat,
+    notes: &mut Vec<String>,
 ) -> Result<(Price, f64), Diagnostic> {
+    if let Some(g) = &req.tariff_usd_per_kwh {
+        let usd = b.given("tariff_usd_per_kwh", "USD/kWh", g);
+        let price = power::price(TariffSpec::FlatUsd { usd_per_kwh: usd }, 0.0, FLAT_TERMS, 1.0);
+        return Ok((price, usd));
+    }
     let ds = b.ds;
     let reg = |f: &str| key("region", Some(region), f);
-    let model = ds.text(&reg("tariff_model")).unwrap_or("flat");
-    let spec = match model {
-        "two-part" => TariffSpec::TwoPart(TwoPart {
+    let spec = match ds.text(&reg("tariff_model")) {
+        Some("two-part") => TariffSpec::TwoPart(TwoPart {
             energy_cny_per_kwh: b.data("energy_cny_per_kwh", &reg("energy_cny_per_kwh"))?,
             line_loss_fraction: b.data("line_loss_fraction", &reg("line_loss_fraction"))?,
             td_cny_per_kwh: b.data("td_cny_per_kwh", &reg("td_cny_per_kwh"))?,
@@ -638,103 +773,68 @@ fn bind_price(
         _ => TariffSpec::FlatCny { cny_per_kwh: b.data("tariff_cny_per_kwh", &reg("tariff_cny_per_kwh"))? },
     };
     let cny = !matches!(spec, TariffSpec::FlatUsd { .. });
+    let mut terms = FLAT_TERMS;
+    terms.vat = vat;
     let vat_rate = if cny { b.data("vat_rate", &reg("vat_rate"))? } else { 0.0 };
-    let load_factor = if matches!(spec, TariffSpec::TwoPart(_)) {
-        b.either("load_factor", &req.load_factor, "power.load_factor")?
-    } else {
-        1.0
-    };
-    let deal = match &req.power_deal {
-        Some(g) if g.value && cny => b.data_opt("dc_deal_cny_per_kwh", &reg("dc_deal_cny_per_kwh")),
-        _ => None,
-    };
-    let cny_per_usd = if cny { b.data("cny_per_usd", "fx.cny_per_usd")? } else { 1.0 };
-    let price =
-        power::price(spec, vat_rate, PurchaseTerms { load_factor, vat, deal_cny_per_kwh: deal }, cny_per_usd);
-    let usd = match &req.tariff_usd_per_kwh {
-        Some(g) => b.given("tariff_usd_per_kwh", "USD/kWh", g),
-        None => {
-            let how = match (spec, price.deal) {
-                (TariffSpec::FlatUsd { .. }, _) => "the region's all-in industrial price".to_string(),
-                (_, true) => format!("data-centre deal, VAT {}, ÷ CNY per USD", vat.name()),
-                (TariffSpec::FlatCny { .. }, false) => {
-                    format!("flat CNY price, VAT {}, ÷ CNY per USD", vat.name())
-                }
-                (TariffSpec::TwoPart(_), false) => format!(
-                    "(energy × (1 + line loss) + T&D + demand ÷ (hours per month × load factor) + system \
-                     operation + funds){}, ÷ CNY per USD",
-                    if vat == Vat::Recovered { " ÷ (1 + VAT)" } else { "" }
-                ),
-            };
-            b.derived("tariff_usd_per_kwh", price.usd_per_kwh, "USD/kWh", how);
-            price.usd_per_kwh
+    if let TariffSpec::TwoPart(_) = spec {
+        terms.load_factor = b.either("load_factor", &req.load_factor, "power.load_factor")?;
+        terms.high_use_demand_factor = b.data("high_use_demand_factor", "power.high_use_demand_factor")?;
+        terms.high_use_threshold_kwh_per_kw_month =
+            b.data("high_use_threshold_kwh_per_kw_month", "power.high_use_threshold_kwh_per_kw_month")?;
+    }
+    if req.power_deal.as_ref().is_some_and(|g| g.value) {
+        terms.deal_cny_per_kwh = b.data_opt("dc_deal_cny_per_kwh", &reg("dc_deal_cny_per_kwh"));
+        if terms.deal_cny_per_kwh.is_none() {
+            notes.push(format!("{region} has no published data-centre deal; its tariff is used"));
         }
+    }
+    let cny_per_usd = if cny { b.data("cny_per_usd", "fx.cny_per_usd")? } else { 1.0 };
+    let price = power::price(spec, vat_rate, terms, cny_per_usd);
+    let how = match (spec, price.deal) {
+        (TariffSpec::FlatUsd { .. }, _) => "the region's all-in price".to_string(),
+        (_, true) => format!("data-centre deal, VAT {}, ÷ CNY per USD", vat.name()),
+        (TariffSpec::FlatCny { .. }, false) => format!("flat CNY price, VAT {}, ÷ CNY per USD", vat.name()),
+        (TariffSpec::TwoPart(_), false) => format!(
+            "(energy × (1 + line loss) + T&D + demand × high-use factor ÷ (hours per month × load factor) \
+             + system operation + funds){}, ÷ CNY per USD",
+            if vat == Vat::Recovered { " ÷ (1 + VAT)" } else { "" }
+        ),
     };
-    Ok((price, usd))
+    b.derived("tariff_usd_per_kwh", price.usd_per_kwh, "USD/kWh", how);
+    Ok((price, price.usd_per_kwh))
 }
 
-/// Ranges that data overrides could break: checked once more on the bound numbers.
-fn check_inputs(x: &Inputs, bindings: &[Binding]) -> Result<(), Diagnostic> {
-    let source = |name: &str| {
-        bindings
-            .iter()
-            .rev()
-            .find(|b| b.name == name)
-            .map(|b| match &b.provenance {
-                Provenance::Data { key, .. } => key.clone(),
-                Provenance::Input(o) => o.to_string(),
-                Provenance::Derived(_) => name.to_string(),
-            })
-            .unwrap_or_else(|| name.to_string())
-    };
-    let rules: [(&str, f64, bool, &str); 11] = [
-        ("peak_tflops", x.peak_tflops, x.peak_tflops > 0.0, "a peak greater than 0"),
-        ("tdp_w", x.tdp_w, x.tdp_w > 0.0, "a power greater than 0"),
-        (
-            "accelerator_price_usd",
-            x.accelerator_price_usd,
-            x.accelerator_price_usd > 0.0,
-            "a price greater than 0",
-        ),
-        ("pue", x.pue, x.pue >= 1.0, "a PUE of at least 1"),
-        (
-            "server_power_multiplier",
-            x.server_power_multiplier,
-            x.server_power_multiplier >= 1.0,
-            "at least 1",
-        ),
-        ("hardware_life_years", x.hardware_life_years, x.hardware_life_years > 0.0, "a life greater than 0"),
-        ("facility_life_years", x.facility_life_years, x.facility_life_years > 0.0, "a life greater than 0"),
-        (
-            "network_capex_fraction",
-            x.network_capex_fraction,
-            x.network_capex_fraction < 1.0,
-            "a share below 1",
-        ),
-        ("mfu", x.mfu, x.mfu > 0.0, "a share greater than 0"),
-        ("goodput", x.goodput, x.goodput > 0.0, "a share greater than 0"),
-        ("avg_power_fraction", x.avg_power_fraction, x.avg_power_fraction > 0.0, "a share greater than 0"),
-    ];
-    for (name, value, ok, expected) in rules {
-        if !ok {
-            return Err(Diagnostic::new(format!("{name} = {value} cannot be used"))
-                .key(source(name))
-                .expected(expected));
+/// Terms for a flat price: no demand charge to spread, no VAT, no deal.
+const FLAT_TERMS: PurchaseTerms = PurchaseTerms {
+    load_factor: 1.0,
+    high_use_threshold_kwh_per_kw_month: f64::INFINITY,
+    high_use_demand_factor: 1.0,
+    vat: Vat::Recovered,
+    deal_cny_per_kwh: None,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_train_key_is_read_from_a_scenario() {
+        let at = Location { file: "s.toml".into(), line: 1, column: 1 };
+        for k in TRAIN_KEYS {
+            let value = match *k {
+                "run" | "accelerator" | "precision" | "facility" | "vat" => InputValue::Text("x".into()),
+                "region" => InputValue::List(vec!["x".into()]),
+                "power_deal" => InputValue::Bool(true),
+                _ => InputValue::Number(1.0),
+            };
+            let section = BTreeMap::from([(k.to_string(), ScenarioInput { value, location: at.clone() })]);
+            let req = TrainRequest::from_scenario(&section).unwrap_or_else(|e| panic!("{k}: {e}"));
+            assert_ne!(req, TrainRequest::default(), "{k} was read but not kept");
         }
+        let section = BTreeMap::from([(
+            "nonsense".to_string(),
+            ScenarioInput { value: InputValue::Number(1.0), location: at },
+        )]);
+        assert!(TrainRequest::from_scenario(&section).is_err());
     }
-    if let (Some(c), Some(h)) = (x.compute_flop, x.accelerator_hours) {
-        let implied = c
-            / (h * crate::units::SECONDS_PER_HOUR
-                * x.peak_tflops
-                * crate::units::FLOPS_PER_TFLOPS
-                * x.goodput);
-        if implied > 1.0 {
-            return Err(Diagnostic::new(format!(
-                "the compute and hours imply an MFU of {implied:.2}, above 1: more FLOP than the hardware can do"
-            ))
-            .key(source("accelerator_hours"))
-            .expected("more accelerator-hours, less compute, or a higher peak"));
-        }
-    }
-    Ok(())
 }

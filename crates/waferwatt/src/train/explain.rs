@@ -65,6 +65,13 @@ pub fn explain(bound: &Bound, out: &Outputs) -> Vec<Step> {
         &["tdp_w", "server_power_multiplier", "avg_power_fraction"],
     );
     push(
+        "peak_it_kw_per_accelerator",
+        Some(out.peak_it_kw_per_accelerator),
+        "kW",
+        "TDP × server power multiplier ÷ 1000 (sizes the facility)",
+        &["tdp_w", "server_power_multiplier"],
+    );
+    push(
         "energy_mwh",
         Some(out.energy_mwh),
         "MWh",

@@ -10,7 +10,9 @@ mod bind;
 mod explain;
 pub mod sensitivity;
 
-pub use bind::{Binding, Bound, Given, InputOrigin, Provenance, TrainRequest, bind};
+pub use bind::{
+    Binding, Bound, Given, InputOrigin, Provenance, Published, PueBasis, TRAIN_KEYS, TrainRequest, bind,
+};
 pub use explain::{Step, explain};
 
 use crate::finance::crf;
@@ -26,6 +28,9 @@ pub struct Inputs {
     pub compute_flop: Option<f64>,
     /// Accelerator-hours, if given (a published run); otherwise derived from compute.
     pub accelerator_hours: Option<f64>,
+    /// The part of the given hours that the compute took, if less than all of them (a run's
+    /// pre-training, say); the implied MFU uses it.
+    pub compute_hours: Option<f64>,
     /// Accelerators in the cluster, if known.
     pub accelerators: Option<f64>,
     pub peak_tflops: f64,
@@ -121,7 +126,7 @@ pub fn evaluate(x: &Inputs) -> Outputs {
         (None, Some(c)) => c / (peak_flops * x.mfu * x.goodput) / SECONDS_PER_HOUR,
         (None, None) => 0.0,
     };
-    let implied_mfu = match (x.accelerator_hours, x.compute_flop) {
+    let implied_mfu = match (x.compute_hours.or(x.accelerator_hours), x.compute_flop) {
         (Some(h), Some(c)) => Some(c / (h * SECONDS_PER_HOUR * peak_flops * x.goodput)),
         _ => None,
     };
@@ -164,6 +169,42 @@ pub fn evaluate(x: &Inputs) -> Outputs {
         usd_per_accelerator_hour: total_usd / accelerator_hours,
         rental_usd: x.rental_usd_per_hour.map(|p| p * accelerator_hours),
     }
+}
+
+/// Refuses results that no one should be shown: any figure that is not finite, a cost that
+/// is not positive, or more FLOP than the hardware can do (an implied MFU above 1).
+pub fn check(out: &Outputs) -> Result<(), crate::diag::Diagnostic> {
+    use crate::diag::Diagnostic;
+    let figures = [
+        ("compute_flop", out.compute_flop),
+        ("accelerator_hours", Some(out.accelerator_hours)),
+        ("implied_mfu", out.implied_mfu),
+        ("wall_days", out.wall_days),
+        ("energy_mwh", Some(out.energy_mwh)),
+        ("emissions_tco2e", Some(out.emissions_tco2e)),
+        ("total_usd", Some(out.total_usd)),
+        ("usd_per_accelerator_hour", Some(out.usd_per_accelerator_hour)),
+        ("rental_usd", out.rental_usd),
+    ];
+    let lines = Item::ALL.iter().map(|i| (i.name(), Some(out.usd(*i))));
+    for (name, v) in figures.into_iter().chain(lines) {
+        if v.is_some_and(|v| !v.is_finite()) {
+            return Err(Diagnostic::new(format!("the inputs give {name} that is not a finite number"))
+                .expected("inputs that give finite results")
+                .hint("look for extreme values given by flag, --set or the scenario"));
+        }
+    }
+    if out.total_usd <= 0.0 || out.accelerator_hours <= 0.0 {
+        return Err(Diagnostic::new("the inputs give a run with no hours or no cost")
+            .expected("positive compute, hours and prices"));
+    }
+    if let Some(m) = out.implied_mfu.filter(|m| *m > 1.0) {
+        return Err(Diagnostic::new(format!(
+            "the compute and hours imply an MFU of {m:.2}, above 1: more FLOP than the hardware can do"
+        ))
+        .expected("more accelerator-hours, less compute, or a higher peak"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ fn hand_case() -> Inputs {
     Inputs {
         compute_flop: Some(1e24),
         accelerator_hours: None,
+        compute_hours: None,
         accelerators: Some(1000.0),
         peak_tflops: 1000.0,
         mfu: 0.5,
@@ -98,6 +99,7 @@ fn inputs() -> impl Strategy<Value = Inputs> {
                 Inputs {
                     compute_flop: Some(c),
                     accelerator_hours: None,
+                    compute_hours: None,
                     accelerators: Some(1024.0),
                     peak_tflops: peak,
                     mfu,
