@@ -31,5 +31,6 @@ pub mod data;
 pub mod diag;
 pub mod finance;
 pub mod power;
+pub mod provenance;
 pub mod train;
 pub mod units;

@@ -8,59 +8,10 @@ use std::collections::BTreeMap;
 
 use super::Inputs;
 use crate::data::schema::PRECISIONS;
-use crate::data::{Dataset, InputValue, Origin, ScenarioInput, key};
+use crate::data::{Dataset, InputValue, ScenarioInput, key};
 use crate::diag::{Diagnostic, Diagnostics, Location, quote_list};
 use crate::power::{self, Price, PurchaseTerms, TariffSpec, TwoPart, Vat};
-
-/// Where a request value was given.
-#[derive(Clone, Debug, PartialEq)]
-pub enum InputOrigin {
-    /// A command-line flag, by name (`--mfu`).
-    Flag(String),
-    /// A key of a scenario's `[train]` section.
-    Scenario(Location),
-    /// A choice the data makes (e.g. `defaults.report_run` for the report).
-    Data(String),
-}
-
-impl std::fmt::Display for InputOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            InputOrigin::Flag(name) => write!(f, "flag {name}"),
-            InputOrigin::Scenario(loc) => write!(f, "scenario {loc}"),
-            InputOrigin::Data(key) => write!(f, "data {key}"),
-        }
-    }
-}
-
-/// A value the user gave, and where.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Given<T> {
-    pub value: T,
-    pub from: InputOrigin,
-}
-
-impl<T> Given<T> {
-    pub fn flag(value: T, name: &str) -> Given<T> {
-        Given { value, from: InputOrigin::Flag(name.to_string()) }
-    }
-    /// A value the data chose, by its key.
-    pub fn data(value: T, key: &str) -> Given<T> {
-        Given { value, from: InputOrigin::Data(key.to_string()) }
-    }
-    fn at(&self) -> Option<Location> {
-        match &self.from {
-            InputOrigin::Scenario(loc) => Some(loc.clone()),
-            InputOrigin::Flag(_) | InputOrigin::Data(_) => None,
-        }
-    }
-    fn name(&self, field: &str) -> String {
-        match &self.from {
-            InputOrigin::Flag(name) | InputOrigin::Data(name) => name.clone(),
-            InputOrigin::Scenario(_) => format!("train.{field}"),
-        }
-    }
-}
+use crate::provenance::{Binder, Binding, Given, InputOrigin, Rule};
 
 /// What the user asked of `train`. Every field is optional; data fills the rest.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -122,7 +73,7 @@ impl TrainRequest {
         let mut req = TrainRequest::default();
         let mut problems = Vec::new();
         for (k, input) in section {
-            let from = InputOrigin::Scenario(input.location.clone());
+            let from = InputOrigin::Scenario { section: "train", location: input.location.clone() };
             let wrong = |expected: &str| {
                 Diagnostic::new(format!("`{k}` has a value of the wrong kind"))
                     .at(Some(input.location.clone()))
@@ -218,26 +169,6 @@ impl TrainRequest {
     }
 }
 
-/// Where a bound number came from.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Provenance {
-    /// A data parameter (built in, or overridden by a scenario or `--set`).
-    Data { key: String, source: String, year: Option<i64>, origin: Origin, location: Option<Location> },
-    /// Given by the user.
-    Input(InputOrigin),
-    /// Worked out from other bound numbers.
-    Derived(String),
-}
-
-/// One number the ledger used, named as in [`Inputs`] or the data.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Binding {
-    pub name: &'static str,
-    pub value: f64,
-    pub unit: String,
-    pub provenance: Provenance,
-}
-
 /// A request bound to the data for one region: the ledger's inputs and their provenance.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Bound {
@@ -290,81 +221,8 @@ impl Bound {
     }
 }
 
-/// Reads numbers from the data and the request, keeping a record of each.
-struct Binder<'a> {
-    ds: &'a Dataset,
-    bindings: Vec<Binding>,
-}
-
-impl Binder<'_> {
-    fn data(&mut self, name: &'static str, key: &str) -> Result<f64, Diagnostic> {
-        let p = self.ds.param(key).ok_or_else(|| {
-            Diagnostic::new(format!("the data has no `{key}`")).key(key).expected("a number in the data")
-        })?;
-        self.bindings.push(Binding {
-            name,
-            value: p.value,
-            unit: p.unit.clone(),
-            provenance: Provenance::Data {
-                key: key.to_string(),
-                source: p.source.clone(),
-                year: p.year,
-                origin: p.origin.clone(),
-                location: p.location.clone(),
-            },
-        });
-        Ok(p.value)
-    }
-
-    fn data_opt(&mut self, name: &'static str, key: &str) -> Option<f64> {
-        self.ds.param(key).is_some().then(|| self.data(name, key).ok()).flatten()
-    }
-
-    fn given(&mut self, name: &'static str, unit: &str, g: &Given<f64>) -> f64 {
-        self.bindings.push(Binding {
-            name,
-            value: g.value,
-            unit: unit.to_string(),
-            provenance: Provenance::Input(g.from.clone()),
-        });
-        g.value
-    }
-
-    /// The user's value if given, else the data's.
-    fn either(
-        &mut self,
-        name: &'static str,
-        given: &Option<Given<f64>>,
-        key: &str,
-    ) -> Result<f64, Diagnostic> {
-        match given {
-            Some(g) => {
-                let unit = self.ds.param(key).map(|p| p.unit.clone()).unwrap_or_default();
-                Ok(self.given(name, &unit, g))
-            }
-            None => self.data(name, key),
-        }
-    }
-
-    fn derived(&mut self, name: &'static str, value: f64, unit: &str, how: String) {
-        self.bindings.push(Binding {
-            name,
-            value,
-            unit: unit.to_string(),
-            provenance: Provenance::Derived(how),
-        });
-    }
-}
-
 /// Checks the user's numbers: finite, and in the range each one allows.
 fn check_request(req: &TrainRequest) -> Vec<Diagnostic> {
-    enum Rule {
-        Positive,
-        Share,
-        AtLeastOne,
-        NonNegative,
-        Count,
-    }
     let rules: [(&str, &Option<Given<f64>>, Rule); 14] = [
         ("accelerators", &req.accelerators, Rule::Count),
         ("params", &req.params, Rule::Positive),
@@ -381,26 +239,8 @@ fn check_request(req: &TrainRequest) -> Vec<Diagnostic> {
         ("grid_kgco2_per_kwh", &req.grid_kgco2_per_kwh, Rule::NonNegative),
         ("rental_usd_per_hour", &req.rental_usd_per_hour, Rule::NonNegative),
     ];
-    let mut problems = Vec::new();
-    for (field, given, rule) in rules {
-        let Some(g) = given else { continue };
-        let v = g.value;
-        let (ok, expected) = match rule {
-            Rule::Positive => (v > 0.0, "a finite number greater than 0"),
-            Rule::Share => (v > 0.0 && v <= 1.0, "a share greater than 0 and at most 1"),
-            Rule::AtLeastOne => (v >= 1.0, "a finite number of at least 1"),
-            Rule::NonNegative => (v >= 0.0, "a finite number, 0 or more"),
-            Rule::Count => (v >= 1.0 && v.fract() == 0.0, "a whole number, 1 or more"),
-        };
-        if !ok || !v.is_finite() {
-            problems.push(
-                Diagnostic::new(format!("{} = {v} is out of range", g.name(field)))
-                    .at(g.at())
-                    .key(g.name(field))
-                    .expected(expected),
-            );
-        }
-    }
+    let mut problems: Vec<Diagnostic> =
+        rules.into_iter().filter_map(|(field, given, rule)| rule.check(field, given.as_ref())).collect();
     let conflict = |a: &str, b: &str, at: Option<Location>, why: &str| {
         Diagnostic::new(format!("{a} conflicts with {b}")).at(at).expected(why.to_string())
     };
@@ -590,7 +430,7 @@ struct Choices<'a> {
 }
 
 fn bind_region(ds: &Dataset, req: &TrainRequest, c: &Choices, region: &str) -> Result<Bound, Diagnostic> {
-    let mut b = Binder { ds, bindings: Vec::new() };
+    let mut b = Binder::new(ds);
     let mut notes = Vec::new();
     let acc = |f: &str| key("accelerator", Some(c.accelerator), f);
     let reg = |f: &str| key("region", Some(region), f);

@@ -10,9 +10,8 @@ mod bind;
 mod explain;
 pub mod sensitivity;
 
-pub use bind::{
-    Binding, Bound, Given, InputOrigin, Provenance, Published, PueBasis, TRAIN_KEYS, TrainRequest, bind,
-};
+pub use crate::provenance::{Binding, Given, InputOrigin, Provenance};
+pub use bind::{Bound, Published, PueBasis, TRAIN_KEYS, TrainRequest, bind};
 pub use explain::{Step, explain};
 
 use crate::finance::crf;
