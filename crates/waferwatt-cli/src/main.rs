@@ -4,10 +4,13 @@
 //! with 1.
 
 mod data_cmd;
+mod explain;
 mod input;
+mod map;
 mod render;
 mod report_cmd;
 mod train_cmd;
+mod wafer_cmd;
 
 use std::process::ExitCode;
 
@@ -29,6 +32,8 @@ struct Cli {
 enum Command {
     /// What a training run costs, item by item, in one or more regions
     Train(Box<train_cmd::TrainArgs>),
+    /// What a wafer costs on a process node, EUV or DUV multi-patterning, and its dies
+    Wafer(Box<wafer_cmd::WaferArgs>),
     /// Inspect and check the built-in data and its sources
     Data(data_cmd::DataArgs),
     /// The report: the accounts that test the source commentary's claims
@@ -61,6 +66,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Train(args) => train_cmd::run(&args),
+        Command::Wafer(args) => wafer_cmd::run(&args),
         Command::Data(args) => data_cmd::run(&args),
         Command::Report(args) => report_cmd::run(&args),
     };

@@ -25,7 +25,7 @@ pub fn human(x: f64) -> String {
         (x / 1e9, " B")
     } else if a >= 1e6 {
         (x / 1e6, " M")
-    } else if a >= 1e4 {
+    } else if a >= 1e3 {
         (x / 1e3, " k")
     } else {
         (x, "")
@@ -199,7 +199,8 @@ mod tests {
         assert_eq!(human(989.4), "989");
         assert_eq!(human(0.0892), "0.0892");
         assert_eq!(human(3.79e25), "3.790e25");
-        assert_eq!(usd(1234.0), "$1234");
+        assert_eq!(usd(1234.0), "$1.23 k");
+        assert_eq!(human(999.0), "999");
         assert_eq!(percent(0.0612), "6.1 %");
         assert_eq!(short(5.0), "5");
         assert_eq!(short(0.150), "0.15");

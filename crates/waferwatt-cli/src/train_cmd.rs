@@ -2,9 +2,8 @@
 
 use clap::Args;
 use serde_json::{Value, json};
-use waferwatt::data::Origin;
 use waferwatt::diag::Diagnostic;
-use waferwatt::train::{self, Bound, Given, Item, Outputs, Provenance, TrainRequest};
+use waferwatt::train::{self, Bound, Given, Item, Outputs, TrainRequest};
 
 use crate::Failure;
 use crate::input::{DataOptions, load, parse_quantity};
@@ -225,40 +224,9 @@ pub fn to_json(r: &Evaluated, explain: bool) -> Value {
         "notes": b.notes,
     });
     if explain {
-        let steps: Vec<Value> = train::explain(b, o)
-            .iter()
-            .map(|s| {
-                let inputs: Vec<Value> = b
-                    .bindings
-                    .iter()
-                    .filter(|x| s.uses.contains(&x.name))
-                    .map(|x| {
-                        let (origin, key, source, year) = provenance_parts(&x.provenance);
-                        json!({ "name": x.name, "value": x.value, "unit": x.unit, "origin": origin,
-                                "key": key, "source": source, "year": year })
-                    })
-                    .collect();
-                json!({ "figure": s.figure, "value": s.value, "unit": s.unit, "formula": s.formula, "inputs": inputs })
-            })
-            .collect();
-        v["explain"] = Value::Array(steps);
+        v["explain"] = crate::explain::json(&train::explain(b, o), &b.bindings);
     }
     v
-}
-
-/// (origin, key, source, year) of a binding, for JSON and text.
-fn provenance_parts(p: &Provenance) -> (String, Option<String>, Option<String>, Option<i64>) {
-    match p {
-        Provenance::Data { key, source, year, origin, location } => {
-            let origin = match (origin, location) {
-                (Origin::Default, _) | (_, None) => origin.to_string(),
-                (_, Some(at)) => format!("scenario {at}"),
-            };
-            (origin, Some(key.clone()), Some(source.clone()), *year)
-        }
-        Provenance::Input(origin) => (origin.to_string(), None, None, None),
-        Provenance::Derived(how) => (format!("derived: {how}"), None, None, None),
-    }
 }
 
 fn to_csv(results: &[Evaluated]) -> String {
@@ -382,21 +350,5 @@ pub fn to_table(results: &[Evaluated]) -> String {
 
 /// The derivation of every figure for one region, with inputs, sources and origins.
 pub fn explain_text(r: &Evaluated) -> String {
-    let b = &r.bound;
-    let mut text = format!("how the {} figures were derived\n", b.region);
-    for s in train::explain(b, &r.out) {
-        text.push_str(&format!("{} = {} {}\n    = {}\n", s.figure, human(s.value), s.unit, s.formula));
-        for x in b.bindings.iter().filter(|x| s.uses.contains(&x.name)) {
-            let (origin, key, source, year) = provenance_parts(&x.provenance);
-            let cited = match (key, source) {
-                (Some(k), Some(src)) => {
-                    format!("{k} [source: {src}{}]", year.map(|y| format!(", {y}")).unwrap_or_default())
-                }
-                _ => String::new(),
-            };
-            let value = if x.unit == "count" { format!("{}", x.value) } else { human(x.value) };
-            text.push_str(&format!("      {} = {value} {}   {cited} ({origin})\n", x.name, x.unit));
-        }
-    }
-    text
+    crate::explain::text(&r.bound.region, &train::explain(&r.bound, &r.out), &r.bound.bindings)
 }

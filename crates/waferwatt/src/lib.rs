@@ -29,6 +29,7 @@
 pub mod accounts;
 pub mod data;
 pub mod diag;
+pub mod fab;
 pub mod finance;
 pub mod power;
 pub mod provenance;

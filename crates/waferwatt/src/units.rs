@@ -12,3 +12,5 @@ pub const W_PER_KW: f64 = 1e3;
 pub const KW_PER_MW: f64 = 1e3;
 pub const KWH_PER_MWH: f64 = 1e3;
 pub const KG_PER_TONNE: f64 = 1e3;
+/// Square millimetres in a square centimetre.
+pub const MM2_PER_CM2: f64 = 100.0;

@@ -93,3 +93,24 @@ fn llama_3_1_405b_implied_mfu_lies_in_the_published_band() {
     let mfu = out.implied_mfu.unwrap();
     assert!((0.375..=0.435).contains(&mfu), "implied MFU {mfu}");
 }
+
+/// Wafer prices against published foundry prices. One node, n7-duv (TSMC's first N7, all
+/// DUV, about 10,000 USD a wafer in 2018 per DigiTimes), sets the level of the non-litho cost
+/// per step; IBS's 2014 wafer-cost trend sets how that cost scales per generation. Every other
+/// node's price is then a test of the litho model, the layer stacks and the trend. Published
+/// prices are rounded industry figures that vary by customer and year (N3 is quoted at 18,000
+/// to 20,000), so the tolerance is ±25 %. BENCHMARKS.md records where each node lands.
+#[test]
+fn wafer_prices_land_within_a_quarter_of_published_prices() {
+    use waferwatt::fab::{self, WaferRequest};
+    let ds = builtin();
+    for node in ["n28", "n16", "n7-euv", "n5", "n3"] {
+        let req =
+            WaferRequest { nodes: Some(Given::flag(vec![node.to_string()], "--node")), ..Default::default() };
+        let b = fab::bind(&ds, &req).expect("binds").remove(0);
+        let price = fab::evaluate(&b.inputs).wafer_price_usd;
+        let published = b.published_wafer_price_usd.expect("a published price");
+        let ratio = price / published;
+        assert!((0.75..=1.25).contains(&ratio), "{node}: model {price:.0} vs published {published:.0}");
+    }
+}

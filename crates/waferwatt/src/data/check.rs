@@ -32,6 +32,12 @@ const REFERENCES: &[(&str, &str, &str)] = &[
     ("defaults", "report_run", "run"),
     ("defaults", "report_regions", "region"),
     ("claim", "against", "region"),
+    ("defaults", "node", "node"),
+    ("defaults", "die", "die"),
+    ("defaults", "report_dies", "die"),
+    ("layer", "node", "node"),
+    ("layer", "scheme", "scheme"),
+    ("node", "scanners", "scanner"),
 ];
 
 /// Checks the data in force. Overrides from a scenario or `--set` are checked for range

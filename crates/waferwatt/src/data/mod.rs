@@ -25,6 +25,8 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ("data/regions.toml", include_str!("../../../../data/regions.toml")),
     ("data/facility.toml", include_str!("../../../../data/facility.toml")),
     ("data/runs.toml", include_str!("../../../../data/runs.toml")),
+    ("data/fab.toml", include_str!("../../../../data/fab.toml")),
+    ("data/nodes.toml", include_str!("../../../../data/nodes.toml")),
 ];
 
 /// Where a value came from.
@@ -147,6 +149,11 @@ impl Dataset {
             Some(TextValue::One(s)) => Some(s),
             _ => None,
         }
+    }
+
+    /// Where a text was written (a scenario's line), if anywhere.
+    pub fn text_location(&self, key: &str) -> Option<Location> {
+        self.texts.get(key).and_then(|t| t.location.clone())
     }
 
     pub fn list(&self, key: &str) -> Option<&[String]> {

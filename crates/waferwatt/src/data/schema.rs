@@ -150,6 +150,10 @@ const fn list(name: &'static str, required: bool, doc: &'static str) -> Field {
 
 /// Precisions for which an accelerator may state a dense peak.
 pub const PRECISIONS: &[&str] = &["bf16", "fp8"];
+/// Scanner classes (`fab::ToolClass`).
+pub const TOOL_CLASSES: &[&str] = &["high-na", "euv", "arfi", "arf-dry", "krf", "i-line"];
+/// Yield models (`fab::YieldModel`).
+pub const YIELD_MODELS: &[&str] = &["poisson", "murphy", "seeds", "negbin"];
 /// Tariff models a region may use (DESIGN.md §3).
 pub const TARIFF_MODELS: &[&str] = &["flat", "two-part"];
 
@@ -289,7 +293,117 @@ pub const KINDS: &[Kind] = &[
         name: "fx",
         keyed: false,
         doc: "exchange rates",
-        fields: &[num("cny_per_usd", "CNY/USD", true, "yuan per US dollar").positive()],
+        fields: &[
+            num("cny_per_usd", "CNY/USD", true, "yuan per US dollar").positive(),
+            num("usd_per_eur", "USD/EUR", true, "US dollars per euro").positive(),
+        ],
+        one_of: &[],
+    },
+    Kind {
+        name: "scanner",
+        keyed: true,
+        doc: "lithography scanners: throughput, price, life, uptime, power, running costs",
+        fields: &[
+            text("name", true, "model name"),
+            choice("class", TOOL_CLASSES, true, "scanner class"),
+            num("wph", "wafers/h", true, "rated throughput at the stated dose").positive(),
+            num("dose_mj_cm2", "mJ/cm2", false, "dose at which the throughput is rated").positive(),
+            num("price_eur", "EUR", true, "average selling price").positive(),
+            num("life_years", "years", true, "depreciation life").positive(),
+            num("availability", "fraction", true, "share of the year the tool is up").positive(),
+            num("effective_fraction", "fraction", true, "realised over rated throughput while up").positive(),
+            num("power_kw", "kW", true, "electrical power draw"),
+            num("service_fraction_per_year", "fraction/year", true, "service contract per tool price"),
+            num("consumables_usd_per_exposure", "USD", true, "resist and other consumables per wafer pass"),
+        ],
+        one_of: &[],
+    },
+    Kind {
+        name: "scheme",
+        keyed: true,
+        doc: "patterning schemes: exposures and masks per layer, extra steps, defects, pitch",
+        fields: &[
+            text("name", true, "description"),
+            choice("class", TOOL_CLASSES, true, "scanner class that prints it"),
+            num("exposures", "count", true, "exposures (wafer passes) per layer").positive(),
+            num("masks", "count", true, "masks per layer").positive(),
+            num("extra_steps", "count", true, "deposition, etch and clean steps added per layer"),
+            num("defect_adder_per_cm2", "1/cm2", true, "defect density added per layer"),
+            num("min_pitch_nm", "nm", true, "finest pitch it prints in production").positive(),
+        ],
+        one_of: &[],
+    },
+    Kind {
+        name: "mask",
+        keyed: true,
+        doc: "photomask cost by scanner class",
+        fields: &[num("cost_usd", "USD", true, "price of one mask").positive()],
+        one_of: &[],
+    },
+    Kind {
+        name: "node",
+        keyed: true,
+        doc: "process nodes: scanners, defect density, density, steps and costs per wafer",
+        fields: &[
+            text("name", true, "description"),
+            list("scanners", true, "scanner model used for each class"),
+            num("d0_per_cm2", "1/cm2", true, "defect density before the schemes' adders"),
+            num("density_mtr_mm2", "MTr/mm2", false, "logic transistor density").positive(),
+            num("steps_per_mask", "count", true, "process steps per mask layer").positive(),
+            num("cost_per_step_usd", "USD", true, "cost of a non-lithography process step per wafer"),
+            num("substrate_usd", "USD", true, "bare wafer"),
+            num("overhead_fraction", "fraction", true, "fab overhead on direct cost"),
+            num("days_per_mask", "days", true, "cycle time per mask layer").positive(),
+            num("gross_margin", "fraction", true, "foundry gross margin").below_one(),
+            num("wafers_per_mask_set", "count", true, "wafers a mask set is spread over").positive(),
+            num("published_wafer_price_usd", "USD", false, "a published wafer price, for comparison")
+                .positive(),
+        ],
+        one_of: &[],
+    },
+    Kind {
+        name: "layer",
+        keyed: true,
+        doc: "layer groups of process nodes: how many layers each scheme prints",
+        fields: &[
+            text("name", true, "what the layers are"),
+            text("node", true, "node id"),
+            text("scheme", true, "scheme id"),
+            num("count", "count", true, "layers in the group"),
+        ],
+        one_of: &[],
+    },
+    Kind {
+        name: "die",
+        keyed: true,
+        doc: "reference dies",
+        fields: &[
+            text("name", true, "what the die is"),
+            num("width_mm", "mm", true, "die width").positive(),
+            num("height_mm", "mm", true, "die height").positive(),
+        ],
+        one_of: &[],
+    },
+    Kind {
+        name: "fab",
+        keyed: false,
+        doc: "wafer geometry and fab-wide operating figures",
+        fields: &[
+            num("wafer_mm", "mm", true, "wafer diameter").positive(),
+            num("edge_exclusion_mm", "mm", true, "unusable ring at the wafer edge"),
+            num("scribe_mm", "mm", true, "scribe line between dies"),
+            num("reticle_width_mm", "mm", true, "reticle field width").positive(),
+            num("reticle_height_mm", "mm", true, "reticle field height").positive(),
+            num("tool_utilization", "fraction", true, "share of up-time a scanner is loaded").positive(),
+            num("cost_of_capital", "fraction/year", true, "annual cost of capital of a fab"),
+            num("electricity_usd_per_kwh", "USD/kWh", true, "fab electricity price"),
+            num("litho_steps_per_exposure", "count", true, "process steps of one lithography pass")
+                .positive(),
+            num("litho_step_time_factor", "ratio", true, "time of a litho step against another step")
+                .positive(),
+            num("negbin_alpha", "ratio", true, "defect clustering of the negative binomial model").positive(),
+            choice("yield_model", YIELD_MODELS, true, "default yield model"),
+        ],
         one_of: &[],
     },
     Kind {
@@ -338,6 +452,10 @@ pub const KINDS: &[Kind] = &[
             choice("precision", PRECISIONS, true, "precision when none is named"),
             text("report_run", true, "the reference run of the electricity account"),
             list("report_regions", true, "regions the electricity account compares"),
+            text("node", true, "process node when none is named"),
+            text("die", true, "die when none is named"),
+            list("report_node_pairs", true, "node pairs the tools account compares, as a-vs-b"),
+            list("report_dies", true, "dies the tools account prices"),
         ],
         one_of: &[],
     },

@@ -294,11 +294,6 @@ fn check_request(req: &TrainRequest) -> Vec<Diagnostic> {
     problems
 }
 
-/// The location of a text in the data (a scenario's line, say), if it has one.
-fn text_at(ds: &Dataset, key: &str) -> Option<Location> {
-    ds.texts.get(key).and_then(|t| t.location.clone())
-}
-
 /// An id chosen from the request, a run, or the defaults, checked against the data.
 struct Choice<'a> {
     id: &'a str,
@@ -317,7 +312,7 @@ fn choose<'a>(
     if let Some(g) = given {
         return Some(Choice { id: &g.value, key: g.name(field), at: g.at() });
     }
-    let from_data = |k: String| ds.text(&k).map(|id| Choice { id, at: text_at(ds, &k), key: k });
+    let from_data = |k: String| ds.text(&k).map(|id| Choice { id, at: ds.text_location(&k), key: k });
     run.and_then(|r| from_data(key("run", Some(r), field))).or_else(|| from_data(default_key.to_string()))
 }
 

@@ -1,0 +1,63 @@
+//! Rendering explanations: each figure's formula, then every input it used with its value,
+//! data key, source, year and origin. Shared by every command's `--explain`.
+
+use serde_json::{Value, json};
+use waferwatt::data::Origin;
+use waferwatt::train::{Binding, Provenance, Step};
+
+use crate::render::human;
+
+/// (origin, key, source, year) of a binding.
+pub fn provenance_parts(p: &Provenance) -> (String, Option<String>, Option<String>, Option<i64>) {
+    match p {
+        Provenance::Data { key, source, year, origin, location } => {
+            let origin = match (origin, location) {
+                (Origin::Default, _) | (_, None) => origin.to_string(),
+                (_, Some(at)) => format!("scenario {at}"),
+            };
+            (origin, Some(key.clone()), Some(source.clone()), *year)
+        }
+        Provenance::Input(origin) => (origin.to_string(), None, None, None),
+        Provenance::Derived(how) => (format!("derived: {how}"), None, None, None),
+    }
+}
+
+/// The steps as text under a title.
+pub fn text(title: &str, steps: &[Step], bindings: &[Binding]) -> String {
+    let mut text = format!("how the {title} figures were derived\n");
+    for s in steps {
+        text.push_str(&format!("{} = {} {}\n    = {}\n", s.figure, human(s.value), s.unit, s.formula));
+        for x in bindings.iter().filter(|x| s.uses.contains(&x.name)) {
+            let (origin, key, source, year) = provenance_parts(&x.provenance);
+            let cited = match (key, source) {
+                (Some(k), Some(src)) => {
+                    format!("{k} [source: {src}{}]", year.map(|y| format!(", {y}")).unwrap_or_default())
+                }
+                _ => String::new(),
+            };
+            let value = if x.unit == "count" { format!("{}", x.value) } else { human(x.value) };
+            text.push_str(&format!("      {} = {value} {}   {cited} ({origin})\n", x.name, x.unit));
+        }
+    }
+    text
+}
+
+/// The steps as JSON: `[{figure, value, unit, formula, inputs: [...]}]`.
+pub fn json(steps: &[Step], bindings: &[Binding]) -> Value {
+    let steps: Vec<Value> = steps
+        .iter()
+        .map(|s| {
+            let inputs: Vec<Value> = bindings
+                .iter()
+                .filter(|x| s.uses.contains(&x.name))
+                .map(|x| {
+                    let (origin, key, source, year) = provenance_parts(&x.provenance);
+                    json!({ "name": x.name, "value": x.value, "unit": x.unit, "origin": origin,
+                            "key": key, "source": source, "year": year })
+                })
+                .collect();
+            json!({ "figure": s.figure, "value": s.value, "unit": s.unit, "formula": s.formula, "inputs": inputs })
+        })
+        .collect();
+    Value::Array(steps)
+}

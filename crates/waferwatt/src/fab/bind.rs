@@ -1,0 +1,474 @@
+//! From a request (flags or a scenario's `[wafer]` section) and the data in force — scanners,
+//! patterning schemes, masks, process nodes and their layer groups — to the plain
+//! [`WaferInputs`] of the ledger, recording where every number came from.
+
+use std::collections::BTreeMap;
+
+use super::{ClassInputs, Count, Die, ToolClass, WaferInputs, YieldModel};
+use crate::data::{Dataset, InputValue, ScenarioInput, key};
+use crate::diag::{Diagnostic, Diagnostics, Location, quote_list};
+use crate::provenance::{Binder, Binding, Given, InputOrigin, Rule};
+
+/// What the user asked of `wafer`. Every field is optional; data fills the rest.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WaferRequest {
+    pub nodes: Option<Given<Vec<String>>>,
+    /// `WxH` in mm, or the id of a die in the data.
+    pub die: Option<Given<String>>,
+    pub die_area_mm2: Option<Given<f64>>,
+    pub scribe_mm: Option<Given<f64>>,
+    pub edge_exclusion_mm: Option<Given<f64>>,
+    pub wafer_mm: Option<Given<f64>>,
+    pub yield_model: Option<Given<String>>,
+    pub d0_per_cm2: Option<Given<f64>>,
+    pub count: Option<Given<String>>,
+    pub negbin_alpha: Option<Given<f64>>,
+    pub stitched: Option<Given<bool>>,
+}
+
+/// Accepted keys of a scenario's `[wafer]` section.
+pub const WAFER_KEYS: &[&str] = &[
+    "node",
+    "die",
+    "die_area",
+    "scribe",
+    "edge_exclusion",
+    "wafer_mm",
+    "yield_model",
+    "d0",
+    "count",
+    "alpha",
+    "stitched",
+];
+
+impl WaferRequest {
+    /// Reads a scenario's `[wafer]` section.
+    pub fn from_scenario(section: &BTreeMap<String, ScenarioInput>) -> Result<WaferRequest, Diagnostics> {
+        let mut req = WaferRequest::default();
+        let mut problems = Vec::new();
+        for (k, input) in section {
+            let from = InputOrigin::Scenario { section: "wafer", location: input.location.clone() };
+            let wrong = |expected: &str| {
+                Diagnostic::new(format!("`{k}` has a value of the wrong kind"))
+                    .at(Some(input.location.clone()))
+                    .key(format!("wafer.{k}"))
+                    .expected(expected.to_string())
+            };
+            let num = || match &input.value {
+                InputValue::Number(x) => Ok(Given { value: *x, from: from.clone() }),
+                _ => Err(wrong("a number")),
+            };
+            let text = || match &input.value {
+                InputValue::Text(s) => Ok(Given { value: s.clone(), from: from.clone() }),
+                _ => Err(wrong("a string")),
+            };
+            let result: Result<(), Diagnostic> = (|| {
+                match k.as_str() {
+                    "node" => {
+                        let list = match &input.value {
+                            InputValue::Text(s) => s.split(',').map(|s| s.trim().to_string()).collect(),
+                            InputValue::List(v) => v.clone(),
+                            _ => return Err(wrong("a node id or a list of node ids")),
+                        };
+                        req.nodes = Some(Given { value: list, from: from.clone() });
+                    }
+                    "die" => req.die = Some(text()?),
+                    "die_area" => req.die_area_mm2 = Some(num()?),
+                    "scribe" => req.scribe_mm = Some(num()?),
+                    "edge_exclusion" => req.edge_exclusion_mm = Some(num()?),
+                    "wafer_mm" => req.wafer_mm = Some(num()?),
+                    "yield_model" => req.yield_model = Some(text()?),
+                    "d0" => req.d0_per_cm2 = Some(num()?),
+                    "count" => req.count = Some(text()?),
+                    "alpha" => req.negbin_alpha = Some(num()?),
+                    "stitched" => match &input.value {
+                        InputValue::Bool(b) => req.stitched = Some(Given { value: *b, from: from.clone() }),
+                        _ => return Err(wrong("true or false")),
+                    },
+                    other => {
+                        return Err(Diagnostic::new(format!("unknown key `{other}` in [wafer]"))
+                            .at(Some(input.location.clone()))
+                            .key(format!("wafer.{other}"))
+                            .expected(format!("one of: {}", WAFER_KEYS.join(", ")))
+                            .suggest(other, WAFER_KEYS.iter().copied()));
+                    }
+                }
+                Ok(())
+            })();
+            if let Err(d) = result {
+                problems.push(d);
+            }
+        }
+        if problems.is_empty() { Ok(req) } else { Err(Diagnostics(problems)) }
+    }
+
+    /// This request with every field that `over` sets replaced by `over`'s.
+    pub fn overlay(self, over: WaferRequest) -> WaferRequest {
+        macro_rules! pick {
+            ($($f:ident),*) => { WaferRequest { $($f: over.$f.or(self.$f)),* } };
+        }
+        pick!(
+            nodes,
+            die,
+            die_area_mm2,
+            scribe_mm,
+            edge_exclusion_mm,
+            wafer_mm,
+            yield_model,
+            d0_per_cm2,
+            count,
+            negbin_alpha,
+            stitched
+        )
+    }
+}
+
+/// One layer group of a node, as bound.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerGroup {
+    pub id: String,
+    pub name: String,
+    pub scheme: String,
+    pub class: ToolClass,
+    pub count: f64,
+    pub exposures: f64,
+    pub masks: f64,
+}
+
+/// A request bound to the data for one node.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WaferBound {
+    pub node: String,
+    pub node_name: String,
+    /// How the die was named: `26x31.3`, or a die id with its name.
+    pub die_label: String,
+    /// The scanner model used for each class, by [`ToolClass`] order.
+    pub scanners: [Option<String>; 6],
+    pub layers: Vec<LayerGroup>,
+    pub stitched: bool,
+    /// A published wafer price for the node, for comparison.
+    pub published_wafer_price_usd: Option<f64>,
+    pub inputs: WaferInputs,
+    pub bindings: Vec<Binding>,
+}
+
+impl WaferBound {
+    pub fn binding(&self, name: &str) -> Option<&Binding> {
+        self.bindings.iter().find(|b| b.name == name)
+    }
+}
+
+/// A die size, `WxH` in mm (`26x31.3`, `26×31.3`).
+pub fn parse_die(s: &str) -> Option<(f64, f64)> {
+    let (w, h) = s.split_once(['x', 'X', '×'])?;
+    let (w, h): (f64, f64) = (w.trim().parse().ok()?, h.trim().parse().ok()?);
+    (w.is_finite() && h.is_finite() && w > 0.0 && h > 0.0).then_some((w, h))
+}
+
+fn check_request(req: &WaferRequest) -> Vec<Diagnostic> {
+    let rules: [(&str, &Option<Given<f64>>, Rule); 6] = [
+        ("die_area", &req.die_area_mm2, Rule::Positive),
+        ("scribe", &req.scribe_mm, Rule::NonNegative),
+        ("edge_exclusion", &req.edge_exclusion_mm, Rule::NonNegative),
+        ("wafer_mm", &req.wafer_mm, Rule::Positive),
+        ("d0", &req.d0_per_cm2, Rule::NonNegative),
+        ("alpha", &req.negbin_alpha, Rule::Positive),
+    ];
+    let mut problems: Vec<Diagnostic> =
+        rules.into_iter().filter_map(|(field, given, rule)| rule.check(field, given.as_ref())).collect();
+    if let (Some(d), Some(a)) = (&req.die, &req.die_area_mm2) {
+        problems.push(
+            Diagnostic::new(format!("{} conflicts with {}", d.name("die"), a.name("die_area")))
+                .at(d.at())
+                .expected("either a die (WxH or an id) or a die area"),
+        );
+    }
+    let choice = |g: &Option<Given<String>>, field: &str, names: &[&str]| {
+        g.as_ref().filter(|g| !names.contains(&g.value.as_str())).map(|g| {
+            Diagnostic::new(format!("`{}` is not an accepted {field}", g.value))
+                .at(g.at())
+                .key(g.name(field))
+                .expected(format!("one of {}", quote_list(names)))
+                .suggest(&g.value, names.iter().copied())
+        })
+    };
+    problems.extend(choice(&req.yield_model, "yield_model", YieldModel::NAMES));
+    problems.extend(choice(&req.count, "count", Count::NAMES));
+    problems
+}
+
+/// Binds a request to the data: one [`WaferBound`] per node asked for.
+pub fn bind(ds: &Dataset, req: &WaferRequest) -> Result<Vec<WaferBound>, Diagnostics> {
+    let mut problems = check_request(req);
+    let (nodes, node_key, node_at): (Vec<String>, String, Option<Location>) = match &req.nodes {
+        Some(g) => (g.value.clone(), g.name("node"), g.at()),
+        None => match ds.text("defaults.node") {
+            Some(n) => (vec![n.to_string()], "defaults.node".into(), None),
+            None => (Vec::new(), "defaults.node".into(), None),
+        },
+    };
+    if nodes.is_empty() {
+        problems.push(Diagnostic::new("no process node").key(&node_key).expected("one node id or more"));
+    }
+    for (i, n) in nodes.iter().enumerate() {
+        if nodes[..i].contains(n) {
+            problems.push(
+                Diagnostic::new(format!("node `{n}` is named twice")).at(node_at.clone()).key(&node_key),
+            );
+        } else if let Err(d) = ds.require_id("node", n, &node_key) {
+            problems.push(d.at(node_at.clone()));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems));
+    }
+    let die = resolve_die(ds, req)?;
+    nodes
+        .iter()
+        .map(|n| bind_node(ds, req, n, &die))
+        .collect::<Result<Vec<_>, Diagnostic>>()
+        .map_err(Diagnostics::from)
+}
+
+/// The die asked for: its size and how to name it.
+struct DieChoice {
+    width_mm: f64,
+    height_mm: f64,
+    label: String,
+    /// The data keys of its size, when it is a die of the data.
+    keys: Option<(String, String)>,
+}
+
+fn resolve_die(ds: &Dataset, req: &WaferRequest) -> Result<DieChoice, Diagnostic> {
+    if let Some(a) = &req.die_area_mm2 {
+        let side = a.value.sqrt();
+        return Ok(DieChoice {
+            width_mm: side,
+            height_mm: side,
+            label: format!("{} mm² (square)", a.value),
+            keys: None,
+        });
+    }
+    let (given, name, at) = match &req.die {
+        Some(g) => (g.value.clone(), g.name("die"), g.at()),
+        None => {
+            let id =
+                ds.text("defaults.die").ok_or_else(|| Diagnostic::new("no die given").key("defaults.die"))?;
+            (id.to_string(), "defaults.die".to_string(), None)
+        }
+    };
+    if let Some((w, h)) = parse_die(&given) {
+        return Ok(DieChoice { width_mm: w, height_mm: h, label: format!("{w} × {h} mm"), keys: None });
+    }
+    if ds.has_id("die", &given) {
+        let (wk, hk) = (key("die", Some(&given), "width_mm"), key("die", Some(&given), "height_mm"));
+        let (w, h) = (ds.param(&wk).map(|p| p.value), ds.param(&hk).map(|p| p.value));
+        if let (Some(w), Some(h)) = (w, h) {
+            let label = ds.text(&key("die", Some(&given), "name")).unwrap_or(&given);
+            return Ok(DieChoice {
+                width_mm: w,
+                height_mm: h,
+                label: format!("{given}: {label}, {w} × {h} mm"),
+                keys: Some((wk, hk)),
+            });
+        }
+    }
+    Err(Diagnostic::new(format!("`{given}` is neither a die size nor a die in the data"))
+        .at(at)
+        .key(name)
+        .expected(format!("WxH in mm (e.g. 26x31.3) or one of the die ids: {}", ds.ids_of("die").join(", ")))
+        .suggest(&given, ds.ids_of("die")))
+}
+
+fn bind_node(
+    ds: &Dataset,
+    req: &WaferRequest,
+    node: &str,
+    die: &DieChoice,
+) -> Result<WaferBound, Diagnostic> {
+    let mut b = Binder::new(ds);
+    let nk = |f: &str| key("node", Some(node), f);
+
+    // The scanner of each class on this node.
+    let mut scanners: [Option<String>; 6] = Default::default();
+    let list_key = nk("scanners");
+    for id in ds.list(&list_key).unwrap_or_default() {
+        ds.require_id("scanner", id, &list_key).map_err(|d| d.at(ds.text_location(&list_key)))?;
+        let class = ds.text(&key("scanner", Some(id), "class")).and_then(ToolClass::from_name);
+        let Some(class) = class else { continue };
+        if scanners[class as usize].replace(id.clone()).is_some() {
+            return Err(Diagnostic::new(format!("node `{node}` lists two {} scanners", class.name()))
+                .at(ds.text_location(&list_key))
+                .key(list_key.clone())
+                .expected("one scanner per class"));
+        }
+    }
+
+    // Layer groups: every `layer.*` entry naming this node.
+    let mut layers = Vec::new();
+    let (mut extra_steps, mut d0_adder) = (0.0, 0.0);
+    let mut per_class = [(0.0, 0.0); 6];
+    for id in ds.ids_of("layer") {
+        if ds.text(&key("layer", Some(id), "node")) != Some(node) {
+            continue;
+        }
+        let scheme_key = key("layer", Some(id), "scheme");
+        let scheme = ds.text(&scheme_key).unwrap_or_default();
+        ds.require_id("scheme", scheme, &scheme_key).map_err(|d| d.at(ds.text_location(&scheme_key)))?;
+        let sk = |f: &str| key("scheme", Some(scheme), f);
+        let class = ds.text(&sk("class")).and_then(ToolClass::from_name).ok_or_else(|| {
+            Diagnostic::new(format!("scheme `{scheme}` has no scanner class")).key(sk("class"))
+        })?;
+        let count = b.data("layer_count", &key("layer", Some(id), "count"))?;
+        let exposures = b.data("scheme_exposures", &sk("exposures"))?;
+        let masks = b.data("scheme_masks", &sk("masks"))?;
+        extra_steps += count * b.data("scheme_extra_steps", &sk("extra_steps"))?;
+        d0_adder += count * b.data("scheme_defect_adder_per_cm2", &sk("defect_adder_per_cm2"))?;
+        per_class[class as usize].0 += count * exposures;
+        per_class[class as usize].1 += count * masks;
+        layers.push(LayerGroup {
+            id: id.to_string(),
+            name: ds.text(&key("layer", Some(id), "name")).unwrap_or(id).to_string(),
+            scheme: scheme.to_string(),
+            class,
+            count,
+            exposures: count * exposures,
+            masks: count * masks,
+        });
+    }
+    if layers.is_empty() {
+        return Err(Diagnostic::new(format!("node `{node}` has no layer groups"))
+            .key(format!("layer.{node}.*"))
+            .expected("`[layer.\"ID\"]` entries with node = the node's id"));
+    }
+    b.derived("extra_steps", extra_steps, "count", "Σ layer count × the scheme's extra steps".into());
+    b.derived("d0_adder_per_cm2", d0_adder, "1/cm2", "Σ layer count × the scheme's defect adder".into());
+
+    let usd_per_eur = b.data("usd_per_eur", "fx.usd_per_eur")?;
+    let mut classes = [ClassInputs::default(); 6];
+    for class in ToolClass::ALL {
+        let (exposures, masks) = per_class[class as usize];
+        if exposures == 0.0 && masks == 0.0 {
+            continue;
+        }
+        let Some(scanner) = scanners[class as usize].clone() else {
+            return Err(Diagnostic::new(format!(
+                "node `{node}` has {} layers but lists no {} scanner",
+                class.name(),
+                class.name()
+            ))
+            .at(ds.text_location(&list_key))
+            .key(list_key.clone())
+            .expected(format!("a scanner of class `{}` in the list", class.name())));
+        };
+        let s = |f: &str| key("scanner", Some(&scanner), f);
+        b.derived(exposure_name(class), exposures, "count", format!("Σ over {} layer groups", class.name()));
+        classes[class as usize] = ClassInputs {
+            exposures,
+            masks,
+            wph: b.data("wph", &s("wph"))?,
+            effective_fraction: b.data("effective_fraction", &s("effective_fraction"))?,
+            availability: b.data("availability", &s("availability"))?,
+            price_usd: b.data("price_eur", &s("price_eur"))? * usd_per_eur,
+            life_years: b.data("scanner_life_years", &s("life_years"))?,
+            power_kw: b.data("power_kw", &s("power_kw"))?,
+            service_fraction_per_year: b
+                .data("service_fraction_per_year", &s("service_fraction_per_year"))?,
+            consumables_usd_per_exposure: b
+                .data("consumables_usd_per_exposure", &s("consumables_usd_per_exposure"))?,
+            mask_cost_usd: b.data("mask_cost_usd", &key("mask", Some(class.name()), "cost_usd"))?,
+        };
+    }
+
+    let either = |b: &mut Binder, name: &'static str, g: &Option<Given<f64>>, k: &str| b.either(name, g, k);
+    let wafer_mm = either(&mut b, "wafer_mm", &req.wafer_mm, "fab.wafer_mm")?;
+    let edge_exclusion_mm =
+        either(&mut b, "edge_exclusion_mm", &req.edge_exclusion_mm, "fab.edge_exclusion_mm")?;
+    let scribe_mm = either(&mut b, "scribe_mm", &req.scribe_mm, "fab.scribe_mm")?;
+    let negbin_alpha = either(&mut b, "negbin_alpha", &req.negbin_alpha, "fab.negbin_alpha")?;
+    let d0_override_per_cm2 = req.d0_per_cm2.as_ref().map(|g| b.given("d0_per_cm2", "1/cm2", g));
+    let (die_w, die_h) = match &die.keys {
+        Some((wk, hk)) => (b.data("die_width_mm", wk)?, b.data("die_height_mm", hk)?),
+        None => (die.width_mm, die.height_mm),
+    };
+    if edge_exclusion_mm * 2.0 >= wafer_mm {
+        return Err(Diagnostic::new("the edge exclusion leaves no usable wafer")
+            .key("edge_exclusion")
+            .expected("an edge exclusion below half the wafer diameter"));
+    }
+    let stitched = req.stitched.as_ref().is_some_and(|g| g.value);
+    let (rw, rh) = (
+        b.data("reticle_width_mm", "fab.reticle_width_mm")?,
+        b.data("reticle_height_mm", "fab.reticle_height_mm")?,
+    );
+    let fits = (die_w <= rw && die_h <= rh) || (die_w <= rh && die_h <= rw);
+    if !fits && !stitched {
+        let name = req.die.as_ref().map_or("die".to_string(), |g| g.name("die"));
+        return Err(Diagnostic::new(format!(
+            "a {die_w} × {die_h} mm die is larger than the {rw} × {rh} mm reticle field"
+        ))
+        .at(req.die.as_ref().and_then(|g| g.at()))
+        .key(name)
+        .expected("a die within the reticle field, or --stitched for a die made of stitched fields"));
+    }
+
+    let yield_model = req
+        .yield_model
+        .as_ref()
+        .and_then(|g| YieldModel::from_name(&g.value))
+        .or_else(|| ds.text("fab.yield_model").and_then(YieldModel::from_name))
+        .unwrap_or(YieldModel::Poisson);
+    let count = match req.count.as_ref().map(|g| g.value.as_str()) {
+        Some("analytic") => Count::Analytic,
+        _ => Count::Exact,
+    };
+    let inputs = WaferInputs {
+        classes,
+        extra_steps,
+        d0_base_per_cm2: b.data("d0_base_per_cm2", &nk("d0_per_cm2"))?,
+        d0_adder_per_cm2: d0_adder,
+        d0_override_per_cm2,
+        steps_per_mask: b.data("steps_per_mask", &nk("steps_per_mask"))?,
+        cost_per_step_usd: b.data("cost_per_step_usd", &nk("cost_per_step_usd"))?,
+        substrate_usd: b.data("substrate_usd", &nk("substrate_usd"))?,
+        overhead_fraction: b.data("overhead_fraction", &nk("overhead_fraction"))?,
+        days_per_mask: b.data("days_per_mask", &nk("days_per_mask"))?,
+        gross_margin: b.data("gross_margin", &nk("gross_margin"))?,
+        wafers_per_mask_set: b.data("wafers_per_mask_set", &nk("wafers_per_mask_set"))?,
+        tool_utilization: b.data("tool_utilization", "fab.tool_utilization")?,
+        cost_of_capital: b.data("fab_cost_of_capital", "fab.cost_of_capital")?,
+        electricity_usd_per_kwh: b.data("electricity_usd_per_kwh", "fab.electricity_usd_per_kwh")?,
+        litho_steps_per_exposure: b.data("litho_steps_per_exposure", "fab.litho_steps_per_exposure")?,
+        litho_step_time_factor: b.data("litho_step_time_factor", "fab.litho_step_time_factor")?,
+        wafer_mm,
+        edge_exclusion_mm,
+        scribe_mm,
+        die: Die { width_mm: die_w, height_mm: die_h },
+        yield_model,
+        negbin_alpha,
+        count,
+    };
+    Ok(WaferBound {
+        node: node.to_string(),
+        node_name: ds.text(&nk("name")).unwrap_or(node).to_string(),
+        die_label: die.label.clone(),
+        scanners,
+        layers,
+        stitched,
+        published_wafer_price_usd: ds.param(&nk("published_wafer_price_usd")).map(|p| p.value),
+        inputs,
+        bindings: b.bindings,
+    })
+}
+
+/// The binding name of a class's exposures (names are static, for explanations).
+fn exposure_name(class: ToolClass) -> &'static str {
+    match class {
+        ToolClass::HighNa => "exposures_high_na",
+        ToolClass::Euv => "exposures_euv",
+        ToolClass::Arfi => "exposures_arfi",
+        ToolClass::ArfDry => "exposures_arf_dry",
+        ToolClass::Krf => "exposures_krf",
+        ToolClass::Iline => "exposures_i_line",
+    }
+}

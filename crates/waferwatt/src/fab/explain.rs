@@ -1,0 +1,140 @@
+//! How each figure of the wafer ledger is derived: its formula and the bound inputs it uses.
+
+use super::{Count, ToolClass, WaferBound, WaferOutputs};
+use crate::train::Step;
+
+/// The derivation of every figure that `out` holds, in reading order.
+pub fn explain(bound: &WaferBound, out: &WaferOutputs) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let mut push =
+        |figure, value: f64, unit, formula, uses| steps.push(Step { figure, value, unit, formula, uses });
+    for class in ToolClass::ALL {
+        let c = out.class(class);
+        if c.exposures == 0.0 {
+            continue;
+        }
+        let (exposures, hours, cost): (&'static str, &'static str, &'static str) = match class {
+            ToolClass::HighNa => {
+                ("exposures on high-na", "scanner-hours on high-na", "USD per high-na scanner-hour")
+            }
+            ToolClass::Euv => ("exposures on euv", "scanner-hours on euv", "USD per euv scanner-hour"),
+            ToolClass::Arfi => ("exposures on arfi", "scanner-hours on arfi", "USD per arfi scanner-hour"),
+            ToolClass::ArfDry => {
+                ("exposures on arf-dry", "scanner-hours on arf-dry", "USD per arf-dry scanner-hour")
+            }
+            ToolClass::Krf => ("exposures on krf", "scanner-hours on krf", "USD per krf scanner-hour"),
+            ToolClass::Iline => {
+                ("exposures on i-line", "scanner-hours on i-line", "USD per i-line scanner-hour")
+            }
+        };
+        push(
+            exposures,
+            c.exposures,
+            "count",
+            "Σ over the node's layer groups of count × the scheme's exposures per layer",
+            &["layer_count", "scheme_exposures"],
+        );
+        push(
+            hours,
+            c.scanner_hours,
+            "h",
+            "exposures ÷ (rated wafers per hour × effective fraction)",
+            &["wph", "effective_fraction"],
+        );
+        push(
+            cost,
+            c.usd_per_scanner_hour,
+            "USD/h",
+            "(price × crf(cost of capital, life) + price × service fraction + power kW × 8760 h × tariff) \
+             ÷ (8760 h × availability × utilization)",
+            &[
+                "price_eur",
+                "usd_per_eur",
+                "scanner_life_years",
+                "fab_cost_of_capital",
+                "service_fraction_per_year",
+                "power_kw",
+                "electricity_usd_per_kwh",
+                "availability",
+                "tool_utilization",
+            ],
+        );
+    }
+    push(
+        "litho_usd",
+        out.litho_usd,
+        "USD",
+        "Σ classes (scanner-hours × USD per scanner-hour + exposures × consumables) + mask set ÷ wafers per set",
+        &["consumables_usd_per_exposure", "scheme_masks", "mask_cost_usd", "wafers_per_mask_set"],
+    );
+    push(
+        "process_steps",
+        out.process_steps,
+        "count",
+        "masks × steps per mask + the schemes' extra steps",
+        &["steps_per_mask", "extra_steps"],
+    );
+    push(
+        "non_litho_usd",
+        out.non_litho_usd,
+        "USD",
+        "(process steps − exposures × litho steps per exposure) × cost per step",
+        &["litho_steps_per_exposure", "cost_per_step_usd"],
+    );
+    push(
+        "wafer_cost_usd",
+        out.wafer_cost_usd,
+        "USD",
+        "(litho + non-litho + substrate) × (1 + overhead fraction)",
+        &["substrate_usd", "overhead_fraction"],
+    );
+    push("wafer_price_usd", out.wafer_price_usd, "USD", "cost ÷ (1 − gross margin)", &["gross_margin"]);
+    push("litho_cost_share", out.litho_cost_share, "fraction", "litho ÷ wafer cost", &[]);
+    push(
+        "litho_time_share",
+        out.litho_time_share,
+        "fraction",
+        "litho steps × time factor ÷ (litho steps × time factor + other steps)",
+        &["litho_step_time_factor"],
+    );
+    push(
+        "cycle_days",
+        out.cycle_days,
+        "days",
+        "days per mask layer × process steps ÷ steps per mask",
+        &["days_per_mask"],
+    );
+    push(
+        "d0_per_cm2",
+        out.d0_per_cm2,
+        "1/cm2",
+        "the node's base D0 + the schemes' defect adders (or as given by --d0)",
+        &["d0_base_per_cm2", "d0_adder_per_cm2", "d0_per_cm2"],
+    );
+    push(
+        "gross_dies_analytic",
+        out.gross_dies_analytic,
+        "count",
+        "π (d/2)² ÷ S − π d ÷ √(2 S); d = wafer − 2 × edge exclusion, S = (w + scribe)(h + scribe)",
+        &["wafer_mm", "edge_exclusion_mm", "scribe_mm", "die_width_mm", "die_height_mm"],
+    );
+    if bound.inputs.count == Count::Exact {
+        push(
+            "gross_dies",
+            out.gross_dies,
+            "count",
+            "whole die cells inside the usable circle, the best of 32 × 32 grid offsets",
+            &[],
+        );
+    }
+    let formula = match bound.inputs.yield_model {
+        super::YieldModel::Poisson => "e^(−A·D0), A in cm²",
+        super::YieldModel::Murphy => "((1 − e^(−A·D0)) ÷ (A·D0))², A in cm²",
+        super::YieldModel::Seeds => "1 ÷ (1 + A·D0), A in cm²",
+        super::YieldModel::NegativeBinomial => "(1 + A·D0 ÷ α)^(−α), A in cm²",
+    };
+    push("die_yield", out.die_yield, "fraction", formula, &["negbin_alpha"]);
+    push("good_dies", out.good_dies, "count", "gross dies × die yield", &[]);
+    push("cost_per_good_die_usd", out.cost_per_good_die_usd, "USD", "wafer cost ÷ good dies", &[]);
+    steps
+}

@@ -1,0 +1,179 @@
+//! Provenance: where every number a ledger uses came from — a data parameter (with its
+//! source), a flag, a scenario's command section, or a derivation — so that any result can
+//! explain itself. Shared by every ledger's binding code.
+
+use crate::data::{Dataset, Origin};
+use crate::diag::{Diagnostic, Location};
+
+/// Where a request value was given.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InputOrigin {
+    /// A command-line flag, by name (`--mfu`).
+    Flag(String),
+    /// A key of a scenario's command section (`[train]`, `[wafer]`).
+    Scenario { section: &'static str, location: Location },
+    /// A choice the data makes (e.g. `defaults.report_run` for the report).
+    Data(String),
+}
+
+impl std::fmt::Display for InputOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputOrigin::Flag(name) => write!(f, "flag {name}"),
+            InputOrigin::Scenario { location, .. } => write!(f, "scenario {location}"),
+            InputOrigin::Data(key) => write!(f, "data {key}"),
+        }
+    }
+}
+
+/// A value the user gave, and where.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Given<T> {
+    pub value: T,
+    pub from: InputOrigin,
+}
+
+impl<T> Given<T> {
+    pub fn flag(value: T, name: &str) -> Given<T> {
+        Given { value, from: InputOrigin::Flag(name.to_string()) }
+    }
+    /// A value the data chose, by its key.
+    pub fn data(value: T, key: &str) -> Given<T> {
+        Given { value, from: InputOrigin::Data(key.to_string()) }
+    }
+    /// Where in a scenario file it was written, if it was.
+    pub fn at(&self) -> Option<Location> {
+        match &self.from {
+            InputOrigin::Scenario { location, .. } => Some(location.clone()),
+            InputOrigin::Flag(_) | InputOrigin::Data(_) => None,
+        }
+    }
+    /// How to name it in a message: the flag, the data key, or `section.field`.
+    pub fn name(&self, field: &str) -> String {
+        match &self.from {
+            InputOrigin::Flag(name) | InputOrigin::Data(name) => name.clone(),
+            InputOrigin::Scenario { section, .. } => format!("{section}.{field}"),
+        }
+    }
+}
+
+/// Where a bound number came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Provenance {
+    /// A data parameter (built in, or overridden by a scenario or `--set`).
+    Data { key: String, source: String, year: Option<i64>, origin: Origin, location: Option<Location> },
+    /// Given by the user.
+    Input(InputOrigin),
+    /// Worked out from other bound numbers.
+    Derived(String),
+}
+
+/// One number a ledger used, named as in its inputs or the data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Binding {
+    pub name: &'static str,
+    pub value: f64,
+    pub unit: String,
+    pub provenance: Provenance,
+}
+
+/// Reads numbers from the data and the request, keeping a record of each.
+pub(crate) struct Binder<'a> {
+    pub ds: &'a Dataset,
+    pub bindings: Vec<Binding>,
+}
+
+impl<'a> Binder<'a> {
+    pub fn new(ds: &'a Dataset) -> Binder<'a> {
+        Binder { ds, bindings: Vec::new() }
+    }
+
+    pub fn data(&mut self, name: &'static str, key: &str) -> Result<f64, Diagnostic> {
+        let p = self.ds.param(key).ok_or_else(|| {
+            Diagnostic::new(format!("the data has no `{key}`")).key(key).expected("a number in the data")
+        })?;
+        self.bindings.push(Binding {
+            name,
+            value: p.value,
+            unit: p.unit.clone(),
+            provenance: Provenance::Data {
+                key: key.to_string(),
+                source: p.source.clone(),
+                year: p.year,
+                origin: p.origin.clone(),
+                location: p.location.clone(),
+            },
+        });
+        Ok(p.value)
+    }
+
+    pub fn data_opt(&mut self, name: &'static str, key: &str) -> Option<f64> {
+        self.ds.param(key).is_some().then(|| self.data(name, key).ok()).flatten()
+    }
+
+    pub fn given(&mut self, name: &'static str, unit: &str, g: &Given<f64>) -> f64 {
+        self.bindings.push(Binding {
+            name,
+            value: g.value,
+            unit: unit.to_string(),
+            provenance: Provenance::Input(g.from.clone()),
+        });
+        g.value
+    }
+
+    /// The user's value if given, else the data's.
+    pub fn either(
+        &mut self,
+        name: &'static str,
+        given: &Option<Given<f64>>,
+        key: &str,
+    ) -> Result<f64, Diagnostic> {
+        match given {
+            Some(g) => {
+                let unit = self.ds.param(key).map(|p| p.unit.clone()).unwrap_or_default();
+                Ok(self.given(name, &unit, g))
+            }
+            None => self.data(name, key),
+        }
+    }
+
+    pub fn derived(&mut self, name: &'static str, value: f64, unit: &str, how: String) {
+        self.bindings.push(Binding {
+            name,
+            value,
+            unit: unit.to_string(),
+            provenance: Provenance::Derived(how),
+        });
+    }
+}
+
+/// The range a number given by the user must lie in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    Positive,
+    Share,
+    AtLeastOne,
+    NonNegative,
+    Count,
+}
+
+impl Rule {
+    /// A problem if `given` breaks the rule (or is not finite).
+    pub fn check(self, field: &str, given: Option<&Given<f64>>) -> Option<Diagnostic> {
+        let g = given?;
+        let v = g.value;
+        let (ok, expected) = match self {
+            Rule::Positive => (v > 0.0, "a finite number greater than 0"),
+            Rule::Share => (v > 0.0 && v <= 1.0, "a share greater than 0 and at most 1"),
+            Rule::AtLeastOne => (v >= 1.0, "a finite number of at least 1"),
+            Rule::NonNegative => (v >= 0.0, "a finite number, 0 or more"),
+            Rule::Count => (v >= 1.0 && v.fract() == 0.0, "a whole number, 1 or more"),
+        };
+        (!ok || !v.is_finite()).then(|| {
+            Diagnostic::new(format!("{} = {v} is out of range", g.name(field)))
+                .at(g.at())
+                .key(g.name(field))
+                .expected(expected)
+        })
+    }
+}
