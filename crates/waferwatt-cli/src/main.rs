@@ -8,7 +8,7 @@ mod explain;
 mod input;
 mod map;
 mod render;
-mod report_cmd;
+mod report;
 mod train_cmd;
 mod wafer_cmd;
 
@@ -37,7 +37,7 @@ enum Command {
     /// Inspect and check the built-in data and its sources
     Data(data_cmd::DataArgs),
     /// The report: the accounts that test the source commentary's claims
-    Report(report_cmd::ReportArgs),
+    Report(report::ReportArgs),
 }
 
 /// How a command failed: bad input (2) or a failed check (1).
@@ -68,7 +68,7 @@ fn main() -> ExitCode {
         Command::Train(args) => train_cmd::run(&args),
         Command::Wafer(args) => wafer_cmd::run(&args),
         Command::Data(args) => data_cmd::run(&args),
-        Command::Report(args) => report_cmd::run(&args),
+        Command::Report(args) => report::run(&args),
     };
     match result {
         Ok(text) => {

@@ -153,7 +153,18 @@ pub fn wrap(text: &str, width: usize) -> String {
         let cont = " ".repeat(if indent > 0 { indent + 2 } else { 0 });
         let mut current = " ".repeat(indent);
         let mut empty = true;
-        for word in line.split_whitespace() {
+        // A unit sign stays with its number: "8.2 %" never breaks before the "%".
+        let mut words: Vec<String> = Vec::new();
+        for w in line.split_whitespace() {
+            match words.last_mut() {
+                Some(last) if w.starts_with('%') => {
+                    last.push(' ');
+                    last.push_str(w);
+                }
+                _ => words.push(w.to_string()),
+            }
+        }
+        for word in &words {
             if !empty && current.chars().count() + 1 + word.chars().count() > width {
                 out.push_str(&current);
                 out.push('\n');
@@ -212,6 +223,7 @@ mod tests {
         assert_eq!(wrap("short", 10), "short\n");
         assert_eq!(wrap("one two three four", 9), "one two\nthree\nfour\n");
         assert_eq!(wrap("  item with words", 10), "  item\n    with\n    words\n");
+        assert_eq!(wrap("cost 8.2 % more", 8), "cost\n8.2 %\nmore\n");
     }
 
     #[test]

@@ -175,13 +175,16 @@ fn used_classes(results: &[Evaluated]) -> Vec<ToolClass> {
 pub fn to_table(results: &[Evaluated]) -> String {
     let Some(first) = results.first() else { return String::new() };
     let x = &first.bound.inputs;
-    let mut text = format!(
-        "wafer: die {}, {} mm wafer, {} mm edge exclusion, {} mm scribe, {} yield\n",
-        first.bound.die_label,
-        x.wafer_mm,
-        x.edge_exclusion_mm,
-        x.scribe_mm,
-        x.yield_model.name()
+    let mut text = crate::render::wrap(
+        &format!(
+            "wafer: die {}, {} mm wafer, {} mm edge exclusion, {} mm scribe, {} yield\n",
+            first.bound.die_label,
+            x.wafer_mm,
+            x.edge_exclusion_mm,
+            x.scribe_mm,
+            x.yield_model.name()
+        ),
+        crate::report::WIDTH,
     );
     let mut header = vec![String::new()];
     header.extend(results.iter().map(|r| r.bound.node.clone()));

@@ -1,4 +1,5 @@
-//! Benchmark: training-ledger evaluations per second on one core (`cargo bench`).
+//! Benchmarks (`cargo bench`): training-ledger evaluations per second on one core; exact
+//! dies per wafer; whole-wafer evaluations per second.
 //!
 //! The ledger is evaluated on the bound inputs of a published run, with one input nudged on
 //! every iteration so that no evaluation can be hoisted out of the loop. Figures go into
@@ -8,6 +9,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use waferwatt::data::Dataset;
+use waferwatt::fab::{self, Count, WaferRequest, dies};
 use waferwatt::train::{self, Given, Inputs, TrainRequest};
 
 fn inputs(run: &str, hours_given: bool) -> Inputs {
@@ -45,6 +47,34 @@ fn rate(x: Inputs, min_seconds: f64) -> f64 {
     best
 }
 
+/// Mean time of `f` over repeated calls for at least `min_seconds`, best of three rounds.
+fn time_per_call(min_seconds: f64, mut f: impl FnMut(u64) -> f64) -> f64 {
+    let mut best = f64::INFINITY;
+    for _ in 0..3 {
+        let (mut n, mut sink) = (0u64, 0.0);
+        let start = Instant::now();
+        while start.elapsed().as_secs_f64() < min_seconds || n == 0 {
+            sink += f(n);
+            n += 1;
+        }
+        black_box(sink);
+        best = best.min(start.elapsed().as_secs_f64() / n as f64);
+    }
+    best
+}
+
+fn wafer_inputs(node: &str, die: &str, count: Count) -> fab::WaferInputs {
+    let ds = Dataset::builtin().expect("built-in data");
+    let req = WaferRequest {
+        nodes: Some(Given::flag(vec![node.to_string()], "--node")),
+        die: Some(Given::flag(die.to_string(), "--die")),
+        ..Default::default()
+    };
+    let mut x = fab::bind(&ds, &req).expect("binds").remove(0).inputs;
+    x.count = count;
+    x
+}
+
 fn main() {
     // `cargo test --benches` runs this binary with no `--bench`: keep that run short.
     let quick = !std::env::args().any(|a| a == "--bench");
@@ -56,5 +86,24 @@ fn main() {
     ] {
         let r = rate(x, seconds);
         println!("train ledger, {name}: {:.1} million evaluations/s (one core)", r / 1e6);
+    }
+    let cell = dies::Cell { width_mm: 5.1, height_mm: 5.1 };
+    let t = time_per_call(seconds, |i| dies::exact(black_box(294.0 + i as f64 * 1e-12), cell).0 as f64);
+    println!(
+        "exact dies per wafer, 5 × 5 mm die (+0.1 mm scribe), 32 × 32 offsets: {:.1} µs a call",
+        t * 1e6
+    );
+    for (label, die, count) in [
+        ("wafer ledger, n7-duv, 5 × 5 mm die, exact count", "5x5", Count::Exact),
+        ("wafer ledger, n7-duv, GH100 die, exact count", "26x31.3", Count::Exact),
+        ("wafer ledger, n7-duv, any die, analytic count", "26x31.3", Count::Analytic),
+    ] {
+        let x = wafer_inputs("n7-duv", die, count);
+        let t = time_per_call(seconds, |i| {
+            let mut y = x;
+            y.cost_per_step_usd += i as f64 * 1e-12;
+            fab::evaluate(black_box(&y)).cost_per_good_die_usd
+        });
+        println!("{label}: {:.2} µs an evaluation ({:.2} million a second)", t * 1e6, 1e-6 / t);
     }
 }

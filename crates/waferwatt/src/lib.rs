@@ -33,5 +33,6 @@ pub mod fab;
 pub mod finance;
 pub mod power;
 pub mod provenance;
+pub mod sensitivity;
 pub mod train;
 pub mod units;

@@ -5,7 +5,7 @@
 
 use crate::data::{Dataset, Source, key};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::train::sensitivity::{self, Swing};
+use crate::sensitivity::{self, Swing};
 use crate::train::{self, Bound, Given, Item, Outputs, TrainRequest};
 use crate::units::KWH_PER_MWH;
 
@@ -172,7 +172,11 @@ pub fn account(ds: &Dataset) -> Result<ElectricityAccount, Diagnostics> {
         claim_country,
         gaps,
         deal_gaps,
-        share_drivers: sensitivity::one_at_a_time(ds, &req, 0, |o| o.share(Item::Electricity))?,
+        share_drivers: sensitivity::one_at_a_time(ds, |ds| {
+            let b = train::bind(ds, &req)?.remove(0);
+            let share = train::evaluate(&b.inputs).share(Item::Electricity);
+            Ok((b.bindings, share))
+        })?,
     })
 }
 

@@ -2,3 +2,4 @@
 //! commentary with the ledgers and the data, as plain results that a face renders.
 
 pub mod electricity;
+pub mod tools;

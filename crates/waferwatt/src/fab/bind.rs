@@ -359,7 +359,20 @@ fn bind_node(
             ))
             .at(ds.text_location(&list_key))
             .key(list_key.clone())
-            .expected(format!("a scanner of class `{}` in the list", class.name())));
+            .expected(format!("a scanner of class `{}` in the list", class.name()))
+            .hint(format!(
+                "the {} layers: {}",
+                class.name(),
+                layers
+                    .iter()
+                    .filter(|l| l.class == class)
+                    .map(|l| {
+                        let at = ds.text_location(&key("layer", Some(&l.id), "scheme"));
+                        format!("{}{}", l.id, at.map(|a| format!(" ({a})")).unwrap_or_default())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
         };
         let s = |f: &str| key("scanner", Some(&scanner), f);
         b.derived(exposure_name(class), exposures, "count", format!("Σ over {} layer groups", class.name()));

@@ -48,16 +48,62 @@ pub fn count_at(radius_mm: f64, cell: Cell, offset_x: f64, offset_y: f64) -> u32
     n as u32
 }
 
+/// Rows kept on the stack by [`exact`]; a die so small that a wafer holds more rows falls back
+/// to counting offset by offset.
+const MAX_ROWS: usize = 2048;
+
 /// The most whole cells inside the usable circle over `OFFSET_STEPS²` grid offsets, and the
 /// offset that gives them.
+///
+/// For one vertical offset each row's half-width `a` (in cell widths) is computed once; then,
+/// for a horizontal offset `t` (in cell widths, `0 ≤ t < 1`), the row holds
+/// `⌊a − t⌋ + ⌊a + t⌋ = 2n − [t > f] + [t + f ≥ 1]` whole cells, with `n = ⌊a⌋`, `f = a − n`.
+/// So the inner loop over offsets takes two comparisons a row and no square root.
 pub fn exact(usable_diameter_mm: f64, cell: Cell) -> (u32, (f64, f64)) {
-    let r = usable_diameter_mm / 2.0;
+    let (w, h, r) = (cell.width_mm, cell.height_mm, usable_diameter_mm / 2.0);
+    if (2.0 * r / h) as usize + 3 > MAX_ROWS {
+        return exact_by_offset(r, cell);
+    }
+    let mut whole = [0i64; MAX_ROWS];
+    let mut frac = [0f64; MAX_ROWS];
+    let mut best = (0, (0.0, 0.0));
+    for iy in 0..OFFSET_STEPS {
+        let oy = h * iy as f64 / OFFSET_STEPS as f64;
+        let mut rows = 0;
+        for j in ((-r - oy) / h).floor() as i64..=((r - oy) / h).ceil() as i64 {
+            let y0 = oy + j as f64 * h;
+            let y1 = y0 + h;
+            if y0 < -r || y1 > r {
+                continue;
+            }
+            let a = (r * r - y0.abs().max(y1.abs()).powi(2)).sqrt() / w;
+            whole[rows] = a.floor() as i64;
+            frac[rows] = a - a.floor();
+            rows += 1;
+        }
+        for ix in 0..OFFSET_STEPS {
+            let t = ix as f64 / OFFSET_STEPS as f64;
+            let mut n = 0i64;
+            for q in 0..rows {
+                let f = frac[q];
+                n += (2 * whole[q] - i64::from(t > f) + i64::from(t + f >= 1.0)).max(0);
+            }
+            if n as u32 > best.0 {
+                best = (n as u32, (t * w, oy));
+            }
+        }
+    }
+    best
+}
+
+/// [`exact`] the slow way, offset by offset, for dies too small for its row buffer.
+fn exact_by_offset(radius_mm: f64, cell: Cell) -> (u32, (f64, f64)) {
     let mut best = (0, (0.0, 0.0));
     for ix in 0..OFFSET_STEPS {
         let ox = cell.width_mm * ix as f64 / OFFSET_STEPS as f64;
         for iy in 0..OFFSET_STEPS {
             let oy = cell.height_mm * iy as f64 / OFFSET_STEPS as f64;
-            let n = count_at(r, cell, ox, oy);
+            let n = count_at(radius_mm, cell, ox, oy);
             if n > best.0 {
                 best = (n, (ox, oy));
             }
@@ -155,6 +201,14 @@ mod tests {
             }
         }
         assert_eq!(n, best);
+    }
+
+    #[test]
+    fn the_fast_search_agrees_with_counting_offset_by_offset() {
+        for (w, h) in [(5.1, 5.1), (10.1, 10.8), (26.1, 31.4), (3.3, 7.9), (1.0, 1.0)] {
+            let cell = Cell { width_mm: w, height_mm: h };
+            assert_eq!(exact(294.0, cell).0, exact_by_offset(147.0, cell).0, "{w}x{h}");
+        }
     }
 
     #[test]

@@ -8,7 +8,6 @@
 
 mod bind;
 mod explain;
-pub mod sensitivity;
 
 pub use crate::provenance::{Binding, Given, InputOrigin, Provenance};
 pub use bind::{Bound, Published, PueBasis, TRAIN_KEYS, TrainRequest, bind};

@@ -1,57 +1,17 @@
-//! `waferwatt report`: the accounts, in words and numbers. For now, the electricity account.
+//! The electricity account of the report: the ledger of a published frontier run owned in
+//! several regions, and the verdicts on the claims about electricity.
 
-use clap::Args;
 use serde_json::{Value, json};
 use waferwatt::accounts::electricity::{self, ElectricityAccount, Match};
 use waferwatt::data::Dataset;
 use waferwatt::train::Item;
 
-use crate::Failure;
-use crate::input::{DataOptions, load};
 use crate::render::{percent, short, sig3, usd, wrap};
-use crate::train_cmd::{Evaluated, evaluate_all, to_json, to_table};
+use crate::report::WIDTH;
+use crate::train_cmd::{Evaluated, to_json, to_table};
 
-/// The report's formats: prose with tables, or the same figures as JSON.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum ReportFormat {
-    #[default]
-    Table,
-    Json,
-}
-
-#[derive(Args, Debug, Clone)]
-pub struct ReportArgs {
-    /// Output format (`waferwatt train --format csv` gives the ledgers as CSV)
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    pub format: ReportFormat,
-    #[command(flatten)]
-    pub data: DataOptions,
-}
-
-pub fn run(args: &ReportArgs) -> Result<String, Failure> {
-    let (ds, _) = load(&args.data)?;
-    let account = electricity::account(&ds)?;
-    // The same checks as `train`: no figure leaves unless it is finite.
-    let ledgers = evaluate_all(account.ledgers.iter().map(|l| l.bound.clone()).collect())?;
-    match args.format {
-        ReportFormat::Json => Ok(format!(
-            "{}\n",
-            serde_json::to_string_pretty(&to_json_report(&ds, &account, &ledgers)).unwrap_or_default()
-        )),
-        ReportFormat::Table => Ok(text(&ds, &account, &ledgers, args.data.scenario.as_deref())),
-    }
-}
-
-fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated], scenario: Option<&str>) -> String {
+pub fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> String {
     let mut s = String::new();
-    s.push_str("waferwatt report\n================\n");
-    s.push_str(&format!(
-        "Accounts of AI compute economics on {}. Every default number has a source \
-         (`waferwatt data sources`) and can be changed (`--set`, `--scenario`).\n\n",
-        scenario
-            .map(|f| format!("the built-in data with scenario {f}"))
-            .unwrap_or_else(|| "the built-in data".into())
-    ));
     let Some(first) = a.ledgers.first() else {
         return s;
     };
@@ -136,26 +96,10 @@ fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated], scenario: O
         ));
     }
     if let Some(first) = a.ledgers.first() {
-        let drivers: Vec<String> = a
-            .share_drivers
-            .iter()
-            .take(2)
-            .map(|d| {
-                format!(
-                    "{} ({}–{} {}: {}–{})",
-                    d.key,
-                    short(d.low),
-                    short(d.high),
-                    d.unit,
-                    percent(d.at_low),
-                    percent(d.at_high)
-                )
-            })
-            .collect();
+        let drivers = super::top_drivers(&a.share_drivers);
         s.push_str(&format!(
             "  What moves electricity's share most in {}, each over its sourced range: {}.\n\n",
-            first.bound.region,
-            drivers.join("; ")
+            first.bound.region, drivers
         ));
     }
 
@@ -201,9 +145,6 @@ fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated], scenario: O
     ));
     head + &wrap(&s, WIDTH)
 }
-
-/// Width of the report's prose.
-const WIDTH: usize = 100;
 
 /// One region's price against another's, with how it compares with the claim.
 fn gap_line(g: &electricity::TariffGap, what: &str) -> String {
@@ -290,7 +231,7 @@ fn verdict_on(a: &ElectricityAccount, gaps: &[electricity::TariffGap]) -> String
     )
 }
 
-fn to_json_report(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Value {
+pub fn json(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Value {
     let gap = |g: &electricity::TariffGap| {
         json!({ "cheap": g.cheap, "dear": g.dear, "cheap_usd_per_kwh": g.cheap_usd_per_kwh,
             "dear_usd_per_kwh": g.dear_usd_per_kwh, "discount": g.discount, "total_discount": g.total_discount,
@@ -322,7 +263,6 @@ fn to_json_report(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -
         |s| json!({ "id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url, "date": s.date }),
     );
     json!({
-        "electricity": {
             "run": a.run,
             "run_source": source,
             "claims": {
@@ -345,6 +285,5 @@ fn to_json_report(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -
                 },
             },
             "regions": regions,
-        }
     })
 }

@@ -1,10 +1,13 @@
-//! One-at-a-time sensitivity of a training-ledger figure: each data number the ledger used
+//! One-at-a-time sensitivity of any figure: each data number that the figure's ledger used
 //! is moved to its low and then its high, the rest held at their values, and the figure
 //! recomputed. Biggest swing first: the assumptions that move the answer most.
+//!
+//! It works on the data, not on a ledger's inputs, so that derived inputs (a tariff built
+//! from its parts, a wafer's exposures summed over layer groups) move as they should.
 
-use super::{Outputs, Provenance, TrainRequest, bind, evaluate};
 use crate::data::Dataset;
 use crate::diag::Diagnostics;
+use crate::provenance::{Binding, Provenance};
 
 /// How far one assumption moves a figure.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,20 +28,15 @@ impl Swing {
     }
 }
 
-/// Swings of `figure` for the `region_index`-th region of `req`, largest first. Numbers
-/// the user fixed by flag or scenario input are not swung; numbers with no range are skipped.
+/// Swings of the figure that `figure` computes from the data, largest first. `figure` returns
+/// the bindings it used and its value; numbers it did not take from the data (flags, scenario
+/// inputs) are not swung, and numbers with no range are skipped.
 pub fn one_at_a_time(
     ds: &Dataset,
-    req: &TrainRequest,
-    region_index: usize,
-    figure: impl Fn(&Outputs) -> f64,
+    figure: impl Fn(&Dataset) -> Result<(Vec<Binding>, f64), Diagnostics>,
 ) -> Result<Vec<Swing>, Diagnostics> {
-    let bound = bind(ds, req)?;
-    let Some(base) = bound.get(region_index) else {
-        return Ok(Vec::new());
-    };
-    let mut keys: Vec<&str> = base
-        .bindings
+    let (bindings, _) = figure(ds)?;
+    let mut keys: Vec<&str> = bindings
         .iter()
         .filter_map(|b| match &b.provenance {
             Provenance::Data { key, .. } => Some(key.as_str()),
@@ -52,8 +50,7 @@ pub fn one_at_a_time(
         if let Some(p) = moved.params.get_mut(key) {
             p.value = value;
         }
-        let b = bind(&moved, req)?;
-        Ok(b.get(region_index).map(|b| figure(&evaluate(&b.inputs))).unwrap_or(f64::NAN))
+        Ok(figure(&moved)?.1)
     };
     let mut swings = Vec::new();
     for key in keys {

@@ -1,0 +1,91 @@
+//! `waferwatt report`: the accounts, in words and numbers, each testing a claim of the
+//! source commentary with the ledgers and the data in force.
+
+mod electricity;
+mod tools;
+
+use clap::Args;
+use serde_json::json;
+use waferwatt::accounts;
+
+use crate::Failure;
+use crate::input::{DataOptions, load};
+
+/// Width of the report's prose.
+pub const WIDTH: usize = 100;
+
+/// The report's formats: prose with tables, or the same figures as JSON.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    #[default]
+    Table,
+    Json,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ReportArgs {
+    /// Output format (`waferwatt train --format csv` gives the ledgers as CSV)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    #[command(flatten)]
+    pub data: DataOptions,
+}
+
+pub fn run(args: &ReportArgs) -> Result<String, Failure> {
+    let (ds, _) = load(&args.data)?;
+    let power = accounts::electricity::account(&ds)?;
+    // The same checks as the commands: no figure leaves unless it is finite.
+    let ledgers = crate::train_cmd::evaluate_all(power.ledgers.iter().map(|l| l.bound.clone()).collect())?;
+    let tools = accounts::tools::account(&ds)?;
+    tools::check(&tools)?;
+    Ok(match args.format {
+        ReportFormat::Json => {
+            let v = json!({
+                "electricity": electricity::json(&ds, &power, &ledgers),
+                "tools": tools::json(&tools),
+            });
+            format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+        }
+        ReportFormat::Table => {
+            let mut s = String::from("waferwatt report\n================\n");
+            s.push_str(&crate::render::wrap(
+                &format!(
+                    "Accounts of AI compute economics on {}. Every default number has a source \
+                     (`waferwatt data sources`) and can be changed (`--set`, `--scenario`).\n",
+                    args.data
+                        .scenario
+                        .as_ref()
+                        .map(|f| format!("the built-in data with scenario {f}"))
+                        .unwrap_or_else(|| "the built-in data".into())
+                ),
+                WIDTH,
+            ));
+            s.push('\n');
+            s.push_str(&tools::text(&tools));
+            s.push('\n');
+            s.push_str(&electricity::text(&ds, &power, &ledgers));
+            s
+        }
+    })
+}
+
+/// The two assumptions that move a figure most, each with its range and the figure's swing.
+pub fn top_drivers(swings: &[waferwatt::sensitivity::Swing]) -> String {
+    use crate::render::{percent, short};
+    swings
+        .iter()
+        .take(2)
+        .map(|d| {
+            format!(
+                "{} ({}–{} {}: {}–{})",
+                d.key,
+                short(d.low),
+                short(d.high),
+                d.unit,
+                percent(d.at_low),
+                percent(d.at_high)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}

@@ -1,0 +1,212 @@
+//! The tools account of the report: DUV multi-patterning against EUV, and lithography's share
+//! of wafer cost and process time, with the verdicts on the commentary's sayings.
+
+use serde_json::{Value, json};
+use waferwatt::accounts::tools::{Claim, Pair, ToolsAccount};
+use waferwatt::fab::{self, ToolClass};
+use waferwatt::sensitivity::Swing;
+
+use crate::Failure;
+use crate::render::{percent, sig3, usd, wrap};
+use crate::report::WIDTH;
+use crate::wafer_cmd::{Evaluated, to_table};
+
+/// No figure leaves unless it is finite.
+pub fn check(a: &ToolsAccount) -> Result<(), Failure> {
+    for p in &a.pairs {
+        for (_, d, e) in &p.by_die {
+            for w in [d, e] {
+                fab::check(&w.out).map_err(|x| Failure::from(x.key(format!("node {}", w.bound.node))))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Where a figure stands against a claim read as a range.
+fn against(x: f64, c: &Claim) -> &'static str {
+    if x < c.low {
+        "below"
+    } else if x > c.high {
+        "above"
+    } else {
+        "within"
+    }
+}
+
+/// The span of a share over the nodes of every pair (first die).
+fn span(a: &ToolsAccount, f: impl Fn(&fab::WaferOutputs) -> f64) -> (f64, f64, Vec<String>) {
+    let mut v = Vec::new();
+    let mut each = Vec::new();
+    for p in &a.pairs {
+        if let Some((_, d, e)) = p.by_die.first() {
+            for w in [d, e] {
+                v.push(f(&w.out));
+                each.push(format!("{} {}", w.bound.node, percent(f(&w.out))));
+            }
+        }
+    }
+    let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (lo, hi, each)
+}
+
+fn share_claim(
+    s: &mut String,
+    a: &ToolsAccount,
+    c: &Claim,
+    what: &str,
+    f: fn(&fab::WaferOutputs) -> f64,
+    drv: &[Swing],
+) {
+    let (lo, hi, each) = span(a, f);
+    s.push_str(&format!("Claim: \"{}\" (read as {}–{})\n", c.says, percent(c.low), percent(c.high)));
+    let verdict = match (against(lo, c), against(hi, c)) {
+        ("within", "within") => "SUPPORTED",
+        ("below", "below") => "NOT SUPPORTED: lithography's share is smaller",
+        ("above", "above") => "NOT SUPPORTED: lithography's share is larger",
+        _ => "PARTLY SUPPORTED: it depends on the node",
+    };
+    let spread = drv.first().map(|d| (d.at_low.min(d.at_high), d.at_low.max(d.at_high)));
+    let (label, settles) = match spread {
+        Some((l, h)) if against(l, c) != against(h, c) => (
+            "Verdict on the central values",
+            " Over the range of its main driver the share crosses the claimed band: the data cannot settle \
+             this claim, and the assumption that moves it most is named below.",
+        ),
+        _ => ("Verdict", ""),
+    };
+    s.push_str(&format!(
+        "{label}: {verdict}. Lithography's share of {what}: {}.{settles}\n  What moves it most ({}): {}.\n",
+        each.join(", "),
+        a.pairs.first().map(|p| p.duv.as_str()).unwrap_or_default(),
+        super::top_drivers(drv)
+    ));
+}
+
+pub fn text(a: &ToolsAccount) -> String {
+    let mut s = String::from("THE TOOLS ACCOUNT\n-----------------\n");
+    s.push_str(
+        "Without EUV a 7 nm-class process prints its tightest layers two to four times over with DUV \
+         immersion (LELE, LE3, SADP, SAQP). What does that cost in exposures, masks, scanner-hours, cycle \
+         time, yield and money per good die? Layer stacks are derived from each scheme's pitch limits and \
+         checked against published mask counts (`waferwatt data list layer`).\n",
+    );
+    let mut s = wrap(&s, WIDTH);
+    for p in &a.pairs {
+        let Some((_, d, e)) = p.by_die.first() else { continue };
+        s.push('\n');
+        let results = [
+            Evaluated { bound: d.bound.clone(), out: d.out },
+            Evaluated { bound: e.bound.clone(), out: e.out },
+        ];
+        s.push_str(&to_table(&results));
+        let mut prose = String::new();
+        for (i, (die, d, e)) in p.by_die.iter().enumerate() {
+            prose.push_str(&format!(
+                "  {die} ({} × {} mm): yield {} against {}; cost per good die {} against {}: DUV {} {}.\n",
+                d.bound.inputs.die.width_mm,
+                d.bound.inputs.die.height_mm,
+                percent(d.out.die_yield),
+                percent(e.out.die_yield),
+                usd(d.out.cost_per_good_die_usd),
+                usd(e.out.cost_per_good_die_usd),
+                percent(p.premium(i).abs()),
+                if p.premium(i) >= 0.0 { "dearer" } else { "cheaper" },
+            ));
+        }
+        s.push_str(&wrap(&prose, WIDTH));
+    }
+    s.push('\n');
+    let mut claims = String::new();
+    share_claim(&mut claims, a, &a.claim_time, "process time", |o| o.litho_time_share, &a.time_share_drivers);
+    share_claim(&mut claims, a, &a.claim_cost, "wafer cost", |o| o.litho_cost_share, &a.cost_share_drivers);
+    claims.push_str(&stand_in(a));
+    s.push_str(&wrap(&claims, WIDTH));
+    s
+}
+
+/// The verdict on "DUV multi-patterning can stand in for EUV", pair by pair.
+fn stand_in(a: &ToolsAccount) -> String {
+    let c = &a.claim_stand_in;
+    let mut s = format!(
+        "Claim: \"{}\" (read as: a cost per good die at most {} above EUV's)\n",
+        c.says,
+        percent(c.value)
+    );
+    for p in &a.pairs {
+        let within = (0..p.by_die.len()).all(|i| p.premium(i) <= c.value);
+        let premiums: Vec<String> = p
+            .by_die
+            .iter()
+            .enumerate()
+            .map(|(i, (die, _, _))| {
+                format!(
+                    "{die} {}{}",
+                    if p.premium(i) >= 0.0 { "+" } else { "−" },
+                    percent(p.premium(i).abs())
+                )
+            })
+            .collect();
+        let Some((_, d, e)) = p.by_die.first() else { continue };
+        let arfi = |w: &waferwatt::accounts::tools::Wafer| {
+            w.out.class(ToolClass::Arfi).scanners_per_10k_wafers_month
+        };
+        let euv = e.out.class(ToolClass::Euv).scanners_per_10k_wafers_month;
+        s.push_str(&format!(
+            "  {} for {}: {} per good die ({}). It takes {} more masks, {} more process steps, {} more days \
+             of cycle time, and {} ArFi scanners per 10k wafers a month where {} needs {} ArFi and {} EUV.\n",
+            p.duv,
+            p.euv,
+            if within { "STANDS IN" } else { "DOES NOT STAND IN" },
+            premiums.join(", "),
+            d.out.masks - e.out.masks,
+            d.out.process_steps - e.out.process_steps,
+            sig3(d.out.cycle_days - e.out.cycle_days),
+            sig3(arfi(d)),
+            p.euv,
+            sig3(arfi(e)),
+            sig3(euv),
+        ));
+    }
+    s
+}
+
+fn pair_json(p: &Pair) -> Value {
+    let dies: Vec<Value> = p
+        .by_die
+        .iter()
+        .enumerate()
+        .map(|(i, (die, d, e))| {
+            let side = |w: &waferwatt::accounts::tools::Wafer| {
+                json!({ "node": w.bound.node, "masks": w.out.masks, "exposures_total": w.out.exposures,
+                    "scanner_hours": w.out.scanner_hours, "process_steps": w.out.process_steps,
+                    "cycle_days": w.out.cycle_days, "wafer_cost_usd": w.out.wafer_cost_usd,
+                    "litho_cost_share": w.out.litho_cost_share, "litho_time_share": w.out.litho_time_share,
+                    "die_yield": w.out.die_yield, "good_dies": w.out.good_dies,
+                    "cost_per_good_die_usd": w.out.cost_per_good_die_usd })
+            };
+            json!({ "die": die, "duv": side(d), "euv": side(e), "duv_premium_per_good_die": p.premium(i) })
+        })
+        .collect();
+    json!({ "duv": p.duv, "euv": p.euv, "dies": dies })
+}
+
+pub fn json(a: &ToolsAccount) -> Value {
+    let claim = |c: &Claim| json!({ "says": c.says, "value": c.value, "read_as": [c.low, c.high] });
+    let drivers = |ds: &[Swing]| {
+        ds.iter()
+            .map(|d| json!({ "parameter": d.key, "low": d.low, "high": d.high, "at_low": d.at_low, "at_high": d.at_high }))
+            .collect::<Vec<_>>()
+    };
+    json!({
+        "pairs": a.pairs.iter().map(pair_json).collect::<Vec<_>>(),
+        "claims": {
+            "time": claim(&a.claim_time),
+            "cost": claim(&a.claim_cost),
+            "stand_in": claim(&a.claim_stand_in),
+        },
+        "litho_time_share_drivers": drivers(&a.time_share_drivers),
+        "litho_cost_share_drivers": drivers(&a.cost_share_drivers),
+    })
+}
