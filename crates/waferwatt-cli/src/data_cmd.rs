@@ -278,7 +278,12 @@ fn sources(ds: &Dataset, format: Format) -> String {
             }
             let assumptions = n.get(waferwatt::data::ASSUMPTION).copied().unwrap_or(0);
             out.push_str(&format!(
-                "assumption ({assumptions} numbers): no published source; each note explains why\n"
+                "assumption ({}): no published source; each note explains why\n",
+                count(assumptions, "number")
+            ));
+            out.push_str(&format!(
+                "definition ({}): true by definition (a double-patterning scheme has two exposures); each note says so\n",
+                count(n.get(waferwatt::data::DEFINITION).copied().unwrap_or(0), "number")
             ));
             out
         }
@@ -288,20 +293,24 @@ fn sources(ds: &Dataset, format: Format) -> String {
 fn check_cmd(ds: &Dataset, format: Format) -> Result<String, Failure> {
     let report = check::check(ds);
     let summary = format!(
-        "{}, {}, {} with reasons: {}",
+        "{}, {}, {} and {} with reasons: {}",
         count(report.params, "number"),
         count(report.sources, "source"),
         count(report.assumptions, "assumption"),
+        count(report.definitions, "definition"),
         if report.ok() { "all checks pass".to_string() } else { count(report.problems.len(), "problem") }
     );
     let stdout = match format {
         Format::Csv => {
-            let mut s = csv_line(&["ok", "numbers", "sources", "assumptions", "problems"].map(String::from));
+            let mut s = csv_line(
+                &["ok", "numbers", "sources", "assumptions", "definitions", "problems"].map(String::from),
+            );
             s.push_str(&csv_line(&[
                 report.ok().to_string(),
                 report.params.to_string(),
                 report.sources.to_string(),
                 report.assumptions.to_string(),
+                report.definitions.to_string(),
                 report.problems.len().to_string(),
             ]));
             s
@@ -309,7 +318,7 @@ fn check_cmd(ds: &Dataset, format: Format) -> Result<String, Failure> {
         Format::Json => {
             let problems: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
             let v = json!({ "ok": report.ok(), "numbers": report.params, "sources": report.sources,
-                "assumptions": report.assumptions, "problems": problems });
+                "assumptions": report.assumptions, "definitions": report.definitions, "problems": problems });
             format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
         }
         Format::Table => format!("{summary}\n"),

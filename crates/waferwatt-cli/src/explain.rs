@@ -27,7 +27,7 @@ pub fn text(title: &str, steps: &[Step], bindings: &[Binding]) -> String {
     let mut text = format!("how the {title} figures were derived\n");
     for s in steps {
         text.push_str(&format!("{} = {} {}\n    = {}\n", s.figure, human(s.value), s.unit, s.formula));
-        for x in bindings.iter().filter(|x| s.uses.contains(&x.name)) {
+        for x in bindings.iter().filter(|x| s.reads(x)) {
             let (origin, key, source, year) = provenance_parts(&x.provenance);
             let cited = match (key, source) {
                 (Some(k), Some(src)) => {
@@ -49,7 +49,7 @@ pub fn json(steps: &[Step], bindings: &[Binding]) -> Value {
         .map(|s| {
             let inputs: Vec<Value> = bindings
                 .iter()
-                .filter(|x| s.uses.contains(&x.name))
+                .filter(|x| s.reads(x))
                 .map(|x| {
                     let (origin, key, source, year) = provenance_parts(&x.provenance);
                     json!({ "name": x.name, "value": x.value, "unit": x.unit, "origin": origin,

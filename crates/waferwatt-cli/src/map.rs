@@ -21,7 +21,8 @@ pub fn svg(b: &WaferBound, out: &WaferOutputs) -> String {
     let x = &b.inputs;
     let (wafer, usable) = (x.wafer_mm, x.usable_diameter_mm());
     let cell = x.cell();
-    let (_, offset) = dies::exact(usable, cell);
+    // The layout of the exact count (the analytic count has none to draw).
+    let offset = out.grid_offset_mm.unwrap_or_else(|| dies::exact(usable, cell).1);
     let cells = dies::layout(wafer, usable, cell, offset);
     let whole: Vec<usize> = (0..cells.len()).filter(|&i| cells[i].2 == Place::Whole).collect();
     let defective_n = ((whole.len() as f64) * (1.0 - out.die_yield)).round() as usize;

@@ -63,12 +63,10 @@ impl WaferArgs {
         let num = |v: Option<f64>, name: &str| v.map(|x| Given::flag(x, name));
         let text = |v: &Option<String>, name: &str| v.as_ref().map(|x| Given::flag(x.clone(), name));
         WaferRequest {
-            nodes: self.node.as_ref().map(|n| {
-                Given::flag(
-                    n.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
-                    "--node",
-                )
-            }),
+            nodes: self
+                .node
+                .as_ref()
+                .map(|n| Given::flag(n.split(',').map(|s| s.trim().to_string()).collect(), "--node")),
             die: text(&self.die, "--die"),
             die_area_mm2: num(self.die_area, "--die-area"),
             scribe_mm: num(self.scribe, "--scribe"),
@@ -112,6 +110,14 @@ pub fn run(args: &WaferArgs) -> Result<String, Failure> {
         return Err(Diagnostic::new("--explain has no CSV form")
             .expected("--explain with --format table or --format json")
             .into());
+    }
+    if let Some(path) = args.map.as_ref().filter(|p| !p.to_lowercase().ends_with(".svg")) {
+        return Err(Diagnostic::new(format!(
+            "the wafer map is written as SVG, but {path} does not end in .svg"
+        ))
+        .key("--map")
+        .expected("a file name ending in .svg")
+        .into());
     }
     let results = evaluate_all(fab::bind(&ds, &req)?)?;
     let mut written = Vec::new();
@@ -228,7 +234,7 @@ pub fn to_table(results: &[Evaluated]) -> String {
     row(&mut t, "litho share of time", &|r| percent(r.out.litho_time_share));
     t.section("dies");
     row(&mut t, "D0 (per cm²)", &|r| sig3(r.out.d0_per_cm2));
-    row(&mut t, "gross dies", &|r| format!("{} ({})", r.out.gross_dies, r.bound.inputs.count.name()));
+    row(&mut t, "gross dies", &|r| format!("{} ({})", sig3(r.out.gross_dies), r.bound.inputs.count.name()));
     row(&mut t, "gross dies, analytic", &|r| sig3(r.out.gross_dies_analytic));
     row(&mut t, "die yield", &|r| percent(r.out.die_yield));
     row(&mut t, "good dies", &|r| sig3(r.out.good_dies));
@@ -242,6 +248,11 @@ pub fn to_table(results: &[Evaluated]) -> String {
         });
     }
     text.push_str(&t.render());
+    let mut notes: Vec<&String> = results.iter().flat_map(|r| &r.bound.notes).collect();
+    notes.dedup();
+    for n in notes {
+        text.push_str(&format!("note: {n}\n"));
+    }
     text
 }
 
@@ -314,6 +325,7 @@ pub fn to_json(r: &Evaluated, explain: bool) -> Value {
         "price_per_good_die_usd": o.price_per_good_die_usd,
         "scanners_per_10k_wafers_month": by_class(r, |c| c.scanners_per_10k_wafers_month),
         "layers": layers,
+        "notes": b.notes,
     });
     if explain {
         v["explain"] = crate::explain::json(&fab::explain(b, o), &b.bindings);
@@ -323,10 +335,19 @@ pub fn to_json(r: &Evaluated, explain: bool) -> Value {
 
 fn to_csv(results: &[Evaluated]) -> String {
     let classes = used_classes(results);
-    let mut header: Vec<String> = ["node", "die_width_mm", "die_height_mm", "masks", "scanner_hours"]
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let mut header: Vec<String> = [
+        "node",
+        "die_width_mm",
+        "die_height_mm",
+        "yield_model",
+        "count",
+        "stitched",
+        "masks",
+        "scanner_hours",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
     for c in &classes {
         header.push(format!("exposures_{}", c.name()));
         header.push(format!("scanner_hours_{}", c.name()));
@@ -352,6 +373,7 @@ fn to_csv(results: &[Evaluated]) -> String {
             "good_dies",
             "cost_per_good_die_usd",
             "price_per_good_die_usd",
+            "published_wafer_price_usd",
         ]
         .map(String::from),
     );
@@ -362,6 +384,9 @@ fn to_csv(results: &[Evaluated]) -> String {
             r.bound.node.clone(),
             plain(r.bound.inputs.die.width_mm),
             plain(r.bound.inputs.die.height_mm),
+            r.bound.inputs.yield_model.name().to_string(),
+            r.bound.inputs.count.name().to_string(),
+            r.bound.stitched.to_string(),
             plain(o.masks),
             plain(o.scanner_hours),
         ];
@@ -393,6 +418,7 @@ fn to_csv(results: &[Evaluated]) -> String {
         ] {
             row.push(plain(v));
         }
+        row.push(r.bound.published_wafer_price_usd.map(plain).unwrap_or_default());
         out.push_str(&csv_line(&row));
     }
     out

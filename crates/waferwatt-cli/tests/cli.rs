@@ -315,7 +315,7 @@ fn data_options_work_after_the_data_subcommand() {
     let out = ok(&["data", "check", "--scenario", "own-accelerator-price.toml"]);
     assert!(out.contains("all checks pass"), "{out}");
     let csv = ok(&["data", "check", "--format", "csv"]);
-    assert!(csv.starts_with("ok,numbers,sources,assumptions,problems\ntrue,"), "{csv}");
+    assert!(csv.starts_with("ok,numbers,sources,assumptions,definitions,problems\ntrue,"), "{csv}");
 }
 
 #[test]
@@ -631,4 +631,56 @@ fn the_report_carries_the_tools_account() {
     // A dirtier DUV process makes DUV dearer per good die: the account follows the data.
     let dirtier = json(&["report", "--format", "json", "--set", "node.n7-duv.d0_per_cm2=0.2"]);
     assert!(premium(&dirtier) > premium(&v));
+}
+
+#[test]
+fn wafer_reads_data_strictly() {
+    // An orphan layer, a scheme too coarse for its layer's pitch, a die too big for High-NA.
+    let err = bad_input(&["wafer", "--scenario", "wafer-orphan-layer.toml"]);
+    assert!(err.contains("unknown node `n99`") && err.contains("wafer-orphan-layer.toml:5:8"), "{err}");
+    let err = bad_input(&["wafer", "--node", "n3", "--scenario", "wafer-scheme-too-coarse.toml"]);
+    assert!(
+        err.contains("cannot print layer `n3.m0-m2-metal`")
+            && err.contains("wafer-scheme-too-coarse.toml:5:10"),
+        "{err}"
+    );
+    let err = bad_input(&["wafer", "--scenario", "wafer-high-na.toml"]);
+    assert!(err.contains("26 × 16.5 mm reticle field of a node with High-NA layers"), "{err}");
+    ok(&["wafer", "--scenario", "wafer-high-na.toml", "--die", "phone-soc"]);
+    for args in [
+        &["wafer", "--map", "map.png"][..],
+        &["wafer", "--node", "n7-duv,,n5"],
+        &["wafer", "--set", "fab.litho_steps_per_exposure=13"],
+    ] {
+        bad_input(args);
+    }
+}
+
+#[test]
+fn an_extra_exposure_always_costs_more() {
+    let base = json(&["wafer", "--node", "n7-duv", "--format", "json"]);
+    let more =
+        json(&["wafer", "--node", "n7-duv", "--format", "json", "--set", "scheme.arfi-lele.exposures=3"]);
+    for f in ["wafer_cost_usd", "scanner_hours", "process_steps", "cycle_days"] {
+        assert!(more[f].as_f64() > base[f].as_f64(), "{f}");
+    }
+}
+
+#[test]
+fn a_die_area_takes_the_reticle_width_and_notes_say_what_was_not_used() {
+    let v = json(&["wafer", "--die-area", "814", "--format", "json"]);
+    assert_eq!(v["die_width_mm"].as_f64(), Some(26.0));
+    let v = json(&["wafer", "--wafer-mm", "200", "--alpha", "2", "--format", "json"]);
+    let notes = v["notes"].as_array().unwrap();
+    assert!(notes.iter().any(|n| n.as_str().unwrap().contains("the wafer's cost does not")));
+    assert!(notes.iter().any(|n| n.as_str().unwrap().contains("alpha applies only to the negbin")));
+}
+
+#[test]
+fn wafer_explain_keeps_each_scanner_class_to_its_own_inputs() {
+    let out = ok(&["wafer", "--node", "n5", "--explain"]);
+    let block = out.split("USD per arfi scanner-hour").nth(1).unwrap().split("USD per").next().unwrap();
+    assert!(block.contains("scanner.nxt2050i.price_eur") && !block.contains("nxe3600d"), "{block}");
+    let yield_block = out.split("die_yield =").nth(1).unwrap().split("good_dies").next().unwrap();
+    assert!(yield_block.contains("die_width_mm") && yield_block.contains("d0_base_per_cm2"), "{yield_block}");
 }

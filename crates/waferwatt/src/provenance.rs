@@ -72,6 +72,8 @@ pub enum Provenance {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Binding {
     pub name: &'static str,
+    /// The part of a ledger it belongs to when names repeat (a scanner class), if any.
+    pub group: Option<&'static str>,
     pub value: f64,
     pub unit: String,
     pub provenance: Provenance,
@@ -81,11 +83,13 @@ pub struct Binding {
 pub(crate) struct Binder<'a> {
     pub ds: &'a Dataset,
     pub bindings: Vec<Binding>,
+    /// The group the next bindings belong to.
+    pub group: Option<&'static str>,
 }
 
 impl<'a> Binder<'a> {
     pub fn new(ds: &'a Dataset) -> Binder<'a> {
-        Binder { ds, bindings: Vec::new() }
+        Binder { ds, bindings: Vec::new(), group: None }
     }
 
     pub fn data(&mut self, name: &'static str, key: &str) -> Result<f64, Diagnostic> {
@@ -94,6 +98,7 @@ impl<'a> Binder<'a> {
         })?;
         self.bindings.push(Binding {
             name,
+            group: self.group,
             value: p.value,
             unit: p.unit.clone(),
             provenance: Provenance::Data {
@@ -114,6 +119,7 @@ impl<'a> Binder<'a> {
     pub fn given(&mut self, name: &'static str, unit: &str, g: &Given<f64>) -> f64 {
         self.bindings.push(Binding {
             name,
+            group: self.group,
             value: g.value,
             unit: unit.to_string(),
             provenance: Provenance::Input(g.from.clone()),
@@ -140,6 +146,7 @@ impl<'a> Binder<'a> {
     pub fn derived(&mut self, name: &'static str, value: f64, unit: &str, how: String) {
         self.bindings.push(Binding {
             name,
+            group: self.group,
             value,
             unit: unit.to_string(),
             provenance: Provenance::Derived(how),

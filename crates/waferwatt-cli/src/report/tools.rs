@@ -51,6 +51,36 @@ fn span(a: &ToolsAccount, f: impl Fn(&fab::WaferOutputs) -> f64) -> (f64, f64, V
     (lo, hi, each)
 }
 
+/// Whether the main driver's range ends on two sides of a line or band (`side` names the
+/// side of a value): then the data cannot settle a verdict.
+fn unsettled<T: PartialEq>(drivers: &[Swing], side: impl Fn(f64) -> T) -> bool {
+    drivers.first().is_some_and(|d| side(d.at_low) != side(d.at_high))
+}
+
+/// The verdict on a share claim, and the line of figures behind it.
+fn share_verdict(
+    a: &ToolsAccount,
+    c: &Claim,
+    f: fn(&fab::WaferOutputs) -> f64,
+    drv: &[Swing],
+) -> (String, Vec<String>) {
+    let (lo, hi, each) = span(a, f);
+    let central = match (against(lo, c), against(hi, c)) {
+        ("within", "within") => "SUPPORTED",
+        ("below", "below") => "NOT SUPPORTED: lithography's share is smaller",
+        ("above", "above") => "NOT SUPPORTED: lithography's share is larger",
+        _ => "PARTLY SUPPORTED: it depends on the node",
+    };
+    let verdict = if unsettled(drv, |x| against(x, c)) {
+        format!(
+            "UNSETTLED: on the central values {central}, but its main assumption moves it across the claimed band"
+        )
+    } else {
+        central.to_string()
+    };
+    (verdict, each)
+}
+
 fn share_claim(
     s: &mut String,
     a: &ToolsAccount,
@@ -59,29 +89,31 @@ fn share_claim(
     f: fn(&fab::WaferOutputs) -> f64,
     drv: &[Swing],
 ) {
-    let (lo, hi, each) = span(a, f);
+    let (verdict, each) = share_verdict(a, c, f, drv);
     s.push_str(&format!("Claim: \"{}\" (read as {}–{})\n", c.says, percent(c.low), percent(c.high)));
-    let verdict = match (against(lo, c), against(hi, c)) {
-        ("within", "within") => "SUPPORTED",
-        ("below", "below") => "NOT SUPPORTED: lithography's share is smaller",
-        ("above", "above") => "NOT SUPPORTED: lithography's share is larger",
-        _ => "PARTLY SUPPORTED: it depends on the node",
-    };
-    let spread = drv.first().map(|d| (d.at_low.min(d.at_high), d.at_low.max(d.at_high)));
-    let (label, settles) = match spread {
-        Some((l, h)) if against(l, c) != against(h, c) => (
-            "Verdict on the central values",
-            " Over the range of its main driver the share crosses the claimed band: the data cannot settle \
-             this claim, and the assumption that moves it most is named below.",
-        ),
-        _ => ("Verdict", ""),
-    };
     s.push_str(&format!(
-        "{label}: {verdict}. Lithography's share of {what}: {}.{settles}\n  What moves it most ({}): {}.\n",
+        "Verdict: {verdict}. Lithography's share of {what}: {}.\n  What moves it most ({}): {}.\n",
         each.join(", "),
         a.pairs.first().map(|p| p.duv.as_str()).unwrap_or_default(),
         super::top_drivers(drv)
     ));
+}
+
+/// The verdict on "DUV can stand in for EUV at 7 nm": the first pair is the claim's; the
+/// others are context.
+fn stand_in_verdict(a: &ToolsAccount) -> String {
+    let c = &a.claim_stand_in;
+    let Some(p) = a.pairs.first() else { return "NO COMPARISON".into() };
+    let within = (0..p.by_die.len()).all(|i| p.premium(i) <= c.value);
+    let central = if within { "SUPPORTED" } else { "NOT SUPPORTED" };
+    if unsettled(&a.premium_drivers, |x| x <= c.value) {
+        format!(
+            "UNSETTLED: on the central values {central}, but its main assumption moves the premium across {}",
+            percent(c.value)
+        )
+    } else {
+        central.to_string()
+    }
 }
 
 pub fn text(a: &ToolsAccount) -> String {
@@ -126,16 +158,16 @@ pub fn text(a: &ToolsAccount) -> String {
     s
 }
 
-/// The verdict on "DUV multi-patterning can stand in for EUV", pair by pair.
+/// "DUV multi-patterning can stand in for EUV", pair by pair.
 fn stand_in(a: &ToolsAccount) -> String {
     let c = &a.claim_stand_in;
     let mut s = format!(
-        "Claim: \"{}\" (read as: a cost per good die at most {} above EUV's)\n",
+        "Claim: \"{}\" (read as: a cost per good die at most {} above EUV's)\nVerdict: {}.\n",
         c.says,
-        percent(c.value)
+        percent(c.value),
+        stand_in_verdict(a)
     );
-    for p in &a.pairs {
-        let within = (0..p.by_die.len()).all(|i| p.premium(i) <= c.value);
+    for (k, p) in a.pairs.iter().enumerate() {
         let premiums: Vec<String> = p
             .by_die
             .iter()
@@ -154,11 +186,11 @@ fn stand_in(a: &ToolsAccount) -> String {
         };
         let euv = e.out.class(ToolClass::Euv).scanners_per_10k_wafers_month;
         s.push_str(&format!(
-            "  {} for {}: {} per good die ({}). It takes {} more masks, {} more process steps, {} more days \
-             of cycle time, and {} ArFi scanners per 10k wafers a month where {} needs {} ArFi and {} EUV.\n",
+            "  {} for {}{}: cost per good die {}. It takes {} more masks, {} more process steps, {} more \
+             days of cycle time, and {} ArFi scanners per 10k wafers a month where {} needs {} ArFi and {} EUV.\n",
             p.duv,
             p.euv,
-            if within { "STANDS IN" } else { "DOES NOT STAND IN" },
+            if k == 0 { "" } else { " (beyond the claim, for context)" },
             premiums.join(", "),
             d.out.masks - e.out.masks,
             d.out.process_steps - e.out.process_steps,
@@ -169,6 +201,12 @@ fn stand_in(a: &ToolsAccount) -> String {
             sig3(euv),
         ));
     }
+    s.push_str(&format!(
+        "  What moves the premium most ({}, {}): {}.\n",
+        a.pairs.first().map(|p| format!("{} against {}", p.duv, p.euv)).unwrap_or_default(),
+        a.dies.first().cloned().unwrap_or_default(),
+        super::top_drivers(&a.premium_drivers)
+    ));
     s
 }
 
@@ -199,13 +237,16 @@ pub fn json(a: &ToolsAccount) -> Value {
             .map(|d| json!({ "parameter": d.key, "low": d.low, "high": d.high, "at_low": d.at_low, "at_high": d.at_high }))
             .collect::<Vec<_>>()
     };
+    let mut time = claim(&a.claim_time);
+    time["verdict"] = json!(share_verdict(a, &a.claim_time, |o| o.litho_time_share, &a.time_share_drivers).0);
+    let mut cost = claim(&a.claim_cost);
+    cost["verdict"] = json!(share_verdict(a, &a.claim_cost, |o| o.litho_cost_share, &a.cost_share_drivers).0);
+    let mut stand_in = claim(&a.claim_stand_in);
+    stand_in["verdict"] = json!(stand_in_verdict(a));
     json!({
         "pairs": a.pairs.iter().map(pair_json).collect::<Vec<_>>(),
-        "claims": {
-            "time": claim(&a.claim_time),
-            "cost": claim(&a.claim_cost),
-            "stand_in": claim(&a.claim_stand_in),
-        },
+        "claims": { "time": time, "cost": cost, "stand_in": stand_in },
+        "premium_drivers": drivers(&a.premium_drivers),
         "litho_time_share_drivers": drivers(&a.time_share_drivers),
         "litho_cost_share_drivers": drivers(&a.cost_share_drivers),
     })

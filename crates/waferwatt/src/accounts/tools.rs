@@ -57,6 +57,8 @@ pub struct ToolsAccount {
     pub time_share_drivers: Vec<Swing>,
     /// What moves its litho cost share most.
     pub cost_share_drivers: Vec<Swing>,
+    /// What moves the first pair's DUV premium per good die (first die) most.
+    pub premium_drivers: Vec<Swing>,
 }
 
 fn claim(ds: &Dataset, id: &str) -> Result<Claim, Diagnostic> {
@@ -113,7 +115,19 @@ pub fn account(ds: &Dataset) -> Result<ToolsAccount, Diagnostics> {
             Ok((w.bound.bindings, f(&w.out)))
         })
     };
+    let premium_drivers = match pairs.first() {
+        Some(p) => {
+            let (duv, euv, die) = (p.duv.clone(), p.euv.clone(), first_die.clone());
+            sensitivity::one_at_a_time(ds, move |ds| {
+                let (d, e) = (wafer(ds, &duv, &die)?, wafer(ds, &euv, &die)?);
+                let premium = d.out.cost_per_good_die_usd / e.out.cost_per_good_die_usd - 1.0;
+                Ok(([d.bound.bindings, e.bound.bindings].concat(), premium))
+            })?
+        }
+        None => Vec::new(),
+    };
     Ok(ToolsAccount {
+        premium_drivers,
         time_share_drivers: share(|o| o.litho_time_share)?,
         cost_share_drivers: share(|o| o.litho_cost_share)?,
         pairs,

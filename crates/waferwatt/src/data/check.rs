@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::schema::{self, FieldType};
-use super::{ASSUMPTION, Dataset, Origin};
+use super::{ASSUMPTION, DEFINITION, Dataset, Origin};
 use crate::diag::Diagnostic;
 
 /// What the check counted, and what it found wrong.
@@ -13,6 +13,7 @@ pub struct CheckReport {
     pub params: usize,
     pub sources: usize,
     pub assumptions: usize,
+    pub definitions: usize,
     pub problems: Vec<Diagnostic>,
 }
 
@@ -21,24 +22,6 @@ impl CheckReport {
         self.problems.is_empty()
     }
 }
-
-/// Where a text field names an entry of another kind: (kind, field, kind it names).
-const REFERENCES: &[(&str, &str, &str)] = &[
-    ("run", "accelerator", "accelerator"),
-    ("run", "region", "region"),
-    ("defaults", "accelerator", "accelerator"),
-    ("defaults", "region", "region"),
-    ("defaults", "facility", "facility"),
-    ("defaults", "report_run", "run"),
-    ("defaults", "report_regions", "region"),
-    ("claim", "against", "region"),
-    ("defaults", "node", "node"),
-    ("defaults", "die", "die"),
-    ("defaults", "report_dies", "die"),
-    ("layer", "node", "node"),
-    ("layer", "scheme", "scheme"),
-    ("node", "scanners", "scanner"),
-];
 
 /// Checks the data in force. Overrides from a scenario or `--set` are checked for range
 /// and unit too, but need no entry in the sources table.
@@ -82,7 +65,7 @@ pub fn check(ds: &Dataset) -> CheckReport {
         if p.origin != Origin::Default {
             // An override may cite the sources table (or a `[source.*]` of its scenario);
             // otherwise it is marked `scenario` or `--set` by the parser.
-            let marked = ["scenario", "--set", ASSUMPTION].contains(&p.source.as_str());
+            let marked = ["scenario", "--set", ASSUMPTION, DEFINITION].contains(&p.source.as_str());
             if !marked && !ds.sources.contains_key(&p.source) {
                 report.problems.push(
                     problem(
@@ -94,12 +77,13 @@ pub fn check(ds: &Dataset) -> CheckReport {
             }
             continue;
         }
-        if p.source == ASSUMPTION {
-            report.assumptions += 1;
+        if p.source == ASSUMPTION || p.source == DEFINITION {
+            report.assumptions += usize::from(p.source == ASSUMPTION);
+            report.definitions += usize::from(p.source == DEFINITION);
             if p.note.trim().is_empty() {
                 report
                     .problems
-                    .push(problem("an assumption without a reason".into(), "a note explaining it"));
+                    .push(problem(format!("`{}` without a reason", p.source), "a note explaining it"));
             }
         } else if !ds.sources.contains_key(&p.source) {
             report.problems.push(
@@ -121,25 +105,7 @@ pub fn check(ds: &Dataset) -> CheckReport {
             );
         }
     }
-    for (kind, field, target) in REFERENCES {
-        let k = schema::kind(kind).expect("reference table names a known kind");
-        let ids: Vec<Option<&str>> =
-            if k.keyed { ds.ids_of(kind).into_iter().map(Some).collect() } else { vec![None] };
-        for id in ids {
-            let key = super::key(kind, id, field);
-            let names: Vec<&str> = match (ds.text(&key), ds.list(&key)) {
-                (Some(one), _) => vec![one],
-                (_, Some(list)) => list.iter().map(String::as_str).collect(),
-                _ => continue,
-            };
-            for name in names {
-                if let Err(d) = ds.require_id(target, name, &key) {
-                    let at = ds.texts.get(&key).and_then(|t| t.location.clone());
-                    report.problems.push(d.at(at));
-                }
-            }
-        }
-    }
+    report.problems.extend(ds.reference_problems());
     report
 }
 

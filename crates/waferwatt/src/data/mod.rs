@@ -92,6 +92,9 @@ pub struct Source {
 
 /// The source id that marks a number without a published source; its `note` must explain it.
 pub const ASSUMPTION: &str = "assumption";
+/// The source id of a number that is true by definition (a double-patterning scheme has two
+/// exposures); its `note` says what defines it.
+pub const DEFINITION: &str = "definition";
 
 /// All data in force: the built-in files with any scenario and `--set` overrides applied.
 #[derive(Clone, Debug, Default)]
@@ -124,6 +127,7 @@ impl Dataset {
             }
         }
         problems.extend(ds.entity_problems());
+        problems.extend(ds.reference_problems());
         ds.cited_by_builtin = ds.params.values().map(|p| p.source.clone()).collect();
         if problems.is_empty() { Ok(ds) } else { Err(Diagnostics(problems)) }
     }
@@ -131,7 +135,8 @@ impl Dataset {
     /// Lays a scenario's data overrides over this data; returns the scenario's command inputs.
     pub fn apply_scenario(&mut self, file: &str, text: &str) -> Result<Scenario, Diagnostics> {
         let scenario = parse::apply_scenario(self, file, text)?;
-        let problems = self.entity_problems();
+        let mut problems = self.entity_problems();
+        problems.extend(self.reference_problems());
         if problems.is_empty() { Ok(scenario) } else { Err(Diagnostics(problems)) }
     }
 
@@ -239,6 +244,33 @@ impl Dataset {
                             .key(key(kind.name, id, f))
                             .expected(format!("exactly one of {}", crate::diag::quote_list(group.fields))),
                         );
+                    }
+                }
+            }
+        }
+        problems
+    }
+
+    /// Texts that name entries of another kind (a layer's node, a node's scanners) naming ids
+    /// that do not exist.
+    pub fn reference_problems(&self) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        for kind in schema::KINDS {
+            let ids: Vec<Option<&str>> =
+                if kind.keyed { self.ids_of(kind.name).into_iter().map(Some).collect() } else { vec![None] };
+            for field in kind.fields {
+                let Some(target) = field.refers else { continue };
+                for id in &ids {
+                    let k = key(kind.name, *id, field.name);
+                    let names: Vec<&str> = match (self.text(&k), self.list(&k)) {
+                        (Some(one), _) => vec![one],
+                        (_, Some(list)) => list.iter().map(String::as_str).collect(),
+                        _ => continue,
+                    };
+                    for name in names {
+                        if let Err(d) = self.require_id(target, name, &k) {
+                            problems.push(d.at(self.text_location(&k)));
+                        }
                     }
                 }
             }

@@ -504,8 +504,11 @@ fn read_number(
         .key(k)
         .expected("low ≤ value ≤ high (give low and high with a value outside the default range)"));
     }
-    if ctx.mode == Mode::Data && p.source == super::ASSUMPTION && p.note.trim().is_empty() {
-        return Err(Diagnostic::new("an assumption must explain itself")
+    if ctx.mode == Mode::Data
+        && (p.source == super::ASSUMPTION || p.source == super::DEFINITION)
+        && p.note.trim().is_empty()
+    {
+        return Err(Diagnostic::new(format!("`{}` must explain itself", p.source))
             .at(Some(at))
             .key(k)
             .expected("a `note` giving the reasoning behind the assumed value"));

@@ -67,10 +67,15 @@ pub struct Field {
     pub bound: Bound,
     /// Allowed values of a text field; empty means any text.
     pub choices: &'static [&'static str],
+    /// The kind whose ids a text or list field names, if it names entries.
+    pub refers: Option<&'static str>,
     pub doc: &'static str,
 }
 
 impl Field {
+    const fn refers(self, kind: &'static str) -> Field {
+        Field { refers: Some(kind), ..self }
+    }
     const fn positive(self) -> Field {
         Field { bound: Bound::Positive, ..self }
     }
@@ -123,11 +128,20 @@ const fn num(name: &'static str, unit: &'static str, required: bool, doc: &'stat
         need: need(required),
         bound: Bound::NonNegative,
         choices: &[],
+        refers: None,
         doc,
     }
 }
 const fn text(name: &'static str, required: bool, doc: &'static str) -> Field {
-    Field { name, ty: FieldType::Text, need: need(required), bound: Bound::NonNegative, choices: &[], doc }
+    Field {
+        name,
+        ty: FieldType::Text,
+        need: need(required),
+        bound: Bound::NonNegative,
+        choices: &[],
+        refers: None,
+        doc,
+    }
 }
 const fn choice(
     name: &'static str,
@@ -135,7 +149,15 @@ const fn choice(
     required: bool,
     doc: &'static str,
 ) -> Field {
-    Field { name, ty: FieldType::Text, need: need(required), bound: Bound::NonNegative, choices, doc }
+    Field {
+        name,
+        ty: FieldType::Text,
+        need: need(required),
+        bound: Bound::NonNegative,
+        choices,
+        refers: None,
+        doc,
+    }
 }
 const fn list(name: &'static str, required: bool, doc: &'static str) -> Field {
     Field {
@@ -144,6 +166,7 @@ const fn list(name: &'static str, required: bool, doc: &'static str) -> Field {
         need: need(required),
         bound: Bound::NonNegative,
         choices: &[],
+        refers: None,
         doc,
     }
 }
@@ -346,7 +369,7 @@ pub const KINDS: &[Kind] = &[
         doc: "process nodes: scanners, defect density, density, steps and costs per wafer",
         fields: &[
             text("name", true, "description"),
-            list("scanners", true, "scanner model used for each class"),
+            list("scanners", true, "scanner model used for each class").refers("scanner"),
             num("d0_per_cm2", "1/cm2", true, "defect density before the schemes' adders"),
             num("density_mtr_mm2", "MTr/mm2", false, "logic transistor density").positive(),
             num("steps_per_mask", "count", true, "process steps per mask layer").positive(),
@@ -367,9 +390,10 @@ pub const KINDS: &[Kind] = &[
         doc: "layer groups of process nodes: how many layers each scheme prints",
         fields: &[
             text("name", true, "what the layers are"),
-            text("node", true, "node id"),
-            text("scheme", true, "scheme id"),
+            text("node", true, "node id").refers("node"),
+            text("scheme", true, "scheme id").refers("scheme"),
             num("count", "count", true, "layers in the group"),
+            num("pitch_nm", "nm", false, "the group's finest pitch, checked against the scheme").positive(),
         ],
         one_of: &[],
     },
@@ -394,6 +418,8 @@ pub const KINDS: &[Kind] = &[
             num("scribe_mm", "mm", true, "scribe line between dies"),
             num("reticle_width_mm", "mm", true, "reticle field width").positive(),
             num("reticle_height_mm", "mm", true, "reticle field height").positive(),
+            num("high_na_reticle_height_mm", "mm", true, "reticle field height of High-NA (half field)")
+                .positive(),
             num("tool_utilization", "fraction", true, "share of up-time a scanner is loaded").positive(),
             num("cost_of_capital", "fraction/year", true, "annual cost of capital of a fab"),
             num("electricity_usd_per_kwh", "USD/kWh", true, "fab electricity price"),
@@ -412,8 +438,8 @@ pub const KINDS: &[Kind] = &[
         doc: "published training runs",
         fields: &[
             text("name", true, "model name"),
-            text("accelerator", true, "accelerator id"),
-            text("region", true, "region id of the cluster, as near as is known"),
+            text("accelerator", true, "accelerator id").refers("accelerator"),
+            text("region", true, "region id of the cluster, as near as is known").refers("region"),
             choice("precision", PRECISIONS, true, "main training precision"),
             num("accelerators", "count", true, "accelerators in the cluster").positive(),
             num("accelerator_hours", "h", true, "accelerator-hours reported").positive(),
@@ -437,7 +463,7 @@ pub const KINDS: &[Kind] = &[
             text("says", true, "the claim in words"),
             num("value", "fraction", false, "the figure the claim states, if any"),
             text("country", false, "the country whose regions the claim is about, if any"),
-            list("against", false, "regions the claim compares with, if any"),
+            list("against", false, "regions the claim compares with, if any").refers("region"),
         ],
         one_of: &[],
     },
@@ -446,16 +472,16 @@ pub const KINDS: &[Kind] = &[
         keyed: false,
         doc: "default choices of the commands and the report",
         fields: &[
-            text("accelerator", true, "accelerator when none is named"),
-            text("region", true, "region when none is named"),
-            text("facility", true, "facility kind when none is named"),
+            text("accelerator", true, "accelerator when none is named").refers("accelerator"),
+            text("region", true, "region when none is named").refers("region"),
+            text("facility", true, "facility kind when none is named").refers("facility"),
             choice("precision", PRECISIONS, true, "precision when none is named"),
-            text("report_run", true, "the reference run of the electricity account"),
-            list("report_regions", true, "regions the electricity account compares"),
-            text("node", true, "process node when none is named"),
-            text("die", true, "die when none is named"),
+            text("report_run", true, "the reference run of the electricity account").refers("run"),
+            list("report_regions", true, "regions the electricity account compares").refers("region"),
+            text("node", true, "process node when none is named").refers("node"),
+            text("die", true, "die when none is named").refers("die"),
             list("report_node_pairs", true, "node pairs the tools account compares, as a-vs-b"),
-            list("report_dies", true, "dies the tools account prices"),
+            list("report_dies", true, "dies the tools account prices").refers("die"),
         ],
         one_of: &[],
     },

@@ -150,12 +150,12 @@ pub struct WaferBound {
     pub published_wafer_price_usd: Option<f64>,
     pub inputs: WaferInputs,
     pub bindings: Vec<Binding>,
+    /// Things the user should know about how the request was read.
+    pub notes: Vec<String>,
 }
 
-impl WaferBound {
-    pub fn binding(&self, name: &str) -> Option<&Binding> {
-        self.bindings.iter().find(|b| b.name == name)
-    }
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
 }
 
 /// A die size, `WxH` in mm (`26x31.3`, `26×31.3`).
@@ -211,7 +211,10 @@ pub fn bind(ds: &Dataset, req: &WaferRequest) -> Result<Vec<WaferBound>, Diagnos
         problems.push(Diagnostic::new("no process node").key(&node_key).expected("one node id or more"));
     }
     for (i, n) in nodes.iter().enumerate() {
-        if nodes[..i].contains(n) {
+        if n.is_empty() {
+            problems
+                .push(Diagnostic::new("an empty node name in the list").at(node_at.clone()).key(&node_key));
+        } else if nodes[..i].contains(n) {
             problems.push(
                 Diagnostic::new(format!("node `{n}` is named twice")).at(node_at.clone()).key(&node_key),
             );
@@ -241,11 +244,15 @@ struct DieChoice {
 
 fn resolve_die(ds: &Dataset, req: &WaferRequest) -> Result<DieChoice, Diagnostic> {
     if let Some(a) = &req.die_area_mm2 {
-        let side = a.value.sqrt();
+        // As wide as the reticle allows, no wider than square: a reticle-size die keeps the
+        // field's width, as large dies do.
+        let rw = ds.param("fab.reticle_width_mm").map_or(f64::INFINITY, |p| p.value);
+        let width = a.value.sqrt().min(rw);
+        let height = a.value / width;
         return Ok(DieChoice {
-            width_mm: side,
-            height_mm: side,
-            label: format!("{} mm² (square)", a.value),
+            width_mm: width,
+            height_mm: height,
+            label: format!("{} mm² ({} × {} mm)", a.value, round2(width), round2(height)),
             keys: None,
         });
     }
@@ -319,11 +326,27 @@ fn bind_node(
         let class = ds.text(&sk("class")).and_then(ToolClass::from_name).ok_or_else(|| {
             Diagnostic::new(format!("scheme `{scheme}` has no scanner class")).key(sk("class"))
         })?;
+        b.group = Some(class.name());
         let count = b.data("layer_count", &key("layer", Some(id), "count"))?;
+        let pitch_key = key("layer", Some(id), "pitch_nm");
+        if let Some(pitch) = ds.param(&pitch_key).map(|p| p.value) {
+            let min = b.data("scheme_min_pitch_nm", &sk("min_pitch_nm"))?;
+            if pitch < min {
+                let at =
+                    ds.text_location(&scheme_key).or(ds.param(&pitch_key).and_then(|p| p.location.clone()));
+                return Err(Diagnostic::new(format!(
+                    "scheme `{scheme}` cannot print layer `{id}`: its pitch is {pitch} nm, the scheme's finest {min} nm"
+                ))
+                .at(at)
+                .key(scheme_key.clone())
+                .expected("a scheme whose finest pitch is at or below the layer's"));
+            }
+        }
         let exposures = b.data("scheme_exposures", &sk("exposures"))?;
         let masks = b.data("scheme_masks", &sk("masks"))?;
         extra_steps += count * b.data("scheme_extra_steps", &sk("extra_steps"))?;
         d0_adder += count * b.data("scheme_defect_adder_per_cm2", &sk("defect_adder_per_cm2"))?;
+        b.group = None;
         per_class[class as usize].0 += count * exposures;
         per_class[class as usize].1 += count * masks;
         layers.push(LayerGroup {
@@ -375,7 +398,8 @@ fn bind_node(
             )));
         };
         let s = |f: &str| key("scanner", Some(&scanner), f);
-        b.derived(exposure_name(class), exposures, "count", format!("Σ over {} layer groups", class.name()));
+        b.group = Some(class.name());
+        b.derived("exposures", exposures, "count", format!("Σ over the {} layer groups", class.name()));
         classes[class as usize] = ClassInputs {
             exposures,
             masks,
@@ -391,6 +415,7 @@ fn bind_node(
                 .data("consumables_usd_per_exposure", &s("consumables_usd_per_exposure"))?,
             mask_cost_usd: b.data("mask_cost_usd", &key("mask", Some(class.name()), "cost_usd"))?,
         };
+        b.group = None;
     }
 
     let either = |b: &mut Binder, name: &'static str, g: &Option<Given<f64>>, k: &str| b.either(name, g, k);
@@ -402,7 +427,12 @@ fn bind_node(
     let d0_override_per_cm2 = req.d0_per_cm2.as_ref().map(|g| b.given("d0_per_cm2", "1/cm2", g));
     let (die_w, die_h) = match &die.keys {
         Some((wk, hk)) => (b.data("die_width_mm", wk)?, b.data("die_height_mm", hk)?),
-        None => (die.width_mm, die.height_mm),
+        None => {
+            let how = format!("as given: {}", die.label);
+            b.derived("die_width_mm", die.width_mm, "mm", how.clone());
+            b.derived("die_height_mm", die.height_mm, "mm", how);
+            (die.width_mm, die.height_mm)
+        }
     };
     if edge_exclusion_mm * 2.0 >= wafer_mm {
         return Err(Diagnostic::new("the edge exclusion leaves no usable wafer")
@@ -410,15 +440,21 @@ fn bind_node(
             .expected("an edge exclusion below half the wafer diameter"));
     }
     let stitched = req.stitched.as_ref().is_some_and(|g| g.value);
-    let (rw, rh) = (
-        b.data("reticle_width_mm", "fab.reticle_width_mm")?,
-        b.data("reticle_height_mm", "fab.reticle_height_mm")?,
-    );
+    let rw = b.data("reticle_width_mm", "fab.reticle_width_mm")?;
+    let rh = if layers.iter().any(|l| l.class == ToolClass::HighNa) {
+        b.data("reticle_height_mm", "fab.high_na_reticle_height_mm")?
+    } else {
+        b.data("reticle_height_mm", "fab.reticle_height_mm")?
+    };
     let fits = (die_w <= rw && die_h <= rh) || (die_w <= rh && die_h <= rw);
     if !fits && !stitched {
         let name = req.die.as_ref().map_or("die".to_string(), |g| g.name("die"));
+        let name = req.die_area_mm2.as_ref().map_or(name, |g| g.name("die_area"));
         return Err(Diagnostic::new(format!(
-            "a {die_w} × {die_h} mm die is larger than the {rw} × {rh} mm reticle field"
+            "a {} × {} mm die is larger than the {rw} × {rh} mm reticle field{}",
+            round2(die_w),
+            round2(die_h),
+            if rh < rw { " of a node with High-NA layers" } else { "" }
         ))
         .at(req.die.as_ref().and_then(|g| g.at()))
         .key(name)
@@ -435,6 +471,17 @@ fn bind_node(
         Some("analytic") => Count::Analytic,
         _ => Count::Exact,
     };
+    let mut notes = Vec::new();
+    let data_wafer = ds.param("fab.wafer_mm").map(|p| p.value);
+    if data_wafer.is_some_and(|w| w != wafer_mm) {
+        notes.push(format!(
+            "the cost data is for {} mm wafers: at {wafer_mm} mm the die count changes, the wafer's cost does not",
+            data_wafer.unwrap_or_default()
+        ));
+    }
+    if req.negbin_alpha.is_some() && yield_model != YieldModel::NegativeBinomial {
+        notes.push(format!("alpha applies only to the negbin yield model, not {}", yield_model.name()));
+    }
     let inputs = WaferInputs {
         classes,
         extra_steps,
@@ -461,6 +508,14 @@ fn bind_node(
         negbin_alpha,
         count,
     };
+    if inputs.litho_steps_per_exposure > inputs.steps_per_mask {
+        return Err(Diagnostic::new(format!(
+            "a lithography pass of {} steps is longer than the {} steps of a whole mask layer",
+            inputs.litho_steps_per_exposure, inputs.steps_per_mask
+        ))
+        .key(nk("steps_per_mask"))
+        .expected("fab.litho_steps_per_exposure no greater than the node's steps_per_mask"));
+    }
     Ok(WaferBound {
         node: node.to_string(),
         node_name: ds.text(&nk("name")).unwrap_or(node).to_string(),
@@ -471,17 +526,6 @@ fn bind_node(
         published_wafer_price_usd: ds.param(&nk("published_wafer_price_usd")).map(|p| p.value),
         inputs,
         bindings: b.bindings,
+        notes,
     })
-}
-
-/// The binding name of a class's exposures (names are static, for explanations).
-fn exposure_name(class: ToolClass) -> &'static str {
-    match class {
-        ToolClass::HighNa => "exposures_high_na",
-        ToolClass::Euv => "exposures_euv",
-        ToolClass::Arfi => "exposures_arfi",
-        ToolClass::ArfDry => "exposures_arf_dry",
-        ToolClass::Krf => "exposures_krf",
-        ToolClass::Iline => "exposures_i_line",
-    }
 }

@@ -28,7 +28,7 @@ pub fn analytic(usable_diameter_mm: f64, cell: Cell) -> f64 {
 
 /// Whole cells inside a circle of `radius_mm` for a grid whose cells start at
 /// `(offset_x + i·w, offset_y + j·h)`.
-pub fn count_at(radius_mm: f64, cell: Cell, offset_x: f64, offset_y: f64) -> u32 {
+pub fn count_at(radius_mm: f64, cell: Cell, offset_x: f64, offset_y: f64) -> u64 {
     let (w, h, r) = (cell.width_mm, cell.height_mm, radius_mm);
     let first = ((-r - offset_y) / h).floor() as i64;
     let last = ((r - offset_y) / h).ceil() as i64;
@@ -45,7 +45,7 @@ pub fn count_at(radius_mm: f64, cell: Cell, offset_x: f64, offset_y: f64) -> u32
         let hi = ((half - offset_x) / w).floor() as i64 - 1;
         n += (hi - lo + 1).max(0);
     }
-    n as u32
+    n as u64
 }
 
 /// Rows kept on the stack by [`exact`]; a die so small that a wafer holds more rows falls back
@@ -59,7 +59,7 @@ const MAX_ROWS: usize = 2048;
 /// for a horizontal offset `t` (in cell widths, `0 ≤ t < 1`), the row holds
 /// `⌊a − t⌋ + ⌊a + t⌋ = 2n − [t > f] + [t + f ≥ 1]` whole cells, with `n = ⌊a⌋`, `f = a − n`.
 /// So the inner loop over offsets takes two comparisons a row and no square root.
-pub fn exact(usable_diameter_mm: f64, cell: Cell) -> (u32, (f64, f64)) {
+pub fn exact(usable_diameter_mm: f64, cell: Cell) -> (u64, (f64, f64)) {
     let (w, h, r) = (cell.width_mm, cell.height_mm, usable_diameter_mm / 2.0);
     if (2.0 * r / h) as usize + 3 > MAX_ROWS {
         return exact_by_offset(r, cell);
@@ -88,8 +88,8 @@ pub fn exact(usable_diameter_mm: f64, cell: Cell) -> (u32, (f64, f64)) {
                 let f = frac[q];
                 n += (2 * whole[q] - i64::from(t > f) + i64::from(t + f >= 1.0)).max(0);
             }
-            if n as u32 > best.0 {
-                best = (n as u32, (t * w, oy));
+            if n as u64 > best.0 {
+                best = (n as u64, (t * w, oy));
             }
         }
     }
@@ -97,7 +97,7 @@ pub fn exact(usable_diameter_mm: f64, cell: Cell) -> (u32, (f64, f64)) {
 }
 
 /// [`exact`] the slow way, offset by offset, for dies too small for its row buffer.
-fn exact_by_offset(radius_mm: f64, cell: Cell) -> (u32, (f64, f64)) {
+fn exact_by_offset(radius_mm: f64, cell: Cell) -> (u64, (f64, f64)) {
     let mut best = (0, (0.0, 0.0));
     for ix in 0..OFFSET_STEPS {
         let ox = cell.width_mm * ix as f64 / OFFSET_STEPS as f64;
@@ -159,7 +159,7 @@ mod tests {
     use super::*;
 
     /// An independent count: every cell of a wide grid, tested by its four corners.
-    fn brute_force(radius: f64, cell: Cell, ox: f64, oy: f64) -> u32 {
+    fn brute_force(radius: f64, cell: Cell, ox: f64, oy: f64) -> u64 {
         let inside = |x: f64, y: f64| x * x + y * y <= radius * radius;
         let n = (2.0 * radius / cell.width_mm.min(cell.height_mm)) as i64 + 2;
         let mut count = 0;
@@ -238,7 +238,7 @@ mod tests {
         let cell = Cell { width_mm: 26.1, height_mm: 31.4 };
         let (n, offset) = exact(294.0, cell);
         let cells = layout(300.0, 294.0, cell, offset);
-        assert_eq!(cells.iter().filter(|c| c.2 == Place::Whole).count() as u32, n);
+        assert_eq!(cells.iter().filter(|c| c.2 == Place::Whole).count() as u64, n);
         assert!(cells.iter().any(|c| c.2 == Place::Partial));
     }
 }

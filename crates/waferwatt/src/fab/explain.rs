@@ -1,13 +1,15 @@
 //! How each figure of the wafer ledger is derived: its formula and the bound inputs it uses.
 
+use super::dies::OFFSET_STEPS;
 use super::{Count, ToolClass, WaferBound, WaferOutputs};
 use crate::train::Step;
 
 /// The derivation of every figure that `out` holds, in reading order.
 pub fn explain(bound: &WaferBound, out: &WaferOutputs) -> Vec<Step> {
     let mut steps = Vec::new();
-    let mut push =
-        |figure, value: f64, unit, formula, uses| steps.push(Step { figure, value, unit, formula, uses });
+    let mut push = |figure, value: f64, unit, formula: &str, uses, group: Option<&'static str>| {
+        steps.push(Step { figure, value, unit, formula: formula.to_string(), uses, group })
+    };
     for class in ToolClass::ALL {
         let c = out.class(class);
         if c.exposures == 0.0 {
@@ -27,12 +29,14 @@ pub fn explain(bound: &WaferBound, out: &WaferOutputs) -> Vec<Step> {
                 ("exposures on i-line", "scanner-hours on i-line", "USD per i-line scanner-hour")
             }
         };
+        let group = Some(class.name());
         push(
             exposures,
             c.exposures,
             "count",
-            "Σ over the node's layer groups of count × the scheme's exposures per layer",
-            &["layer_count", "scheme_exposures"],
+            "Σ over the node's layer groups of this class: count × the scheme's exposures per layer",
+            &["exposures", "layer_count", "scheme_exposures"],
+            group,
         );
         push(
             hours,
@@ -40,6 +44,7 @@ pub fn explain(bound: &WaferBound, out: &WaferOutputs) -> Vec<Step> {
             "h",
             "exposures ÷ (rated wafers per hour × effective fraction)",
             &["wph", "effective_fraction"],
+            group,
         );
         push(
             cost,
@@ -58,6 +63,7 @@ pub fn explain(bound: &WaferBound, out: &WaferOutputs) -> Vec<Step> {
                 "availability",
                 "tool_utilization",
             ],
+            group,
         );
     }
     push(
@@ -66,6 +72,7 @@ pub fn explain(bound: &WaferBound, out: &WaferOutputs) -> Vec<Step> {
         "USD",
         "Σ classes (scanner-hours × USD per scanner-hour + exposures × consumables) + mask set ÷ wafers per set",
         &["consumables_usd_per_exposure", "scheme_masks", "mask_cost_usd", "wafers_per_mask_set"],
+        None,
     );
     push(
         "process_steps",
@@ -73,6 +80,7 @@ pub fn explain(bound: &WaferBound, out: &WaferOutputs) -> Vec<Step> {
         "count",
         "masks × steps per mask + the schemes' extra steps",
         &["steps_per_mask", "extra_steps"],
+        None,
     );
     push(
         "non_litho_usd",
@@ -80,6 +88,7 @@ pub fn explain(bound: &WaferBound, out: &WaferOutputs) -> Vec<Step> {
         "USD",
         "(process steps − exposures × litho steps per exposure) × cost per step",
         &["litho_steps_per_exposure", "cost_per_step_usd"],
+        None,
     );
     push(
         "wafer_cost_usd",
@@ -87,15 +96,17 @@ pub fn explain(bound: &WaferBound, out: &WaferOutputs) -> Vec<Step> {
         "USD",
         "(litho + non-litho + substrate) × (1 + overhead fraction)",
         &["substrate_usd", "overhead_fraction"],
+        None,
     );
-    push("wafer_price_usd", out.wafer_price_usd, "USD", "cost ÷ (1 − gross margin)", &["gross_margin"]);
-    push("litho_cost_share", out.litho_cost_share, "fraction", "litho ÷ wafer cost", &[]);
+    push("wafer_price_usd", out.wafer_price_usd, "USD", "cost ÷ (1 − gross margin)", &["gross_margin"], None);
+    push("litho_cost_share", out.litho_cost_share, "fraction", "litho ÷ wafer cost", &[], None);
     push(
         "litho_time_share",
         out.litho_time_share,
         "fraction",
         "litho steps × time factor ÷ (litho steps × time factor + other steps)",
         &["litho_step_time_factor"],
+        None,
     );
     push(
         "cycle_days",
@@ -103,6 +114,7 @@ pub fn explain(bound: &WaferBound, out: &WaferOutputs) -> Vec<Step> {
         "days",
         "days per mask layer × process steps ÷ steps per mask",
         &["days_per_mask"],
+        None,
     );
     push(
         "d0_per_cm2",
@@ -110,6 +122,7 @@ pub fn explain(bound: &WaferBound, out: &WaferOutputs) -> Vec<Step> {
         "1/cm2",
         "the node's base D0 + the schemes' defect adders (or as given by --d0)",
         &["d0_base_per_cm2", "d0_adder_per_cm2", "d0_per_cm2"],
+        None,
     );
     push(
         "gross_dies_analytic",
@@ -117,14 +130,18 @@ pub fn explain(bound: &WaferBound, out: &WaferOutputs) -> Vec<Step> {
         "count",
         "π (d/2)² ÷ S − π d ÷ √(2 S); d = wafer − 2 × edge exclusion, S = (w + scribe)(h + scribe)",
         &["wafer_mm", "edge_exclusion_mm", "scribe_mm", "die_width_mm", "die_height_mm"],
+        None,
     );
     if bound.inputs.count == Count::Exact {
         push(
             "gross_dies",
             out.gross_dies,
             "count",
-            "whole die cells inside the usable circle, the best of 32 × 32 grid offsets",
-            &[],
+            &format!(
+                "whole die cells inside the usable circle, the best of {OFFSET_STEPS} × {OFFSET_STEPS} grid offsets"
+            ),
+            &["wafer_mm", "edge_exclusion_mm", "scribe_mm", "die_width_mm", "die_height_mm"],
+            None,
         );
     }
     let formula = match bound.inputs.yield_model {
@@ -133,8 +150,22 @@ pub fn explain(bound: &WaferBound, out: &WaferOutputs) -> Vec<Step> {
         super::YieldModel::Seeds => "1 ÷ (1 + A·D0), A in cm²",
         super::YieldModel::NegativeBinomial => "(1 + A·D0 ÷ α)^(−α), A in cm²",
     };
-    push("die_yield", out.die_yield, "fraction", formula, &["negbin_alpha"]);
-    push("good_dies", out.good_dies, "count", "gross dies × die yield", &[]);
-    push("cost_per_good_die_usd", out.cost_per_good_die_usd, "USD", "wafer cost ÷ good dies", &[]);
+    push(
+        "die_yield",
+        out.die_yield,
+        "fraction",
+        formula,
+        &[
+            "die_width_mm",
+            "die_height_mm",
+            "d0_base_per_cm2",
+            "d0_adder_per_cm2",
+            "d0_per_cm2",
+            "negbin_alpha",
+        ],
+        None,
+    );
+    push("good_dies", out.good_dies, "count", "gross dies × die yield", &[], None);
+    push("cost_per_good_die_usd", out.cost_per_good_die_usd, "USD", "wafer cost ÷ good dies", &[], None);
     steps
 }

@@ -47,10 +47,6 @@ impl ToolClass {
     pub fn from_name(name: &str) -> Option<ToolClass> {
         Self::NAMES.iter().position(|n| *n == name).map(|i| Self::ALL[i])
     }
-    /// EUV and High-NA: the classes export controls keep from some fabs.
-    pub fn is_euv(self) -> bool {
-        matches!(self, ToolClass::Euv | ToolClass::HighNa)
-    }
 }
 
 /// One scanner class's share of a wafer: how much of it the wafer uses, and what it costs.
@@ -182,12 +178,14 @@ pub struct WaferOutputs {
     pub die_area_mm2: f64,
     /// Gross dies by the chosen count.
     pub gross_dies: f64,
-    pub gross_dies_exact: Option<u32>,
+    pub gross_dies_exact: Option<u64>,
     pub gross_dies_analytic: f64,
     pub die_yield: f64,
     pub good_dies: f64,
     pub cost_per_good_die_usd: f64,
     pub price_per_good_die_usd: f64,
+    /// The grid offset of the exact count's best layout (for drawing it), if counted exactly.
+    pub grid_offset_mm: Option<(f64, f64)>,
 }
 
 impl WaferOutputs {
@@ -229,9 +227,11 @@ pub fn evaluate(x: &WaferInputs) -> WaferOutputs {
     let mask_usd = mask_set_usd / x.wafers_per_mask_set;
     let litho_usd = litho_tool_usd + mask_usd;
 
-    let process_steps = masks * x.steps_per_mask + x.extra_steps;
-    let litho_steps = (exposures * x.litho_steps_per_exposure).min(process_steps);
-    let other_steps = process_steps - litho_steps;
+    // A mask layer's flow is `steps_per_mask` steps, one lithography pass among them; each
+    // further exposure adds a pass, each scheme its extra deposition and etch steps.
+    let litho_steps = exposures * x.litho_steps_per_exposure;
+    let other_steps = masks * (x.steps_per_mask - x.litho_steps_per_exposure) + x.extra_steps;
+    let process_steps = litho_steps + other_steps;
     let non_litho_usd = other_steps * x.cost_per_step_usd;
     let direct_usd = litho_usd + non_litho_usd + x.substrate_usd;
     let overhead_usd = direct_usd * x.overhead_fraction;
@@ -242,11 +242,12 @@ pub fn evaluate(x: &WaferInputs) -> WaferOutputs {
     let d0 = x.d0_override_per_cm2.unwrap_or(x.d0_base_per_cm2 + x.d0_adder_per_cm2);
     let die_yield = x.yield_model.die_yield(die_area_mm2 / MM2_PER_CM2, d0, x.negbin_alpha);
     let gross_dies_analytic = dies::analytic(x.usable_diameter_mm(), x.cell());
-    let gross_dies_exact = match x.count {
-        Count::Exact => Some(dies::exact(x.usable_diameter_mm(), x.cell()).0),
+    let exact = match x.count {
+        Count::Exact => Some(dies::exact(x.usable_diameter_mm(), x.cell())),
         Count::Analytic => None,
     };
-    let gross_dies = gross_dies_exact.map_or(gross_dies_analytic, f64::from);
+    let gross_dies_exact = exact.map(|e| e.0);
+    let gross_dies = gross_dies_exact.map_or(gross_dies_analytic, |n| n as f64);
     let good_dies = gross_dies * die_yield;
     let wafer_price_usd = wafer_cost_usd / (1.0 - x.gross_margin);
     WaferOutputs {
@@ -267,6 +268,7 @@ pub fn evaluate(x: &WaferInputs) -> WaferOutputs {
         litho_cost_share: litho_usd / wafer_cost_usd,
         litho_time_share: weighted_litho / (weighted_litho + other_steps),
         cycle_days: x.days_per_mask * process_steps / x.steps_per_mask,
+        grid_offset_mm: exact.map(|e| e.1),
         d0_per_cm2: d0,
         die_area_mm2,
         gross_dies,
@@ -303,7 +305,9 @@ pub fn check(out: &WaferOutputs) -> Result<(), crate::diag::Diagnostic> {
         }
     }
     if out.gross_dies < 1.0 {
-        return Err(Diagnostic::new("no whole die fits on the wafer")
+        let how =
+            if out.gross_dies_exact.is_some() { "" } else { " by the analytic count (try --count exact)" };
+        return Err(Diagnostic::new(format!("no whole die fits on the wafer{how}"))
             .expected("a smaller die, a larger wafer or a narrower edge exclusion"));
     }
     if !(out.good_dies > 0.0 && out.cost_per_good_die_usd.is_finite()) {

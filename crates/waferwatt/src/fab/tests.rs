@@ -133,6 +133,17 @@ proptest! {
     }
 
     #[test]
+    fn another_exposure_of_the_same_mask_still_costs_more(x in inputs(), k in 0.1..3.0f64) {
+        let a = evaluate(&x);
+        let mut more = x;
+        more.classes[ToolClass::Arfi as usize].exposures *= 1.0 + k;
+        let b = evaluate(&more);
+        prop_assert!(b.process_steps > a.process_steps);
+        prop_assert!(b.wafer_cost_usd > a.wafer_cost_usd);
+        prop_assert!(b.litho_time_share > a.litho_time_share);
+    }
+
+    #[test]
     fn yield_falls_with_area_and_d0(x in inputs(), k in 1.01..3.0f64) {
         let a = evaluate(&x);
         let bigger = evaluate(&WaferInputs { die: Die { width_mm: x.die.width_mm * k, height_mm: x.die.height_mm }, ..x });

@@ -44,7 +44,8 @@ impl YieldModel {
         }
         match self {
             YieldModel::Poisson => (-ad).exp(),
-            YieldModel::Murphy => ((1.0 - (-ad).exp()) / ad).powi(2),
+            // −expm1(−x) = 1 − e^(−x) without cancellation at small x
+            YieldModel::Murphy => (-(-ad).exp_m1() / ad).powi(2),
             YieldModel::Seeds => 1.0 / (1.0 + ad),
             YieldModel::NegativeBinomial => (1.0 + ad / alpha).powf(-alpha),
         }
@@ -71,6 +72,14 @@ mod tests {
         let (a, d) = (8.14, 0.1);
         assert!((NegativeBinomial.die_yield(a, d, 1.0) - Seeds.die_yield(a, d, 1.0)).abs() < 1e-12);
         assert!((NegativeBinomial.die_yield(a, d, 1e9) - Poisson.die_yield(a, d, 1.0)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn murphy_stays_exact_at_tiny_defect_densities() {
+        for ad in [1e-12, 1e-300] {
+            let y = Murphy.die_yield(1.0, ad, 3.0);
+            assert!(y <= 1.0 && y >= 1.0 - 2.0 * ad, "{ad}: {y}");
+        }
     }
 
     #[test]

@@ -9,18 +9,27 @@ pub struct Step {
     pub figure: &'static str,
     pub value: f64,
     pub unit: &'static str,
-    pub formula: &'static str,
+    pub formula: String,
     /// Names of the bindings (see [`Bound::bindings`]) the formula reads.
     pub uses: &'static [&'static str],
+    /// When names repeat across groups (scanner classes), the group whose bindings it reads.
+    pub group: Option<&'static str>,
+}
+
+impl Step {
+    /// Whether the step reads this binding.
+    pub fn reads(&self, b: &crate::provenance::Binding) -> bool {
+        self.uses.contains(&b.name) && (b.group.is_none() || b.group == self.group)
+    }
 }
 
 /// The derivation of every figure that `out` holds, in reading order.
 pub fn explain(bound: &Bound, out: &Outputs) -> Vec<Step> {
     let x = &bound.inputs;
     let mut steps = Vec::new();
-    let mut push = |figure, value: Option<f64>, unit, formula, uses| {
+    let mut push = |figure, value: Option<f64>, unit, formula: &str, uses| {
         if let Some(value) = value {
-            steps.push(Step { figure, value, unit, formula, uses });
+            steps.push(Step { figure, value, unit, formula: formula.to_string(), uses, group: None });
         }
     };
     if bound.binding("compute_flop").is_some() {
