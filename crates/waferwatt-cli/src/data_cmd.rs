@@ -90,6 +90,7 @@ fn list(ds: &Dataset, kind: Option<&str>, format: Format) -> Result<String, Fail
     let name_of = |id: &str| {
         ds.text(&key(kind, Some(id), "name"))
             .or_else(|| ds.text(&key(kind, Some(id), "says")))
+            .or_else(|| ds.text(&key("accelerator", Some(id), "name")))
             .unwrap_or("")
             .to_string()
     };
@@ -119,20 +120,20 @@ fn list(ds: &Dataset, kind: Option<&str>, format: Format) -> Result<String, Fail
 }
 
 /// Resolves `h100-sxm`, `accelerator.h100-sxm` or `server` to (kind, id).
-fn resolve(ds: &Dataset, id: &str) -> Result<(&'static str, Option<String>), Diagnostic> {
+/// The entries an id names: `h100-sxm` names the accelerator and its bill of materials.
+fn resolve(ds: &Dataset, id: &str) -> Result<Vec<(&'static str, Option<String>)>, Diagnostic> {
     if let Some(k) = schema::kind(id).filter(|k| !k.keyed) {
-        return Ok((k.name, None));
+        return Ok(vec![(k.name, None)]);
     }
     if let Some((kind, rest)) = id.split_once('.') {
         if let Some(k) = schema::kind(kind).filter(|k| k.keyed) {
             ds.require_id(k.name, rest, id)?;
-            return Ok((k.name, Some(rest.to_string())));
+            return Ok(vec![(k.name, Some(rest.to_string()))]);
         }
     }
     let matches: Vec<&'static str> =
         KINDS.iter().filter(|k| k.keyed && ds.has_id(k.name, id)).map(|k| k.name).collect();
     match matches.as_slice() {
-        [one] => Ok((one, Some(id.to_string()))),
         [] => {
             let all: Vec<String> = KINDS
                 .iter()
@@ -144,13 +145,38 @@ fn resolve(ds: &Dataset, id: &str) -> Result<(&'static str, Option<String>), Dia
                 .expected("an id (h100-sxm), KIND.ID (region.us-va) or a kind with one entry (server)")
                 .suggest(id, all.iter().map(String::as_str)))
         }
-        many => Err(Diagnostic::new(format!("`{id}` names entries of several kinds"))
-            .expected(format!("KIND.{id}, KIND one of {}", many.join(", ")))),
+        many => Ok(many.iter().map(|k| (*k, Some(id.to_string()))).collect()),
     }
 }
 
 fn show(ds: &Dataset, id: &str, format: Format) -> Result<String, Failure> {
-    let (kind, id) = resolve(ds, id)?;
+    let entries = resolve(ds, id)?;
+    let shown: Vec<(String, Value)> =
+        entries.iter().map(|(kind, id)| show_one(ds, kind, id.as_deref(), format)).collect();
+    Ok(match format {
+        Format::Json if shown.len() == 1 => {
+            format!("{}\n", serde_json::to_string_pretty(&shown[0].1).unwrap_or_default())
+        }
+        Format::Json => {
+            let all: Vec<Value> = shown.into_iter().map(|(_, v)| v).collect();
+            format!("{}\n", serde_json::to_string_pretty(&all).unwrap_or_default())
+        }
+        Format::Csv => {
+            let mut s = csv_line(
+                &["key", "value", "low", "high", "unit", "source", "year", "note"].map(String::from),
+            );
+            for (rows, _) in shown {
+                s.push_str(&rows);
+            }
+            s
+        }
+        Format::Table => shown.into_iter().map(|(t, _)| t).collect::<Vec<_>>().join("\n"),
+    })
+}
+
+/// One entry: its text (a table, or CSV rows without a header) and its JSON.
+fn show_one(ds: &Dataset, kind: &str, id: Option<&str>, format: Format) -> (String, Value) {
+    let id = id.map(str::to_string);
     let keys = ds.entry_keys(kind, id.as_deref());
     let title = match &id {
         Some(id) => format!("{kind}.{id}"),
@@ -189,15 +215,11 @@ fn show(ds: &Dataset, id: &str, format: Format) -> Result<String, Failure> {
             rows.push(json!({ "field": field, "key": k, "text": value, "origin": text.origin.to_string() }));
         }
     }
-    Ok(match format {
-        Format::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&json!({ "entry": title, "fields": rows })).unwrap_or_default()
-        ),
+    let json = json!({ "entry": title, "fields": rows });
+    let text = match format {
+        Format::Json => String::new(),
         Format::Csv => {
-            let mut s = csv_line(
-                &["key", "value", "low", "high", "unit", "source", "year", "note"].map(String::from),
-            );
+            let mut s = String::new();
             for k in &keys {
                 if let Some(p) = ds.param(k) {
                     s.push_str(&csv_line(&[
@@ -224,7 +246,8 @@ fn show(ds: &Dataset, id: &str, format: Format) -> Result<String, Failure> {
             }
             s
         }
-    })
+    };
+    (text, json)
 }
 
 fn uses(ds: &Dataset) -> BTreeMap<&str, usize> {

@@ -3,6 +3,7 @@
 //! renders what comes back. Problems with input exit with code 2, a failed `data check`
 //! with 1.
 
+mod chip_cmd;
 mod data_cmd;
 mod explain;
 mod input;
@@ -34,6 +35,8 @@ enum Command {
     Train(Box<train_cmd::TrainArgs>),
     /// What a wafer costs on a process node, EUV or DUV multi-patterning, and its dies
     Wafer(Box<wafer_cmd::WaferArgs>),
+    /// What an accelerator costs to build: dies, HBM, packaging, test; chiplets; porting
+    Chip(Box<chip_cmd::ChipArgs>),
     /// Inspect and check the built-in data and its sources
     Data(data_cmd::DataArgs),
     /// The report: the accounts that test the source commentary's claims
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Train(args) => train_cmd::run(&args),
         Command::Wafer(args) => wafer_cmd::run(&args),
+        Command::Chip(args) => chip_cmd::run(&args),
         Command::Data(args) => data_cmd::run(&args),
         Command::Report(args) => report::run(&args),
     };

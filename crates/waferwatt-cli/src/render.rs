@@ -17,13 +17,14 @@ pub fn human(x: f64) -> String {
         return "n/a".to_string();
     }
     let a = x.abs();
-    let (v, suffix) = if a >= 1e15 {
+    // Thresholds sit just below each power of a thousand, so that 999,999 reads 1.00 M.
+    let (v, suffix) = if a >= 999.5e12 {
         return format!("{x:.3e}");
-    } else if a >= 1e12 {
+    } else if a >= 999.5e9 {
         (x / 1e12, " T")
-    } else if a >= 1e9 {
+    } else if a >= 999.5e6 {
         (x / 1e9, " B")
-    } else if a >= 1e6 {
+    } else if a >= 999.5e3 {
         (x / 1e6, " M")
     } else if a >= 1e3 {
         (x / 1e3, " k")
@@ -35,6 +36,13 @@ pub fn human(x: f64) -> String {
 
 /// Three significant figures, without trailing zeros beyond them.
 pub fn sig3(v: f64) -> String {
+    // Round to three significant figures first, so that 0.9999 reads 1.00, not 1.000.
+    let v = if v != 0.0 && v.is_finite() {
+        let scale = 10f64.powf(v.abs().log10().floor() - 2.0);
+        (v / scale).round() * scale
+    } else {
+        v
+    };
     let a = v.abs();
     if a == 0.0 {
         "0".to_string()
@@ -73,7 +81,17 @@ pub fn percent(x: f64) -> String {
         return "n/a".to_string();
     }
     let p = x * 100.0;
-    if p.abs() >= 10.0 { format!("{p:.0} %") } else { format!("{p:.1} %") }
+    // Near 100 % the tenth matters (a 99.5 % bond yield is not a 100 % one).
+    if p.abs() >= 10.0 && !(99.0..100.0).contains(&p.abs()) {
+        format!("{p:.0} %")
+    } else {
+        format!("{p:.1} %")
+    }
+}
+
+/// A share with its sign: +5.7 %, −26 %.
+pub fn signed(x: f64) -> String {
+    format!("{}{}", if x >= 0.0 { "+" } else { "−" }, percent(x.abs()))
 }
 
 /// A plain number for machines: shortest round-trip form; non-finite numbers never appear
@@ -212,6 +230,7 @@ mod tests {
         assert_eq!(human(3.79e25), "3.790e25");
         assert_eq!(usd(1234.0), "$1.23 k");
         assert_eq!(human(999.0), "999");
+        assert_eq!(human(999_999.0), "1.00 M");
         assert_eq!(percent(0.0612), "6.1 %");
         assert_eq!(short(5.0), "5");
         assert_eq!(short(0.150), "0.15");

@@ -684,3 +684,151 @@ fn wafer_explain_keeps_each_scanner_class_to_its_own_inputs() {
     let yield_block = out.split("die_yield =").nth(1).unwrap().split("good_dies").next().unwrap();
     assert!(yield_block.contains("die_width_mm") && yield_block.contains("d0_base_per_cm2"), "{yield_block}");
 }
+
+#[test]
+fn chip_itemises_the_build_cost_of_an_accelerator() {
+    let out = ok(&["chip", "--accelerator", "h100-sxm"]);
+    for line in
+        ["compute dies", "HBM", "interposer or bridge", "packaging yield loss", "total", "as published"]
+    {
+        assert!(out.contains(line), "{line} missing:\n{out}");
+    }
+    let v = json(&["chip", "--accelerator", "h100-sxm", "--format", "json"]);
+    let build = v["build_cost_usd"].as_f64().unwrap();
+    let items = v["items"].as_array().unwrap();
+    let sum: f64 = items.iter().map(|i| i["usd"].as_f64().unwrap()).sum();
+    let shares: f64 = items.iter().map(|i| i["share"].as_f64().unwrap()).sum();
+    assert!((sum - build).abs() < 1e-9 * build && (shares - 1.0).abs() < 1e-12, "{sum} {build} {shares}");
+    let (bf16, tdp) = (v["peak_tflops"]["bf16"].as_f64().unwrap(), v["tdp_w"].as_f64().unwrap());
+    assert!(v["peak_tflops"]["fp8"].as_f64().unwrap() > bf16);
+    assert!((v["tflops_per_w"].as_f64().unwrap() - bf16 / tdp).abs() < 1e-12);
+    let price = v["price_usd"].as_f64().unwrap();
+    assert!((v["gross_margin"].as_f64().unwrap() - (1.0 - build / price)).abs() < 1e-12);
+    // One CSV row with the same build cost.
+    let csv = ok(&["chip", "--accelerator", "h100-sxm", "--format", "csv"]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2);
+    let col = lines[0].split(',').position(|h| h == "build_cost_usd").unwrap();
+    let got: f64 = lines[1].split(',').nth(col).unwrap().parse().unwrap();
+    assert!((got - build).abs() < 1e-9 * build);
+    // Dearer HBM, dearer accelerator, by exactly the HBM's gigabytes.
+    let dearer = json(&[
+        "chip",
+        "--accelerator",
+        "h100-sxm",
+        "--format",
+        "json",
+        "--set",
+        "package.h100-sxm.hbm_usd_per_gb=20",
+    ]);
+    assert!(dearer["build_cost_usd"].as_f64().unwrap() > build);
+    let out = ok(&["chip", "--accelerator", "h100-sxm", "--explain"]);
+    assert!(out.contains("package.h100-sxm.hbm_usd_per_gb [source:"), "{out}");
+}
+
+#[test]
+fn chip_ports_a_design_and_compares_chiplet_splits() {
+    let out = ok(&["chip", "--accelerator", "h100-sxm", "--node", "n7-duv", "--chiplets", "1,2,4"]);
+    assert!(out.contains("ported from n5 to n7-duv") && out.contains("per good package"), "{out}");
+    let base = json(&["chip", "--accelerator", "h100-sxm", "--format", "json"]);
+    let v = json(&[
+        "chip",
+        "--accelerator",
+        "h100-sxm",
+        "--node",
+        "n7-duv",
+        "--chiplets",
+        "1,2,4",
+        "--format",
+        "json",
+    ]);
+    let port = &v["port"];
+    assert_eq!(port["from_node"], "n5");
+    // n7 packs fewer transistors per mm² than n5 and burns more power at the same speed.
+    assert!(port["area_to_mm2"].as_f64() > port["area_from_mm2"].as_f64());
+    assert!(port["tdp_to_w"].as_f64() > port["tdp_from_w"].as_f64());
+    assert_eq!(port["fits_reticle"], false);
+    assert_eq!(port["split_into"].as_u64(), Some(2));
+    assert!(v["tflops_per_w"].as_f64() < base["tflops_per_w"].as_f64());
+    let splits = v["splits"].as_array().unwrap();
+    assert_eq!(splits.iter().map(|s| s["chiplets"].as_u64().unwrap()).collect::<Vec<_>>(), [1, 2, 4]);
+    // Smaller chiplets yield better.
+    let yields: Vec<f64> = splits.iter().map(|s| s["yield"].as_f64().unwrap()).collect();
+    assert!(yields.windows(2).all(|w| w[1] > w[0]), "{yields:?}");
+    assert!(splits.iter().all(|s| s["cost_per_good_package_usd"].as_f64().unwrap() > 0.0));
+}
+
+#[test]
+fn chip_bad_input_exits_2() {
+    let err = bad_input(&["chip", "--accelerator", "h100"]);
+    assert!(err.contains("did you mean"), "{err}");
+    let err = bad_input(&["chip", "--accelerator", "a100-sxm"]);
+    assert!(err.contains("a100-sxm") && err.contains("package"), "{err}");
+    let err = bad_input(&["chip", "--accelerator", "h100-sxm", "--node", "n28"]);
+    assert!(err.contains("n28"), "{err}");
+    for args in [
+        &["chip", "--accelerator", "h100-sxm", "--chiplets", "0,2"][..],
+        &["chip", "--accelerator", "h100-sxm", "--chiplets", "two"],
+        &["chip", "--accelerator", "h100-sxm", "--explain", "--format", "csv"],
+        &["chip", "--accelerator", "h100-sxm", "--set", "package.h100-sxm.hbm_usd_per_gb=-1"],
+        &["chip", "--accelerator", "h100-sxm", "--set", "package.h100-sxm.packaging_yield=1.5"],
+    ] {
+        bad_input(args);
+    }
+}
+
+#[test]
+fn train_prices_an_accelerator_of_the_scenario_from_its_bill_of_materials() {
+    // What a run costs on H100-class accelerators made on n7-duv and run on Guizhou power.
+    let chip = json(&[
+        "chip",
+        "--scenario",
+        "own-accelerator-bom.toml",
+        "--accelerator",
+        "h100-n7duv",
+        "--format",
+        "json",
+    ]);
+    let build = chip["build_cost_usd"].as_f64().unwrap();
+    assert!(
+        (chip["price_usd"].as_f64().unwrap() - 2.0 * build).abs() < 1e-9 * build,
+        "markup 1 doubles the build cost"
+    );
+    let out = ok(&["train", "--scenario", "own-accelerator-bom.toml", "--explain"]);
+    assert!(out.contains("from the chip ledger (compute dies on n7-duv)"), "{out}");
+    let amortization = |v: &Value| v[0]["ledger"][0]["usd"].as_f64().unwrap();
+    let base = json(&["train", "--scenario", "own-accelerator-bom.toml", "--format", "json"]);
+    assert_eq!(base[0]["region"], "cn-gz");
+    let dearer = json(&[
+        "train",
+        "--scenario",
+        "own-accelerator-bom.toml",
+        "--format",
+        "json",
+        "--set",
+        "accelerator.h100-n7duv.build_markup=2",
+    ]);
+    // The capex follows the price: build × 3 against build × 2.
+    let ratio = amortization(&dearer) / amortization(&base);
+    assert!((ratio - 1.5).abs() < 1e-9, "{ratio}");
+}
+
+#[test]
+fn the_report_carries_the_packaging_account() {
+    let out = ok(&["report"]);
+    assert!(out.contains("THE PACKAGING ACCOUNT"));
+    assert!(out.contains("Finding: can chiplets win back the DUV-only yield loss?"), "{out}");
+    assert!(out.contains("(h100-sxm): compute dies on n7-duv"), "{out}");
+    let v = json(&["report", "--format", "json"]);
+    let p = &v["packaging"];
+    let nodes: Vec<&str> =
+        p["nodes"].as_array().unwrap().iter().map(|n| n["node"].as_str().unwrap()).collect();
+    assert_eq!(nodes, ["n7-duv", "n7-euv", "n5"]);
+    assert_eq!(p["ported"]["node"], "n7-duv");
+    assert_eq!(p["design"]["node"], "n5");
+    // A far dirtier DUV process makes splitting pay: the account follows the data.
+    let dirty = json(&["report", "--format", "json", "--set", "node.n7-duv.d0_per_cm2=0.3"]);
+    let premium = |v: &Value| v["packaging"]["chiplet_premium"].as_f64().unwrap();
+    assert!(premium(&dirty) < 0.0 && premium(&dirty) < premium(&v), "{} {}", premium(&dirty), premium(&v));
+    assert!(dirty["packaging"]["recovered_by_best_split"].as_f64().unwrap() > 0.0);
+}

@@ -1,5 +1,6 @@
 //! Benchmarks (`cargo bench`): training-ledger evaluations per second on one core; exact
-//! dies per wafer; whole-wafer evaluations per second.
+//! dies per wafer; whole-wafer evaluations per second; accelerator build costs; the report's
+//! accounts.
 //!
 //! The ledger is evaluated on the bound inputs of a published run, with one input nudged on
 //! every iteration so that no evaluation can be hoisted out of the loop. Figures go into
@@ -8,6 +9,8 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+use waferwatt::accounts;
+use waferwatt::chip;
 use waferwatt::data::Dataset;
 use waferwatt::fab::{self, Count, WaferRequest, dies};
 use waferwatt::train::{self, Given, Inputs, TrainRequest};
@@ -106,4 +109,36 @@ fn main() {
         });
         println!("{label}: {:.2} µs an evaluation ({:.2} million a second)", t * 1e6, 1e-6 / t);
     }
+    let ds = Dataset::builtin().expect("built-in data");
+    for (label, node) in
+        [("chip ledger, h100-sxm as made", None), ("chip ledger, h100-sxm ported to n7-duv", Some("n7-duv"))]
+    {
+        let req = chip::ChipRequest {
+            accelerator: Some(Given::flag("h100-sxm".to_string(), "--accelerator")),
+            node: node.map(|n| Given::flag(n.to_string(), "--node")),
+            chiplets: None,
+        };
+        let x = chip::bind(&ds, &req).expect("binds").inputs;
+        let t = time_per_call(seconds, |i| {
+            let mut y = x;
+            y.hbm_usd_per_gb += i as f64 * 1e-12;
+            chip::evaluate(black_box(&y)).build_cost_usd
+        });
+        println!("{label}: {:.1} µs an evaluation", t * 1e6);
+    }
+    // The report's accounts from loaded data, sensitivity sweeps included (what `waferwatt
+    // report` computes, less loading and rendering).
+    for (label, f) in [
+        (
+            "tools account",
+            (|ds: &Dataset| accounts::tools::account(ds).map(|_| ()).is_ok()) as fn(&Dataset) -> bool,
+        ),
+        ("packaging account", |ds| accounts::packaging::account(ds).map(|_| ()).is_ok()),
+        ("electricity account", |ds| accounts::electricity::account(ds).map(|_| ()).is_ok()),
+    ] {
+        let t = time_per_call(seconds, |_| f64::from(u8::from(f(black_box(&ds)))));
+        println!("{label}: {:.1} ms", t * 1e3);
+    }
+    let t = time_per_call(seconds, |_| Dataset::builtin().map_or(0.0, |d| d.params.len() as f64));
+    println!("loading and checking the built-in data: {:.1} ms", t * 1e3);
 }

@@ -27,6 +27,7 @@
 //! Ledgers still to come (`fab`, `chip`, `fleet`, `strategy`) get a folder each.
 
 pub mod accounts;
+pub mod chip;
 pub mod data;
 pub mod diag;
 pub mod fab;

@@ -30,7 +30,9 @@ impl Swing {
 
 /// Swings of the figure that `figure` computes from the data, largest first. `figure` returns
 /// the bindings it used and its value; numbers it did not take from the data (flags, scenario
-/// inputs) are not swung, and numbers with no range are skipped.
+/// inputs) are not swung, and numbers with no range are skipped. So is a number at one of whose
+/// range ends the data no longer holds together (a scheme that can no longer print a layer
+/// another ledger needs): that end is not a state the data allows.
 pub fn one_at_a_time(
     ds: &Dataset,
     figure: impl Fn(&Dataset) -> Result<(Vec<Binding>, f64), Diagnostics>,
@@ -45,12 +47,15 @@ pub fn one_at_a_time(
         .collect();
     keys.sort_unstable();
     keys.dedup();
-    let at = |key: &str, value: f64| -> Result<f64, Diagnostics> {
-        let mut moved = ds.clone();
-        if let Some(p) = moved.params.get_mut(key) {
-            p.value = value;
+    // One copy of the data, each number moved and put back in turn.
+    let mut moved = ds.clone();
+    let mut at = |key: &str, value: f64| -> Result<f64, Diagnostics> {
+        let central = moved.params.get_mut(key).map(|p| std::mem::replace(&mut p.value, value));
+        let figure = figure(&moved).map(|r| r.1);
+        if let (Some(p), Some(c)) = (moved.params.get_mut(key), central) {
+            p.value = c;
         }
-        Ok(figure(&moved)?.1)
+        figure
     };
     let mut swings = Vec::new();
     for key in keys {
@@ -58,15 +63,54 @@ pub fn one_at_a_time(
         if p.low >= p.high {
             continue;
         }
+        let (Ok(at_low), Ok(at_high)) = (at(key, p.low), at(key, p.high)) else { continue };
         swings.push(Swing {
             key: key.to_string(),
             low: p.low,
             high: p.high,
             unit: p.unit.clone(),
-            at_low: at(key, p.low)?,
-            at_high: at(key, p.high)?,
+            at_low,
+            at_high,
         });
     }
     swings.sort_by(|a, b| b.width().total_cmp(&a.width()).then(a.key.cmp(&b.key)));
     Ok(swings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostic;
+    use crate::provenance::Binder;
+
+    const A: &str = "node.n7-duv.d0_per_cm2";
+    const B: &str = "node.n5.d0_per_cm2";
+
+    /// A figure of two data numbers that refuses `B` above its central value.
+    fn figure(ds: &Dataset, central_b: f64) -> Result<(Vec<Binding>, f64), Diagnostics> {
+        let mut b = Binder::new(ds);
+        let a = b.data("a", A)?;
+        let x = b.data("b", B)?;
+        if x > central_b {
+            return Err(Diagnostic::new("inconsistent").into());
+        }
+        Ok((b.bindings, 10.0 * a + x))
+    }
+
+    #[test]
+    fn swings_are_largest_first_and_impossible_ends_are_left_out() {
+        let ds = Dataset::builtin().unwrap();
+        let central_b = ds.param(B).unwrap().value;
+        let swings = one_at_a_time(&ds, |d| figure(d, central_b)).unwrap();
+        assert_eq!(swings.len(), 1, "B fails at its high end, so only A swings");
+        let (s, p) = (&swings[0], ds.param(A).unwrap());
+        assert_eq!(s.key, A);
+        let b = ds.param(B).unwrap().value;
+        assert!(
+            (s.at_low - (10.0 * p.low + b)).abs() < 1e-12 && (s.at_high - (10.0 * p.high + b)).abs() < 1e-12
+        );
+        // With both allowed, A (weighted ten times) comes first.
+        let both = one_at_a_time(&ds, |d| figure(d, f64::INFINITY)).unwrap();
+        assert_eq!(both.iter().map(|s| s.key.as_str()).collect::<Vec<_>>(), [A, B]);
+    }
 }

@@ -114,3 +114,44 @@ fn wafer_prices_land_within_a_quarter_of_published_prices() {
         assert!((0.75..=1.25).contains(&ratio), "{node}: model {price:.0} vs published {published:.0}");
     }
 }
+
+/// Build costs of well-known accelerators against published estimates: Raymond James's
+/// H100 (about 3,320 USD, via Barron's/TechSpot, 2023), Silicon Analysts' B200 (about 6,400,
+/// 5,700-7,300) and MI300X (about 5,300). Part of each default (HBM price per GB, final test,
+/// substrate and bonding) is taken from the same analysts' splits, so this checks the parts the
+/// model computes itself — dies from the fab ledger, the interposer on its own wafer, test and
+/// yield loss — and their sum. The estimates are themselves rough (a Weibo analysis puts the
+/// H100 near 3,000), so the tolerance is ±25 %.
+#[test]
+fn build_costs_land_within_a_quarter_of_published_estimates() {
+    use waferwatt::chip::{self, ChipRequest};
+    let ds = builtin();
+    for acc in ["h100-sxm", "b200", "mi300x"] {
+        let req = ChipRequest {
+            accelerator: Some(Given::flag(acc.to_string(), "--accelerator")),
+            ..Default::default()
+        };
+        let b = chip::bind(&ds, &req).expect("binds");
+        let cost = chip::evaluate(&b.inputs).build_cost_usd;
+        let published = b.published_build_cost_usd.expect("a published estimate");
+        assert!((cost / published - 1.0).abs() <= 0.25, "{acc}: model {cost:.0} vs published {published:.0}");
+    }
+}
+
+/// Porting by TSMC's published factors: N5 packs 1.8 times N7's logic (WikiChip) and N5 uses
+/// about 30 % less power than N7 at equal speed (TSMC). An 814 mm² N5 die on N7 is
+/// 814 × 1.8 = 1,465 mm², and its 700 W become 700 × 1.43 = 1,001 W.
+#[test]
+fn porting_an_h100_to_duv_7nm_scales_by_published_factors() {
+    use waferwatt::chip::{self, ChipRequest};
+    let req = ChipRequest {
+        accelerator: Some(Given::flag("h100-sxm".into(), "--accelerator")),
+        node: Some(Given::flag("n7-duv".into(), "--node")),
+        ..Default::default()
+    };
+    let b = chip::bind(&builtin(), &req).expect("binds");
+    let p = b.port.expect("ported");
+    assert!((p.area_to_mm2 - 814.0 * 1.8).abs() < 1e-9);
+    assert!((p.tdp_to_w - 700.0 * 1.43).abs() < 1e-9);
+    assert!(!p.fits_reticle && p.split_into == 2, "1,465 mm² needs two reticle fields");
+}

@@ -96,7 +96,7 @@ pub fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Stri
         ));
     }
     if let Some(first) = a.ledgers.first() {
-        let drivers = super::top_drivers(&a.share_drivers);
+        let drivers = super::top_drivers(&a.share_drivers, percent);
         s.push_str(&format!(
             "  What moves electricity's share most in {}, each over its sourced range: {}.\n\n",
             first.bound.region, drivers

@@ -2,6 +2,7 @@
 //! source commentary with the ledgers and the data in force.
 
 mod electricity;
+mod packaging;
 mod tools;
 
 use clap::Args;
@@ -38,11 +39,14 @@ pub fn run(args: &ReportArgs) -> Result<String, Failure> {
     let ledgers = crate::train_cmd::evaluate_all(power.ledgers.iter().map(|l| l.bound.clone()).collect())?;
     let tools = accounts::tools::account(&ds)?;
     tools::check(&tools)?;
+    let chips = accounts::packaging::account(&ds)?;
+    let designs = packaging::check(&chips)?;
     Ok(match args.format {
         ReportFormat::Json => {
             let v = json!({
                 "electricity": electricity::json(&ds, &power, &ledgers),
                 "tools": tools::json(&tools),
+                "packaging": packaging::json(&chips, &designs),
             });
             format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
         }
@@ -63,15 +67,18 @@ pub fn run(args: &ReportArgs) -> Result<String, Failure> {
             s.push('\n');
             s.push_str(&tools::text(&tools));
             s.push('\n');
+            s.push_str(&packaging::text(&chips, &designs));
+            s.push('\n');
             s.push_str(&electricity::text(&ds, &power, &ledgers));
             s
         }
     })
 }
 
-/// The two assumptions that move a figure most, each with its range and the figure's swing.
-pub fn top_drivers(swings: &[waferwatt::sensitivity::Swing]) -> String {
-    use crate::render::{percent, short};
+/// The two assumptions that move a figure most, each with its range and the figure's swing
+/// (written by `figure`).
+pub fn top_drivers(swings: &[waferwatt::sensitivity::Swing], figure: fn(f64) -> String) -> String {
+    use crate::render::short;
     swings
         .iter()
         .take(2)
@@ -82,10 +89,18 @@ pub fn top_drivers(swings: &[waferwatt::sensitivity::Swing]) -> String {
                 short(d.low),
                 short(d.high),
                 d.unit,
-                percent(d.at_low),
-                percent(d.at_high)
+                figure(d.at_low),
+                figure(d.at_high)
             )
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// The assumptions that move a figure, as JSON.
+pub fn drivers_json(swings: &[waferwatt::sensitivity::Swing]) -> Vec<serde_json::Value> {
+    swings
+        .iter()
+        .map(|d| json!({ "parameter": d.key, "low": d.low, "high": d.high, "at_low": d.at_low, "at_high": d.at_high }))
+        .collect()
 }

@@ -7,7 +7,7 @@ use waferwatt::fab::{self, ToolClass};
 use waferwatt::sensitivity::Swing;
 
 use crate::Failure;
-use crate::render::{percent, sig3, usd, wrap};
+use crate::render::{percent, sig3, signed, usd, wrap};
 use crate::report::WIDTH;
 use crate::wafer_cmd::{Evaluated, to_table};
 
@@ -95,7 +95,7 @@ fn share_claim(
         "Verdict: {verdict}. Lithography's share of {what}: {}.\n  What moves it most ({}): {}.\n",
         each.join(", "),
         a.pairs.first().map(|p| p.duv.as_str()).unwrap_or_default(),
-        super::top_drivers(drv)
+        super::top_drivers(drv, percent)
     ));
 }
 
@@ -172,13 +172,7 @@ fn stand_in(a: &ToolsAccount) -> String {
             .by_die
             .iter()
             .enumerate()
-            .map(|(i, (die, _, _))| {
-                format!(
-                    "{die} {}{}",
-                    if p.premium(i) >= 0.0 { "+" } else { "−" },
-                    percent(p.premium(i).abs())
-                )
-            })
+            .map(|(i, (die, _, _))| format!("{die} {}", signed(p.premium(i))))
             .collect();
         let Some((_, d, e)) = p.by_die.first() else { continue };
         let arfi = |w: &waferwatt::accounts::tools::Wafer| {
@@ -205,7 +199,7 @@ fn stand_in(a: &ToolsAccount) -> String {
         "  What moves the premium most ({}, {}): {}.\n",
         a.pairs.first().map(|p| format!("{} against {}", p.duv, p.euv)).unwrap_or_default(),
         a.dies.first().cloned().unwrap_or_default(),
-        super::top_drivers(&a.premium_drivers)
+        super::top_drivers(&a.premium_drivers, percent)
     ));
     s
 }
@@ -232,11 +226,7 @@ fn pair_json(p: &Pair) -> Value {
 
 pub fn json(a: &ToolsAccount) -> Value {
     let claim = |c: &Claim| json!({ "says": c.says, "value": c.value, "read_as": [c.low, c.high] });
-    let drivers = |ds: &[Swing]| {
-        ds.iter()
-            .map(|d| json!({ "parameter": d.key, "low": d.low, "high": d.high, "at_low": d.at_low, "at_high": d.at_high }))
-            .collect::<Vec<_>>()
-    };
+    let drivers = super::drivers_json;
     let mut time = claim(&a.claim_time);
     time["verdict"] = json!(share_verdict(a, &a.claim_time, |o| o.litho_time_share, &a.time_share_drivers).0);
     let mut cost = claim(&a.claim_cost);

@@ -2,4 +2,5 @@
 //! commentary with the ledgers and the data, as plain results that a face renders.
 
 pub mod electricity;
+pub mod packaging;
 pub mod tools;

@@ -27,6 +27,7 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ("data/runs.toml", include_str!("../../../../data/runs.toml")),
     ("data/fab.toml", include_str!("../../../../data/fab.toml")),
     ("data/nodes.toml", include_str!("../../../../data/nodes.toml")),
+    ("data/chips.toml", include_str!("../../../../data/chips.toml")),
 ];
 
 /// Where a value came from.
@@ -232,16 +233,20 @@ impl Dataset {
                     }
                 }
                 for group in kind.one_of {
-                    let (f, value) = group.when;
                     let given = group.fields.iter().filter(|g| has(g)).count();
-                    if is(f, value) && given != 1 {
+                    let applies = group.when.is_none_or(|(f, value)| is(f, value));
+                    if applies && given != 1 {
+                        let (why, k) = match group.when {
+                            Some((f, value)) => (format!(" when {f} is `{value}`"), key(kind.name, id, f)),
+                            None => (String::new(), key(kind.name, id, group.fields[0])),
+                        };
                         problems.push(
                             Diagnostic::new(format!(
-                                "{} when {f} is `{value}`",
+                                "{}{why}",
                                 if given == 0 { "missing a field" } else { "too many fields" }
                             ))
                             .at(at())
-                            .key(key(kind.name, id, f))
+                            .key(k)
                             .expected(format!("exactly one of {}", crate::diag::quote_list(group.fields))),
                         );
                     }

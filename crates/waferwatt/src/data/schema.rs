@@ -95,7 +95,8 @@ impl Field {
 #[derive(Clone, Copy, Debug)]
 pub struct OneOf {
     pub fields: &'static [&'static str],
-    pub when: (&'static str, &'static str),
+    /// Only when this (text) field has this value; always when `None`.
+    pub when: Option<(&'static str, &'static str)>,
 }
 
 /// A kind of entry: keyed kinds hold many entries (`accelerator.h100-sxm.tdp_w`), unkeyed
@@ -177,6 +178,8 @@ pub const PRECISIONS: &[&str] = &["bf16", "fp8"];
 pub const TOOL_CLASSES: &[&str] = &["high-na", "euv", "arfi", "arf-dry", "krf", "i-line"];
 /// Yield models (`fab::YieldModel`).
 pub const YIELD_MODELS: &[&str] = &["poisson", "murphy", "seeds", "negbin"];
+/// Package kinds (`chip::PackageKind`).
+pub const PACKAGE_KINDS: &[&str] = &["cowos-s", "cowos-l", "organic"];
 /// Tariff models a region may use (DESIGN.md §3).
 pub const TARIFF_MODELS: &[&str] = &["flat", "two-part"];
 
@@ -198,10 +201,11 @@ pub const KINDS: &[Kind] = &[
             num("memory_gb", "GB", true, "HBM capacity").positive(),
             num("memory_tbps", "TB/s", false, "HBM bandwidth").positive(),
             num("tdp_w", "W", true, "thermal design power of the accelerator").positive(),
-            num("price_usd", "USD", true, "market price of one accelerator").positive(),
+            num("price_usd", "USD", false, "market price of one accelerator").positive(),
+            num("build_markup", "ratio", false, "price over build cost, when priced from its bill of materials"),
             num("rental_usd_per_hour", "USD/h", false, "cloud rental per accelerator-hour"),
         ],
-        one_of: &[],
+        one_of: &[OneOf { fields: &["price_usd", "build_markup"], when: None }],
     },
     Kind {
         name: "region",
@@ -234,7 +238,7 @@ pub const KINDS: &[Kind] = &[
         ],
         one_of: &[OneOf {
             fields: &["tariff_usd_per_kwh", "tariff_cny_per_kwh"],
-            when: ("tariff_model", "flat"),
+            when: Some(("tariff_model", "flat")),
         }],
     },
     Kind {
@@ -381,6 +385,8 @@ pub const KINDS: &[Kind] = &[
             num("wafers_per_mask_set", "count", true, "wafers a mask set is spread over").positive(),
             num("published_wafer_price_usd", "USD", false, "a published wafer price, for comparison")
                 .positive(),
+            num("density_index", "ratio", false, "logic density relative to TSMC N7").positive(),
+            num("power_index", "ratio", false, "power at equal speed relative to TSMC N5").positive(),
         ],
         one_of: &[],
     },
@@ -429,6 +435,56 @@ pub const KINDS: &[Kind] = &[
                 .positive(),
             num("negbin_alpha", "ratio", true, "defect clustering of the negative binomial model").positive(),
             choice("yield_model", YIELD_MODELS, true, "default yield model"),
+        ],
+        one_of: &[],
+    },
+    Kind {
+        name: "package",
+        keyed: true,
+        doc: "accelerator bills of materials: dies, HBM, interposer, assembly, test, module",
+        fields: &[
+            text("node", true, "process node of the compute dies").refers("node"),
+            num("die_area_mm2", "mm2", true, "area of one compute die").positive(),
+            num("die_count", "count", true, "compute dies in the package").positive(),
+            text("io_node", false, "process node of the I/O dies, if separate").refers("node"),
+            num("io_die_area_mm2", "mm2", false, "area of one I/O die").positive(),
+            num("io_die_count", "count", false, "I/O dies in the package").positive(),
+            text("hbm_generation", true, "HBM generation"),
+            num("hbm_stacks", "count", true, "HBM stacks"),
+            num("hbm_gb_per_stack", "GB", true, "capacity of a stack"),
+            num("hbm_usd_per_gb", "USD/GB", true, "HBM price per GB"),
+            choice("package_kind", PACKAGE_KINDS, true, "silicon interposer, bridge (CoWoS-L) or organic"),
+            num("interposer_area_mm2", "mm2", false, "silicon interposer area").positive(),
+            num("interposer_count", "count", false, "silicon interposers in the package").positive(),
+            num("substrate_and_bonding_usd", "USD", true, "organic substrate, die and HBM bonding, underfill"),
+            num("final_test_usd", "USD", true, "final assembly and test of the accelerator"),
+            num("packaging_yield", "fraction", true, "share of assembled packages that work").positive(),
+            num("module_usd", "USD", true, "module or board, power delivery, heat spreader"),
+            num("published_build_cost_usd", "USD", false, "a published build-cost estimate, for comparison").positive(),
+        ],
+        one_of: &[],
+    },
+    Kind {
+        name: "packaging",
+        keyed: false,
+        doc: "advanced packaging: interposer wafers, bridges, known-good-die test",
+        fields: &[
+            num("interposer_wafer_usd", "USD", true, "a processed 300 mm silicon interposer wafer").positive(),
+            num("interposer_d0_per_cm2", "1/cm2", true, "defect density of a passive interposer"),
+            num("cowos_l_interposer_usd", "USD", true, "RDL interposer with bridge dies, per package"),
+            num("kgd_test_usd_per_die", "USD", true, "known-good-die test of one die"),
+        ],
+        one_of: &[],
+    },
+    Kind {
+        name: "chiplet",
+        keyed: false,
+        doc: "splitting a die into chiplets: die-to-die overhead, bonding, package cost",
+        fields: &[
+            num("d2d_area_fraction", "fraction", true, "die-to-die interface area added to each chiplet"),
+            num("bond_yield_per_die", "fraction", true, "share of chiplet bonds that work").positive(),
+            num("bond_usd_per_die", "USD", true, "bonding cost per chiplet"),
+            num("package_usd_per_mm2", "USD/mm2", true, "package cost per mm² of silicon placed"),
         ],
         one_of: &[],
     },
@@ -482,6 +538,9 @@ pub const KINDS: &[Kind] = &[
             text("die", true, "die when none is named").refers("die"),
             list("report_node_pairs", true, "node pairs the tools account compares, as a-vs-b"),
             list("report_dies", true, "dies the tools account prices").refers("die"),
+            list("report_packaging_nodes", true, "nodes the packaging account splits a die on: the DUV-only node, its EUV counterpart, then any for context").refers("node"),
+            list("report_splits", true, "chiplet counts the packaging account compares"),
+            text("report_port", true, "the design the packaging account ports, as ACCELERATOR:NODE"),
         ],
         one_of: &[],
     },

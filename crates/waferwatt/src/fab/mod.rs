@@ -318,4 +318,4 @@ pub fn check(out: &WaferOutputs) -> Result<(), crate::diag::Diagnostic> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

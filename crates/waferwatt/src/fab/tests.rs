@@ -6,7 +6,7 @@ use super::*;
 use crate::fab::yields::YieldModel;
 
 /// One ArFi class with 10 exposures and round numbers, to work by hand.
-fn hand_case() -> WaferInputs {
+pub(crate) fn hand_case() -> WaferInputs {
     let mut classes = [ClassInputs::default(); 6];
     classes[ToolClass::Arfi as usize] = ClassInputs {
         exposures: 10.0,

@@ -508,7 +508,32 @@ fn bind_region(ds: &Dataset, req: &TrainRequest, c: &Choices, region: &str) -> R
 
     let peak_tflops = b.data("peak_tflops", &acc(&format!("{}_tflops", c.precision)))?;
     let tdp_w = b.data("tdp_w", &acc("tdp_w"))?;
-    let accelerator_price_usd = b.data("accelerator_price_usd", &acc("price_usd"))?;
+    // A market price, or the chip ledger's build cost with a markup.
+    let accelerator_price_usd = if ds.param(&acc("price_usd")).is_some() {
+        b.data("accelerator_price_usd", &acc("price_usd"))?
+    } else {
+        let req = crate::chip::ChipRequest {
+            accelerator: Some(Given::data(c.accelerator.to_string(), "accelerator.build_markup")),
+            ..Default::default()
+        };
+        let chip = crate::chip::bind(ds, &req)
+            .map_err(|d| d.0.into_iter().next().unwrap_or_else(|| Diagnostic::new("no chip")))?;
+        let out = crate::chip::evaluate(&chip.inputs);
+        crate::chip::check(&out)?;
+        let price = out.price_usd.unwrap_or(out.build_cost_usd);
+        let markup = chip.inputs.build_markup.unwrap_or(0.0);
+        b.bindings.extend(chip.bindings.into_iter().filter(|x| x.name == "build_markup"));
+        b.derived(
+            "accelerator_price_usd",
+            price,
+            "USD",
+            format!(
+                "build cost {:.0} USD from the chip ledger (compute dies on {}) × (1 + markup {markup})",
+                out.build_cost_usd, chip.node
+            ),
+        );
+        price
+    };
     let server_power_multiplier =
         b.either("server_power_multiplier", &req.server_power_multiplier, "server.power_multiplier")?;
     let avg_power_fraction =

@@ -1,0 +1,281 @@
+//! `waferwatt chip`: what an accelerator costs to build, item by item; chiplet splits; porting
+//! a design to another node.
+
+use clap::Args;
+use serde_json::{Value, json};
+use waferwatt::chip::{self, ChipBound, ChipOutputs, ChipRequest, Item, Split};
+use waferwatt::diag::Diagnostic;
+use waferwatt::provenance::Given;
+
+use crate::Failure;
+use crate::input::{DataOptions, load};
+use crate::render::{Format, Table, csv_line, percent, plain, sig3, usd, wrap};
+
+#[derive(Args, Debug, Clone)]
+pub struct ChipArgs {
+    /// Accelerator id with a bill of materials (see `waferwatt data list package`)
+    #[arg(long, value_name = "ID")]
+    pub accelerator: Option<String>,
+    /// Port the compute dies to this node: area by logic density, TDP by power at equal speed
+    #[arg(long, value_name = "ID")]
+    pub node: Option<String>,
+    /// Compare the compute area split into K chiplets, e.g. 1,2,4,8
+    #[arg(long, value_name = "K[,K...]")]
+    pub chiplets: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Show how each figure was derived: formula, inputs, sources, origins
+    #[arg(long)]
+    pub explain: bool,
+    #[command(flatten)]
+    pub data: DataOptions,
+}
+
+/// A bound chip, its build cost, its splits and the break-even area of its node.
+pub struct Evaluated {
+    pub bound: ChipBound,
+    pub out: ChipOutputs,
+    pub splits: Vec<Split>,
+    /// Compute area from which two chiplets beat one die on this node.
+    pub break_even_mm2: Option<f64>,
+}
+
+/// Evaluates a bound chip, refusing results no one should be shown.
+pub fn evaluate(bound: ChipBound) -> Result<Evaluated, Failure> {
+    let x = &bound.inputs;
+    let out = chip::evaluate(x);
+    chip::check(&out)?;
+    // Splits of one compute die's worth of silicon (all of it, before any port split).
+    let total = bound.port.as_ref().map_or(x.compute.area_mm2, |p| p.area_to_mm2);
+    let splits: Vec<Split> =
+        bound.chiplets.iter().map(|k| chip::split(total, *k, &x.compute.wafer, x)).collect();
+    for s in &splits {
+        if !s.cost_per_good_package_usd.is_finite() {
+            return Err(Diagnostic::new(format!("{} chiplets give no good package", s.chiplets))
+                .expected("a split with good dies on a wafer")
+                .into());
+        }
+    }
+    let reticle = x.reticle_width_mm * x.reticle_height_mm;
+    let break_even_mm2 = chip::break_even_area(&x.compute.wafer, x, reticle / 8.0, reticle);
+    Ok(Evaluated { bound, out, splits, break_even_mm2 })
+}
+
+pub fn run(args: &ChipArgs) -> Result<String, Failure> {
+    let (ds, scenario) = load(&args.data)?;
+    let base = match scenario.section("chip") {
+        Some(section) => ChipRequest::from_scenario(section)?,
+        None => ChipRequest::default(),
+    };
+    let chiplets = match &args.chiplets {
+        Some(s) => Some(chip::parse_chiplets(s).ok_or_else(|| {
+            Diagnostic::new(format!("`{s}` is not a list of chiplet counts"))
+                .key("--chiplets")
+                .expected("counts from 1 to 64, e.g. 1,2,4,8")
+        })?),
+        None => None,
+    };
+    let req = base.overlay(ChipRequest {
+        accelerator: args.accelerator.as_ref().map(|a| Given::flag(a.clone(), "--accelerator")),
+        node: args.node.as_ref().map(|n| Given::flag(n.clone(), "--node")),
+        chiplets: chiplets.map(|c| Given::flag(c, "--chiplets")),
+    });
+    if args.explain && args.format == Format::Csv {
+        return Err(Diagnostic::new("--explain has no CSV form")
+            .expected("--explain with --format table or --format json")
+            .into());
+    }
+    let r = evaluate(chip::bind(&ds, &req)?)?;
+    Ok(match args.format {
+        Format::Json => {
+            format!("{}\n", serde_json::to_string_pretty(&to_json(&r, args.explain)).unwrap_or_default())
+        }
+        Format::Csv => to_csv(&r),
+        Format::Table => {
+            let mut t = to_table(&r);
+            if args.explain {
+                t.push('\n');
+                t.push_str(&crate::explain::text(
+                    &r.bound.accelerator,
+                    &chip::explain(&r.bound, &r.out),
+                    &r.bound.bindings,
+                ));
+            }
+            t
+        }
+    })
+}
+
+pub fn to_table(r: &Evaluated) -> String {
+    let (b, o, x) = (&r.bound, &r.out, &r.bound.inputs);
+    let mut s = format!(
+        "{} ({}): compute dies on {}{}\n",
+        b.accelerator_name,
+        b.accelerator,
+        b.node,
+        b.io_node.as_ref().map(|n| format!(", I/O dies on {n}")).unwrap_or_default()
+    );
+    if let Some(p) = &b.port {
+        s.push_str(&wrap(
+            &format!(
+                "ported from {} to {}: compute die {} mm² → {} mm² ({}), TDP {} W → {} W at the same speed\n",
+                p.from_node,
+                p.to_node,
+                sig3(p.area_from_mm2),
+                sig3(p.area_to_mm2),
+                if p.fits_reticle {
+                    "fits the reticle".to_string()
+                } else {
+                    format!("over the reticle: {} chiplets", p.split_into)
+                },
+                sig3(p.tdp_from_w),
+                sig3(p.tdp_to_w)
+            ),
+            crate::report::WIDTH,
+        ));
+    }
+    let mut t = Table::new(vec!["build cost".into(), "USD".into(), "share".into()]);
+    for item in Item::ALL {
+        if o.usd(item) == 0.0 && matches!(item, Item::IoDies | Item::Module) {
+            continue;
+        }
+        t.row(vec![format!("  {}", item.name()), usd(o.usd(item)), percent(o.share(item))]);
+    }
+    t.row(vec!["  total".into(), usd(o.build_cost_usd), percent(1.0)]);
+    if let Some(p) = b.published_build_cost_usd {
+        t.row(vec!["  as published".into(), usd(p), String::new()]);
+    }
+    s.push_str(&t.render());
+    let die = &o.compute_die;
+    s.push_str(&format!(
+        "compute die: {} mm², yield {}, {} good of {} gross per wafer, {} per good die\n",
+        sig3(x.compute.area_mm2),
+        percent(die.die_yield),
+        sig3(die.good_dies),
+        sig3(die.gross_dies),
+        usd(die.cost_per_good_die_usd)
+    ));
+    s.push_str(&format!(
+        "peak dense: {} TFLOP/s BF16{}; TDP {} W; {} TFLOP/s per W\n",
+        sig3(x.bf16_tflops),
+        x.fp8_tflops.map(|f| format!(", {} FP8", sig3(f))).unwrap_or_default(),
+        sig3(x.tdp_w),
+        sig3(o.tflops_per_w)
+    ));
+    if let (Some(p), Some(m)) = (o.price_usd, o.gross_margin) {
+        let basis = if x.price_usd.is_some() { "market price" } else { "build cost with markup" };
+        s.push_str(&format!("price: {} ({basis}); gross margin {}\n", usd(p), percent(m)));
+    }
+    if !r.splits.is_empty() {
+        s.push_str(&format!("the compute silicon of one die, split on {}:\n", b.node));
+        s.push_str(&splits_table(&r.splits));
+    }
+    s.push_str(&match r.break_even_mm2 {
+        Some(a) => {
+            format!("on {} two chiplets beat one die from about {} mm² of compute silicon\n", b.node, sig3(a))
+        }
+        None => format!("on {} two chiplets never beat one die up to the reticle size\n", b.node),
+    });
+    for n in &b.notes {
+        s.push_str(&wrap(&format!("note: {n}\n"), crate::report::WIDTH));
+    }
+    s
+}
+
+/// Splits of one area as a table: chiplet area, yield, cost per good chiplet and package.
+pub fn splits_table(splits: &[Split]) -> String {
+    let mut t = Table::new(
+        ["chiplets", "area each (mm²)", "die yield", "per good chiplet", "per good package"]
+            .map(String::from)
+            .to_vec(),
+    );
+    for sp in splits {
+        t.row(vec![
+            format!("{}", sp.chiplets),
+            sig3(sp.chiplet_area_mm2),
+            percent(sp.die_yield),
+            usd(sp.cost_per_good_chiplet_usd),
+            format!(
+                "{}{}",
+                usd(sp.cost_per_good_package_usd),
+                if sp.fits_reticle { "" } else { " (over the reticle)" }
+            ),
+        ]);
+    }
+    t.render()
+}
+
+pub fn split_json(s: &Split) -> Value {
+    json!({ "chiplets": s.chiplets, "chiplet_area_mm2": s.chiplet_area_mm2, "yield": s.die_yield,
+        "cost_per_good_chiplet_usd": s.cost_per_good_chiplet_usd,
+        "cost_per_good_package_usd": s.cost_per_good_package_usd, "fits_reticle": s.fits_reticle })
+}
+
+pub fn to_json(r: &Evaluated, explain: bool) -> Value {
+    let (b, o, x) = (&r.bound, &r.out, &r.bound.inputs);
+    let items: Vec<Value> = Item::ALL
+        .iter()
+        .map(|i| json!({ "item": i.name(), "usd": o.usd(*i), "share": o.share(*i) }))
+        .collect();
+    let mut peak = serde_json::Map::new();
+    peak.insert("bf16".into(), json!(x.bf16_tflops));
+    if let Some(f) = x.fp8_tflops {
+        peak.insert("fp8".into(), json!(f));
+    }
+    let mut v = json!({
+        "accelerator": b.accelerator,
+        "node": b.node,
+        "io_node": b.io_node,
+        "build_cost_usd": o.build_cost_usd,
+        "items": items,
+        "published_build_cost_usd": b.published_build_cost_usd,
+        "compute_die": { "area_mm2": x.compute.area_mm2, "count": x.compute.count, "die_yield": o.compute_die.die_yield,
+            "gross_dies": o.compute_die.gross_dies, "cost_per_good_die_usd": o.compute_die.cost_per_good_die_usd },
+        "interposers_per_wafer": o.interposers_per_wafer,
+        "interposer_yield": o.interposer_yield,
+        "peak_tflops": Value::Object(peak),
+        "tdp_w": x.tdp_w,
+        "tflops_per_w": o.tflops_per_w,
+        "price_usd": o.price_usd,
+        "gross_margin": o.gross_margin,
+        "splits": r.splits.iter().map(split_json).collect::<Vec<_>>(),
+        "break_even_area_mm2": r.break_even_mm2,
+        "port": b.port.as_ref().map(|p| json!({ "from_node": p.from_node, "to_node": p.to_node,
+            "area_from_mm2": p.area_from_mm2, "area_to_mm2": p.area_to_mm2, "fits_reticle": p.fits_reticle,
+            "split_into": p.split_into, "tdp_from_w": p.tdp_from_w, "tdp_to_w": p.tdp_to_w })),
+        "notes": b.notes,
+    });
+    if explain {
+        v["explain"] = crate::explain::json(&chip::explain(b, o), &b.bindings);
+    }
+    v
+}
+
+fn to_csv(r: &Evaluated) -> String {
+    let (b, o) = (&r.bound, &r.out);
+    let mut header: Vec<String> = ["accelerator", "node"].map(String::from).to_vec();
+    let mut row = vec![b.accelerator.clone(), b.node.clone()];
+    for i in Item::ALL {
+        header.push(format!("{}_usd", i.name().replace([' ', '/'], "_").replace("-", "_")));
+        row.push(plain(o.usd(i)));
+    }
+    for (h, v) in [
+        ("build_cost_usd", Some(o.build_cost_usd)),
+        ("tdp_w", Some(b.inputs.tdp_w)),
+        ("tflops_per_w", Some(o.tflops_per_w)),
+        ("price_usd", o.price_usd),
+        ("gross_margin", o.gross_margin),
+        ("break_even_area_mm2", r.break_even_mm2),
+    ] {
+        header.push(h.to_string());
+        row.push(v.map(plain).unwrap_or_default());
+    }
+    for sp in &r.splits {
+        header.push(format!("cost_per_good_package_{}_chiplets_usd", sp.chiplets));
+        row.push(plain(sp.cost_per_good_package_usd));
+    }
+    let mut out = csv_line(&header);
+    out.push_str(&csv_line(&row));
+    out
+}

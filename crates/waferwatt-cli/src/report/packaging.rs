@@ -1,0 +1,253 @@
+//! The packaging account of the report: can chiplets win back what a DUV-only process loses
+//! in yield, and what an H100-class design costs when made on that process.
+
+use serde_json::{Value, json};
+use waferwatt::accounts::packaging::{NodeSplits, PackagingAccount};
+
+use crate::Failure;
+use crate::chip_cmd::{self, Evaluated, split_json, splits_table};
+use crate::render::{percent, sig3, signed, usd, wrap};
+use crate::report::WIDTH;
+
+/// The design as made and as ported, checked like `waferwatt chip` checks them.
+pub struct Designs {
+    pub design: Evaluated,
+    pub ported: Evaluated,
+}
+
+/// No figure leaves unless it is finite.
+pub fn check(a: &PackagingAccount) -> Result<Designs, Failure> {
+    for n in &a.nodes {
+        for s in &n.splits {
+            if !s.cost_per_good_package_usd.is_finite() {
+                return Err(waferwatt::diag::Diagnostic::new(format!(
+                    "{} chiplets on {} give no good package",
+                    s.chiplets, n.node
+                ))
+                .key("defaults.report_splits")
+                .expected("splits with good dies on a wafer")
+                .into());
+            }
+        }
+    }
+    Ok(Designs {
+        design: chip_cmd::evaluate(a.design.0.clone())?,
+        ported: chip_cmd::evaluate(a.ported.0.clone())?,
+    })
+}
+
+/// The first node (the DUV-only one) against the second (its EUV counterpart): how much
+/// dearer one die is, and how much of that the first node's best split wins back.
+#[derive(Clone, Copy, Debug)]
+struct Recovery {
+    /// Monolithic cost per good package on the first node over the second's, minus one.
+    penalty: f64,
+    best_chiplets: u32,
+    /// Share of the gap the best split closes (0 when one die is already the cheapest).
+    recovered: f64,
+}
+
+fn recovery(a: &PackagingAccount) -> Option<Recovery> {
+    let (duv, other) = (a.nodes.first()?, a.nodes.get(1)?);
+    let (mono, best, reference) = (duv.monolithic()?, duv.best()?, other.monolithic()?);
+    let gap = mono.cost_per_good_package_usd - reference.cost_per_good_package_usd;
+    let gain = mono.cost_per_good_package_usd - best.cost_per_good_package_usd;
+    Some(Recovery {
+        penalty: mono.cost_per_good_package_usd / reference.cost_per_good_package_usd - 1.0,
+        best_chiplets: best.chiplets,
+        recovered: if gap > 0.0 { gain / gap } else { 0.0 },
+    })
+}
+
+fn node_line(n: &NodeSplits) -> String {
+    let (Some(mono), Some(best)) = (n.monolithic(), n.best()) else { return String::new() };
+    let best_part = if best.chiplets == 1 {
+        "one die is the cheapest split".to_string()
+    } else {
+        format!(
+            "the cheapest is {} chiplets at {} ({} less)",
+            best.chiplets,
+            usd(best.cost_per_good_package_usd),
+            percent(1.0 - best.cost_per_good_package_usd / mono.cost_per_good_package_usd)
+        )
+    };
+    let even = match n.break_even_mm2 {
+        Some(a) => format!("two chiplets beat one die from about {} mm² of compute silicon", sig3(a)),
+        None => "two chiplets never beat one die below the reticle size".to_string(),
+    };
+    format!(
+        "  {}: one die of yield {} costs {} per good package; {best_part}; {even}.\n",
+        n.node,
+        percent(mono.die_yield),
+        usd(mono.cost_per_good_package_usd)
+    )
+}
+
+pub fn text(a: &PackagingAccount, d: &Designs) -> String {
+    let x = &a.design.0.inputs;
+    let c = &x.chiplet;
+    let nodes: Vec<&str> = a.nodes.iter().map(|n| n.node.as_str()).collect();
+    let mut s = String::from("THE PACKAGING ACCOUNT\n---------------------\n");
+    s.push_str(&wrap(
+        &format!(
+            "The commentary calls advanced packaging a second track. When a DUV-only process yields fewer \
+             good large dies, can splitting a die into chiplets win the yield back? The compute silicon of \
+             {} ({} mm², about a reticle field) as {} chiplets: each chiplet carries a die-to-die interface \
+             of {} of its area, a known-good-die test of {}, bonding at {} yield per chiplet and {}, and the \
+             package costs {} per mm² of silicon. On {}: the first is the DUV-only process, the second its EUV \
+             counterpart, any others are context (same area, so not the same design; the port below is \
+             the same design).\n",
+            a.die,
+            sig3(a.area_mm2),
+            a.nodes.first().map(|n| n.splits.iter().map(|s| s.chiplets.to_string()).collect::<Vec<_>>().join(", ")).unwrap_or_default(),
+            percent(c.d2d_area_fraction),
+            usd(x.kgd_test_usd_per_die),
+            percent(c.bond_yield_per_die),
+            usd(c.bond_usd_per_die),
+            usd(c.package_usd_per_mm2),
+            nodes.join(", ")
+        ),
+        WIDTH,
+    ));
+    for n in &a.nodes {
+        s.push_str(&format!("\n{} split on {}:\n", a.die, n.node));
+        s.push_str(&splits_table(&n.splits));
+    }
+    s.push('\n');
+    let mut prose: String = a.nodes.iter().map(node_line).collect();
+    if let (Some(r), [duv, other, ..]) = (recovery(a), nodes.as_slice()) {
+        let finding = if r.penalty <= 0.0 {
+            format!(
+                "one die on {duv} costs no more than on {other}: there is no yield loss for chiplets to win back"
+            )
+        } else if r.best_chiplets == 1 {
+            format!(
+                "NO: one die on {duv} costs {} more per good package than on {other}, and no split on {duv} \
+                 wins any of it back; the die-to-die area, bonding and test cost more than the yield gains",
+                percent(r.penalty)
+            )
+        } else if r.recovered >= 1.0 {
+            format!(
+                "YES: one die on {duv} costs {} more per good package than on {other}, and {} chiplets on \
+                 {duv} win all of it back",
+                percent(r.penalty),
+                r.best_chiplets
+            )
+        } else {
+            format!(
+                "PARTLY: one die on {duv} costs {} more per good package than on {other}; {} chiplets on \
+                 {duv} win back {} of that",
+                percent(r.penalty),
+                r.best_chiplets,
+                percent(r.recovered)
+            )
+        };
+        prose.push_str(&format!("Finding: can chiplets win back the DUV-only yield loss? {finding}.\n"));
+    }
+    if let Some((first, premium)) = a.nodes.first().and_then(|n| Some((n, n.chiplet_premium()?))) {
+        prose.push_str(&format!(
+            "  The best split of two or more chiplets on {} is {} {} per good package than one die. What \
+             moves that most: {}.\n",
+            first.node,
+            percent(premium.abs()),
+            if premium >= 0.0 { "dearer" } else { "cheaper" },
+            super::top_drivers(&a.chiplet_premium_drivers, signed)
+        ));
+        // Where a sourced range puts chiplets on the other side of one die.
+        let flips: Vec<String> = a
+            .chiplet_premium_drivers
+            .iter()
+            .filter_map(|d| {
+                let (end, at) = if (d.at_low < 0.0) != (premium < 0.0) {
+                    ("low", d.low)
+                } else if (d.at_high < 0.0) != (premium < 0.0) {
+                    ("high", d.high)
+                } else {
+                    return None;
+                };
+                Some(format!("{} at its {end} end ({} {})", d.key, crate::render::short(at), d.unit))
+            })
+            .collect();
+        prose.push_str(&if flips.is_empty() {
+            "  No single number moved across its range turns this around.\n".to_string()
+        } else {
+            format!(
+                "  It turns around with {}: the verdict rests on {}.\n",
+                flips.join("; "),
+                if flips.len() == 1 { "that number" } else { "those numbers" }
+            )
+        });
+    }
+    s.push_str(&wrap(&prose, WIDTH));
+
+    // The same design on the DUV-only node.
+    let (db, dout) = (&d.design.bound, &d.design.out);
+    let (pb, pout) = (&d.ported.bound, &d.ported.out);
+    s.push('\n');
+    s.push_str(&chip_cmd::to_table(&d.ported));
+    let mut prose = String::new();
+    if let Some(p) = &pb.port {
+        let compute = |o: &waferwatt::chip::ChipOutputs| o.usd(waferwatt::chip::Item::ComputeDies);
+        prose.push_str(&format!(
+            "Finding: the same design on {} needs {} mm² of compute silicon instead of {} ({}), {} W instead \
+             of {} W at the same speed ({} TFLOP/s per W instead of {}), and costs {} to build instead of {} \
+             ({}). The compute dies are {} of the build cost on {} (HBM and packaging are most of it), so \
+             the DUV-only node's lower yield moves the build cost little; its larger cost is in power and in \
+             scanner capacity (the tools account).\n",
+            pb.node,
+            sig3(p.area_to_mm2),
+            sig3(p.area_from_mm2),
+            if p.fits_reticle {
+                "it fits the reticle".to_string()
+            } else {
+                format!("over the reticle, so {} chiplets", p.split_into)
+            },
+            sig3(p.tdp_to_w),
+            sig3(p.tdp_from_w),
+            sig3(pout.tflops_per_w),
+            sig3(dout.tflops_per_w),
+            usd(pout.build_cost_usd),
+            usd(dout.build_cost_usd),
+            signed(pout.build_cost_usd / dout.build_cost_usd - 1.0),
+            percent(compute(pout) / pout.build_cost_usd),
+            pb.node,
+        ));
+    }
+    prose.push_str(&format!(
+        "  What moves its build cost most: {}.\n",
+        super::top_drivers(&a.ported_cost_drivers, usd)
+    ));
+    prose.push_str(&format!(
+        "  As made ({} on {}): build cost {}{}.\n",
+        db.accelerator,
+        db.node,
+        usd(dout.build_cost_usd),
+        db.published_build_cost_usd.map(|p| format!(", against {} as published", usd(p))).unwrap_or_default()
+    ));
+    s.push_str(&wrap(&prose, WIDTH));
+    s
+}
+
+pub fn json(a: &PackagingAccount, d: &Designs) -> Value {
+    let nodes: Vec<Value> = a
+        .nodes
+        .iter()
+        .map(|n| {
+            json!({ "node": n.node, "splits": n.splits.iter().map(split_json).collect::<Vec<_>>(),
+                "best_chiplets": n.best().map(|s| s.chiplets), "break_even_area_mm2": n.break_even_mm2 })
+        })
+        .collect();
+    let r = recovery(a);
+    json!({
+        "die": a.die,
+        "area_mm2": a.area_mm2,
+        "nodes": nodes,
+        "monolithic_penalty": r.map(|r| r.penalty),
+        "recovered_by_best_split": r.map(|r| r.recovered),
+        "design": chip_cmd::to_json(&d.design, false),
+        "ported": chip_cmd::to_json(&d.ported, false),
+        "chiplet_premium": a.nodes.first().and_then(|n| n.chiplet_premium()),
+        "chiplet_premium_drivers": super::drivers_json(&a.chiplet_premium_drivers),
+        "ported_build_cost_drivers": super::drivers_json(&a.ported_cost_drivers),
+    })
+}

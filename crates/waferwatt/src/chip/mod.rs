@@ -1,0 +1,322 @@
+//! The chip ledger (DESIGN.md §2): what it costs to build an accelerator — compute dies
+//! priced by the fab ledger at their node, HBM, interposer or bridge, bonding, test,
+//! packaging yield, module — and whether splitting a large die into chiplets pays.
+//!
+//! [`evaluate`] is pure and allocation-free: it calls the fab ledger for each die it needs.
+//! [`bind`] turns an accelerator's bill of materials (and a node to port it to) into
+//! [`ChipInputs`], with provenance.
+
+mod bind;
+mod explain;
+
+pub use bind::{CHIP_KEYS, ChipBound, ChipRequest, Port, bind, parse_chiplets};
+pub use explain::explain;
+
+use crate::fab::{self, Die, WaferInputs, WaferOutputs};
+use crate::units::MM2_PER_CM2;
+
+/// How the dies and HBM are joined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PackageKind {
+    /// A silicon interposer (TSMC CoWoS-S): priced on its own wafer.
+    SiliconInterposer,
+    /// An RDL interposer with silicon bridges (CoWoS-L): priced per package.
+    Bridge,
+    /// An organic substrate only.
+    Organic,
+}
+
+impl PackageKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            PackageKind::SiliconInterposer => "cowos-s",
+            PackageKind::Bridge => "cowos-l",
+            PackageKind::Organic => "organic",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<PackageKind> {
+        match s {
+            "cowos-s" => Some(PackageKind::SiliconInterposer),
+            "cowos-l" => Some(PackageKind::Bridge),
+            "organic" => Some(PackageKind::Organic),
+            _ => None,
+        }
+    }
+}
+
+/// Dies of one kind in a package, and the node that makes them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dies {
+    /// The node's wafer ledger; its die is set from `area_mm2` when evaluated.
+    pub wafer: WaferInputs,
+    pub area_mm2: f64,
+    pub count: f64,
+}
+
+/// Splitting a die into chiplets.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ChipletTerms {
+    pub d2d_area_fraction: f64,
+    pub bond_yield_per_die: f64,
+    pub bond_usd_per_die: f64,
+    pub package_usd_per_mm2: f64,
+}
+
+/// Everything the chip ledger needs, as plain numbers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ChipInputs {
+    pub compute: Dies,
+    pub io: Option<Dies>,
+    pub reticle_width_mm: f64,
+    pub reticle_height_mm: f64,
+    pub hbm_stacks: f64,
+    pub hbm_gb_per_stack: f64,
+    pub hbm_usd_per_gb: f64,
+    pub package_kind: PackageKind,
+    pub interposer_area_mm2: f64,
+    pub interposer_count: f64,
+    pub interposer_wafer_usd: f64,
+    pub interposer_d0_per_cm2: f64,
+    pub cowos_l_interposer_usd: f64,
+    pub kgd_test_usd_per_die: f64,
+    pub substrate_and_bonding_usd: f64,
+    pub final_test_usd: f64,
+    pub packaging_yield: f64,
+    pub module_usd: f64,
+    pub chiplet: ChipletTerms,
+    pub bf16_tflops: f64,
+    pub fp8_tflops: Option<f64>,
+    pub tdp_w: f64,
+    /// A market price, if the accelerator has one.
+    pub price_usd: Option<f64>,
+    /// Otherwise its price is build cost × (1 + markup).
+    pub build_markup: Option<f64>,
+}
+
+/// The lines of a build cost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Item {
+    ComputeDies,
+    IoDies,
+    KgdTest,
+    Hbm,
+    Interposer,
+    SubstrateAndBonding,
+    FinalTest,
+    PackagingYieldLoss,
+    Module,
+}
+
+impl Item {
+    pub const ALL: [Item; 9] = [
+        Item::ComputeDies,
+        Item::IoDies,
+        Item::KgdTest,
+        Item::Hbm,
+        Item::Interposer,
+        Item::SubstrateAndBonding,
+        Item::FinalTest,
+        Item::PackagingYieldLoss,
+        Item::Module,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Item::ComputeDies => "compute dies",
+            Item::IoDies => "I/O dies",
+            Item::KgdTest => "known-good-die test",
+            Item::Hbm => "HBM",
+            Item::Interposer => "interposer or bridge",
+            Item::SubstrateAndBonding => "substrate and bonding",
+            Item::FinalTest => "final assembly and test",
+            Item::PackagingYieldLoss => "packaging yield loss",
+            Item::Module => "module",
+        }
+    }
+}
+
+/// What one good accelerator costs to build.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ChipOutputs {
+    /// USD by [`Item`], in the order of [`Item::ALL`].
+    pub items_usd: [f64; 9],
+    pub build_cost_usd: f64,
+    pub compute_die: WaferOutputs,
+    pub io_die: Option<WaferOutputs>,
+    pub interposer_yield: f64,
+    pub interposers_per_wafer: f64,
+    pub tflops_per_w: f64,
+    /// The market price, or build cost × (1 + markup).
+    pub price_usd: Option<f64>,
+    /// 1 − build cost ÷ price, when a price is known.
+    pub gross_margin: Option<f64>,
+}
+
+impl ChipOutputs {
+    pub fn usd(&self, item: Item) -> f64 {
+        self.items_usd[item as usize]
+    }
+    pub fn share(&self, item: Item) -> f64 {
+        self.usd(item) / self.build_cost_usd
+    }
+}
+
+/// A die of `area_mm2` shaped to the reticle: as wide as the field allows, no wider than
+/// square (large dies keep the field's width).
+pub fn die_shape(area_mm2: f64, reticle_width_mm: f64) -> Die {
+    let width_mm = area_mm2.sqrt().min(reticle_width_mm);
+    Die { width_mm, height_mm: area_mm2 / width_mm }
+}
+
+/// Whether a die fits the reticle field, either way round.
+pub fn fits_reticle(die: Die, reticle_width_mm: f64, reticle_height_mm: f64) -> bool {
+    (die.width_mm <= reticle_width_mm && die.height_mm <= reticle_height_mm)
+        || (die.width_mm <= reticle_height_mm && die.height_mm <= reticle_width_mm)
+}
+
+/// The fab ledger for a die of `area_mm2` on `wafer`'s node.
+pub fn die_wafer(wafer: &WaferInputs, area_mm2: f64, reticle_width_mm: f64) -> WaferOutputs {
+    fab::evaluate(&WaferInputs { die: die_shape(area_mm2, reticle_width_mm), ..*wafer })
+}
+
+/// The whole build cost.
+pub fn evaluate(x: &ChipInputs) -> ChipOutputs {
+    let compute_die = die_wafer(&x.compute.wafer, x.compute.area_mm2, x.reticle_width_mm);
+    let io_die = x.io.map(|io| die_wafer(&io.wafer, io.area_mm2, x.reticle_width_mm));
+    let compute_usd = compute_die.cost_per_good_die_usd * x.compute.count;
+    let (io_usd, io_count) = match (x.io, io_die) {
+        (Some(io), Some(w)) => (w.cost_per_good_die_usd * io.count, io.count),
+        _ => (0.0, 0.0),
+    };
+    let kgd = x.kgd_test_usd_per_die * (x.compute.count + io_count);
+    let hbm = x.hbm_stacks * x.hbm_gb_per_stack * x.hbm_usd_per_gb;
+
+    // A silicon interposer is its own wafer: stitched reticle fields, one field high.
+    let (interposer, interposer_yield, interposers_per_wafer) = match x.package_kind {
+        PackageKind::SiliconInterposer => {
+            let shape =
+                Die { width_mm: x.reticle_height_mm, height_mm: x.interposer_area_mm2 / x.reticle_height_mm };
+            let cell = fab::dies::Cell {
+                width_mm: shape.width_mm + x.compute.wafer.scribe_mm,
+                height_mm: shape.height_mm + x.compute.wafer.scribe_mm,
+            };
+            let per_wafer = fab::dies::exact(x.compute.wafer.usable_diameter_mm(), cell).0 as f64;
+            let y = (-(x.interposer_area_mm2 / MM2_PER_CM2) * x.interposer_d0_per_cm2).exp();
+            (x.interposer_wafer_usd / (per_wafer * y) * x.interposer_count, y, per_wafer)
+        }
+        PackageKind::Bridge => (x.cowos_l_interposer_usd, 1.0, 0.0),
+        PackageKind::Organic => (0.0, 1.0, 0.0),
+    };
+    let packaged =
+        compute_usd + io_usd + kgd + hbm + interposer + x.substrate_and_bonding_usd + x.final_test_usd;
+    let yield_loss = packaged * (1.0 / x.packaging_yield - 1.0);
+    let items_usd = [
+        compute_usd,
+        io_usd,
+        kgd,
+        hbm,
+        interposer,
+        x.substrate_and_bonding_usd,
+        x.final_test_usd,
+        yield_loss,
+        x.module_usd,
+    ];
+    let build_cost_usd: f64 = items_usd.iter().sum();
+    let price_usd = x.price_usd.or(x.build_markup.map(|m| build_cost_usd * (1.0 + m)));
+    ChipOutputs {
+        items_usd,
+        build_cost_usd,
+        compute_die,
+        io_die,
+        interposer_yield,
+        interposers_per_wafer,
+        tflops_per_w: x.bf16_tflops / x.tdp_w,
+        price_usd,
+        gross_margin: price_usd.map(|p| 1.0 - build_cost_usd / p),
+    }
+}
+
+/// One way of splitting the compute area.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Split {
+    pub chiplets: u32,
+    /// Area of each chiplet, die-to-die interface included.
+    pub chiplet_area_mm2: f64,
+    /// Yield of one chiplet.
+    pub die_yield: f64,
+    pub cost_per_good_chiplet_usd: f64,
+    /// Dies, their test, bonding and the package, over the bond yield of every chiplet.
+    pub cost_per_good_package_usd: f64,
+    /// Whether each chiplet fits the reticle field.
+    pub fits_reticle: bool,
+}
+
+/// `area_mm2` of compute silicon on `wafer`'s node as `k` chiplets.
+pub fn split(area_mm2: f64, k: u32, wafer: &WaferInputs, x: &ChipInputs) -> Split {
+    let kf = f64::from(k);
+    let overhead = if k > 1 { 1.0 + x.chiplet.d2d_area_fraction } else { 1.0 };
+    let a = area_mm2 / kf * overhead;
+    let w = die_wafer(wafer, a, x.reticle_width_mm);
+    let c = &x.chiplet;
+    let package = c.package_usd_per_mm2 * kf * a + c.bond_usd_per_die * kf;
+    let parts = kf * (w.cost_per_good_die_usd + x.kgd_test_usd_per_die) + package;
+    Split {
+        chiplets: k,
+        chiplet_area_mm2: a,
+        die_yield: w.die_yield,
+        cost_per_good_chiplet_usd: w.cost_per_good_die_usd,
+        cost_per_good_package_usd: parts / c.bond_yield_per_die.powf(kf),
+        fits_reticle: fits_reticle(die_shape(a, x.reticle_width_mm), x.reticle_width_mm, x.reticle_height_mm),
+    }
+}
+
+/// The smallest compute area, between `lo_mm2` and `hi_mm2`, from which two chiplets cost
+/// less per good package than one die; `None` if they never do in that span.
+pub fn break_even_area(wafer: &WaferInputs, x: &ChipInputs, lo_mm2: f64, hi_mm2: f64) -> Option<f64> {
+    let gain = |a: f64| {
+        split(a, 1, wafer, x).cost_per_good_package_usd - split(a, 2, wafer, x).cost_per_good_package_usd
+    };
+    // Scan for the first sign change, then bisect it (die counts are steps, so the gain
+    // is not smooth: the scan keeps the first crossing).
+    let steps = 64;
+    let mut prev = lo_mm2;
+    if gain(prev) > 0.0 {
+        return Some(prev);
+    }
+    for i in 1..=steps {
+        let a = lo_mm2 + (hi_mm2 - lo_mm2) * f64::from(i) / f64::from(steps);
+        if gain(a) > 0.0 {
+            let (mut l, mut h) = (prev, a);
+            for _ in 0..30 {
+                let m = 0.5 * (l + h);
+                if gain(m) > 0.0 { h = m } else { l = m }
+            }
+            return Some(h);
+        }
+        prev = a;
+    }
+    None
+}
+
+/// Refuses results no one should be shown.
+pub fn check(out: &ChipOutputs) -> Result<(), crate::diag::Diagnostic> {
+    use crate::diag::Diagnostic;
+    for (item, usd) in Item::ALL.iter().zip(out.items_usd) {
+        if !usd.is_finite() {
+            return Err(Diagnostic::new(format!(
+                "the inputs give a {} cost that is not a finite number",
+                item.name()
+            ))
+            .expected("inputs that give finite results")
+            .hint("a die or interposer with no good copies on a wafer gives an infinite cost"));
+        }
+    }
+    if !(out.build_cost_usd > 0.0 && out.tflops_per_w.is_finite()) {
+        return Err(
+            Diagnostic::new("the inputs give no build cost").expected("positive parts and a positive TDP")
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
