@@ -148,14 +148,16 @@ pub fn to_table(r: &Evaluated) -> String {
     }
     s.push_str(&t.render());
     let die = &o.compute_die;
-    s.push_str(&format!(
-        "compute die: {} mm², yield {}, {} good of {} gross per wafer, {} per good die\n",
+    s.push_str(&wrap(&format!(
+        "compute die: {} mm², yield {}, {} good of {} gross per wafer, {} per good die at the foundry's price \
+         ({} at its cost)\n",
         sig3(x.compute.area_mm2),
         percent(die.die_yield),
         sig3(die.good_dies),
         sig3(die.gross_dies),
+        usd(die.price_per_good_die_usd),
         usd(die.cost_per_good_die_usd)
-    ));
+    ), crate::report::WIDTH));
     s.push_str(&format!(
         "peak dense: {} TFLOP/s BF16{}; TDP {} W; {} TFLOP/s per W\n",
         sig3(x.bf16_tflops),
@@ -171,16 +173,29 @@ pub fn to_table(r: &Evaluated) -> String {
         s.push_str(&format!("the compute silicon of one die, split on {}:\n", b.node));
         s.push_str(&splits_table(&r.splits));
     }
-    s.push_str(&match r.break_even_mm2 {
-        Some(a) => {
-            format!("on {} two chiplets beat one die from about {} mm² of compute silicon\n", b.node, sig3(a))
-        }
-        None => format!("on {} two chiplets never beat one die up to the reticle size\n", b.node),
-    });
+    let reticle = x.reticle_width_mm * x.reticle_height_mm;
+    s.push_str(&format!("on {}, {}\n", b.node, break_even_text(r.break_even_mm2, reticle)));
     for n in &b.notes {
         s.push_str(&wrap(&format!("note: {n}\n"), crate::report::WIDTH));
     }
     s
+}
+
+/// Where two chiplets start to beat one die, over compute areas from an eighth of the
+/// reticle field to all of it (the span `chip::break_even_area` searches).
+pub fn break_even_text(break_even_mm2: Option<f64>, reticle_mm2: f64) -> String {
+    let lo = reticle_mm2 / 8.0;
+    match break_even_mm2 {
+        Some(a) if a <= lo => {
+            format!("two chiplets beat one die at every compute area from {} mm² up", sig3(lo))
+        }
+        Some(a) => format!("two chiplets beat one die from about {} mm² of compute silicon", sig3(a)),
+        None => format!(
+            "two chiplets never beat one die for compute areas from {} to {} mm² (the reticle field)",
+            sig3(lo),
+            sig3(reticle_mm2)
+        ),
+    }
 }
 
 /// Splits of one area as a table: chiplet area, yield, cost per good chiplet and package.
@@ -231,7 +246,8 @@ pub fn to_json(r: &Evaluated, explain: bool) -> Value {
         "items": items,
         "published_build_cost_usd": b.published_build_cost_usd,
         "compute_die": { "area_mm2": x.compute.area_mm2, "count": x.compute.count, "die_yield": o.compute_die.die_yield,
-            "gross_dies": o.compute_die.gross_dies, "cost_per_good_die_usd": o.compute_die.cost_per_good_die_usd },
+            "gross_dies": o.compute_die.gross_dies, "cost_per_good_die_usd": o.compute_die.cost_per_good_die_usd,
+            "price_per_good_die_usd": o.compute_die.price_per_good_die_usd },
         "interposers_per_wafer": o.interposers_per_wafer,
         "interposer_yield": o.interposer_yield,
         "peak_tflops": Value::Object(peak),

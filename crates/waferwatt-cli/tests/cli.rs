@@ -722,6 +722,8 @@ fn chip_itemises_the_build_cost_of_an_accelerator() {
         "package.h100-sxm.hbm_usd_per_gb=20",
     ]);
     assert!(dearer["build_cost_usd"].as_f64().unwrap() > build);
+    // A changed bill is no longer the one the analysts priced.
+    assert!(v["published_build_cost_usd"].as_f64().is_some() && dearer["published_build_cost_usd"].is_null());
     let out = ok(&["chip", "--accelerator", "h100-sxm", "--explain"]);
     assert!(out.contains("package.h100-sxm.hbm_usd_per_gb [source:"), "{out}");
 }
@@ -775,6 +777,14 @@ fn chip_bad_input_exits_2() {
     ] {
         bad_input(args);
     }
+    let err = bad_input(&["chip", "--accelerator", "h100-sxm", "--set", "package.h100-sxm.die_count=1.5"]);
+    assert!(
+        err.contains("not a whole number of dies") && err.contains("package.h100-sxm.die_count"),
+        "{err}"
+    );
+    let err =
+        bad_input(&["chip", "--accelerator", "h100-sxm", "--set", "package.h100-sxm.die_area_mm2=1200"]);
+    assert!(err.contains("does not fit the 26 × 33 mm reticle field"), "{err}");
 }
 
 #[test]

@@ -59,7 +59,7 @@ fn recovery(a: &PackagingAccount) -> Option<Recovery> {
     })
 }
 
-fn node_line(n: &NodeSplits) -> String {
+fn node_line(n: &NodeSplits, reticle_mm2: f64) -> String {
     let (Some(mono), Some(best)) = (n.monolithic(), n.best()) else { return String::new() };
     let best_part = if best.chiplets == 1 {
         "one die is the cheapest split".to_string()
@@ -71,16 +71,30 @@ fn node_line(n: &NodeSplits) -> String {
             percent(1.0 - best.cost_per_good_package_usd / mono.cost_per_good_package_usd)
         )
     };
-    let even = match n.break_even_mm2 {
-        Some(a) => format!("two chiplets beat one die from about {} mm² of compute silicon", sig3(a)),
-        None => "two chiplets never beat one die below the reticle size".to_string(),
-    };
+    let even = chip_cmd::break_even_text(n.break_even_mm2, reticle_mm2);
     format!(
         "  {}: one die of yield {} costs {} per good package; {best_part}; {even}.\n",
         n.node,
         percent(mono.die_yield),
         usd(mono.cost_per_good_package_usd)
     )
+}
+
+/// The data numbers whose sourced range puts the best split on the other side of one die.
+fn flips(drivers: &[waferwatt::sensitivity::Swing], premium: f64) -> Vec<String> {
+    drivers
+        .iter()
+        .filter_map(|d| {
+            let (end, at) = if (d.at_low < 0.0) != (premium < 0.0) {
+                ("low", d.low)
+            } else if (d.at_high < 0.0) != (premium < 0.0) {
+                ("high", d.high)
+            } else {
+                return None;
+            };
+            Some(format!("{} at its {end} end ({} {})", d.key, crate::render::short(at), d.unit))
+        })
+        .collect()
 }
 
 pub fn text(a: &PackagingAccount, d: &Designs) -> String {
@@ -90,13 +104,15 @@ pub fn text(a: &PackagingAccount, d: &Designs) -> String {
     let mut s = String::from("THE PACKAGING ACCOUNT\n---------------------\n");
     s.push_str(&wrap(
         &format!(
-            "The commentary calls advanced packaging a second track. When a DUV-only process yields fewer \
-             good large dies, can splitting a die into chiplets win the yield back? The compute silicon of \
+            "The source commentary names advanced packaging a second track. Where a DUV-only process \
+             yields fewer good large dies, can splitting a die into chiplets win the yield back? The compute silicon of \
              {} ({} mm², about a reticle field) as {} chiplets: each chiplet carries a die-to-die interface \
              of {} of its area, a known-good-die test of {}, bonding at {} yield per chiplet and {}, and the \
              package costs {} per mm² of silicon. On {}: the first is the DUV-only process, the second its EUV \
              counterpart, any others are context (same area, so not the same design; the port below is \
-             the same design).\n",
+             the same design). Per good package counts the compute silicon at the foundry's price, its \
+             test, bonding and package; HBM, interposer and final assembly, the same for every split, are \
+             left out.\n",
             a.die,
             sig3(a.area_mm2),
             a.nodes.first().map(|n| n.splits.iter().map(|s| s.chiplets.to_string()).collect::<Vec<_>>().join(", ")).unwrap_or_default(),
@@ -114,9 +130,12 @@ pub fn text(a: &PackagingAccount, d: &Designs) -> String {
         s.push_str(&splits_table(&n.splits));
     }
     s.push('\n');
-    let mut prose: String = a.nodes.iter().map(node_line).collect();
+    let mut prose: String =
+        a.nodes.iter().map(|n| node_line(n, x.reticle_width_mm * x.reticle_height_mm)).collect();
+    let premium = a.nodes.first().and_then(|n| Some((n, n.chiplet_premium()?)));
+    let flips = premium.map(|(_, p)| flips(&a.chiplet_premium_drivers, p)).unwrap_or_default();
     if let (Some(r), [duv, other, ..]) = (recovery(a), nodes.as_slice()) {
-        let finding = if r.penalty <= 0.0 {
+        let central = if r.penalty <= 0.0 {
             format!(
                 "one die on {duv} costs no more than on {other}: there is no yield loss for chiplets to win back"
             )
@@ -142,9 +161,21 @@ pub fn text(a: &PackagingAccount, d: &Designs) -> String {
                 percent(r.recovered)
             )
         };
-        prose.push_str(&format!("Finding: can chiplets win back the DUV-only yield loss? {finding}.\n"));
+        let verdict = if flips.is_empty() {
+            central
+        } else {
+            format!(
+                "UNSETTLED: on the central values, {central}; but {} within {} sourced range{} {} it around: {}",
+                crate::render::count(flips.len(), "number"),
+                if flips.len() == 1 { "its" } else { "their" },
+                if flips.len() == 1 { "" } else { "s" },
+                if flips.len() == 1 { "turns" } else { "each turn" },
+                flips.join("; ")
+            )
+        };
+        prose.push_str(&format!("Finding: can chiplets win back the DUV-only yield loss? {verdict}.\n"));
     }
-    if let Some((first, premium)) = a.nodes.first().and_then(|n| Some((n, n.chiplet_premium()?))) {
+    if let Some((first, premium)) = premium {
         prose.push_str(&format!(
             "  The best split of two or more chiplets on {} is {} {} per good package than one die. What \
              moves that most: {}.\n",
@@ -153,30 +184,6 @@ pub fn text(a: &PackagingAccount, d: &Designs) -> String {
             if premium >= 0.0 { "dearer" } else { "cheaper" },
             super::top_drivers(&a.chiplet_premium_drivers, signed)
         ));
-        // Where a sourced range puts chiplets on the other side of one die.
-        let flips: Vec<String> = a
-            .chiplet_premium_drivers
-            .iter()
-            .filter_map(|d| {
-                let (end, at) = if (d.at_low < 0.0) != (premium < 0.0) {
-                    ("low", d.low)
-                } else if (d.at_high < 0.0) != (premium < 0.0) {
-                    ("high", d.high)
-                } else {
-                    return None;
-                };
-                Some(format!("{} at its {end} end ({} {})", d.key, crate::render::short(at), d.unit))
-            })
-            .collect();
-        prose.push_str(&if flips.is_empty() {
-            "  No single number moved across its range turns this around.\n".to_string()
-        } else {
-            format!(
-                "  It turns around with {}: the verdict rests on {}.\n",
-                flips.join("; "),
-                if flips.len() == 1 { "that number" } else { "those numbers" }
-            )
-        });
     }
     s.push_str(&wrap(&prose, WIDTH));
 
@@ -191,9 +198,9 @@ pub fn text(a: &PackagingAccount, d: &Designs) -> String {
         prose.push_str(&format!(
             "Finding: the same design on {} needs {} mm² of compute silicon instead of {} ({}), {} W instead \
              of {} W at the same speed ({} TFLOP/s per W instead of {}), and costs {} to build instead of {} \
-             ({}). The compute dies are {} of the build cost on {} (HBM and packaging are most of it), so \
-             the DUV-only node's lower yield moves the build cost little; its larger cost is in power and in \
-             scanner capacity (the tools account).\n",
+             ({}). The compute dies are {} of the build cost on {}; HBM, packaging and test are most of \
+             the rest. The DUV-only node's larger costs are in power and in scanner capacity (the tools \
+             account).\n",
             pb.node,
             sig3(p.area_to_mm2),
             sig3(p.area_from_mm2),

@@ -134,6 +134,12 @@ fn node_wafer(ds: &Dataset, node: &str, area: f64) -> Result<(WaferInputs, Vec<B
     Ok((b.inputs, b.bindings))
 }
 
+/// Whether a scenario or `--set` changed any number of an accelerator's bill of materials.
+fn bill_changed(ds: &Dataset, accelerator: &str) -> bool {
+    let prefix = format!("package.{accelerator}.");
+    ds.params.iter().any(|(k, p)| k.starts_with(&prefix) && p.origin != crate::data::Origin::Default)
+}
+
 /// Binds a request to the data.
 pub fn bind(ds: &Dataset, req: &ChipRequest) -> Result<ChipBound, Diagnostics> {
     let (accelerator, acc_key, acc_at) = match &req.accelerator {
@@ -172,6 +178,12 @@ fn bind_chip(ds: &Dataset, req: &ChipRequest, accelerator: &str) -> Result<ChipB
     let from_node = text(&pk("node"))?;
     let area = b.data("die_area_mm2", &pk("die_area_mm2"))?;
     let count = b.data("die_count", &pk("die_count"))?;
+    if count.fract() != 0.0 {
+        return Err(Diagnostic::new(format!("{count} is not a whole number of dies"))
+            .key(pk("die_count"))
+            .at(ds.param(&pk("die_count")).and_then(|p| p.location.clone()))
+            .expected("a whole number of compute dies"));
+    }
     let tdp_w = b.data("tdp_w", &ak("tdp_w"))?;
     let reticle_width_mm = b.data("reticle_width_mm", "fab.reticle_width_mm")?;
     let reticle_height_mm = b.data("reticle_height_mm", "fab.reticle_height_mm")?;
@@ -186,7 +198,17 @@ fn bind_chip(ds: &Dataset, req: &ChipRequest, accelerator: &str) -> Result<ChipB
         None => 0.0,
     };
 
-    // Port the compute dies: area by logic density, TDP by power at equal speed.
+    // A die as made must fit the reticle (a ported one is split to fit, below).
+    if !fits_reticle(die_shape(area, reticle_width_mm), reticle_width_mm, reticle_height_mm) {
+        return Err(Diagnostic::new(format!(
+            "a compute die of {area} mm² does not fit the {reticle_width_mm} × {reticle_height_mm} mm reticle field"
+        ))
+        .key(pk("die_area_mm2"))
+        .at(ds.param(&pk("die_area_mm2")).and_then(|p| p.location.clone()))
+        .expected("compute dies no larger than the reticle field: split a larger one into die_count dies"));
+    }
+
+    // Port the compute dies: area by density, TDP by power at equal speed.
     let (node, compute_area, compute_count, tdp_w, port) = match &req.node {
         Some(to) if to.value != from_node => {
             let idx = |n: &str, f: &'static str, name: &'static str, b: &mut Binder| {
@@ -208,13 +230,14 @@ fn bind_chip(ds: &Dataset, req: &ChipRequest, accelerator: &str) -> Result<ChipB
                 idx(&from_node, "power_index", "power_index_from", &mut b)?,
                 idx(&to.value, "power_index", "power_index_to", &mut b)?,
             );
-            let ported = area * d_from / d_to;
+            let share = b.data("port_logic_share", "packaging.port_logic_share")?;
+            let ported = area * (share * d_from / d_to + (1.0 - share));
             let tdp_to = tdp_w * p_to / p_from;
             b.derived(
                 "ported_die_area_mm2",
                 ported,
                 "mm2",
-                "area × density index (from) ÷ density index (to)".into(),
+                "area × (logic share × density index (from) ÷ density index (to) + (1 − logic share))".into(),
             );
             b.derived(
                 "ported_tdp_w",
@@ -257,6 +280,16 @@ fn bind_chip(ds: &Dataset, req: &ChipRequest, accelerator: &str) -> Result<ChipB
         }
         _ => (from_node.clone(), area, count, tdp_w, None),
     };
+    let extra_chiplets = compute_count - count;
+    let fits = fits_reticle(die_shape(compute_area, reticle_width_mm), reticle_width_mm, reticle_height_mm);
+    if let (Some(p), false) = (&port, fits) {
+        return Err(Diagnostic::new(format!(
+            "ported to {} the compute die would be {:.0} mm²: even {} chiplets do not fit the reticle",
+            p.to_node, p.area_to_mm2, p.split_into
+        ))
+        .key("--node")
+        .expected("a node on which the design fits in 64 chiplets or fewer"));
+    }
     let (wafer, fab_bindings) = node_wafer(ds, &node, compute_area)?;
     b.bindings.extend(fab_bindings);
     let io = match ds.text(&pk("io_node")) {
@@ -277,10 +310,20 @@ fn bind_chip(ds: &Dataset, req: &ChipRequest, accelerator: &str) -> Result<ChipB
             .key(pk("interposer_area_mm2"))
             .expected("interposer_area_mm2 in mm²"));
     }
+    // A market price is the product's as made; a ported design has none.
     let price_usd = match ds.param(&ak("price_usd")) {
-        Some(_) => Some(b.data("price_usd", &ak("price_usd"))?),
-        None => None,
+        Some(_) if port.is_none() => Some(b.data("price_usd", &ak("price_usd"))?),
+        _ => None,
     };
+    if package_kind == PackageKind::SiliconInterposer {
+        let limit = b.data("silicon_interposer_max_mm2", "packaging.silicon_interposer_max_mm2")?;
+        if interposer_area_mm2 > limit {
+            notes.push(format!(
+                "the interposer would be {interposer_area_mm2:.0} mm², over the {limit:.0} mm² a silicon interposer \
+                 (CoWoS-S) reaches: such a package would need bridges (CoWoS-L), which this estimate does not switch to"
+            ));
+        }
+    }
     let build_markup = match ds.param(&ak("build_markup")) {
         Some(_) => Some(b.data("build_markup", &ak("build_markup"))?),
         None => None,
@@ -309,6 +352,7 @@ fn bind_chip(ds: &Dataset, req: &ChipRequest, accelerator: &str) -> Result<ChipB
         packaging_yield: b.data("packaging_yield", &pk("packaging_yield"))?,
         module_usd: b.data("module_usd", &pk("module_usd"))?,
         chiplet,
+        extra_chiplets,
         bf16_tflops: b.data("bf16_tflops", &ak("bf16_tflops"))?,
         fp8_tflops: match ds.param(&ak("fp8_tflops")) {
             Some(_) => Some(b.data("fp8_tflops", &ak("fp8_tflops"))?),
@@ -326,9 +370,9 @@ fn bind_chip(ds: &Dataset, req: &ChipRequest, accelerator: &str) -> Result<ChipB
         io_node: io.map(|(n, _)| n),
         port: port.clone(),
         chiplets,
-        // A published estimate is of the accelerator as made, not as ported.
-        published_build_cost_usd: port
-            .is_none()
+        // A published estimate is of the accelerator as made from its built-in bill, not as
+        // ported or as changed by a scenario or --set.
+        published_build_cost_usd: (port.is_none() && !bill_changed(ds, accelerator))
             .then(|| ds.param(&pk("published_build_cost_usd")).map(|p| p.value))
             .flatten(),
         inputs,

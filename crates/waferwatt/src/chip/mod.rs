@@ -84,6 +84,9 @@ pub struct ChipInputs {
     pub packaging_yield: f64,
     pub module_usd: f64,
     pub chiplet: ChipletTerms,
+    /// Compute dies beyond the bill of materials' own, from splitting a ported die to fit the
+    /// reticle: each is bonded at the chiplet terms' yield and cost.
+    pub extra_chiplets: f64,
     pub bf16_tflops: f64,
     pub fp8_tflops: Option<f64>,
     pub tdp_w: f64,
@@ -178,16 +181,22 @@ pub fn die_wafer(wafer: &WaferInputs, area_mm2: f64, reticle_width_mm: f64) -> W
     fab::evaluate(&WaferInputs { die: die_shape(area_mm2, reticle_width_mm), ..*wafer })
 }
 
-/// The whole build cost.
+/// The whole build cost. Dies are priced as the chip's designer buys them: at the foundry's
+/// price per good die (the fab ledger's cost over one minus the node's gross margin; set
+/// that margin to 0 for a maker that owns its fab). Every die is tested, so the test of the
+/// bad ones falls on the good.
 pub fn evaluate(x: &ChipInputs) -> ChipOutputs {
     let compute_die = die_wafer(&x.compute.wafer, x.compute.area_mm2, x.reticle_width_mm);
     let io_die = x.io.map(|io| die_wafer(&io.wafer, io.area_mm2, x.reticle_width_mm));
-    let compute_usd = compute_die.cost_per_good_die_usd * x.compute.count;
-    let (io_usd, io_count) = match (x.io, io_die) {
-        (Some(io), Some(w)) => (w.cost_per_good_die_usd * io.count, io.count),
-        _ => (0.0, 0.0),
+    let compute_usd = compute_die.price_per_good_die_usd * x.compute.count;
+    let mut kgd = x.kgd_test_usd_per_die * x.compute.count / compute_die.die_yield;
+    let io_usd = match (x.io, io_die) {
+        (Some(io), Some(w)) => {
+            kgd += x.kgd_test_usd_per_die * io.count / w.die_yield;
+            w.price_per_good_die_usd * io.count
+        }
+        _ => 0.0,
     };
-    let kgd = x.kgd_test_usd_per_die * (x.compute.count + io_count);
     let hbm = x.hbm_stacks * x.hbm_gb_per_stack * x.hbm_usd_per_gb;
 
     // A silicon interposer is its own wafer: stitched reticle fields, one field high.
@@ -206,20 +215,12 @@ pub fn evaluate(x: &ChipInputs) -> ChipOutputs {
         PackageKind::Bridge => (x.cowos_l_interposer_usd, 1.0, 0.0),
         PackageKind::Organic => (0.0, 1.0, 0.0),
     };
-    let packaged =
-        compute_usd + io_usd + kgd + hbm + interposer + x.substrate_and_bonding_usd + x.final_test_usd;
-    let yield_loss = packaged * (1.0 / x.packaging_yield - 1.0);
-    let items_usd = [
-        compute_usd,
-        io_usd,
-        kgd,
-        hbm,
-        interposer,
-        x.substrate_and_bonding_usd,
-        x.final_test_usd,
-        yield_loss,
-        x.module_usd,
-    ];
+    let bonding = x.substrate_and_bonding_usd + x.chiplet.bond_usd_per_die * x.extra_chiplets;
+    let packaging_yield = x.packaging_yield * x.chiplet.bond_yield_per_die.powf(x.extra_chiplets);
+    let packaged = compute_usd + io_usd + kgd + hbm + interposer + bonding + x.final_test_usd;
+    let yield_loss = packaged * (1.0 / packaging_yield - 1.0);
+    let items_usd =
+        [compute_usd, io_usd, kgd, hbm, interposer, bonding, x.final_test_usd, yield_loss, x.module_usd];
     let build_cost_usd: f64 = items_usd.iter().sum();
     let price_usd = x.price_usd.or(x.build_markup.map(|m| build_cost_usd * (1.0 + m)));
     ChipOutputs {
@@ -243,6 +244,7 @@ pub struct Split {
     pub chiplet_area_mm2: f64,
     /// Yield of one chiplet.
     pub die_yield: f64,
+    /// What the designer pays the foundry for one good chiplet.
     pub cost_per_good_chiplet_usd: f64,
     /// Dies, their test, bonding and the package, over the bond yield of every chiplet.
     pub cost_per_good_package_usd: f64,
@@ -258,12 +260,12 @@ pub fn split(area_mm2: f64, k: u32, wafer: &WaferInputs, x: &ChipInputs) -> Spli
     let w = die_wafer(wafer, a, x.reticle_width_mm);
     let c = &x.chiplet;
     let package = c.package_usd_per_mm2 * kf * a + c.bond_usd_per_die * kf;
-    let parts = kf * (w.cost_per_good_die_usd + x.kgd_test_usd_per_die) + package;
+    let parts = kf * (w.price_per_good_die_usd + x.kgd_test_usd_per_die / w.die_yield) + package;
     Split {
         chiplets: k,
         chiplet_area_mm2: a,
         die_yield: w.die_yield,
-        cost_per_good_chiplet_usd: w.cost_per_good_die_usd,
+        cost_per_good_chiplet_usd: w.price_per_good_die_usd,
         cost_per_good_package_usd: parts / c.bond_yield_per_die.powf(kf),
         fits_reticle: fits_reticle(die_shape(a, x.reticle_width_mm), x.reticle_width_mm, x.reticle_height_mm),
     }
@@ -302,12 +304,9 @@ pub fn check(out: &ChipOutputs) -> Result<(), crate::diag::Diagnostic> {
     use crate::diag::Diagnostic;
     for (item, usd) in Item::ALL.iter().zip(out.items_usd) {
         if !usd.is_finite() {
-            return Err(Diagnostic::new(format!(
-                "the inputs give a {} cost that is not a finite number",
-                item.name()
-            ))
-            .expected("inputs that give finite results")
-            .hint("a die or interposer with no good copies on a wafer gives an infinite cost"));
+            return Err(Diagnostic::new(format!("the inputs give no finite cost for the {}", item.name()))
+                .expected("inputs that give finite results")
+                .hint("a die or interposer with no good copies on a wafer gives an infinite cost"));
         }
     }
     if !(out.build_cost_usd > 0.0 && out.tflops_per_w.is_finite()) {

@@ -55,6 +55,7 @@ fn chip() -> ChipInputs {
         tdp_w: 500.0,
         price_usd: None,
         build_markup: Some(1.0),
+        extra_chiplets: 0.0,
     }
 }
 
@@ -66,15 +67,18 @@ fn close(a: f64, b: f64) -> bool {
 fn hand_worked_build_cost() {
     let x = chip();
     let out = evaluate(&x);
-    // A 100 mm² die: 613.556 gross dies on a 294 mm circle, yield e^-0.1, 1,000 USD a wafer.
-    let per_die = 1000.0
-        / (dies::analytic(294.0, fab::dies::Cell { width_mm: 10.0, height_mm: 10.0 }) * (-0.1f64).exp());
+    // A 100 mm² die: 613.556 gross dies on a 294 mm circle, yield e^-0.1. The wafer costs
+    // 1,000 USD and sells at a 50 % margin, 2,000 USD: the designer pays the price.
+    let good = dies::analytic(294.0, fab::dies::Cell { width_mm: 10.0, height_mm: 10.0 }) * (-0.1f64).exp();
+    let per_die = 2000.0 / good;
     assert!(close(out.usd(Item::ComputeDies), 2.0 * per_die));
-    assert!(close(out.usd(Item::KgdTest), 20.0));
+    // Every die is tested: 10 USD a die over the yield, for each of two good dies.
+    let kgd = 2.0 * 10.0 / (-0.1f64).exp();
+    assert!(close(out.usd(Item::KgdTest), kgd));
     assert!(close(out.usd(Item::Hbm), 640.0));
     assert!(close(out.usd(Item::Interposer), 500.0));
     // Everything in the package over a yield of 0.8 adds a quarter of it.
-    let packaged = 2.0 * per_die + 20.0 + 640.0 + 500.0 + 200.0 + 100.0;
+    let packaged = 2.0 * per_die + kgd + 640.0 + 500.0 + 200.0 + 100.0;
     assert!(close(out.usd(Item::PackagingYieldLoss), packaged * 0.25));
     assert!(close(out.build_cost_usd, packaged * 1.25 + 50.0));
     assert!(close(out.price_usd.unwrap(), 2.0 * out.build_cost_usd));
@@ -82,6 +86,16 @@ fn hand_worked_build_cost() {
     assert!(close(out.tflops_per_w, 2.0));
     let shares: f64 = Item::ALL.iter().map(|i| out.share(*i)).sum();
     assert!(close(shares, 1.0));
+}
+
+#[test]
+fn extra_chiplets_are_bonded() {
+    let base = evaluate(&chip());
+    let out = evaluate(&ChipInputs { extra_chiplets: 2.0, ..chip() });
+    // Two more bonds at 5 USD, and the package yield falls by 0.99² (the dies are unchanged).
+    assert!(close(out.usd(Item::SubstrateAndBonding), 200.0 + 2.0 * 5.0));
+    let packaged = base.build_cost_usd - base.usd(Item::PackagingYieldLoss) - 50.0 + 10.0;
+    assert!(close(out.usd(Item::PackagingYieldLoss), packaged * (1.0 / (0.8 * 0.99 * 0.99) - 1.0)));
 }
 
 #[test]
@@ -110,7 +124,8 @@ fn a_split_hand_worked() {
     assert!(close(s.chiplet_area_mm2, 220.0));
     assert!(close(s.die_yield, (-0.22f64).exp()));
     let package = 0.2 * 440.0 + 5.0 * 2.0;
-    let expected = (2.0 * (s.cost_per_good_chiplet_usd + 10.0) + package) / 0.99f64.powi(2);
+    // The chiplet at the foundry's price, and its test over its yield (every die is tested).
+    let expected = (2.0 * (s.cost_per_good_chiplet_usd + 10.0 / s.die_yield) + package) / 0.99f64.powi(2);
     assert!(close(s.cost_per_good_package_usd, expected));
 }
 

@@ -473,6 +473,9 @@ pub const KINDS: &[Kind] = &[
             num("interposer_d0_per_cm2", "1/cm2", true, "defect density of a passive interposer"),
             num("cowos_l_interposer_usd", "USD", true, "RDL interposer with bridge dies, per package"),
             num("kgd_test_usd_per_die", "USD", true, "known-good-die test of one die"),
+            num("silicon_interposer_max_mm2", "mm2", true, "largest silicon interposer (CoWoS-S)").positive(),
+            num("port_logic_share", "fraction", true, "share of a die's area that scales with logic density when ported")
+                .positive(),
         ],
         one_of: &[],
     },
