@@ -6,6 +6,7 @@
 mod chip_cmd;
 mod data_cmd;
 mod explain;
+mod fleet_cmd;
 mod input;
 mod map;
 mod render;
@@ -37,6 +38,8 @@ enum Command {
     Wafer(Box<wafer_cmd::WaferArgs>),
     /// What an accelerator costs to build: dies, HBM, packaging, test; chiplets; porting
     Chip(Box<chip_cmd::ChipArgs>),
+    /// From a scanner fleet to wafers, accelerators, training compute and gigawatts
+    Fleet(Box<fleet_cmd::FleetArgs>),
     /// Inspect and check the built-in data and its sources
     Data(data_cmd::DataArgs),
     /// The report: the accounts that test the source commentary's claims
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         Command::Train(args) => train_cmd::run(&args),
         Command::Wafer(args) => wafer_cmd::run(&args),
         Command::Chip(args) => chip_cmd::run(&args),
+        Command::Fleet(args) => fleet_cmd::run(&args),
         Command::Data(args) => data_cmd::run(&args),
         Command::Report(args) => report::run(&args),
     };

@@ -842,3 +842,128 @@ fn the_report_carries_the_packaging_account() {
     assert!(premium(&dirty) < 0.0 && premium(&dirty) < premium(&v), "{} {}", premium(&dirty), premium(&v));
     assert!(dirty["packaging"]["recovered_by_best_split"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn fleet_prints_the_chain_from_scanners_to_gigawatts() {
+    let args = ["fleet", "--scanners", "nxt2000i=100", "--node", "n7-duv", "--accelerator", "ascend-910c"];
+    let out = ok(&args);
+    for line in [
+        "arfi scanners carry",
+        "wafer starts a month",
+        "bottleneck",
+        "good dies a month",
+        "accelerators a year",
+        "largest run in 100 days",
+        "IT power (GW)",
+        "electricity bill a year",
+        "n28 wafer starts a month",
+    ] {
+        assert!(out.contains(line), "{line} missing:\n{out}");
+    }
+    let mut j = args.to_vec();
+    j.extend(["--format", "json"]);
+    let v = json(&j);
+    for f in [
+        "wafer_starts_per_month",
+        "bottleneck",
+        "good_dies_per_month",
+        "accelerators_per_year",
+        "bf16_flops_added_per_year",
+        "largest_run_flop_100d",
+        "it_power_gw",
+        "facility_power_gw",
+        "electricity_usd_per_year",
+        "forgone_n28_wafers_per_month",
+    ] {
+        assert!(!v[f].is_null(), "{f} missing");
+    }
+    assert_eq!(v["bottleneck"], "arfi scanners");
+    let acc = v["accelerators_per_year"].as_f64().unwrap();
+    // Twice the scanners, twice the output while they bind.
+    let two = json(&[
+        "fleet",
+        "--scanners",
+        "nxt2000i=200",
+        "--node",
+        "n7-duv",
+        "--accelerator",
+        "ascend-910c",
+        "--format",
+        "json",
+    ]);
+    assert!((two["accelerators_per_year"].as_f64().unwrap() / acc - 2.0).abs() < 1e-9);
+    // A tight HBM supply binds instead and leaves scanners idle.
+    j.extend(["--hbm-stacks-per-month", "8000"]);
+    let hbm = json(&j);
+    assert_eq!(hbm["bottleneck"], "HBM");
+    assert!(hbm["accelerators_per_year"].as_f64() < Some(acc));
+    assert!(hbm["scanner_utilization"].as_f64() < Some(1.0));
+    // One CSV row.
+    let mut c = args.to_vec();
+    c.extend(["--format", "csv"]);
+    assert_eq!(ok(&c).lines().count(), 2);
+    let out = ok(&["fleet", "--scanners", "nxt2000i=100", "--accelerator", "ascend-910c", "--explain"]);
+    assert!(out.contains("scanner.nxt2000i.wph [source:"), "{out}");
+}
+
+#[test]
+fn a_scenario_gives_a_fleet_and_its_share() {
+    let full = json(&[
+        "fleet",
+        "--scanners",
+        "nxt2000i=200",
+        "--node",
+        "n7-duv",
+        "--accelerator",
+        "ascend-910c",
+        "--format",
+        "json",
+    ]);
+    let half = json(&["fleet", "--scenario", "fleet-half-share.toml", "--format", "json"]);
+    let w = |v: &Value| v["wafer_starts_per_month"].as_f64().unwrap();
+    assert!((w(&half) / w(&full) - 0.5).abs() < 1e-9);
+    // Flags win over the scenario.
+    let flag =
+        json(&["fleet", "--scenario", "fleet-half-share.toml", "--share", "arfi=1", "--format", "json"]);
+    assert!((w(&flag) / w(&full) - 1.0).abs() < 1e-9);
+}
+
+#[test]
+fn fleet_bad_input_exits_2() {
+    let err = bad_input(&["fleet", "--scanners", "nxt2000=100"]);
+    assert!(err.contains("did you mean"), "{err}");
+    let err = bad_input(&["fleet", "--scanners", "nxe3400c=10", "--accelerator", "ascend-910c"]);
+    assert!(err.contains("no scanner of a class that n7-duv uses"), "{err}");
+    let err = bad_input(&["fleet", "--share", "arfy=0.5"]);
+    assert!(err.contains("unknown scanner class `arfy`") && err.contains("arfi"), "{err}");
+    for args in [
+        &["fleet", "--scanners", "nxt2000i=lots"][..],
+        &["fleet", "--scanners", "nxt2000i=0"],
+        &["fleet", "--scanners", "nxt2000i=10,nxt2000i=5"],
+        &["fleet", "--share", "arfi=1.5"],
+        &["fleet", "--mfu", "0"],
+        &["fleet", "--hbm-stacks-per-month=-5"],
+        &["fleet", "--region", "mars"],
+        &["fleet", "--explain", "--format", "csv"],
+    ] {
+        bad_input(args);
+    }
+    let err = bad_input(&["fleet", "--scenario", "fleet-bad-key.toml"]);
+    assert!(err.contains("fleet-bad-key.toml:4:1") && err.contains("did you mean `scanners`"), "{err}");
+}
+
+#[test]
+fn the_report_carries_the_capacity_account() {
+    let out = ok(&["report"]);
+    assert!(out.contains("THE CAPACITY ACCOUNT"));
+    assert!(out.contains("Claim: \"mature-process chips are over 20 % of the world market\""), "{out}");
+    let v = json(&["report", "--format", "json"]);
+    let c = &v["capacity"];
+    assert_eq!(c["fleet"]["node"], "n7-duv");
+    assert!(c["claims"]["mature_share"]["verdict"].as_str().unwrap().starts_with("SUPPORTED"));
+    // With HBM binding, twice the stacks give twice the accelerators.
+    assert_eq!(c["fleet"]["bottleneck"], "HBM");
+    let acc = |v: &Value| v["capacity"]["fleet"]["accelerators_per_year"].as_f64().unwrap();
+    let more = json(&["report", "--format", "json", "--set", "fleet.report_hbm_stacks_per_month=2.16e6"]);
+    assert!((acc(&more) / acc(&v) - 2.0).abs() < 1e-9);
+}

@@ -1,6 +1,6 @@
 //! Benchmarks (`cargo bench`): training-ledger evaluations per second on one core; exact
-//! dies per wafer; whole-wafer evaluations per second; accelerator build costs; the report's
-//! accounts.
+//! dies per wafer; whole-wafer evaluations per second; accelerator build costs; a fleet's
+//! output; the report's accounts.
 //!
 //! The ledger is evaluated on the bound inputs of a published run, with one input nudged on
 //! every iteration so that no evaluation can be hoisted out of the loop. Figures go into
@@ -13,6 +13,7 @@ use waferwatt::accounts;
 use waferwatt::chip;
 use waferwatt::data::Dataset;
 use waferwatt::fab::{self, Count, WaferRequest, dies};
+use waferwatt::fleet;
 use waferwatt::train::{self, Given, Inputs, TrainRequest};
 
 fn inputs(run: &str, hours_given: bool) -> Inputs {
@@ -126,6 +127,16 @@ fn main() {
         });
         println!("{label}: {:.1} µs an evaluation", t * 1e6);
     }
+    let fleet_inputs = fleet::bind(&ds, &fleet::FleetRequest::from_data(&ds)).expect("binds").inputs;
+    let t = time_per_call(seconds, |i| {
+        let mut y = fleet_inputs.clone();
+        y.scanners[0].count += i as f64 * 1e-12;
+        fleet::evaluate(black_box(&y)).accelerators_per_year
+    });
+    println!(
+        "capacity ledger, the report's fleet (350 ArFi, ascend-910c on n7-duv): {:.1} µs an evaluation",
+        t * 1e6
+    );
     // The report's accounts from loaded data, sensitivity sweeps included (what `waferwatt
     // report` computes, less loading and rendering).
     for (label, f) in [
@@ -135,6 +146,7 @@ fn main() {
         ),
         ("packaging account", |ds| accounts::packaging::account(ds).map(|_| ()).is_ok()),
         ("electricity account", |ds| accounts::electricity::account(ds).map(|_| ()).is_ok()),
+        ("capacity account", |ds| accounts::capacity::account(ds).map(|_| ()).is_ok()),
     ] {
         let t = time_per_call(seconds, |_| f64::from(u8::from(f(black_box(&ds)))));
         println!("{label}: {:.1} ms", t * 1e3);

@@ -20,11 +20,14 @@
 //! Layout, following the ledgers of DESIGN.md:
 //! - [`data`]: the embedded data files, their schema, scenario and `--set` overrides, the check;
 //! - [`power`]: what a kWh costs in a region (flat or two-part tariffs);
+//! - [`fab`]: the lithography and fab ledger (a wafer's exposures, cost and yield);
+//! - [`chip`]: the chip ledger (an accelerator's build cost, chiplets, porting);
+//! - [`fleet`]: the capacity ledger (from scanners to accelerators and gigawatts);
 //! - [`train`]: the training-run ledger;
 //! - [`accounts`]: the report's accounts, which test the source commentary's claims;
 //! - [`finance`], [`units`], [`diag`]: capital recovery, unit conversions, diagnostics.
 //!
-//! Ledgers still to come (`fab`, `chip`, `fleet`, `strategy`) get a folder each.
+//! The strategy ledger still to come gets a folder too.
 
 pub mod accounts;
 pub mod chip;
@@ -32,6 +35,7 @@ pub mod data;
 pub mod diag;
 pub mod fab;
 pub mod finance;
+pub mod fleet;
 pub mod power;
 pub mod provenance;
 pub mod sensitivity;

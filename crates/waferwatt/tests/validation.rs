@@ -160,3 +160,26 @@ fn porting_an_h100_to_duv_7nm_scales_by_published_factors() {
     // The second die is bonded: one extra chiplet.
     assert_eq!(b.inputs.extra_chiplets, 1.0);
 }
+
+/// ASML's rule of thumb (AnandTech, "ASML to ship 30 EUV scanners in 2019"): one EUV
+/// scanner per EUV layer carries about 45,000 wafer starts a month. Not an independent
+/// check: the EUV scanners' effective throughput in the data was derived from this rule. It
+/// checks that the capacity ledger's chain (exposures → scanner-hours → wafer starts a month
+/// for a fleet) reproduces it, within 10 % (the rule is itself a round number).
+#[test]
+fn a_fleet_of_one_euv_scanner_per_layer_carries_about_45k_wafers_a_month() {
+    use waferwatt::fab::ToolClass;
+    use waferwatt::fleet::{self, FleetRequest};
+    let ds = builtin();
+    let req = FleetRequest {
+        scanners: Some(Given::flag(vec![("nxe3400c".into(), 5.0)], "--scanners")),
+        node: Some(Given::flag("n7-euv".into(), "--node")),
+        accelerator: Some(Given::flag("h100-sxm".into(), "--accelerator")),
+        ..Default::default()
+    };
+    let b = fleet::bind(&ds, &req).expect("binds");
+    let layers = b.inputs.chip.compute.wafer.class(ToolClass::Euv).exposures;
+    assert_eq!(layers, 5.0, "n7-euv has five EUV layers");
+    let per_layer = fleet::group_capacity(&b.inputs.chip.compute.wafer, &b.inputs.scanners[0]).unwrap();
+    assert!((per_layer / 45_000.0 - 1.0).abs() <= 0.10, "{per_layer:.0} wafer starts a month");
+}

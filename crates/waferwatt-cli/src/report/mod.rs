@@ -1,6 +1,7 @@
 //! `waferwatt report`: the accounts, in words and numbers, each testing a claim of the
 //! source commentary with the ledgers and the data in force.
 
+mod capacity;
 mod electricity;
 mod packaging;
 mod tools;
@@ -41,12 +42,15 @@ pub fn run(args: &ReportArgs) -> Result<String, Failure> {
     tools::check(&tools)?;
     let chips = accounts::packaging::account(&ds)?;
     let designs = packaging::check(&chips)?;
+    let capacity = accounts::capacity::account(&ds)?;
+    let fleet = capacity::check(&capacity)?;
     Ok(match args.format {
         ReportFormat::Json => {
             let v = json!({
                 "electricity": electricity::json(&ds, &power, &ledgers),
                 "tools": tools::json(&tools),
                 "packaging": packaging::json(&chips, &designs),
+                "capacity": capacity::json(&capacity, &fleet),
             });
             format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
         }
@@ -69,6 +73,8 @@ pub fn run(args: &ReportArgs) -> Result<String, Failure> {
             s.push('\n');
             s.push_str(&packaging::text(&chips, &designs));
             s.push('\n');
+            s.push_str(&capacity::text(&capacity, &fleet));
+            s.push('\n');
             s.push_str(&electricity::text(&ds, &power, &ledgers));
             s
         }
@@ -78,7 +84,8 @@ pub fn run(args: &ReportArgs) -> Result<String, Failure> {
 /// The two assumptions that move a figure most, each with its range and the figure's swing
 /// (written by `figure`).
 pub fn top_drivers(swings: &[waferwatt::sensitivity::Swing], figure: fn(f64) -> String) -> String {
-    use crate::render::short;
+    use crate::render::{human, short};
+    let short = |x: f64| if x.abs() >= 1e4 { human(x) } else { short(x) };
     swings
         .iter()
         .take(2)

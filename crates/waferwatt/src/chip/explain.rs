@@ -34,13 +34,15 @@ pub fn explain(bound: &ChipBound, out: &ChipOutputs) -> Vec<Step> {
     for item in Item::ALL {
         let (formula, uses): (&str, &'static [&'static str]) = match item {
             Item::ComputeDies => (
-                "dies × the fab ledger's cost per good die at the node (see `waferwatt wafer --node N --die-area A --explain`)",
+                "dies × the fab ledger's price per good die at the node: cost over one minus the gross margin (see `waferwatt wafer --node N --die-area A --explain`)",
                 &["die_count", "die_area_mm2"],
             ),
             Item::IoDies => {
-                ("I/O dies × the fab ledger's cost per good I/O die", &["io_die_count", "io_die_area_mm2"])
+                ("I/O dies × the fab ledger's price per good I/O die", &["io_die_count", "io_die_area_mm2"])
             }
-            Item::KgdTest => ("every die × known-good-die test", &["kgd_test_usd_per_die"]),
+            Item::KgdTest => {
+                ("every die tested, over the yield × known-good-die test", &["kgd_test_usd_per_die"])
+            }
             Item::Hbm => {
                 ("stacks × GB per stack × USD per GB", &["hbm_stacks", "hbm_gb_per_stack", "hbm_usd_per_gb"])
             }

@@ -28,6 +28,7 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ("data/fab.toml", include_str!("../../../../data/fab.toml")),
     ("data/nodes.toml", include_str!("../../../../data/nodes.toml")),
     ("data/chips.toml", include_str!("../../../../data/chips.toml")),
+    ("data/fleet.toml", include_str!("../../../../data/fleet.toml")),
 ];
 
 /// Where a value came from.

@@ -14,7 +14,7 @@ use super::{Dataset, Origin, Param, Source, Text, TextValue, key};
 use crate::diag::{Diagnostic, Diagnostics, Location, quote_list};
 
 /// Sections of a scenario file that hold command inputs rather than data overrides.
-pub const COMMAND_SECTIONS: &[&str] = &["train", "wafer", "chip"];
+pub const COMMAND_SECTIONS: &[&str] = &["train", "wafer", "chip", "fleet"];
 
 /// A value given to a command in a scenario file.
 #[derive(Clone, Debug, PartialEq)]

@@ -515,6 +515,36 @@ pub const KINDS: &[Kind] = &[
         one_of: &[],
     },
     Kind {
+        name: "fleet",
+        keyed: false,
+        doc: "the capacity ledger's defaults: the report's fleet, HBM flow and yardsticks",
+        fields: &[
+            num("run_days", "days", true, "days the largest run of a year's output trains for").positive(),
+            num("report_arfi_scanners", "count", true, "immersion scanners of the report's DUV-only fleet")
+                .positive(),
+            text("report_scanner", true, "the scanner model of the report's fleet").refers("scanner"),
+            num("report_hbm_stacks_per_month", "stacks/month", true, "HBM stacks the report's fleet can draw on")
+                .positive(),
+            text("report_node", true, "the node the report's fleet makes").refers("node"),
+            text("report_accelerator", true, "the accelerator the report's fleet makes").refers("accelerator"),
+            text("report_region", true, "where the report's fleet output is powered").refers("region"),
+            text("mature_node", true, "the mature node whose output a fleet gives up").refers("node"),
+        ],
+        one_of: &[],
+    },
+    Kind {
+        name: "market",
+        keyed: true,
+        doc: "market figures the report cites for context (capacity, shares, output)",
+        fields: &[
+            text("what", true, "what the figure measures, in words"),
+            num("share", "fraction", false, "a share"),
+            num("wafers_per_month", "wafers/month", false, "a capacity in 300 mm-equivalent wafers a month"),
+            num("units", "count", false, "a count of units"),
+        ],
+        one_of: &[OneOf { fields: &["share", "wafers_per_month", "units"], when: None }],
+    },
+    Kind {
         name: "claim",
         keyed: true,
         doc: "claims of the source commentary, as data to test",
@@ -523,6 +553,7 @@ pub const KINDS: &[Kind] = &[
             num("value", "fraction", false, "the figure the claim states, if any"),
             text("country", false, "the country whose regions the claim is about, if any"),
             list("against", false, "regions the claim compares with, if any").refers("region"),
+            list("measures", false, "market figures that measure the claim, if any").refers("market"),
         ],
         one_of: &[],
     },

@@ -1,0 +1,298 @@
+//! `waferwatt fleet`: from a fleet of scanners to wafer starts, accelerators, training compute
+//! and gigawatts, and the mature-node wafers the same scanners give up.
+
+use clap::Args;
+use serde_json::{Value, json};
+use waferwatt::diag::Diagnostic;
+use waferwatt::fab::ToolClass;
+use waferwatt::fleet::{self, FleetBound, FleetOutputs, FleetRequest};
+use waferwatt::provenance::Given;
+
+use crate::Failure;
+use crate::input::{DataOptions, load};
+use crate::render::{Format, Table, csv_line, human, percent, plain, sig3, usd, wrap};
+
+#[derive(Args, Debug, Clone)]
+pub struct FleetArgs {
+    /// Scanners by model, e.g. nxt2000i=100,nxt870=40 (see `waferwatt data list scanner`)
+    #[arg(long, value_name = "ID=N[,ID=N...]")]
+    pub scanners: Option<String>,
+    /// Share of each scanner class given to the node, e.g. arfi=0.5 (default: all of them)
+    #[arg(long, value_name = "CLASS=F[,...]")]
+    pub share: Option<String>,
+    /// The node the fleet makes (default: the accelerator's own)
+    #[arg(long, value_name = "ID")]
+    pub node: Option<String>,
+    /// The accelerator made (needs a bill of materials, `waferwatt data list package`)
+    #[arg(long, value_name = "ID")]
+    pub accelerator: Option<String>,
+    /// HBM stacks a month the fleet can draw on (default: not limiting)
+    #[arg(long, value_name = "N")]
+    pub hbm_stacks_per_month: Option<f64>,
+    /// Advanced-packaging (interposer) wafers a month (default: not limiting)
+    #[arg(long, value_name = "N")]
+    pub packaging_wafers_per_month: Option<f64>,
+    /// Where the output is powered, for its electricity bill
+    #[arg(long, value_name = "ID")]
+    pub region: Option<String>,
+    /// Model FLOP utilization of the largest run
+    #[arg(long, value_name = "F")]
+    pub mfu: Option<f64>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Show how each figure was derived: formula, inputs, sources, origins
+    #[arg(long)]
+    pub explain: bool,
+    #[command(flatten)]
+    pub data: DataOptions,
+}
+
+/// A bound fleet and what it makes.
+pub struct Evaluated {
+    pub bound: FleetBound,
+    pub out: FleetOutputs,
+}
+
+/// Evaluates a bound fleet, refusing results no one should be shown.
+pub fn evaluate(bound: FleetBound) -> Result<Evaluated, Failure> {
+    let out = fleet::evaluate(&bound.inputs);
+    fleet::check(&out)?;
+    Ok(Evaluated { bound, out })
+}
+
+fn counts(s: &str, flag: &str, example: &str) -> Result<Vec<(String, f64)>, Diagnostic> {
+    fleet::parse_counts(s).ok_or_else(|| {
+        Diagnostic::new(format!("`{s}` is not a list of names and numbers")).key(flag).expected(example)
+    })
+}
+
+pub fn run(args: &FleetArgs) -> Result<String, Failure> {
+    let (ds, scenario) = load(&args.data)?;
+    let base = match scenario.section("fleet") {
+        Some(section) => FleetRequest::from_scenario(section)?,
+        None => FleetRequest::default(),
+    };
+    if args.explain && args.format == Format::Csv {
+        return Err(Diagnostic::new("--explain has no CSV form")
+            .expected("--explain with --format table or --format json")
+            .into());
+    }
+    let flag = |v: &Option<f64>, name: &str| v.map(|x| Given::flag(x, name));
+    let text = |v: &Option<String>, name: &str| v.as_ref().map(|x| Given::flag(x.clone(), name));
+    let req = base.overlay(FleetRequest {
+        scanners: match &args.scanners {
+            Some(s) => Some(Given::flag(
+                counts(s, "--scanners", "scanner ids and counts, e.g. nxt2000i=100")?,
+                "--scanners",
+            )),
+            None => None,
+        },
+        shares: match &args.share {
+            Some(s) => Some(Given::flag(
+                counts(s, "--share", "scanner classes and shares, e.g. arfi=0.5")?,
+                "--share",
+            )),
+            None => None,
+        },
+        node: text(&args.node, "--node"),
+        accelerator: text(&args.accelerator, "--accelerator"),
+        hbm_stacks_per_month: flag(&args.hbm_stacks_per_month, "--hbm-stacks-per-month"),
+        packaging_wafers_per_month: flag(&args.packaging_wafers_per_month, "--packaging-wafers-per-month"),
+        region: text(&args.region, "--region"),
+        mfu: flag(&args.mfu, "--mfu"),
+    });
+    let r = evaluate(fleet::bind(&ds, &req)?)?;
+    Ok(match args.format {
+        Format::Json => {
+            format!("{}\n", serde_json::to_string_pretty(&to_json(&r, args.explain)).unwrap_or_default())
+        }
+        Format::Csv => to_csv(&r),
+        Format::Table => {
+            let mut t = to_table(&r);
+            if args.explain {
+                t.push('\n');
+                t.push_str(&crate::explain::text(
+                    &r.bound.accelerator,
+                    &fleet::explain(&r.bound, &r.out),
+                    &r.bound.bindings,
+                ));
+            }
+            t
+        }
+    })
+}
+
+fn fleet_words(b: &FleetBound) -> String {
+    b.scanner_ids
+        .iter()
+        .zip(&b.inputs.scanners)
+        .map(|(id, g)| {
+            format!(
+                "{} {id} ({}){}",
+                sig3(g.count),
+                g.class.name(),
+                if g.share < 1.0 {
+                    format!(", {} of them to {}", percent(g.share), b.node)
+                } else {
+                    String::new()
+                }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn to_table(r: &Evaluated) -> String {
+    let (b, o, x) = (&r.bound, &r.out, &r.bound.inputs);
+    let mut s = wrap(
+        &format!(
+            "fleet: {} making {} ({}) on {}, powered in {}\n",
+            fleet_words(b),
+            b.accelerator_name,
+            b.accelerator,
+            b.node,
+            b.region
+        ),
+        crate::report::WIDTH,
+    );
+    let mut t = Table::new(vec!["".into(), "".into()]);
+    t.section("scanners to wafers");
+    for c in ToolClass::ALL {
+        if let Some(w) = o.class_capacity[c as usize] {
+            t.row(vec![format!("  {} scanners carry (wafer starts a month)", c.name()), human(w)]);
+        }
+    }
+    t.row(vec!["  wafer starts a month".into(), human(o.wafer_starts_per_month)]);
+    t.row(vec!["  bottleneck".into(), o.bottleneck.name()]);
+    t.row(vec!["  scanner capacity used".into(), percent(o.scanner_utilization)]);
+    t.section("wafers to accelerators");
+    t.row(vec![
+        format!(
+            "  compute die ({} mm², yield {})",
+            sig3(x.chip.compute.area_mm2),
+            percent(o.chip.compute_die.die_yield)
+        ),
+        format!("{} good a wafer", sig3(o.chip.compute_die.good_dies)),
+    ]);
+    t.row(vec!["  good dies a month".into(), human(o.good_dies_per_month)]);
+    t.row(vec!["  packages a month the dies allow".into(), human(o.packages_by_dies)]);
+    t.row(vec![
+        "  packages a month HBM allows".into(),
+        o.packages_by_hbm.map_or("not limiting".into(), human),
+    ]);
+    t.row(vec![
+        "  packages a month packaging allows".into(),
+        o.packages_by_packaging.map_or("not limiting".into(), human),
+    ]);
+    t.row(vec!["  accelerators a year".into(), human(o.accelerators_per_year)]);
+    t.section("accelerators to compute and power");
+    t.row(vec!["  dense BF16 FLOP/s added a year".into(), format!("{:.3e}", o.bf16_flops_added_per_year)]);
+    t.row(vec![
+        format!("  largest run in {} days at {} MFU (FLOP)", short_days(x.run_days), percent(x.mfu)),
+        format!("{:.3e}", o.largest_run_flop),
+    ]);
+    t.row(vec!["  IT power (GW)".into(), sig3(o.it_power_gw)]);
+    t.row(vec![format!("  facility power at PUE {} (GW)", sig3(x.pue)), sig3(o.facility_power_gw)]);
+    t.row(vec!["  electricity a year (TWh)".into(), sig3(o.energy_twh_per_year)]);
+    t.row(vec![
+        format!("  electricity bill a year at {} USD/kWh", sig3(x.tariff_usd_per_kwh)),
+        usd(o.electricity_usd_per_year),
+    ]);
+    t.section("what the scanners give up");
+    t.row(vec![
+        format!("  {} wafer starts a month the same scanners would carry", b.mature_node),
+        human(o.forgone_mature_wafers_per_month),
+    ]);
+    s.push_str(&t.render());
+    for n in &b.notes {
+        s.push_str(&wrap(&format!("note: {n}\n"), crate::report::WIDTH));
+    }
+    s
+}
+
+fn short_days(d: f64) -> String {
+    crate::render::short(d)
+}
+
+pub fn to_json(r: &Evaluated, explain: bool) -> Value {
+    let (b, o, x) = (&r.bound, &r.out, &r.bound.inputs);
+    let scanners: Vec<Value> = b
+        .scanner_ids
+        .iter()
+        .zip(&x.scanners)
+        .map(|(id, g)| json!({ "scanner": id, "class": g.class.name(), "count": g.count, "share": g.share }))
+        .collect();
+    let by_class: serde_json::Map<String, Value> = ToolClass::ALL
+        .iter()
+        .filter_map(|c| o.class_capacity[*c as usize].map(|w| (c.name().to_string(), json!(w))))
+        .collect();
+    let mut v = json!({
+        "accelerator": b.accelerator,
+        "node": b.node,
+        "region": b.region,
+        "scanners": scanners,
+        "class_wafers_per_month": Value::Object(by_class),
+        "wafer_starts_per_month": o.wafer_starts_per_month,
+        "bottleneck": o.bottleneck.name(),
+        "scanner_utilization": o.scanner_utilization,
+        "die_yield": o.chip.compute_die.die_yield,
+        "good_dies_per_month": o.good_dies_per_month,
+        "packages_per_month": { "dies": o.packages_by_dies, "hbm": o.packages_by_hbm, "packaging": o.packages_by_packaging },
+        "accelerators_per_year": o.accelerators_per_year,
+        "bf16_flops_added_per_year": o.bf16_flops_added_per_year,
+        "largest_run_flop_100d": o.largest_run_flop,
+        "run_days": x.run_days,
+        "mfu": x.mfu,
+        "it_power_gw": o.it_power_gw,
+        "facility_power_gw": o.facility_power_gw,
+        "energy_twh_per_year": o.energy_twh_per_year,
+        "electricity_usd_per_year": o.electricity_usd_per_year,
+        "mature_node": b.mature_node,
+        "forgone_n28_wafers_per_month": o.forgone_mature_wafers_per_month,
+        "notes": b.notes,
+    });
+    if explain {
+        v["explain"] = crate::explain::json(&fleet::explain(b, o), &b.bindings);
+    }
+    v
+}
+
+fn to_csv(r: &Evaluated) -> String {
+    let (b, o) = (&r.bound, &r.out);
+    let header: Vec<String> = [
+        "accelerator",
+        "node",
+        "region",
+        "wafer_starts_per_month",
+        "bottleneck",
+        "good_dies_per_month",
+        "accelerators_per_year",
+        "bf16_flops_added_per_year",
+        "largest_run_flop_100d",
+        "it_power_gw",
+        "facility_power_gw",
+        "electricity_usd_per_year",
+        "forgone_n28_wafers_per_month",
+    ]
+    .map(String::from)
+    .to_vec();
+    let row = vec![
+        b.accelerator.clone(),
+        b.node.clone(),
+        b.region.clone(),
+        plain(o.wafer_starts_per_month),
+        o.bottleneck.name(),
+        plain(o.good_dies_per_month),
+        plain(o.accelerators_per_year),
+        plain(o.bf16_flops_added_per_year),
+        plain(o.largest_run_flop),
+        plain(o.it_power_gw),
+        plain(o.facility_power_gw),
+        plain(o.electricity_usd_per_year),
+        plain(o.forgone_mature_wafers_per_month),
+    ];
+    let mut out = csv_line(&header);
+    out.push_str(&csv_line(&row));
+    out
+}

@@ -1,0 +1,137 @@
+//! The capacity account: what a DUV-only fleet of published size can make on a DUV-only
+//! node, in accelerators and FLOP a year, the power it draws, and the mature-node output it
+//! gives up; and the saying that mature-process chips are over a fifth of the world market.
+
+use crate::data::{Dataset, Param, key};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::fleet::{self, FleetBound, FleetOutputs, FleetRequest};
+use crate::provenance::Given;
+use crate::sensitivity::{self, Swing};
+use crate::train::{self, TrainRequest};
+
+/// A market figure from the data: what it measures, and the number with its range and source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MarketFigure {
+    pub id: String,
+    pub what: String,
+    pub param: Param,
+}
+
+/// Every market figure in the data, in id order.
+pub fn market(ds: &Dataset) -> Vec<MarketFigure> {
+    ds.ids_of("market")
+        .iter()
+        .filter_map(|id| {
+            let p = ["share", "wafers_per_month", "units"]
+                .iter()
+                .find_map(|f| ds.param(&key("market", Some(id), f)))?;
+            Some(MarketFigure {
+                id: id.to_string(),
+                what: ds.text(&key("market", Some(id), "what")).unwrap_or(id).to_string(),
+                param: p.clone(),
+            })
+        })
+        .collect()
+}
+
+/// A claim read against the market figures that measure it.
+#[derive(Clone, Debug)]
+pub struct MarketClaim {
+    pub says: String,
+    pub value: f64,
+    pub measures: Vec<MarketFigure>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CapacityAccount {
+    pub bound: FleetBound,
+    pub out: FleetOutputs,
+    /// The same fleet with no HBM or packaging cap: what the scanners alone allow.
+    pub scanners_only: FleetOutputs,
+    /// What moves accelerators a year most.
+    pub drivers: Vec<Swing>,
+    /// The compute of the report's run, for scale.
+    pub run: String,
+    pub run_flop: Option<f64>,
+    pub market: Vec<MarketFigure>,
+    pub claim_mature: MarketClaim,
+}
+
+impl CapacityAccount {
+    pub fn figure(&self, id: &str) -> Option<&MarketFigure> {
+        self.market.iter().find(|m| m.id == id)
+    }
+}
+
+/// Works the account on the data in force.
+pub fn account(ds: &Dataset) -> Result<CapacityAccount, Diagnostics> {
+    let req = FleetRequest::from_data(ds);
+    let bound = fleet::bind(ds, &req)?;
+    let out = fleet::evaluate(&bound.inputs);
+    let mut open = bound.inputs.clone();
+    open.hbm_stacks_per_month = None;
+    open.packaging_wafers_per_month = None;
+    let scanners_only = fleet::evaluate(&open);
+    let drivers = sensitivity::one_at_a_time(ds, |ds| {
+        let b = fleet::bind(ds, &req)?;
+        let a = fleet::evaluate(&b.inputs).accelerators_per_year;
+        Ok((b.bindings, a))
+    })?;
+    let run = ds.text("defaults.report_run").unwrap_or_default().to_string();
+    let run_flop = train::bind(
+        ds,
+        &TrainRequest { run: Some(Given::data(run.clone(), "defaults.report_run")), ..Default::default() },
+    )
+    .ok()
+    .and_then(|mut b| b.pop())
+    .and_then(|b| train::evaluate(&b.inputs).compute_flop);
+    let market = market(ds);
+    let id = "mature-share";
+    let says = ds
+        .text(&key("claim", Some(id), "says"))
+        .ok_or_else(|| Diagnostic::new(format!("the data has no claim `{id}`")).key(format!("claim.{id}")))?;
+    let value = ds
+        .param(&key("claim", Some(id), "value"))
+        .ok_or_else(|| {
+            Diagnostic::new(format!("claim `{id}` has no value")).key(format!("claim.{id}.value"))
+        })?
+        .value;
+    let measures = ds
+        .list(&key("claim", Some(id), "measures"))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|m| market.iter().find(|f| &f.id == m).cloned())
+        .collect();
+    Ok(CapacityAccount {
+        bound,
+        out,
+        scanners_only,
+        drivers,
+        run,
+        run_flop,
+        claim_mature: MarketClaim { says: says.to_string(), value, measures },
+        market,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_account_follows_the_data() {
+        let ds = Dataset::builtin().unwrap();
+        let a = account(&ds).unwrap();
+        assert_eq!(a.bound.node, "n7-duv");
+        // The HBM cap can only lower the output.
+        assert!(a.out.accelerators_per_year <= a.scanners_only.accelerators_per_year);
+        assert_eq!(a.claim_mature.measures.len(), 3);
+        assert!(a.figure("smic-advanced-capacity").is_some());
+        // The scanner count is among the drivers whenever scanners bind, HBM when HBM binds.
+        let key = match a.out.bottleneck {
+            fleet::Bottleneck::Hbm => "fleet.report_hbm_stacks_per_month",
+            _ => "fleet.report_arfi_scanners",
+        };
+        assert!(a.drivers.iter().any(|d| d.key == key), "{key}");
+    }
+}

@@ -1,0 +1,91 @@
+//! How each figure of the capacity ledger is derived.
+
+use super::{FleetBound, FleetOutputs};
+use crate::train::Step;
+
+/// The derivation of every figure that `out` holds, in reading order.
+pub fn explain(bound: &FleetBound, out: &FleetOutputs) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for g in &bound.inputs.scanners {
+        let class = g.class;
+        if let Some(w) = out.class_capacity[class as usize] {
+            steps.push(Step {
+                figure: "wafer starts a month the class carries",
+                value: w,
+                unit: "wafers/month",
+                formula: format!(
+                    "{} scanners × share × 10,000 ÷ the fab ledger's {} scanners per 10k wafer starts a month on {} \
+                     (exposures ÷ (wph × effective fraction) ÷ (hours a month × availability × utilization))",
+                    class.name(),
+                    class.name(),
+                    bound.node
+                ),
+                uses: &["scanners", "share", "wph", "effective_fraction", "availability", "exposures"],
+                group: Some(class.name()),
+            });
+        }
+    }
+    let mut push = |figure, value: f64, unit, formula: &str, uses| {
+        steps.push(Step { figure, value, unit, formula: formula.to_string(), uses, group: None })
+    };
+    push(
+        "wafer starts per month",
+        out.wafer_starts_per_month,
+        "wafers/month",
+        "the least class's wafer starts, or fewer if HBM or packaging caps the accelerators",
+        &["hbm_stacks_per_month", "packaging_wafers_per_month"],
+    );
+    push(
+        "good dies per month",
+        out.good_dies_per_month,
+        "dies/month",
+        "wafer starts × good dies per wafer (the fab ledger's, at the die's area and the node's yield)",
+        &["d0_base_per_cm2", "d0_adder_per_cm2"],
+    );
+    push(
+        "accelerators per year",
+        out.accelerators_per_year,
+        "count",
+        "12 × the least of: good dies ÷ dies per package; HBM stacks ÷ stacks per package; packaging wafers × \
+         good interposers per wafer ÷ interposers per package; × packaging yield",
+        &["die_count", "hbm_stacks", "hbm_stacks_per_month", "packaging_wafers_per_month", "packaging_yield"],
+    );
+    push(
+        "BF16 FLOP/s added per year",
+        out.bf16_flops_added_per_year,
+        "FLOP/s",
+        "accelerators per year × dense BF16 peak",
+        &["bf16_tflops"],
+    );
+    push(
+        "largest run in the yardstick days",
+        out.largest_run_flop,
+        "FLOP",
+        "FLOP/s added × MFU × days × 86,400 s",
+        &["run_days", "mfu"],
+    );
+    push(
+        "IT power",
+        out.it_power_gw,
+        "GW",
+        "accelerators × TDP × server power multiplier (peak)",
+        &["tdp_w", "server_power_multiplier"],
+    );
+    push("facility power", out.facility_power_gw, "GW", "IT power × PUE", &["pue"]);
+    push(
+        "electricity per year",
+        out.electricity_usd_per_year,
+        "USD",
+        "IT power × average power fraction × PUE × 8,760 h × the region's price of a kWh",
+        &["avg_power_fraction", "pue", "tariff_usd_per_kwh"],
+    );
+    push(
+        "forgone mature wafers per month",
+        out.forgone_mature_wafers_per_month,
+        "wafers/month",
+        "the scanners the output keeps busy, on the mature node: the least, over the classes the fleet names, of \
+         scanners × share × 10,000 ÷ that node's scanners per 10k wafer starts a month, × the share of capacity in use",
+        &["scanners", "share"],
+    );
+    steps
+}
