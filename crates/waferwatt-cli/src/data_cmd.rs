@@ -90,6 +90,7 @@ fn list(ds: &Dataset, kind: Option<&str>, format: Format) -> Result<String, Fail
     let name_of = |id: &str| {
         ds.text(&key(kind, Some(id), "name"))
             .or_else(|| ds.text(&key(kind, Some(id), "says")))
+            .or_else(|| ds.text(&key(kind, Some(id), "what")))
             .or_else(|| ds.text(&key("accelerator", Some(id), "name")))
             .unwrap_or("")
             .to_string()

@@ -63,7 +63,9 @@ pub fn evaluate(bound: FleetBound) -> Result<Evaluated, Failure> {
 
 fn counts(s: &str, flag: &str, example: &str) -> Result<Vec<(String, f64)>, Diagnostic> {
     fleet::parse_counts(s).ok_or_else(|| {
-        Diagnostic::new(format!("`{s}` is not a list of names and numbers")).key(flag).expected(example)
+        Diagnostic::new(format!("`{s}` is not a list of names and numbers")).key(flag).expected(format!(
+            "{example}: NAME=N pairs joined by commas, no spaces, each N a number zero or more"
+        ))
     })
 }
 

@@ -23,30 +23,31 @@ fn cite(m: &MarketFigure) -> String {
     let range = if m.low >= m.high {
         String::new()
     } else if m.low == m.value {
-        format!(" up to {}", v(m.high))
+        format!("up to {}; ", v(m.high))
     } else if m.high == m.value {
-        format!(" down to {}", v(m.low))
+        format!("down to {}; ", v(m.low))
     } else {
-        format!(" in {}–{}", v(m.low), v(m.high))
+        format!("range {}–{}; ", v(m.low), v(m.high))
     };
-    format!("{}{range} ({}{})", v(m.value), m.source, m.year.map(|y| format!(", {y}")).unwrap_or_default())
+    format!("{} ({range}{}{})", v(m.value), m.source, m.year.map(|y| format!(", {y}")).unwrap_or_default())
 }
 
-/// The verdict on "mature-process chips are over a fifth of the world market".
+/// The verdict on "mature-process chips are over a fifth of the world market": no source
+/// measures it directly, so the verdict is on its proxies.
 fn mature_verdict(c: &MarketClaim) -> String {
     let above = c.measures.iter().filter(|m| m.param.value > c.value).count();
-    let central = if c.measures.is_empty() {
-        "NO MEASURE"
-    } else if above == c.measures.len() {
-        "SUPPORTED on every measure found"
-    } else if above == 0 {
-        "NOT SUPPORTED on any measure found"
-    } else {
-        "PARTLY SUPPORTED: it depends on the measure"
-    };
     let crossing = c.measures.iter().any(|m| (m.param.low > c.value) != (m.param.high > c.value));
+    let central = if c.measures.is_empty() {
+        "NOT MEASURED"
+    } else if above == c.measures.len() {
+        "NOT DIRECTLY MEASURED, but every proxy found is above it"
+    } else if above == 0 {
+        "NOT DIRECTLY MEASURED, and every proxy found is below it"
+    } else {
+        "NOT DIRECTLY MEASURED, and the proxies found disagree"
+    };
     if crossing {
-        format!("{central}, though the range of one measure reaches below {}", percent(c.value))
+        format!("{central} (though one proxy's range reaches below {})", percent(c.value))
     } else {
         central.to_string()
     }
@@ -72,36 +73,81 @@ pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
     s.push_str(&fleet_cmd::to_table(e));
     let mut prose = String::new();
     let scanner_wafers = a.scanners_only.wafer_starts_per_month;
+    let cn_mature = a.figure("mature-capacity-cn");
+    // Lithography alone, and the same scanners at 28 nm: a check on the fleet's size.
     if let Some(smic) = a.figure("smic-advanced-capacity") {
         prose.push_str(&format!(
-            "Finding: the scanners alone could carry {} wafer starts a month of {}, {} times SMIC's reported \
-             advanced-node capacity of {}. {}\n",
+            "Finding: in lithography alone the scanners could carry {} wafer starts a month of {}, {} times SMIC's \
+             reported advanced-node capacity of {}. Given wholly to {} they would carry {} wafer starts a month{}. \
+             {}\n",
             human(scanner_wafers),
             b.node,
             sig3(scanner_wafers / smic.param.value),
             cite(smic),
-            if scanner_wafers > smic.param.value {
-                "Immersion scanners are not what holds China's 7 nm output down: the rest of the fab, yields and \
-                 HBM are (this model counts only the scanners among the tools)."
+            b.mature_node,
+            human(o.mature_capacity_per_month),
+            cn_mature
+                .map(|m| format!(
+                    ", {} times China's whole mature capacity of about {}",
+                    sig3(o.mature_capacity_per_month / m.param.value),
+                    cite(m)
+                ))
+                .unwrap_or_default(),
+            if cn_mature.is_some_and(|m| o.mature_capacity_per_month > m.param.value) {
+                "Since China's scanners also make its mature chips, either the fleet's size (an order of magnitude, \
+                 grade C) or the model's throughput per scanner is high: read the scanner figures as upper bounds."
             } else {
-                "On these numbers the scanners themselves are the limit."
+                "The fleet's scanners are on the scale of China's output."
             }
         ));
     }
-    let output =
-        a.figure("ascend-output-2025").map(|m| format!(" (Ascend output reported for 2025: {})", cite(m)));
     prose.push_str(&format!(
-        "Finding: {} binds. The fleet makes {} accelerators a year{}, keeping {} of the scanners' capacity busy. \
-         Without the HBM cap the scanners' dies would make {}.\n",
+        "Finding: {} binds. The fleet makes {} accelerators a year, keeping {} of the scanners' capacity busy. \
+         Without the HBM cap, lithography alone would allow {} (an upper bound: the rest of the fab is not \
+         modelled).\n",
         o.bottleneck.name(),
         human(o.accelerators_per_year),
-        output.unwrap_or_default(),
         percent(o.scanner_utilization),
         human(a.scanners_only.accelerators_per_year),
     ));
+    // Against what was reported.
+    let reported: Vec<String> = ["ascend-910c-output-2025", "ascend-output-2025"]
+        .iter()
+        .filter_map(|id| a.figure(id))
+        .map(|m| format!("{}: {}", m.what, cite(m)))
+        .collect();
+    if let Some(m) = a.figure("ascend-910c-output-2025") {
+        let (acc, p) = (o.accelerators_per_year, &m.param);
+        let why = match o.bottleneck {
+            Bottleneck::Hbm => "the HBM stock spent more slowly than over one year, or given to other chips",
+            Bottleneck::Packaging => "less packaging capacity, or capacity given to other chips",
+            Bottleneck::Scanners(_) => {
+                "yields below the model's at the die, or scanners given to other chips"
+            }
+        };
+        prose.push_str(&if acc > p.high {
+            format!(
+                "  That is {} times the highest reported output ({}): something else binds, such as {why}.\n",
+                sig3(acc / p.high),
+                reported.join("; ")
+            )
+        } else if acc < p.low {
+            format!("  That is below the reported output ({}).\n", reported.join("; "))
+        } else {
+            format!("  That is within the reported output ({}).\n", reported.join("; "))
+        });
+    }
+    if let Some(y) = a.figure("ascend-910c-yield") {
+        prose.push_str(&format!(
+            "  The model's die yield for the {} is {}, against {} reported.\n",
+            b.accelerator,
+            percent(o.chip.compute_die.die_yield),
+            cite(y)
+        ));
+    }
     prose.push_str(&format!(
-        "Finding: a year's output adds {:.2e} FLOP/s of dense BF16; run for {} days at {} MFU it could train \
-         {:.2e} FLOP{}. It draws {} GW at the facility and {} TWh a year, {} of electricity in {}.\n",
+        "Finding: a year's output adds {:.2e} FLOP/s of dense BF16. Were it one cluster, {} days at {} MFU would \
+         train {:.2e} FLOP{}. Running all year it draws {} GW at the facility and {} TWh, {} of electricity in {}.\n",
         o.bf16_flops_added_per_year,
         crate::render::short(x.run_days),
         percent(x.mfu),
@@ -112,35 +158,17 @@ pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
         usd(o.electricity_usd_per_year),
         b.region,
     ));
-    let cn_mature = a.figure("mature-capacity-cn");
     prose.push_str(&format!(
         "Finding: the scanners this output keeps busy would otherwise make {} {} wafer starts a month{}.\n",
         human(o.forgone_mature_wafers_per_month),
         b.mature_node,
         cn_mature
             .map(|m| format!(
-                ", {} of China's mature capacity of about {}",
+                ", {} of China's mature capacity",
                 percent(o.forgone_mature_wafers_per_month / m.param.value),
-                cite(m)
             ))
             .unwrap_or_default(),
     ));
-    if let Some(m) = a.figure("ascend-output-2025") {
-        let acc = o.accelerators_per_year;
-        let m = &m.param;
-        prose.push_str(&if acc > m.high {
-            format!(
-                "  That is more than any reported output ({} times the highest): something else binds too, such as \
-                 yields below the model's {} at the die, HBM spent more slowly, or capacity given to other chips.\n",
-                sig3(acc / m.high),
-                percent(o.chip.compute_die.die_yield)
-            )
-        } else if acc < m.low {
-            format!("  That is less than any reported output ({} of the lowest).\n", percent(acc / m.low))
-        } else {
-            "  That is within the reported range.\n".to_string()
-        });
-    }
     let drivers = super::top_drivers(&a.drivers, human);
     prose.push_str(&format!("  What moves accelerators a year most: {drivers}.\n"));
     if o.bottleneck == Bottleneck::Hbm {
@@ -152,11 +180,12 @@ pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
     let c = &a.claim_mature;
     prose.push_str(&format!(
         "\nClaim: \"{}\" (read as: above {})\nVerdict: {}. No source found gives mature chips' share of the whole \
-         chip market by revenue; what exists: {}.\n",
+         chip market by revenue. The proxies: {}. For scale, China alone holds {} of the world's mature capacity.\n",
         c.says,
         percent(c.value),
         mature_verdict(c),
-        c.measures.iter().map(|m| format!("{} {}", m.what, cite(m))).collect::<Vec<_>>().join("; ")
+        c.measures.iter().map(|m| format!("{}: {}", m.what, cite(m))).collect::<Vec<_>>().join("; "),
+        a.figure("cn-share-mature-capacity").map_or("an unknown share".into(), cite),
     ));
     s.push('\n');
     s.push_str(&wrap(&prose, WIDTH));

@@ -125,7 +125,7 @@ mod tests {
         assert_eq!(a.bound.node, "n7-duv");
         // The HBM cap can only lower the output.
         assert!(a.out.accelerators_per_year <= a.scanners_only.accelerators_per_year);
-        assert_eq!(a.claim_mature.measures.len(), 3);
+        assert_eq!(a.claim_mature.measures.len(), 2);
         assert!(a.figure("smic-advanced-capacity").is_some());
         // The scanner count is among the drivers whenever scanners bind, HBM when HBM binds.
         let key = match a.out.bottleneck {

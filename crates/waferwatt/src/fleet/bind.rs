@@ -236,11 +236,27 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
                 ))
                 .suggest(class, ToolClass::ALL.iter().map(|c| c.name())));
         }
-        if *share > 1.0 {
+        if shares.iter().filter(|(c, _)| c == class).count() > 1 {
+            return Err(Diagnostic::new(format!("the share of `{class}` is given twice"))
+                .at(given.at())
+                .key(given.name("share"))
+                .expected("each class once"));
+        }
+        let in_fleet = scanners
+            .value
+            .iter()
+            .any(|(id, _)| ds.text(&key("scanner", Some(id), "class")) == Some(class.as_str()));
+        if !in_fleet {
+            return Err(Diagnostic::new(format!("the fleet has no `{class}` scanners to share"))
+                .at(given.at())
+                .key(given.name("share"))
+                .expected("shares of the classes the fleet's scanners belong to"));
+        }
+        if *share <= 0.0 || *share > 1.0 {
             return Err(Diagnostic::new(format!("{share} is not a share between 0 and 1"))
                 .at(given.at())
                 .key(given.name("share"))
-                .expected("a share of the class's scanners, from 0 to 1"));
+                .expected("a share of the class's scanners, above 0 and at most 1"));
         }
     }
     let mut groups = Vec::new();
@@ -284,9 +300,9 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
             class,
             count,
             share,
-            wph: b.data("wph", &sk("wph"))?,
-            effective_fraction: b.data("effective_fraction", &sk("effective_fraction"))?,
-            availability: b.data("availability", &sk("availability"))?,
+            wph: b.data("fleet_wph", &sk("wph"))?,
+            effective_fraction: b.data("fleet_effective_fraction", &sk("effective_fraction"))?,
+            availability: b.data("fleet_availability", &sk("availability"))?,
         });
         b.group = None;
         scanner_ids.push(id.clone());
@@ -309,6 +325,24 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
          as not limiting"
             .into(),
     );
+    // DUV scanners cannot stand in for EUV: a node with EUV layers needs EUV scanners named.
+    if let Some(c) = used
+        .iter()
+        .find(|c| matches!(c, ToolClass::Euv | ToolClass::HighNa) && !groups.iter().any(|g| g.class == **c))
+    {
+        return Err(Diagnostic::new(format!(
+            "{} prints layers with {} scanners, and the fleet names none",
+            chip.node,
+            c.name()
+        ))
+        .at(scanners.at())
+        .key(scanners.name("scanners"))
+        .expected(format!(
+            "{} scanners in the fleet, or a node without {} layers (e.g. n7-duv)",
+            c.name(),
+            c.name()
+        )));
+    }
     let unnamed: Vec<&str> =
         used.iter().filter(|c| !groups.iter().any(|g| g.class == **c)).map(|c| c.name()).collect();
     if !unnamed.is_empty() {
@@ -362,7 +396,6 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
             accelerator: Some(accelerator.clone()),
             regions: Some(Given { value: vec![region.value.clone()], from: region.from.clone() }),
             accelerator_hours: Some(Given::data(HOURS_PER_YEAR, "fleet")),
-            mfu: req.mfu.clone(),
             ..Default::default()
         },
     )
@@ -383,6 +416,7 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
         "goodput",
         "peak_tflops",
         "tdp_w",
+        "mfu",
     ];
     b.bindings.extend(tb.bindings.iter().filter(|x| !NOT_POWER.contains(&x.name)).cloned());
 
@@ -401,6 +435,12 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
     .remove(0)
     .inputs;
     let run_days = b.data("run_days", "fleet.run_days")?;
+    let mfu = b.either("mfu", &req.mfu, "training.mfu")?;
+    if mfu > 1.0 {
+        return Err(Diagnostic::new(format!("{mfu} is not an MFU"))
+            .key(req.mfu.as_ref().map_or("training.mfu".into(), |g| g.name("mfu")))
+            .expected("a share of peak FLOP/s, above 0 and at most 1"));
+    }
     let t = &tb.inputs;
     let inputs = FleetInputs {
         chip: chip.inputs,
@@ -408,7 +448,7 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
         scanners: groups,
         hbm_stacks_per_month,
         packaging_wafers_per_month,
-        mfu: t.mfu,
+        mfu,
         run_days,
         server_power_multiplier: t.server_power_multiplier,
         avg_power_fraction: t.avg_power_fraction,

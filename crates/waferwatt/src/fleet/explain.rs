@@ -20,7 +20,7 @@ pub fn explain(bound: &FleetBound, out: &FleetOutputs) -> Vec<Step> {
                     class.name(),
                     bound.node
                 ),
-                uses: &["scanners", "share", "wph", "effective_fraction", "availability", "exposures"],
+                uses: &["scanners", "share", "fleet_wph", "fleet_effective_fraction", "fleet_availability", "exposures"],
                 group: Some(class.name()),
             });
         }

@@ -101,6 +101,8 @@ pub struct FleetOutputs {
     /// A year of running a year's output at its average draw.
     pub energy_twh_per_year: f64,
     pub electricity_usd_per_year: f64,
+    /// Mature-node wafer starts a month the whole fleet (its shares) would carry instead.
+    pub mature_capacity_per_month: f64,
     /// Mature-node wafer starts a month the scanners the output keeps busy would carry
     /// instead (the fleet's mature-node capacity × the share of its capacity in use).
     pub forgone_mature_wafers_per_month: f64,
@@ -168,7 +170,8 @@ pub fn evaluate(x: &FleetInputs) -> FleetOutputs {
     let utilization = if scanner_wafers > 0.0 { wafer_starts / scanner_wafers } else { 0.0 };
     // The scanners the output keeps busy would otherwise make mature wafers; idle ones could
     // anyway.
-    let forgone = class_capacity_in(&x.mature, &x.scanners) * utilization;
+    let mature_capacity = class_capacity_in(&x.mature, &x.scanners);
+    let forgone = mature_capacity * utilization;
     FleetOutputs {
         chip,
         class_capacity,
@@ -187,6 +190,7 @@ pub fn evaluate(x: &FleetInputs) -> FleetOutputs {
         facility_power_gw: it_power_gw * x.pue,
         energy_twh_per_year: energy_kwh / KWH_PER_TWH,
         electricity_usd_per_year: energy_kwh * x.tariff_usd_per_kwh,
+        mature_capacity_per_month: mature_capacity,
         forgone_mature_wafers_per_month: forgone,
     }
 }
