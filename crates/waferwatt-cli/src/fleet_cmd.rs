@@ -14,7 +14,7 @@ use crate::render::{Format, Table, csv_line, human, percent, plain, sig3, usd, w
 
 #[derive(Args, Debug, Clone)]
 pub struct FleetArgs {
-    /// Scanners by model, e.g. nxt2000i=100,nxt870=40 (see `waferwatt data list scanner`)
+    /// Scanners by model, e.g. nxt2000i=100,nxt870=40 (default: the report's fleet, `waferwatt data show fleet`)
     #[arg(long, value_name = "ID=N[,ID=N...]")]
     pub scanners: Option<String>,
     /// Share of each scanner class given to the node, e.g. arfi=0.5 (default: all of them)
@@ -23,7 +23,7 @@ pub struct FleetArgs {
     /// The node the fleet makes (default: the accelerator's own)
     #[arg(long, value_name = "ID")]
     pub node: Option<String>,
-    /// The accelerator made (needs a bill of materials, `waferwatt data list package`)
+    /// The accelerator made, with a bill of materials (`waferwatt data list package`; default: the report's)
     #[arg(long, value_name = "ID")]
     pub accelerator: Option<String>,
     /// HBM stacks a month the fleet can draw on (default: not limiting)
@@ -32,10 +32,10 @@ pub struct FleetArgs {
     /// Advanced-packaging (interposer) wafers a month (default: not limiting)
     #[arg(long, value_name = "N")]
     pub packaging_wafers_per_month: Option<f64>,
-    /// Where the output is powered, for its electricity bill
+    /// Where the output is powered, for its electricity bill (default: the report's region)
     #[arg(long, value_name = "ID")]
     pub region: Option<String>,
-    /// Model FLOP utilization of the largest run
+    /// Model FLOP utilization of the largest run (default: the training data's)
     #[arg(long, value_name = "F")]
     pub mfu: Option<f64>,
     /// Output format

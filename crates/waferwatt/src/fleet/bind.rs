@@ -353,6 +353,13 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
         ));
     }
 
+    if let Some(io) = &chip.io_node {
+        notes.push(format!(
+            "{}'s I/O dies are made on {io}, outside this fleet: only its compute dies load the scanners",
+            accelerator.value
+        ));
+    }
+
     // Caps on the accelerators: HBM and packaging, if given.
     let hbm_stacks_per_month = match &req.hbm_stacks_per_month {
         Some(g) => {
