@@ -104,7 +104,7 @@ pub struct FleetOutputs {
     /// Mature-node wafer starts a month the whole fleet (its shares) would carry instead.
     pub mature_capacity_per_month: f64,
     /// Mature-node wafer starts a month the scanners the output keeps busy would carry
-    /// instead (the fleet's mature-node capacity × the share of its capacity in use).
+    /// instead (class by class, the busy share of each; the scarcest class sets it).
     pub forgone_mature_wafers_per_month: f64,
 }
 
@@ -141,8 +141,8 @@ fn least(cap: &[Option<f64>; 6]) -> Option<(f64, ToolClass)> {
 
 pub fn evaluate(x: &FleetInputs) -> FleetOutputs {
     let chip = chip::evaluate(&x.chip);
-    let class_capacity = class_capacity(&x.chip.compute.wafer, &x.scanners);
-    let (scanner_wafers, class) = least(&class_capacity).unwrap_or((0.0, ToolClass::Arfi));
+    let node_capacity = class_capacity(&x.chip.compute.wafer, &x.scanners);
+    let (scanner_wafers, class) = least(&node_capacity).unwrap_or((0.0, ToolClass::Arfi));
     let good_per_wafer = chip.compute_die.good_dies;
     let packages_by_dies = scanner_wafers * good_per_wafer / x.chip.compute.count;
     let packages_by_hbm =
@@ -170,11 +170,21 @@ pub fn evaluate(x: &FleetInputs) -> FleetOutputs {
     let utilization = if scanner_wafers > 0.0 { wafer_starts / scanner_wafers } else { 0.0 };
     // The scanners the output keeps busy would otherwise make mature wafers; idle ones could
     // anyway.
-    let mature_capacity = class_capacity_in(&x.mature, &x.scanners);
-    let forgone = mature_capacity * utilization;
+    let mature_by_class = class_capacity(&x.mature, &x.scanners);
+    let mature_capacity = least(&mature_by_class).map_or(0.0, |(w, _)| w);
+    // Each class keeps busy the share of its scanners the output needs; those busy scanners
+    // would carry so many mature wafers, and the scarcest class sets how many.
+    let forgone = ToolClass::ALL
+        .iter()
+        .filter_map(|c| {
+            let (m, cap) = (mature_by_class[*c as usize]?, node_capacity[*c as usize]?);
+            Some(if cap > 0.0 { m * wafer_starts / cap } else { 0.0 })
+        })
+        .min_by(f64::total_cmp)
+        .unwrap_or(0.0);
     FleetOutputs {
         chip,
-        class_capacity,
+        class_capacity: node_capacity,
         scanner_wafers_per_month: scanner_wafers,
         wafer_starts_per_month: wafer_starts,
         bottleneck,
@@ -193,12 +203,6 @@ pub fn evaluate(x: &FleetInputs) -> FleetOutputs {
         mature_capacity_per_month: mature_capacity,
         forgone_mature_wafers_per_month: forgone,
     }
-}
-
-/// Wafer starts a month the fleet's scanners would carry on `wafer`'s node, limited by the
-/// classes the fleet names (0 if it names none the node uses).
-fn class_capacity_in(wafer: &WaferInputs, groups: &[ScannerGroup]) -> f64 {
-    least(&class_capacity(wafer, groups)).map_or(0.0, |(w, _)| w)
 }
 
 /// Refuses results no one should be shown.

@@ -77,6 +77,30 @@ fn adding_a_resource_that_does_not_bind_changes_nothing() {
 }
 
 #[test]
+fn forgone_mature_wafers_follow_the_busy_scanners_class_by_class() {
+    let mut x = report_fleet();
+    // A KrF fleet beside the ArFi one: ArFi binds on n7-duv; on n28 the busy scanners of
+    // each class carry their share, and the scarcer sets the forgone wafers.
+    x.scanners.push(ScannerGroup { class: ToolClass::Krf, count: 50.0, ..x.scanners[0] });
+    let o = evaluate(&x);
+    let mature = class_capacity(&x.mature, &x.scanners);
+    let expect = [ToolClass::Arfi, ToolClass::Krf]
+        .iter()
+        .map(|c| {
+            mature[*c as usize].unwrap() * o.wafer_starts_per_month / o.class_capacity[*c as usize].unwrap()
+        })
+        .fold(f64::INFINITY, f64::min);
+    assert!((o.forgone_mature_wafers_per_month - expect).abs() <= 1e-9 * expect);
+    // With one class it is the fleet's mature capacity times the share in use.
+    let y = report_fleet();
+    let p = evaluate(&y);
+    assert!(
+        (p.forgone_mature_wafers_per_month - p.mature_capacity_per_month * p.scanner_utilization).abs()
+            < 1e-6
+    );
+}
+
+#[test]
 fn when_hbm_binds_it_sets_the_output_and_scanners_idle() {
     let mut x = report_fleet();
     x.hbm_stacks_per_month = Some(1000.0);
