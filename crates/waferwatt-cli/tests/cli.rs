@@ -90,6 +90,14 @@ fn every_waferwatt_command_in_the_readme_runs() {
 #[test]
 fn readme_report_runs_on_the_built_in_data() {
     let out = ok(&["report"]);
+    // The README's excerpt is the report's own words, line for line.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let excerpt =
+        readme.split("An excerpt:").nth(1).expect("an excerpt").split("```").nth(1).expect("in a block");
+    for line in excerpt.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(out.contains(line), "the README's excerpt line {line:?} is not in the report");
+    }
     assert!(out.contains("THE ELECTRICITY ACCOUNT"));
     assert!(out.contains("Claim: \"electricity is the largest cost of training AI\""));
     assert!(out.contains("Verdict"));
