@@ -57,8 +57,8 @@ pub fn evaluate(bound: ChipBound) -> Result<Evaluated, Failure> {
                 .into());
         }
     }
-    let reticle = x.reticle_width_mm * x.reticle_height_mm;
-    let break_even_mm2 = chip::break_even_area(&x.compute.wafer, x, reticle / 8.0, reticle);
+    let (lo, hi) = chip::break_even_span(x);
+    let break_even_mm2 = chip::break_even_area(&x.compute.wafer, x, lo, hi);
     Ok(Evaluated { bound, out, splits, break_even_mm2 })
 }
 
@@ -173,18 +173,16 @@ pub fn to_table(r: &Evaluated) -> String {
         s.push_str(&format!("the compute silicon of one die, split on {}:\n", b.node));
         s.push_str(&splits_table(&r.splits));
     }
-    let reticle = x.reticle_width_mm * x.reticle_height_mm;
-    s.push_str(&format!("on {}, {}\n", b.node, break_even_text(r.break_even_mm2, reticle)));
+    s.push_str(&format!("on {}, {}\n", b.node, break_even_text(r.break_even_mm2, chip::break_even_span(x))));
     for n in &b.notes {
         s.push_str(&wrap(&format!("note: {n}\n"), crate::report::WIDTH));
     }
     s
 }
 
-/// Where two chiplets start to beat one die, over compute areas from an eighth of the
-/// reticle field to all of it (the span `chip::break_even_area` searches).
-pub fn break_even_text(break_even_mm2: Option<f64>, reticle_mm2: f64) -> String {
-    let lo = reticle_mm2 / 8.0;
+/// Where two chiplets start to beat one die, over the span `chip::break_even_area`
+/// searches (`chip::break_even_span`: from an eighth of the reticle field to all of it).
+pub fn break_even_text(break_even_mm2: Option<f64>, (lo, hi): (f64, f64)) -> String {
     match break_even_mm2 {
         Some(a) if a <= lo => {
             format!("two chiplets beat one die at every compute area from {} mm² up", sig3(lo))
@@ -193,7 +191,7 @@ pub fn break_even_text(break_even_mm2: Option<f64>, reticle_mm2: f64) -> String 
         None => format!(
             "two chiplets never beat one die for compute areas from {} to {} mm² (the reticle field)",
             sig3(lo),
-            sig3(reticle_mm2)
+            sig3(hi)
         ),
     }
 }

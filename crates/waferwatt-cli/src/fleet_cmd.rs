@@ -191,7 +191,11 @@ pub fn to_table(r: &Evaluated) -> String {
     t.section("accelerators to compute and power");
     t.row(vec!["  dense BF16 FLOP/s added a year".into(), format!("{:.3e}", o.bf16_flops_added_per_year)]);
     t.row(vec![
-        format!("  largest run in {} days at {} MFU (FLOP)", short_days(x.run_days), percent(x.mfu)),
+        format!(
+            "  largest run in {} days at {} MFU (FLOP)",
+            crate::render::short(x.run_days),
+            percent(x.mfu)
+        ),
         format!("{:.3e}", o.largest_run_flop),
     ]);
     t.row(vec!["  IT power (GW)".into(), sig3(o.it_power_gw)]);
@@ -211,10 +215,6 @@ pub fn to_table(r: &Evaluated) -> String {
         s.push_str(&wrap(&format!("note: {n}\n"), crate::report::WIDTH));
     }
     s
-}
-
-fn short_days(d: f64) -> String {
-    crate::render::short(d)
 }
 
 pub fn to_json(r: &Evaluated, explain: bool) -> Value {

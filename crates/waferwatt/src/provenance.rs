@@ -184,3 +184,86 @@ impl Rule {
         })
     }
 }
+
+/// One key of a scenario's command section (`[train]`, `[wafer]`, ...), with the readers
+/// every section shares: each returns the value with its origin, or says what was expected.
+pub struct SectionInput<'a> {
+    pub section: &'static str,
+    pub key: &'a str,
+    pub input: &'a crate::data::ScenarioInput,
+}
+
+impl SectionInput<'_> {
+    pub fn from(&self) -> InputOrigin {
+        InputOrigin::Scenario { section: self.section, location: self.input.location.clone() }
+    }
+    fn given<T>(&self, value: T) -> Given<T> {
+        Given { value, from: self.from() }
+    }
+    pub fn wrong(&self, expected: &str) -> Diagnostic {
+        Diagnostic::new(format!("`{}` has a value of the wrong kind", self.key))
+            .at(Some(self.input.location.clone()))
+            .key(format!("{}.{}", self.section, self.key))
+            .expected(expected.to_string())
+    }
+    pub fn number(&self) -> Result<Given<f64>, Diagnostic> {
+        match &self.input.value {
+            crate::data::InputValue::Number(x) => Ok(self.given(*x)),
+            _ => Err(self.wrong("a number")),
+        }
+    }
+    pub fn text(&self) -> Result<Given<String>, Diagnostic> {
+        match &self.input.value {
+            crate::data::InputValue::Text(s) => Ok(self.given(s.clone())),
+            _ => Err(self.wrong("a string")),
+        }
+    }
+    pub fn flag(&self) -> Result<Given<bool>, Diagnostic> {
+        match &self.input.value {
+            crate::data::InputValue::Bool(b) => Ok(self.given(*b)),
+            _ => Err(self.wrong("true or false")),
+        }
+    }
+    /// Ids as a comma-separated string or a list; `what` names one id for the message.
+    pub fn ids(&self, what: &str) -> Result<Given<Vec<String>>, Diagnostic> {
+        match &self.input.value {
+            crate::data::InputValue::Text(s) => {
+                Ok(self.given(s.split(',').map(|s| s.trim().to_string()).collect()))
+            }
+            crate::data::InputValue::List(v) => Ok(self.given(v.clone())),
+            _ => Err(self.wrong(&format!("a {what} or a list of {what}s"))),
+        }
+    }
+    /// Text parsed by `parse`, or `expected` in the message.
+    pub fn parsed<T>(
+        &self,
+        parse: impl Fn(&str) -> Option<T>,
+        expected: &str,
+    ) -> Result<Given<T>, Diagnostic> {
+        match &self.input.value {
+            crate::data::InputValue::Text(s) => {
+                parse(s).map(|v| self.given(v)).ok_or_else(|| self.wrong(expected))
+            }
+            _ => Err(self.wrong(expected)),
+        }
+    }
+    /// The message for a key the section does not take.
+    pub fn unknown(&self, keys: &[&str]) -> Diagnostic {
+        Diagnostic::new(format!("unknown key `{}` in [{}]", self.key, self.section))
+            .at(Some(self.input.location.clone()))
+            .key(format!("{}.{}", self.section, self.key))
+            .expected(format!("one of: {}", keys.join(", ")))
+            .suggest(self.key, keys.iter().copied())
+    }
+}
+
+/// Reads every key of a scenario section with `read`, gathering every problem.
+pub fn read_command_section(
+    section: &'static str,
+    inputs: &std::collections::BTreeMap<String, crate::data::ScenarioInput>,
+    mut read: impl FnMut(&SectionInput) -> Result<(), Diagnostic>,
+) -> Result<(), crate::diag::Diagnostics> {
+    let problems: Vec<Diagnostic> =
+        inputs.iter().filter_map(|(key, input)| read(&SectionInput { section, key, input }).err()).collect();
+    if problems.is_empty() { Ok(()) } else { Err(crate::diag::Diagnostics(problems)) }
+}

@@ -59,7 +59,7 @@ fn recovery(a: &PackagingAccount) -> Option<Recovery> {
     })
 }
 
-fn node_line(n: &NodeSplits, reticle_mm2: f64) -> String {
+fn node_line(n: &NodeSplits, span: (f64, f64)) -> String {
     let (Some(mono), Some(best)) = (n.monolithic(), n.best()) else { return String::new() };
     let best_part = if best.chiplets == 1 {
         "one die is the cheapest split".to_string()
@@ -71,7 +71,7 @@ fn node_line(n: &NodeSplits, reticle_mm2: f64) -> String {
             percent(1.0 - best.cost_per_good_package_usd / mono.cost_per_good_package_usd)
         )
     };
-    let even = chip_cmd::break_even_text(n.break_even_mm2, reticle_mm2);
+    let even = chip_cmd::break_even_text(n.break_even_mm2, span);
     format!(
         "  {}: one die of yield {} costs {} per good package; {best_part}; {even}.\n",
         n.node,
@@ -131,7 +131,7 @@ pub fn text(a: &PackagingAccount, d: &Designs) -> String {
     }
     s.push('\n');
     let mut prose: String =
-        a.nodes.iter().map(|n| node_line(n, x.reticle_width_mm * x.reticle_height_mm)).collect();
+        a.nodes.iter().map(|n| node_line(n, waferwatt::chip::break_even_span(x))).collect();
     let premium = a.nodes.first().and_then(|n| Some((n, n.chiplet_premium()?)));
     let flips = premium.map(|(_, p)| flips(&a.chiplet_premium_drivers, p)).unwrap_or_default();
     if let (Some(r), [duv, other, ..]) = (recovery(a), nodes.as_slice()) {

@@ -3,7 +3,7 @@
 //! gives up; and the saying that mature-process chips are over a fifth of the world market.
 
 use crate::data::{Dataset, Param, key};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::Diagnostics;
 use crate::fleet::{self, FleetBound, FleetOutputs, FleetRequest};
 use crate::provenance::Given;
 use crate::sensitivity::{self, Swing};
@@ -87,15 +87,7 @@ pub fn account(ds: &Dataset) -> Result<CapacityAccount, Diagnostics> {
     .and_then(|b| train::evaluate(&b.inputs).compute_flop);
     let market = market(ds);
     let id = "mature-share";
-    let says = ds
-        .text(&key("claim", Some(id), "says"))
-        .ok_or_else(|| Diagnostic::new(format!("the data has no claim `{id}`")).key(format!("claim.{id}")))?;
-    let value = ds
-        .param(&key("claim", Some(id), "value"))
-        .ok_or_else(|| {
-            Diagnostic::new(format!("claim `{id}` has no value")).key(format!("claim.{id}.value"))
-        })?
-        .value;
+    let claim = super::tools::claim(ds, id)?;
     let measures = ds
         .list(&key("claim", Some(id), "measures"))
         .unwrap_or_default()
@@ -109,7 +101,7 @@ pub fn account(ds: &Dataset) -> Result<CapacityAccount, Diagnostics> {
         drivers,
         run,
         run_flop,
-        claim_mature: MarketClaim { says: says.to_string(), value, measures },
+        claim_mature: MarketClaim { says: claim.says, value: claim.value, measures },
         market,
     })
 }

@@ -61,7 +61,8 @@ pub struct ToolsAccount {
     pub premium_drivers: Vec<Swing>,
 }
 
-fn claim(ds: &Dataset, id: &str) -> Result<Claim, Diagnostic> {
+/// A claim of the data: what it says and the figure it states.
+pub(crate) fn claim(ds: &Dataset, id: &str) -> Result<Claim, Diagnostic> {
     let says = ds
         .text(&key("claim", Some(id), "says"))
         .ok_or_else(|| Diagnostic::new(format!("the data has no claim `{id}`")).key(format!("claim.{id}")))?;

@@ -10,7 +10,7 @@ use super::{ChipInputs, ChipletTerms, Dies, PackageKind, die_shape, fits_reticle
 use crate::data::{Dataset, InputValue, ScenarioInput, key};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::fab::{self, WaferInputs, WaferRequest};
-use crate::provenance::{Binder, Binding, Given, InputOrigin};
+use crate::provenance::{Binder, Binding, Given, read_command_section};
 
 /// What the user asked of `chip`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -29,48 +29,24 @@ impl ChipRequest {
     /// Reads a scenario's `[chip]` section.
     pub fn from_scenario(section: &BTreeMap<String, ScenarioInput>) -> Result<ChipRequest, Diagnostics> {
         let mut req = ChipRequest::default();
-        let mut problems = Vec::new();
-        for (k, input) in section {
-            let from = InputOrigin::Scenario { section: "chip", location: input.location.clone() };
-            let wrong = |expected: &str| {
-                Diagnostic::new(format!("`{k}` has a value of the wrong kind"))
-                    .at(Some(input.location.clone()))
-                    .key(format!("chip.{k}"))
-                    .expected(expected.to_string())
-            };
-            let result = match (k.as_str(), &input.value) {
-                ("accelerator", InputValue::Text(s)) => {
-                    req.accelerator = Some(Given { value: s.clone(), from });
-                    Ok(())
+        let counts = "chiplet counts from 1 to 64, e.g. \"1,2,4\"";
+        read_command_section("chip", section, |f| {
+            match f.key {
+                "accelerator" => req.accelerator = Some(f.text()?),
+                "node" => req.node = Some(f.text()?),
+                "chiplets" => {
+                    req.chiplets = Some(match f.input.value {
+                        InputValue::Number(x) if x >= 1.0 && x.fract() == 0.0 && x <= 64.0 => {
+                            Given { value: vec![x as u32], from: f.from() }
+                        }
+                        _ => f.parsed(parse_chiplets, counts)?,
+                    })
                 }
-                ("node", InputValue::Text(s)) => {
-                    req.node = Some(Given { value: s.clone(), from });
-                    Ok(())
-                }
-                ("chiplets", InputValue::Text(s)) => match parse_chiplets(s) {
-                    Some(v) => {
-                        req.chiplets = Some(Given { value: v, from });
-                        Ok(())
-                    }
-                    None => Err(wrong("chiplet counts from 1 to 64, e.g. \"1,2,4\"")),
-                },
-                ("chiplets", InputValue::Number(x)) if *x >= 1.0 && x.fract() == 0.0 && *x <= 64.0 => {
-                    req.chiplets = Some(Given { value: vec![*x as u32], from });
-                    Ok(())
-                }
-                ("accelerator" | "node", _) => Err(wrong("a string")),
-                ("chiplets", _) => Err(wrong("chiplet counts from 1 to 64, e.g. \"1,2,4\"")),
-                (other, _) => Err(Diagnostic::new(format!("unknown key `{other}` in [chip]"))
-                    .at(Some(input.location.clone()))
-                    .key(format!("chip.{other}"))
-                    .expected(format!("one of: {}", CHIP_KEYS.join(", ")))
-                    .suggest(other, CHIP_KEYS.iter().copied())),
-            };
-            if let Err(d) = result {
-                problems.push(d);
+                _ => return Err(f.unknown(CHIP_KEYS)),
             }
-        }
-        if problems.is_empty() { Ok(req) } else { Err(Diagnostics(problems)) }
+            Ok(())
+        })?;
+        Ok(req)
     }
 
     pub fn overlay(self, over: ChipRequest) -> ChipRequest {

@@ -271,6 +271,13 @@ pub fn split(area_mm2: f64, k: u32, wafer: &WaferInputs, x: &ChipInputs) -> Spli
     }
 }
 
+/// The compute areas a break-even is sought over: from an eighth of the reticle field (a
+/// die small enough that no one splits it; a choice of span, not data) to the whole field.
+pub fn break_even_span(x: &ChipInputs) -> (f64, f64) {
+    let reticle = x.reticle_width_mm * x.reticle_height_mm;
+    (reticle / 8.0, reticle)
+}
+
 /// The smallest compute area, between `lo_mm2` and `hi_mm2`, from which two chiplets cost
 /// less per good package than one die; `None` if they never do in that span.
 pub fn break_even_area(wafer: &WaferInputs, x: &ChipInputs, lo_mm2: f64, hi_mm2: f64) -> Option<f64> {

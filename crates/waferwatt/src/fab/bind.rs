@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use super::{ClassInputs, Count, Die, ToolClass, WaferInputs, YieldModel};
-use crate::data::{Dataset, InputValue, ScenarioInput, key};
+use crate::data::{Dataset, ScenarioInput, key};
 use crate::diag::{Diagnostic, Diagnostics, Location, quote_list};
-use crate::provenance::{Binder, Binding, Given, InputOrigin, Rule};
+use crate::provenance::{Binder, Binding, Given, Rule, read_command_section};
 
 /// What the user asked of `wafer`. Every field is optional; data fills the rest.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -45,61 +45,24 @@ impl WaferRequest {
     /// Reads a scenario's `[wafer]` section.
     pub fn from_scenario(section: &BTreeMap<String, ScenarioInput>) -> Result<WaferRequest, Diagnostics> {
         let mut req = WaferRequest::default();
-        let mut problems = Vec::new();
-        for (k, input) in section {
-            let from = InputOrigin::Scenario { section: "wafer", location: input.location.clone() };
-            let wrong = |expected: &str| {
-                Diagnostic::new(format!("`{k}` has a value of the wrong kind"))
-                    .at(Some(input.location.clone()))
-                    .key(format!("wafer.{k}"))
-                    .expected(expected.to_string())
-            };
-            let num = || match &input.value {
-                InputValue::Number(x) => Ok(Given { value: *x, from: from.clone() }),
-                _ => Err(wrong("a number")),
-            };
-            let text = || match &input.value {
-                InputValue::Text(s) => Ok(Given { value: s.clone(), from: from.clone() }),
-                _ => Err(wrong("a string")),
-            };
-            let result: Result<(), Diagnostic> = (|| {
-                match k.as_str() {
-                    "node" => {
-                        let list = match &input.value {
-                            InputValue::Text(s) => s.split(',').map(|s| s.trim().to_string()).collect(),
-                            InputValue::List(v) => v.clone(),
-                            _ => return Err(wrong("a node id or a list of node ids")),
-                        };
-                        req.nodes = Some(Given { value: list, from: from.clone() });
-                    }
-                    "die" => req.die = Some(text()?),
-                    "die_area" => req.die_area_mm2 = Some(num()?),
-                    "scribe" => req.scribe_mm = Some(num()?),
-                    "edge_exclusion" => req.edge_exclusion_mm = Some(num()?),
-                    "wafer_mm" => req.wafer_mm = Some(num()?),
-                    "yield_model" => req.yield_model = Some(text()?),
-                    "d0" => req.d0_per_cm2 = Some(num()?),
-                    "count" => req.count = Some(text()?),
-                    "alpha" => req.negbin_alpha = Some(num()?),
-                    "stitched" => match &input.value {
-                        InputValue::Bool(b) => req.stitched = Some(Given { value: *b, from: from.clone() }),
-                        _ => return Err(wrong("true or false")),
-                    },
-                    other => {
-                        return Err(Diagnostic::new(format!("unknown key `{other}` in [wafer]"))
-                            .at(Some(input.location.clone()))
-                            .key(format!("wafer.{other}"))
-                            .expected(format!("one of: {}", WAFER_KEYS.join(", ")))
-                            .suggest(other, WAFER_KEYS.iter().copied()));
-                    }
-                }
-                Ok(())
-            })();
-            if let Err(d) = result {
-                problems.push(d);
+        read_command_section("wafer", section, |f| {
+            match f.key {
+                "node" => req.nodes = Some(f.ids("node id")?),
+                "die" => req.die = Some(f.text()?),
+                "die_area" => req.die_area_mm2 = Some(f.number()?),
+                "scribe" => req.scribe_mm = Some(f.number()?),
+                "edge_exclusion" => req.edge_exclusion_mm = Some(f.number()?),
+                "wafer_mm" => req.wafer_mm = Some(f.number()?),
+                "yield_model" => req.yield_model = Some(f.text()?),
+                "d0" => req.d0_per_cm2 = Some(f.number()?),
+                "count" => req.count = Some(f.text()?),
+                "alpha" => req.negbin_alpha = Some(f.number()?),
+                "stitched" => req.stitched = Some(f.flag()?),
+                _ => return Err(f.unknown(WAFER_KEYS)),
             }
-        }
-        if problems.is_empty() { Ok(req) } else { Err(Diagnostics(problems)) }
+            Ok(())
+        })?;
+        Ok(req)
     }
 
     /// This request with every field that `over` sets replaced by `over`'s.

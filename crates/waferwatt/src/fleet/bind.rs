@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use super::{FleetInputs, ScannerGroup};
 use crate::chip::{self, ChipBound, ChipRequest};
-use crate::data::{Dataset, InputValue, ScenarioInput, key};
+use crate::data::{Dataset, ScenarioInput, key};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::fab::{self, ToolClass, WaferRequest};
-use crate::provenance::{Binder, Binding, Given, InputOrigin};
+use crate::provenance::{Binder, Binding, Given, InputOrigin, read_command_section};
 use crate::train::{self, TrainRequest};
 use crate::units::HOURS_PER_YEAR;
 
@@ -58,61 +58,28 @@ impl FleetRequest {
     /// Reads a scenario's `[fleet]` section.
     pub fn from_scenario(section: &BTreeMap<String, ScenarioInput>) -> Result<FleetRequest, Diagnostics> {
         let mut req = FleetRequest::default();
-        let mut problems = Vec::new();
-        for (k, input) in section {
-            let from = InputOrigin::Scenario { section: "fleet", location: input.location.clone() };
-            let wrong = |expected: &str| {
-                Diagnostic::new(format!("`{k}` has a value of the wrong kind"))
-                    .at(Some(input.location.clone()))
-                    .key(format!("fleet.{k}"))
-                    .expected(expected.to_string())
-            };
-            let text = |slot: &mut Option<Given<String>>| match &input.value {
-                InputValue::Text(s) => {
-                    *slot = Some(Given { value: s.clone(), from: from.clone() });
-                    Ok(())
-                }
-                _ => Err(wrong("a string")),
-            };
-            let number = |slot: &mut Option<Given<f64>>| match &input.value {
-                InputValue::Number(x) => {
-                    *slot = Some(Given { value: *x, from: from.clone() });
-                    Ok(())
-                }
-                _ => Err(wrong("a number")),
-            };
-            let counts = |slot: &mut Option<Given<Vec<(String, f64)>>>, example: &str| match &input.value {
-                InputValue::Text(s) => match parse_counts(s) {
-                    Some(v) => {
-                        *slot = Some(Given { value: v, from: from.clone() });
-                        Ok(())
-                    }
-                    None => Err(wrong(example)),
-                },
-                _ => Err(wrong(example)),
-            };
-            let result = match k.as_str() {
+        read_command_section("fleet", section, |f| {
+            match f.key {
                 "scanners" => {
-                    counts(&mut req.scanners, "scanner ids and counts, e.g. \"nxt2000i=100,nxt870=40\"")
+                    req.scanners = Some(
+                        f.parsed(parse_counts, "scanner ids and counts, e.g. \"nxt2000i=100,nxt870=40\"")?,
+                    )
                 }
-                "share" => counts(&mut req.shares, "scanner classes and shares, e.g. \"arfi=0.5\""),
-                "node" => text(&mut req.node),
-                "accelerator" => text(&mut req.accelerator),
-                "region" => text(&mut req.region),
-                "hbm_stacks_per_month" => number(&mut req.hbm_stacks_per_month),
-                "packaging_wafers_per_month" => number(&mut req.packaging_wafers_per_month),
-                "mfu" => number(&mut req.mfu),
-                other => Err(Diagnostic::new(format!("unknown key `{other}` in [fleet]"))
-                    .at(Some(input.location.clone()))
-                    .key(format!("fleet.{other}"))
-                    .expected(format!("one of: {}", FLEET_KEYS.join(", ")))
-                    .suggest(other, FLEET_KEYS.iter().copied())),
-            };
-            if let Err(d) = result {
-                problems.push(d);
+                "share" => {
+                    req.shares =
+                        Some(f.parsed(parse_counts, "scanner classes and shares, e.g. \"arfi=0.5\"")?)
+                }
+                "node" => req.node = Some(f.text()?),
+                "accelerator" => req.accelerator = Some(f.text()?),
+                "region" => req.region = Some(f.text()?),
+                "hbm_stacks_per_month" => req.hbm_stacks_per_month = Some(f.number()?),
+                "packaging_wafers_per_month" => req.packaging_wafers_per_month = Some(f.number()?),
+                "mfu" => req.mfu = Some(f.number()?),
+                _ => return Err(f.unknown(FLEET_KEYS)),
             }
-        }
-        if problems.is_empty() { Ok(req) } else { Err(Diagnostics(problems)) }
+            Ok(())
+        })?;
+        Ok(req)
     }
 
     pub fn overlay(self, over: FleetRequest) -> FleetRequest {
@@ -223,9 +190,9 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
         .or(from_data.scanners.clone())
         .ok_or_else(|| Diagnostic::new("no scanners").key("--scanners").expected("ID=N,..."))?;
     let shares = req.shares.clone().map(|g| g.value).unwrap_or_default();
+    let share_from = req.shares.as_ref().map_or(InputOrigin::Flag("--share".into()), |g| g.from.clone());
     for (class, share) in &shares {
-        let g = req.shares.as_ref().map(|g| g.from.clone()).unwrap_or(InputOrigin::Flag("--share".into()));
-        let given = Given { value: *share, from: g };
+        let given = Given { value: *share, from: share_from.clone() };
         if ToolClass::from_name(class).is_none() {
             return Err(Diagnostic::new(format!("unknown scanner class `{class}`"))
                 .at(given.at())
@@ -279,18 +246,7 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
         b.group = Some(class.name());
         let count = number(&mut b, "scanners", "count", &g)?;
         let share = match shares.iter().find(|(c, _)| c == class.name()) {
-            Some((_, s)) => b.given(
-                "share",
-                "fraction",
-                &Given {
-                    value: *s,
-                    from: req
-                        .shares
-                        .as_ref()
-                        .map(|g| g.from.clone())
-                        .unwrap_or(InputOrigin::Flag("--share".into())),
-                },
-            ),
+            Some((_, s)) => b.given("share", "fraction", &Given { value: *s, from: share_from.clone() }),
             None => {
                 b.derived("share", 1.0, "fraction", "all of them (no share given)".into());
                 1.0

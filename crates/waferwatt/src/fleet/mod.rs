@@ -110,7 +110,8 @@ pub struct FleetOutputs {
 
 /// Wafer starts a month one scanner group carries on `wafer`'s node, if the node uses its class.
 pub fn group_capacity(wafer: &WaferInputs, g: &ScannerGroup) -> Option<f64> {
-    let mut w = *wafer;
+    // Scanner time does not depend on the die: skip the exact die count.
+    let mut w = WaferInputs { count: fab::Count::Analytic, ..*wafer };
     let c = &mut w.classes[g.class as usize];
     if c.exposures <= 0.0 {
         return None;

@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 
 use super::Inputs;
 use crate::data::schema::PRECISIONS;
-use crate::data::{Dataset, InputValue, ScenarioInput, key};
+use crate::data::{Dataset, ScenarioInput, key};
 use crate::diag::{Diagnostic, Diagnostics, Location, quote_list};
 use crate::power::{self, Price, PurchaseTerms, TariffSpec, TwoPart, Vat};
-use crate::provenance::{Binder, Binding, Given, InputOrigin, Rule};
+use crate::provenance::{Binder, Binding, Given, Rule, read_command_section};
 
 /// What the user asked of `train`. Every field is optional; data fills the rest.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -71,71 +71,34 @@ impl TrainRequest {
     /// Reads a scenario's `[train]` section.
     pub fn from_scenario(section: &BTreeMap<String, ScenarioInput>) -> Result<TrainRequest, Diagnostics> {
         let mut req = TrainRequest::default();
-        let mut problems = Vec::new();
-        for (k, input) in section {
-            let from = InputOrigin::Scenario { section: "train", location: input.location.clone() };
-            let wrong = |expected: &str| {
-                Diagnostic::new(format!("`{k}` has a value of the wrong kind"))
-                    .at(Some(input.location.clone()))
-                    .key(format!("train.{k}"))
-                    .expected(expected.to_string())
-            };
-            let num = || match &input.value {
-                InputValue::Number(x) => Ok(Given { value: *x, from: from.clone() }),
-                _ => Err(wrong("a number")),
-            };
-            let text = || match &input.value {
-                InputValue::Text(s) => Ok(Given { value: s.clone(), from: from.clone() }),
-                _ => Err(wrong("a string")),
-            };
-            let result: Result<(), Diagnostic> = (|| {
-                match k.as_str() {
-                    "run" => req.run = Some(text()?),
-                    "accelerator" => req.accelerator = Some(text()?),
-                    "accelerators" => req.accelerators = Some(num()?),
-                    "params" => req.params = Some(num()?),
-                    "tokens" => req.tokens = Some(num()?),
-                    "flop" => req.flop = Some(num()?),
-                    "accelerator_hours" => req.accelerator_hours = Some(num()?),
-                    "mfu" => req.mfu = Some(num()?),
-                    "goodput" => req.goodput = Some(num()?),
-                    "precision" => req.precision = Some(text()?),
-                    "region" => {
-                        let list = match &input.value {
-                            InputValue::Text(s) => s.split(',').map(|s| s.trim().to_string()).collect(),
-                            InputValue::List(v) => v.clone(),
-                            _ => return Err(wrong("a region id or a list of region ids")),
-                        };
-                        req.regions = Some(Given { value: list, from: from.clone() });
-                    }
-                    "facility" => req.facility = Some(text()?),
-                    "pue" => req.pue = Some(num()?),
-                    "avg_power_fraction" => req.avg_power_fraction = Some(num()?),
-                    "server_power_multiplier" => req.server_power_multiplier = Some(num()?),
-                    "tariff_usd_per_kwh" => req.tariff_usd_per_kwh = Some(num()?),
-                    "grid_kgco2_per_kwh" => req.grid_kgco2_per_kwh = Some(num()?),
-                    "rental_usd_per_hour" => req.rental_usd_per_hour = Some(num()?),
-                    "load_factor" => req.load_factor = Some(num()?),
-                    "vat" => req.vat = Some(text()?),
-                    "power_deal" => match &input.value {
-                        InputValue::Bool(b) => req.power_deal = Some(Given { value: *b, from: from.clone() }),
-                        _ => return Err(wrong("true or false")),
-                    },
-                    other => {
-                        return Err(Diagnostic::new(format!("unknown key `{other}` in [train]"))
-                            .at(Some(input.location.clone()))
-                            .key(format!("train.{other}"))
-                            .expected(format!("one of: {}", TRAIN_KEYS.join(", ")))
-                            .suggest(other, TRAIN_KEYS.iter().copied()));
-                    }
-                }
-                Ok(())
-            })();
-            if let Err(d) = result {
-                problems.push(d);
+        read_command_section("train", section, |f| {
+            match f.key {
+                "run" => req.run = Some(f.text()?),
+                "accelerator" => req.accelerator = Some(f.text()?),
+                "accelerators" => req.accelerators = Some(f.number()?),
+                "params" => req.params = Some(f.number()?),
+                "tokens" => req.tokens = Some(f.number()?),
+                "flop" => req.flop = Some(f.number()?),
+                "accelerator_hours" => req.accelerator_hours = Some(f.number()?),
+                "mfu" => req.mfu = Some(f.number()?),
+                "goodput" => req.goodput = Some(f.number()?),
+                "precision" => req.precision = Some(f.text()?),
+                "region" => req.regions = Some(f.ids("region id")?),
+                "facility" => req.facility = Some(f.text()?),
+                "pue" => req.pue = Some(f.number()?),
+                "avg_power_fraction" => req.avg_power_fraction = Some(f.number()?),
+                "server_power_multiplier" => req.server_power_multiplier = Some(f.number()?),
+                "tariff_usd_per_kwh" => req.tariff_usd_per_kwh = Some(f.number()?),
+                "grid_kgco2_per_kwh" => req.grid_kgco2_per_kwh = Some(f.number()?),
+                "rental_usd_per_hour" => req.rental_usd_per_hour = Some(f.number()?),
+                "load_factor" => req.load_factor = Some(f.number()?),
+                "vat" => req.vat = Some(f.text()?),
+                "power_deal" => req.power_deal = Some(f.flag()?),
+                _ => return Err(f.unknown(TRAIN_KEYS)),
             }
-        }
-        if problems.is_empty() { Ok(req) } else { Err(Diagnostics(problems)) }
+            Ok(())
+        })?;
+        Ok(req)
     }
 
     /// This request with every field that `over` sets replaced by `over`'s.
@@ -676,6 +639,7 @@ const FLAT_TERMS: PurchaseTerms = PurchaseTerms {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::InputValue;
 
     #[test]
     fn every_documented_train_key_is_read_from_a_scenario() {
