@@ -40,4 +40,5 @@ pub mod power;
 pub mod provenance;
 pub mod sensitivity;
 pub mod train;
+pub mod uncertainty;
 pub mod units;

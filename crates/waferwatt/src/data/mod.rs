@@ -63,6 +63,8 @@ pub struct Param {
     pub source: String,
     pub year: Option<i64>,
     pub note: String,
+    /// How the number is drawn between low and high when uncertainty is sampled.
+    pub dist: crate::uncertainty::Shape,
     pub origin: Origin,
     pub location: Option<Location>,
 }

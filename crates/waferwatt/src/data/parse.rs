@@ -12,6 +12,7 @@ use toml::de::{DeTable, DeValue};
 use super::schema::{self, Bound, FieldType, Kind};
 use super::{Dataset, Origin, Param, Source, Text, TextValue, key};
 use crate::diag::{Diagnostic, Diagnostics, Location, quote_list};
+use crate::uncertainty::{Dist, Shape};
 
 /// Sections of a scenario file that hold command inputs rather than data overrides.
 pub const COMMAND_SECTIONS: &[&str] = &["train", "wafer", "chip", "fleet"];
@@ -216,6 +217,7 @@ pub fn apply_set(ds: &mut Dataset, assignment: &str) -> Result<(), Diagnostic> {
                 note: old
                     .map(|p| format!("set on the command line; default was {} {}", p.value, p.unit))
                     .unwrap_or_else(|| "set on the command line".to_string()),
+                dist: Shape::Fixed,
                 origin: Origin::Set,
                 location: None,
             };
@@ -379,7 +381,7 @@ fn read_number(
     let at = ctx.loc(value.span());
     let bad = |msg: String, at: Location| {
         Diagnostic::new(msg).at(Some(at)).key(k).expected(format!(
-            "{{ value, low, high, unit = \"{unit}\", source, year, note }}{}",
+            "{{ value, low, high, dist, unit = \"{unit}\", source, year, note }}{}",
             if ctx.mode == Mode::Scenario { ", or a bare number to fix the value" } else { "" }
         ))
     };
@@ -399,6 +401,7 @@ fn read_number(
                     .as_ref()
                     .map(|p| format!("fixed by the scenario; default was {} {}", p.value, p.unit))
                     .unwrap_or_else(|| "given by the scenario".to_string()),
+                dist: Shape::Fixed,
                 origin: ctx.origin.clone(),
                 location: Some(at.clone()),
             }
@@ -412,6 +415,7 @@ fn read_number(
                 source: String::new(),
                 year: None,
                 note: String::new(),
+                dist: Shape::default(),
                 origin: ctx.origin.clone(),
                 location: None,
             });
@@ -449,6 +453,18 @@ fn read_number(
                             return Err(bad("`source` must name a source id or `assumption`".into(), vat));
                         }
                     },
+                    "dist" => match v.get_ref() {
+                        DeValue::String(s) => {
+                            p.dist = Shape::from_name(s).ok_or_else(|| {
+                                Diagnostic::new(format!("unknown distribution `{s}`"))
+                                    .at(Some(vat.clone()))
+                                    .key(format!("{k}.dist"))
+                                    .expected(format!("one of {}", quote_list(Shape::NAMES)))
+                                    .suggest(s, Shape::NAMES.iter().copied())
+                            })?;
+                        }
+                        _ => return Err(bad("`dist` must be a string".into(), vat)),
+                    },
                     "note" => match v.get_ref() {
                         DeValue::String(s) => p.note = s.to_string(),
                         _ => return Err(bad("`note` must be a string".into(), vat)),
@@ -463,8 +479,11 @@ fn read_number(
                         return Err(Diagnostic::new(format!("unknown key `{other}` in a number"))
                             .at(Some(vat))
                             .key(format!("{k}.{other}"))
-                            .expected("value, low, high, unit, source, year, note")
-                            .suggest(other, ["value", "low", "high", "unit", "source", "year", "note"]));
+                            .expected("value, low, high, dist, unit, source, year, note")
+                            .suggest(
+                                other,
+                                ["value", "low", "high", "dist", "unit", "source", "year", "note"],
+                            ));
                     }
                 }
             }
@@ -503,6 +522,12 @@ fn read_number(
         .at(Some(at))
         .key(k)
         .expected("low ≤ value ≤ high (give low and high with a value outside the default range)"));
+    }
+    if let Err(e) = Dist::new(p.dist, p.low, p.value, p.high) {
+        return Err(Diagnostic::new(format!("a {} distribution cannot take this range: {e}", p.dist.name()))
+            .at(Some(at))
+            .key(format!("{k}.dist"))
+            .expected("a range the distribution can take (a lognormal needs a low above 0)"));
     }
     if ctx.mode == Mode::Data
         && (p.source == super::ASSUMPTION || p.source == super::DEFINITION)

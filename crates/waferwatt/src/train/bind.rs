@@ -144,6 +144,8 @@ pub struct Bound {
     pub facility: String,
     pub pue_basis: PueBasis,
     pub price: Price,
+    /// How the price was built from the region's tariff, when it was (not given outright).
+    pub tariff: Option<Tariff>,
     pub vat: Vat,
     pub inputs: Inputs,
     pub bindings: Vec<Binding>,
@@ -151,6 +153,15 @@ pub struct Bound {
     pub notes: Vec<String>,
     /// What the run's publisher reported, for comparison.
     pub published: Published,
+}
+
+/// A region's tariff and the buyer's terms: what [`power::price`] takes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Tariff {
+    pub spec: TariffSpec,
+    pub vat_rate: f64,
+    pub terms: PurchaseTerms,
+    pub cny_per_usd: f64,
 }
 
 /// Where the PUE came from.
@@ -509,7 +520,8 @@ fn bind_region(ds: &Dataset, req: &TrainRequest, c: &Choices, region: &str) -> R
         (None, None) => (b.data("pue", &reg("pue"))?, PueBasis::Region),
     };
 
-    let (price, tariff_usd_per_kwh) = bind_price(&mut b, req, region, c.vat, &mut notes)?;
+    let (price, tariff) = bind_price(&mut b, req, region, c.vat, &mut notes)?;
+    let tariff_usd_per_kwh = price.usd_per_kwh;
     let grid_kgco2_per_kwh =
         b.either("grid_kgco2_per_kwh", &req.grid_kgco2_per_kwh, &reg("grid_kgco2_per_kwh"))?;
 
@@ -555,6 +567,7 @@ fn bind_region(ds: &Dataset, req: &TrainRequest, c: &Choices, region: &str) -> R
         facility: c.facility.to_string(),
         pue_basis,
         price,
+        tariff,
         vat: c.vat,
         inputs,
         bindings: b.bindings,
@@ -573,11 +586,11 @@ fn bind_price(
     region: &str,
     vat: Vat,
     notes: &mut Vec<String>,
-) -> Result<(Price, f64), Diagnostic> {
+) -> Result<(Price, Option<Tariff>), Diagnostic> {
     if let Some(g) = &req.tariff_usd_per_kwh {
         let usd = b.given("tariff_usd_per_kwh", "USD/kWh", g);
         let price = power::price(TariffSpec::FlatUsd { usd_per_kwh: usd }, 0.0, FLAT_TERMS, 1.0);
-        return Ok((price, usd));
+        return Ok((price, None));
     }
     let ds = b.ds;
     let reg = |f: &str| key("region", Some(region), f);
@@ -624,7 +637,7 @@ fn bind_price(
         ),
     };
     b.derived("tariff_usd_per_kwh", price.usd_per_kwh, "USD/kWh", how);
-    Ok((price, price.usd_per_kwh))
+    Ok((price, Some(Tariff { spec, vat_rate, terms, cny_per_usd })))
 }
 
 /// Terms for a flat price: no demand charge to spread, no VAT, no deal.

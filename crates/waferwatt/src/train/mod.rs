@@ -8,10 +8,12 @@
 
 mod bind;
 mod explain;
+mod sample;
 
 pub use crate::provenance::{Binding, Given, InputOrigin, Provenance};
-pub use bind::{Bound, Published, PueBasis, TRAIN_KEYS, TrainRequest, bind};
+pub use bind::{Bound, Published, PueBasis, TRAIN_KEYS, Tariff, TrainRequest, bind};
 pub use explain::{Step, explain};
+pub use sample::{FIGURES, Layout, Sampler, figures};
 
 use crate::finance::crf;
 use crate::units::{

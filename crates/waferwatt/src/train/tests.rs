@@ -160,3 +160,52 @@ proptest! {
         prop_assert!(evaluate(&better).total_usd <= evaluate(&x).total_usd * (1.0 + 1e-12));
     }
 }
+
+/// The fast sampler and re-binding the data per sample give the same results, row by row,
+/// for runs sized by hours and by compute, in flat and two-part regions, with a power deal.
+#[test]
+fn the_fast_sampler_matches_rebinding_the_data() {
+    use crate::data::Dataset;
+    use crate::uncertainty::{DataModel, Model, Plan, Sampling, uncertain_keys};
+    let ds = Dataset::builtin().unwrap();
+    let flag = |v: &str, n: &str| Some(Given::flag(v.to_string(), n));
+    let requests = [
+        TrainRequest { run: flag("llama-3.1-405b", "--run"), ..Default::default() },
+        TrainRequest {
+            params: Some(Given::flag(70e9, "--params")),
+            tokens: Some(Given::flag(15e12, "--tokens")),
+            regions: Some(Given::flag(vec!["cn-nm".into(), "us-va".into(), "cn-gz".into()], "--region")),
+            power_deal: Some(Given::flag(true, "--power-deal")),
+            ..Default::default()
+        },
+        TrainRequest { run: flag("deepseek-v3", "--run"), ..Default::default() },
+    ];
+    for req in requests {
+        let bounds = bind(&ds, &req).unwrap();
+        let bindings: Vec<_> = bounds.iter().flat_map(|b| b.bindings.clone()).collect();
+        let keys = uncertain_keys(&ds, &bindings).unwrap();
+        assert!(keys.len() > 5, "{req:?}");
+        let fast = Sampler::new(&bounds, &keys).expect("every path is known");
+        let slow = DataModel {
+            ds: &ds,
+            keys: keys.iter().map(|k| k.key.clone()).collect(),
+            figure: fast.layout.rebinding(&req),
+        };
+        let width = fast.layout.width();
+        let plan = Plan::new(keys.iter().map(|k| k.dist.clone()).collect(), 200, 5, Sampling::MonteCarlo);
+        let (mut x, mut a, mut b) = (vec![0.0; keys.len()], vec![0.0; width], vec![0.0; width]);
+        let mut scratch = slow.scratch();
+        for i in 0..plan.samples {
+            plan.draw(i, &mut x);
+            assert!(fast.eval(&mut (), &x, &mut a));
+            assert!(slow.eval(&mut scratch, &x, &mut b));
+            for (j, (a, b)) in a.iter().zip(&b).enumerate() {
+                assert!(
+                    (a - b).abs() <= 1e-12 * b.abs(),
+                    "{}: {a} vs {b}",
+                    fast.layout.names(|_| String::new())[j]
+                );
+            }
+        }
+    }
+}
