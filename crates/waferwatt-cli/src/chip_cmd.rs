@@ -30,6 +30,8 @@ pub struct ChipArgs {
     pub explain: bool,
     #[command(flatten)]
     pub data: DataOptions,
+    #[command(flatten)]
+    pub sampling: crate::sampling::SampleOptions,
 }
 
 /// A bound chip, its build cost, its splits and the break-even area of its node.
@@ -62,7 +64,7 @@ pub fn evaluate(bound: ChipBound) -> Result<Evaluated, Failure> {
     Ok(Evaluated { bound, out, splits, break_even_mm2 })
 }
 
-pub fn run(args: &ChipArgs) -> Result<String, Failure> {
+fn prepare(args: &ChipArgs) -> Result<(waferwatt::data::Dataset, ChipRequest), Failure> {
     let (ds, scenario) = load(&args.data)?;
     let base = match scenario.section("chip") {
         Some(section) => ChipRequest::from_scenario(section)?,
@@ -85,6 +87,36 @@ pub fn run(args: &ChipArgs) -> Result<String, Failure> {
         return Err(Diagnostic::new("--explain has no CSV form")
             .expected("--explain with --format table or --format json")
             .into());
+    }
+    args.sampling.check()?;
+    crate::sampling::check_explain(args.explain, &args.sampling)?;
+    Ok((ds, req))
+}
+
+/// The answer from the data in force, and the numbers it used.
+fn answer(
+    ds: &waferwatt::data::Dataset,
+    req: &ChipRequest,
+) -> Result<(Value, Vec<waferwatt::provenance::Binding>), Failure> {
+    let r = evaluate(chip::bind(ds, req)?)?;
+    let json = to_json(&r, false);
+    Ok((json, r.bound.bindings))
+}
+
+/// `waferwatt sensitivity chip ...`.
+pub fn sensitivity(args: &ChipArgs, sens: &crate::sampling::SensOptions) -> Result<String, Failure> {
+    let (ds, req) = prepare(args)?;
+    let task = crate::sampling::Task::Sensitivity { opts: &args.sampling, sens, format: args.format };
+    crate::sampling::answer_by_data(&ds, &|d| answer(d, &req), task)
+}
+
+pub fn run(args: &ChipArgs) -> Result<String, Failure> {
+    let (ds, req) = prepare(args)?;
+    if args.sampling.active() {
+        let b = chip::bind(&ds, &req)?;
+        let title = format!("{} ({}): compute dies on {}", b.accelerator_name, b.accelerator, b.node);
+        let task = crate::sampling::Task::Sample { opts: &args.sampling, format: args.format, title };
+        return crate::sampling::answer_by_data(&ds, &|d| answer(d, &req), task);
     }
     let r = evaluate(chip::bind(&ds, &req)?)?;
     Ok(match args.format {

@@ -46,6 +46,8 @@ pub struct FleetArgs {
     pub explain: bool,
     #[command(flatten)]
     pub data: DataOptions,
+    #[command(flatten)]
+    pub sampling: crate::sampling::SampleOptions,
 }
 
 /// A bound fleet and what it makes.
@@ -69,7 +71,7 @@ fn counts(s: &str, flag: &str, example: &str) -> Result<Vec<(String, f64)>, Diag
     })
 }
 
-pub fn run(args: &FleetArgs) -> Result<String, Failure> {
+fn prepare(args: &FleetArgs) -> Result<(waferwatt::data::Dataset, FleetRequest), Failure> {
     let (ds, scenario) = load(&args.data)?;
     let base = match scenario.section("fleet") {
         Some(section) => FleetRequest::from_scenario(section)?,
@@ -104,6 +106,35 @@ pub fn run(args: &FleetArgs) -> Result<String, Failure> {
         region: text(&args.region, "--region"),
         mfu: flag(&args.mfu, "--mfu"),
     });
+    args.sampling.check()?;
+    crate::sampling::check_explain(args.explain, &args.sampling)?;
+    Ok((ds, req))
+}
+
+/// The answer from the data in force, and the numbers it used.
+fn answer(
+    ds: &waferwatt::data::Dataset,
+    req: &FleetRequest,
+) -> Result<(Value, Vec<waferwatt::provenance::Binding>), Failure> {
+    let r = evaluate(fleet::bind(ds, req)?)?;
+    let json = to_json(&r, false);
+    Ok((json, r.bound.bindings))
+}
+
+/// `waferwatt sensitivity fleet ...`.
+pub fn sensitivity(args: &FleetArgs, sens: &crate::sampling::SensOptions) -> Result<String, Failure> {
+    let (ds, req) = prepare(args)?;
+    let task = crate::sampling::Task::Sensitivity { opts: &args.sampling, sens, format: args.format };
+    crate::sampling::answer_by_data(&ds, &|d| answer(d, &req), task)
+}
+
+pub fn run(args: &FleetArgs) -> Result<String, Failure> {
+    let (ds, req) = prepare(args)?;
+    if args.sampling.active() {
+        let title = "fleet: from scanners to accelerators, training compute and gigawatts".to_string();
+        let task = crate::sampling::Task::Sample { opts: &args.sampling, format: args.format, title };
+        return crate::sampling::answer_by_data(&ds, &|d| answer(d, &req), task);
+    }
     let r = evaluate(fleet::bind(&ds, &req)?)?;
     Ok(match args.format {
         Format::Json => {

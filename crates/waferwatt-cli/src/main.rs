@@ -3,6 +3,7 @@
 //! renders what comes back. Problems with input exit with code 2, a failed `data check`
 //! with 1.
 
+mod chart;
 mod chip_cmd;
 mod data_cmd;
 mod explain;
@@ -11,6 +12,8 @@ mod input;
 mod map;
 mod render;
 mod report;
+mod sampling;
+mod sensitivity_cmd;
 mod train_cmd;
 mod wafer_cmd;
 
@@ -40,6 +43,8 @@ enum Command {
     Chip(Box<chip_cmd::ChipArgs>),
     /// From a scanner fleet to wafers, accelerators, training compute and gigawatts
     Fleet(Box<fleet_cmd::FleetArgs>),
+    /// Which uncertain numbers move a result most: a tornado, or Sobol' indices
+    Sensitivity(sensitivity_cmd::SensitivityArgs),
     /// Inspect and check the built-in data and its sources
     Data(data_cmd::DataArgs),
     /// The report: the accounts that test the source commentary's claims
@@ -75,6 +80,7 @@ fn main() -> ExitCode {
         Command::Wafer(args) => wafer_cmd::run(&args),
         Command::Chip(args) => chip_cmd::run(&args),
         Command::Fleet(args) => fleet_cmd::run(&args),
+        Command::Sensitivity(args) => sensitivity_cmd::run(&args),
         Command::Data(args) => data_cmd::run(&args),
         Command::Report(args) => report::run(&args),
     };

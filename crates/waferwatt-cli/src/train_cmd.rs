@@ -8,6 +8,7 @@ use waferwatt::train::{self, Bound, Given, Item, Outputs, TrainRequest};
 use crate::Failure;
 use crate::input::{DataOptions, load, parse_quantity};
 use crate::render::{Format, Table, csv_line, human, percent, plain, sig3, usd};
+use crate::sampling::{Problem, SampleOptions, Task, answer_model};
 
 #[derive(Args, Debug, Clone)]
 pub struct TrainArgs {
@@ -83,6 +84,8 @@ pub struct TrainArgs {
     pub explain: bool,
     #[command(flatten)]
     pub data: DataOptions,
+    #[command(flatten)]
+    pub sampling: SampleOptions,
 }
 
 impl TrainArgs {
@@ -142,27 +145,23 @@ pub fn evaluate_all(bounds: Vec<Bound>) -> Result<Vec<Evaluated>, Failure> {
 }
 
 pub fn run(args: &TrainArgs) -> Result<String, Failure> {
-    let (ds, scenario) = load(&args.data)?;
-    let base = match scenario.section("train") {
-        Some(section) => TrainRequest::from_scenario(section)?,
-        None => TrainRequest::default(),
-    };
-    let req = base.overlay(args.request());
-    if args.explain && args.format == Format::Csv {
-        return Err(Diagnostic::new("--explain has no CSV form")
-            .expected("--explain with --format table or --format json")
-            .into());
+    let (ds, req) = prepare(args)?;
+    crate::sampling::check_explain(args.explain, &args.sampling)?;
+    if args.sampling.active() {
+        let task = Task::Sample {
+            opts: &args.sampling,
+            format: args.format,
+            title: title(&train::bind(&ds, &req)?),
+        };
+        return uncertain(&ds, &req, task);
     }
     let results = evaluate_all(train::bind(&ds, &req)?)?;
     Ok(match args.format {
         Format::Json => {
-            let items: Vec<Value> = results.iter().map(|r| to_json(r, args.explain)).collect();
-            let value = if items.len() == 1 {
-                items.into_iter().next().unwrap_or(Value::Null)
-            } else {
-                Value::Array(items)
-            };
-            format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default())
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&json_all(&results, args.explain)).unwrap_or_default()
+            )
         }
         Format::Csv => to_csv(&results),
         Format::Table => {
@@ -176,6 +175,74 @@ pub fn run(args: &TrainArgs) -> Result<String, Failure> {
             text
         }
     })
+}
+
+/// The data in force and the request: the scenario's `[train]` section under the flags.
+fn prepare(args: &TrainArgs) -> Result<(waferwatt::data::Dataset, TrainRequest), Failure> {
+    let (ds, scenario) = load(&args.data)?;
+    let base = match scenario.section("train") {
+        Some(section) => TrainRequest::from_scenario(section)?,
+        None => TrainRequest::default(),
+    };
+    if args.explain && args.format == Format::Csv {
+        return Err(Diagnostic::new("--explain has no CSV form")
+            .expected("--explain with --format table or --format json")
+            .into());
+    }
+    args.sampling.check()?;
+    Ok((ds, base.overlay(args.request())))
+}
+
+/// One region's answer as an object, several as an array.
+fn json_all(results: &[Evaluated], explain: bool) -> Value {
+    let mut items: Vec<Value> = results.iter().map(|r| to_json(r, explain)).collect();
+    if items.len() == 1 { items.remove(0) } else { Value::Array(items) }
+}
+
+/// Samples the run (or analyses its sensitivity), with the ledger's fast sampler where every
+/// uncertain number's path into the ledger is known, else by re-binding the data per sample.
+fn uncertain(ds: &waferwatt::data::Dataset, req: &TrainRequest, task: Task) -> Result<String, Failure> {
+    let results = evaluate_all(train::bind(ds, req)?)?;
+    let bounds: Vec<Bound> = results.iter().map(|r| r.bound.clone()).collect();
+    let bindings: Vec<_> = bounds.iter().flat_map(|b| b.bindings.iter().cloned()).collect();
+    let keys = waferwatt::uncertainty::uncertain_keys(ds, &bindings)?;
+    let layout = train::Layout::new(&bounds);
+    let many = bounds.len() > 1;
+    let names = layout.names(|r| if many { format!("{}.", bounds[r].region) } else { String::new() });
+    let problem = Problem { base: json_all(&results, false), names, keys };
+    match train::Sampler::new(&bounds, &problem.keys) {
+        Some(fast) => answer_model(&fast, problem, task),
+        None => {
+            let slow = waferwatt::uncertainty::DataModel {
+                ds,
+                keys: problem.keys.iter().map(|k| k.key.clone()).collect(),
+                figure: layout.rebinding(req),
+            };
+            answer_model(&slow, problem, task)
+        }
+    }
+}
+
+/// `waferwatt sensitivity train ...`.
+pub fn sensitivity(args: &TrainArgs, sens: &crate::sampling::SensOptions) -> Result<String, Failure> {
+    let (ds, req) = prepare(args)?;
+    uncertain(&ds, &req, Task::Sensitivity { opts: &args.sampling, sens, format: args.format })
+}
+
+/// The first line of the table: the run, the accelerator and the precision.
+fn title(bounds: &[Bound]) -> String {
+    bounds
+        .first()
+        .map(|b0| {
+            format!(
+                "training run{}: {} ({}), {} peak",
+                b0.run.as_ref().map(|r| format!(" {r}")).unwrap_or_default(),
+                b0.accelerator_name,
+                b0.accelerator,
+                b0.precision
+            )
+        })
+        .unwrap_or_default()
 }
 
 fn opt(x: Option<f64>) -> Value {
@@ -285,14 +352,7 @@ pub fn to_table(results: &[Evaluated]) -> String {
     let Some(first) = results.first() else {
         return String::new();
     };
-    let b0 = &first.bound;
-    let mut text = format!(
-        "training run{}: {} ({}), {} peak\n",
-        b0.run.as_ref().map(|r| format!(" {r}")).unwrap_or_default(),
-        b0.accelerator_name,
-        b0.accelerator,
-        b0.precision
-    );
+    let mut text = format!("{}\n", title(std::slice::from_ref(&first.bound)));
     let mut header = vec![String::new()];
     header.extend(results.iter().map(|r| r.bound.region.clone()));
     let mut t = Table::new(header);

@@ -56,6 +56,8 @@ pub struct WaferArgs {
     pub explain: bool,
     #[command(flatten)]
     pub data: DataOptions,
+    #[command(flatten)]
+    pub sampling: crate::sampling::SampleOptions,
 }
 
 impl WaferArgs {
@@ -99,17 +101,58 @@ pub fn evaluate_all(bounds: Vec<WaferBound>) -> Result<Vec<Evaluated>, Failure> 
         .collect()
 }
 
-pub fn run(args: &WaferArgs) -> Result<String, Failure> {
+fn prepare(args: &WaferArgs) -> Result<(waferwatt::data::Dataset, WaferRequest), Failure> {
     let (ds, scenario) = load(&args.data)?;
     let base = match scenario.section("wafer") {
         Some(section) => WaferRequest::from_scenario(section)?,
         None => WaferRequest::default(),
     };
-    let req = base.overlay(args.request());
     if args.explain && args.format == Format::Csv {
         return Err(Diagnostic::new("--explain has no CSV form")
             .expected("--explain with --format table or --format json")
             .into());
+    }
+    args.sampling.check()?;
+    crate::sampling::check_explain(args.explain, &args.sampling)?;
+    Ok((ds, base.overlay(args.request())))
+}
+
+/// One node's answer as an object, several as an array.
+fn json_all(results: &[Evaluated], explain: bool) -> Value {
+    let mut items: Vec<Value> = results.iter().map(|r| to_json(r, explain)).collect();
+    if items.len() == 1 { items.remove(0) } else { Value::Array(items) }
+}
+
+/// The answer from the data in force, and the numbers it used.
+fn answer(
+    ds: &waferwatt::data::Dataset,
+    req: &WaferRequest,
+) -> Result<(Value, Vec<waferwatt::provenance::Binding>), Failure> {
+    let results = evaluate_all(fab::bind(ds, req)?)?;
+    let bindings = results.iter().flat_map(|r| r.bound.bindings.iter().cloned()).collect();
+    Ok((json_all(&results, false), bindings))
+}
+
+/// `waferwatt sensitivity wafer ...`.
+pub fn sensitivity(args: &WaferArgs, sens: &crate::sampling::SensOptions) -> Result<String, Failure> {
+    let (ds, req) = prepare(args)?;
+    let task = crate::sampling::Task::Sensitivity { opts: &args.sampling, sens, format: args.format };
+    crate::sampling::answer_by_data(&ds, &|d| answer(d, &req), task)
+}
+
+pub fn run(args: &WaferArgs) -> Result<String, Failure> {
+    let (ds, req) = prepare(args)?;
+    if args.sampling.active() {
+        if args.map.is_some() {
+            return Err(Diagnostic::new("--map draws the central wafer, not samples")
+                .key("--map")
+                .expected("--map without --samples")
+                .into());
+        }
+        let nodes: Vec<String> = fab::bind(&ds, &req)?.iter().map(|b| b.node.clone()).collect();
+        let title = format!("wafer on {}", nodes.join(", "));
+        let task = crate::sampling::Task::Sample { opts: &args.sampling, format: args.format, title };
+        return crate::sampling::answer_by_data(&ds, &|d| answer(d, &req), task);
     }
     if let Some(path) = args.map.as_ref().filter(|p| !p.to_lowercase().ends_with(".svg")) {
         return Err(Diagnostic::new(format!(
@@ -133,13 +176,10 @@ pub fn run(args: &WaferArgs) -> Result<String, Failure> {
     }
     let mut text = match args.format {
         Format::Json => {
-            let items: Vec<Value> = results.iter().map(|r| to_json(r, args.explain)).collect();
-            let value = if items.len() == 1 {
-                items.into_iter().next().unwrap_or(Value::Null)
-            } else {
-                Value::Array(items)
-            };
-            format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default())
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&json_all(&results, args.explain)).unwrap_or_default()
+            )
         }
         Format::Csv => to_csv(&results),
         Format::Table => {

@@ -2,65 +2,12 @@
 //! bad input (malformed scenario files under `tests/fixtures`, unknown ids, bad numbers,
 //! conflicting flags), whose messages are kept as snapshots.
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::Output;
 
+use common::*;
 use serde_json::Value;
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-/// Runs the binary in the fixtures folder, so that file names in messages stay short.
-fn waferwatt(args: &[&str]) -> Output {
-    waferwatt_in(&fixtures(), args)
-}
-
-fn waferwatt_in(dir: &std::path::Path, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_waferwatt"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the waferwatt binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Succeeds, and prints no NaN or infinity anywhere.
-fn ok(args: &[&str]) -> String {
-    ok_in(&fixtures(), args)
-}
-
-fn ok_in(dir: &std::path::Path, args: &[&str]) -> String {
-    let o = waferwatt_in(dir, args);
-    assert!(o.status.success(), "waferwatt {args:?} failed: {}", stderr(&o));
-    let out = stdout(&o);
-    for bad in ["NaN", "nan", "inf", "Infinity"] {
-        assert!(!out.split(|c: char| !c.is_alphanumeric()).any(|w| w == bad), "{bad} in output of {args:?}");
-    }
-    out
-}
-
-/// Fails with exit code 2 and a message on standard error; returns the message.
-fn bad_input(args: &[&str]) -> String {
-    let o = waferwatt(args);
-    assert_eq!(o.status.code(), Some(2), "waferwatt {args:?} should exit 2; stdout: {}", stdout(&o));
-    assert!(stdout(&o).is_empty(), "nothing on stdout for bad input");
-    let err = stderr(&o);
-    assert!(err.contains("error"), "{err}");
-    assert!(!err.contains("panicked"), "{err}");
-    err
-}
-
-fn json(args: &[&str]) -> Value {
-    serde_json::from_str(&ok(args)).expect("valid JSON")
-}
 
 #[test]
 fn every_waferwatt_command_in_the_readme_runs() {

@@ -1,6 +1,7 @@
 //! Benchmarks (`cargo bench`): training-ledger evaluations per second on one core; exact
 //! dies per wafer; whole-wafer evaluations per second; accelerator build costs; a fleet's
-//! output; the report's accounts.
+//! output; the report's accounts; the training ledger under Monte Carlo sampling, and a
+//! Sobol' analysis.
 //!
 //! The ledger is evaluated on the bound inputs of a published run, with one input nudged on
 //! every iteration so that no evaluation can be hoisted out of the loop. Figures go into
@@ -83,6 +84,10 @@ fn main() {
     // `cargo test --benches` runs this binary with no `--bench`: keep that run short.
     let quick = !std::env::args().any(|a| a == "--bench");
     let seconds = if quick { 0.01 } else { 1.0 };
+    // `cargo bench --bench ledger -- sampling` runs the sampling benchmarks alone.
+    if std::env::args().any(|a| a == "sampling") {
+        return sampling(&Dataset::builtin().expect("built-in data"), quick);
+    }
     for (name, x) in [
         ("llama-3.1-405b, hours given (implied MFU)", inputs("llama-3.1-405b", true)),
         ("llama-3.1-405b, hours from compute and MFU", inputs("llama-3.1-405b", false)),
@@ -153,4 +158,69 @@ fn main() {
     }
     let t = time_per_call(seconds, |_| Dataset::builtin().map_or(0.0, |d| d.params.len() as f64));
     println!("loading and checking the built-in data: {:.1} ms", t * 1e3);
+    sampling(&ds, quick);
+}
+
+/// The training ledger under Monte Carlo: draw every uncertain number, evaluate, keep every
+/// result; then the percentiles of every result. And a Sobol' analysis of 20 numbers.
+fn sampling(ds: &Dataset, quick: bool) {
+    use waferwatt::uncertainty::{self, Plan, Sampling, sobol, uncertain_keys};
+    let n = if quick { 20_000 } else { 1_000_000 };
+    let none = |_: usize| {};
+    let sampler_of = |run: &str, region: &str| {
+        let req = TrainRequest {
+            run: Some(Given::flag(run.to_string(), "--run")),
+            regions: Some(Given::flag(vec![region.to_string()], "--region")),
+            ..Default::default()
+        };
+        let bounds = train::bind(ds, &req).expect("binds");
+        let bindings: Vec<_> = bounds.iter().flat_map(|b| b.bindings.clone()).collect();
+        let keys = uncertain_keys(ds, &bindings).expect("keys");
+        (train::Sampler::new(&bounds, &keys).expect("a fast path"), keys)
+    };
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a pool");
+        for (run, region) in [("llama-3.1-405b", "us-avg"), ("llama-3.1-405b", "cn-nm")] {
+            let (s, keys) = sampler_of(run, region);
+            let width = s.layout.width();
+            let plan = Plan::new(keys.iter().map(|k| k.dist.clone()).collect(), n, 1, Sampling::MonteCarlo);
+            let (mut best_sample, mut best_total) = (f64::INFINITY, f64::INFINITY);
+            for _ in 0..3 {
+                let start = Instant::now();
+                let rows = pool.install(|| uncertainty::sample(&s, &plan, width, &none));
+                let sampled = start.elapsed().as_secs_f64();
+                let sums = pool.install(|| uncertainty::summarize_rows(&rows));
+                black_box(sums);
+                best_sample = best_sample.min(sampled);
+                best_total = best_total.min(start.elapsed().as_secs_f64());
+            }
+            println!(
+                "train ledger sampled, {run} in {region} ({} uncertain numbers, {width} results kept), \
+                 {threads} thread(s): {:.1} million samples/s; {n} samples with percentiles in {:.0} ms",
+                keys.len(),
+                n as f64 / best_sample / 1e6,
+                best_total * 1e3
+            );
+        }
+    }
+    let (_, mut keys) = sampler_of("llama-3.1-405b", "cn-nm");
+    keys.truncate(20);
+    let req = TrainRequest {
+        run: Some(Given::flag("llama-3.1-405b".to_string(), "--run")),
+        regions: Some(Given::flag(vec!["cn-nm".to_string()], "--region")),
+        ..Default::default()
+    };
+    let s = train::Sampler::new(&train::bind(ds, &req).expect("binds"), &keys).expect("a fast path");
+    let dists: Vec<_> = keys.iter().map(|k| k.dist.clone()).collect();
+    let base = if quick { 1 << 8 } else { 1 << 14 };
+    let width = s.layout.width();
+    let t = time_per_call(if quick { 0.0 } else { 1.0 }, |_| {
+        sobol::analyse(&s, &dists, base, 1, width, 0, &none).variance
+    });
+    println!(
+        "Sobol' analysis, train ledger, {} uncertain numbers, {base} base samples ({} evaluations): {:.0} ms",
+        dists.len(),
+        base * (dists.len() + 2),
+        t * 1e3
+    );
 }

@@ -79,6 +79,20 @@ pub struct Binding {
     pub provenance: Provenance,
 }
 
+/// The data keys that `bindings` took numbers from, sorted, once each.
+pub fn data_keys(bindings: &[Binding]) -> Vec<&str> {
+    let mut keys: Vec<&str> = bindings
+        .iter()
+        .filter_map(|b| match &b.provenance {
+            Provenance::Data { key, .. } => Some(key.as_str()),
+            _ => None,
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
 /// Reads numbers from the data and the request, keeping a record of each.
 pub(crate) struct Binder<'a> {
     pub ds: &'a Dataset,

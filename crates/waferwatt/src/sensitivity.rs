@@ -7,7 +7,8 @@
 
 use crate::data::Dataset;
 use crate::diag::Diagnostics;
-use crate::provenance::{Binding, Provenance};
+use crate::provenance::Binding;
+use crate::uncertainty::{DataModel, Plan, Sampling, Summary, summarize, uncertain_keys};
 
 /// How far one assumption moves a figure.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,15 +39,7 @@ pub fn one_at_a_time(
     figure: impl Fn(&Dataset) -> Result<(Vec<Binding>, f64), Diagnostics>,
 ) -> Result<Vec<Swing>, Diagnostics> {
     let (bindings, _) = figure(ds)?;
-    let mut keys: Vec<&str> = bindings
-        .iter()
-        .filter_map(|b| match &b.provenance {
-            Provenance::Data { key, .. } => Some(key.as_str()),
-            _ => None,
-        })
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
+    let keys = crate::provenance::data_keys(&bindings);
     // One copy of the data, each number moved and put back in turn.
     let mut moved = ds.clone();
     let mut at = |key: &str, value: f64| -> Result<f64, Diagnostics> {
@@ -75,6 +68,60 @@ pub fn one_at_a_time(
     }
     swings.sort_by(|a, b| b.width().total_cmp(&a.width()).then(a.key.cmp(&b.key)));
     Ok(swings)
+}
+
+/// What the data's uncertainty does to one figure: its spread over the uncertain numbers'
+/// distributions, and the swings one number at a time (largest first).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Figure {
+    pub swings: Vec<Swing>,
+    /// p5, p50, p95 and mean over `samples` Latin hypercube samples; `None` if every sample
+    /// was refused.
+    pub spread: Option<Summary>,
+    pub samples: usize,
+    /// Samples the ledgers refused (the data did not hold together at those numbers).
+    pub refused: usize,
+}
+
+impl std::ops::Deref for Figure {
+    type Target = [Swing];
+    fn deref(&self) -> &[Swing] {
+        &self.swings
+    }
+}
+
+/// The swings of `figure` and its spread over `samples` Latin hypercube samples of every
+/// uncertain number it reads (seeded by `seed`), re-binding the data for each sample.
+pub fn figure(
+    ds: &Dataset,
+    samples: usize,
+    seed: u64,
+    figure: impl Fn(&Dataset) -> Result<(Vec<Binding>, f64), Diagnostics> + Sync,
+) -> Result<Figure, Diagnostics> {
+    let swings = one_at_a_time(ds, &figure)?;
+    let (bindings, _) = figure(ds)?;
+    let keys = uncertain_keys(ds, &bindings)?;
+    let plan =
+        Plan::new(keys.iter().map(|k| k.dist.clone()).collect(), samples, seed, Sampling::LatinHypercube);
+    let model = DataModel {
+        ds,
+        keys: keys.iter().map(|k| k.key.clone()).collect(),
+        figure: |d: &Dataset, out: &mut [f64]| match figure(d) {
+            Ok((_, v)) => {
+                out[0] = v;
+                true
+            }
+            Err(_) => false,
+        },
+    };
+    let rows = crate::uncertainty::sample(&model, &plan, 1, &|_| {});
+    Ok(Figure { swings, spread: summarize(&mut rows.column(0)), samples, refused: rows.refused() })
+}
+
+/// The report's sample count and seed, from the data (`defaults.report_samples`, `report_seed`).
+pub fn report_sampling(ds: &Dataset) -> (usize, u64) {
+    let get = |k: &str| ds.param(k).map_or(1.0, |p| p.value.max(1.0));
+    (get("defaults.report_samples") as usize, get("defaults.report_seed") as u64)
 }
 
 #[cfg(test)]

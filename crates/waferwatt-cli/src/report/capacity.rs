@@ -170,7 +170,7 @@ pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
             .unwrap_or_default(),
     ));
     let drivers = super::top_drivers(&a.drivers, human);
-    prose.push_str(&format!("  What moves accelerators a year most: {drivers}.\n"));
+    prose.push_str(&format!("  Accelerators a year: {drivers}.\n"));
     if o.bottleneck == Bottleneck::Hbm {
         prose.push_str(
             "  With HBM binding, more scanners add nothing: the question for a DUV-only industry is memory \
@@ -206,6 +206,7 @@ pub fn json(a: &CapacityAccount, e: &Evaluated) -> Value {
             "accelerators_per_year": a.scanners_only.accelerators_per_year,
         },
         "accelerators_per_year_drivers": super::drivers_json(&a.drivers),
+        "accelerators_per_year_range": super::range_json(&a.drivers),
         "run": a.run,
         "run_flop": a.run_flop,
         "market": a.market.iter().map(fig).collect::<Vec<_>>(),

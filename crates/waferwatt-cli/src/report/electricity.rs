@@ -97,10 +97,7 @@ pub fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Stri
     }
     if let Some(first) = a.ledgers.first() {
         let drivers = super::top_drivers(&a.share_drivers, percent);
-        s.push_str(&format!(
-            "  What moves electricity's share most in {}, each over its sourced range: {}.\n\n",
-            first.bound.region, drivers
-        ));
+        s.push_str(&format!("  Electricity's share in {}: {}.\n\n", first.bound.region, drivers));
     }
 
     // Claim 2: Chinese hubs pay about 40 % less.
@@ -271,6 +268,7 @@ pub fn json(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Valu
                     "verdict": if a.electricity_largest_anywhere { "SUPPORTED in some regions" } else { "NOT SUPPORTED" },
                     "electricity_largest_anywhere": a.electricity_largest_anywhere,
                     "electricity_share_drivers": drivers,
+                    "electricity_share_range": super::range_json(&a.share_drivers),
                 },
                 "discount": {
                     "says": a.claim_discount,

@@ -81,12 +81,12 @@ pub fn run(args: &ReportArgs) -> Result<String, Failure> {
     })
 }
 
-/// The two assumptions that move a figure most, each with its range and the figure's swing
-/// (written by `figure`).
-pub fn top_drivers(swings: &[waferwatt::sensitivity::Swing], figure: fn(f64) -> String) -> String {
+/// A figure's spread over the data's uncertain numbers (p5–p95, written by `figure`), then the
+/// two assumptions that move it most, each with its range and the figure's swing.
+pub fn top_drivers(fig: &waferwatt::sensitivity::Figure, figure: fn(f64) -> String) -> String {
     use crate::render::{human, short};
     let short = |x: f64| if x.abs() >= 1e4 { human(x) } else { short(x) };
-    swings
+    let drivers = fig
         .iter()
         .take(2)
         .map(|d| {
@@ -101,7 +101,33 @@ pub fn top_drivers(swings: &[waferwatt::sensitivity::Swing], figure: fn(f64) -> 
             )
         })
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("; ");
+    let range = match fig.spread {
+        Some(s) => format!(
+            "p5–p95 {}–{} over {} samples of the data's ranges{}; ",
+            figure(s.p5),
+            figure(s.p95),
+            fig.samples,
+            if fig.refused > 0 {
+                format!(" ({} refused by the ledgers)", fig.refused)
+            } else {
+                String::new()
+            }
+        ),
+        None => String::new(),
+    };
+    format!("{range}moved most by {drivers}")
+}
+
+/// A figure's spread over the data's uncertain numbers, as JSON.
+pub fn range_json(fig: &waferwatt::sensitivity::Figure) -> serde_json::Value {
+    match fig.spread {
+        Some(s) => json!({
+            "p5": s.p5, "p50": s.p50, "p95": s.p95, "mean": s.mean,
+            "samples": fig.samples, "refused": fig.refused,
+        }),
+        None => serde_json::Value::Null,
+    }
 }
 
 /// The assumptions that move a figure, as JSON.

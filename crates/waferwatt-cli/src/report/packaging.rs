@@ -177,8 +177,8 @@ pub fn text(a: &PackagingAccount, d: &Designs) -> String {
     }
     if let Some((first, premium)) = premium {
         prose.push_str(&format!(
-            "  The best split of two or more chiplets on {} is {} {} per good package than one die. What \
-             moves that most: {}.\n",
+            "  The best split of two or more chiplets on {} is {} {} per good package than one die; \
+             {}.\n",
             first.node,
             percent(premium.abs()),
             if premium >= 0.0 { "dearer" } else { "cheaper" },
@@ -220,10 +220,7 @@ pub fn text(a: &PackagingAccount, d: &Designs) -> String {
             pb.node,
         ));
     }
-    prose.push_str(&format!(
-        "  What moves its build cost most: {}.\n",
-        super::top_drivers(&a.ported_cost_drivers, usd)
-    ));
+    prose.push_str(&format!("  Its build cost: {}.\n", super::top_drivers(&a.ported_cost_drivers, usd)));
     prose.push_str(&format!(
         "  As made ({} on {}): build cost {}{}.\n",
         db.accelerator,
@@ -255,6 +252,8 @@ pub fn json(a: &PackagingAccount, d: &Designs) -> Value {
         "ported": chip_cmd::to_json(&d.ported, false),
         "chiplet_premium": a.nodes.first().and_then(|n| n.chiplet_premium()),
         "chiplet_premium_drivers": super::drivers_json(&a.chiplet_premium_drivers),
+        "chiplet_premium_range": super::range_json(&a.chiplet_premium_drivers),
         "ported_build_cost_drivers": super::drivers_json(&a.ported_cost_drivers),
+        "ported_build_cost_range": super::range_json(&a.ported_cost_drivers),
     })
 }

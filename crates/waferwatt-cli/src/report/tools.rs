@@ -87,12 +87,12 @@ fn share_claim(
     c: &Claim,
     what: &str,
     f: fn(&fab::WaferOutputs) -> f64,
-    drv: &[Swing],
+    drv: &waferwatt::sensitivity::Figure,
 ) {
     let (verdict, each) = share_verdict(a, c, f, drv);
     s.push_str(&format!("Claim: \"{}\" (read as {}–{})\n", c.says, percent(c.low), percent(c.high)));
     s.push_str(&format!(
-        "Verdict: {verdict}. Lithography's share of {what}: {}.\n  What moves it most ({}): {}.\n",
+        "Verdict: {verdict}. Lithography's share of {what}: {}.\n  On {}: {}.\n",
         each.join(", "),
         a.pairs.first().map(|p| p.duv.as_str()).unwrap_or_default(),
         super::top_drivers(drv, percent)
@@ -196,7 +196,7 @@ fn stand_in(a: &ToolsAccount) -> String {
         ));
     }
     s.push_str(&format!(
-        "  What moves the premium most ({}, {}): {}.\n",
+        "  The premium ({}, {}): {}.\n",
         a.pairs.first().map(|p| format!("{} against {}", p.duv, p.euv)).unwrap_or_default(),
         a.dies.first().cloned().unwrap_or_default(),
         super::top_drivers(&a.premium_drivers, percent)
@@ -237,7 +237,10 @@ pub fn json(a: &ToolsAccount) -> Value {
         "pairs": a.pairs.iter().map(pair_json).collect::<Vec<_>>(),
         "claims": { "time": time, "cost": cost, "stand_in": stand_in },
         "premium_drivers": drivers(&a.premium_drivers),
+        "premium_range": super::range_json(&a.premium_drivers),
         "litho_time_share_drivers": drivers(&a.time_share_drivers),
+        "litho_time_share_range": super::range_json(&a.time_share_drivers),
         "litho_cost_share_drivers": drivers(&a.cost_share_drivers),
+        "litho_cost_share_range": super::range_json(&a.cost_share_drivers),
     })
 }

@@ -6,7 +6,7 @@ use crate::data::{Dataset, Param, key};
 use crate::diag::Diagnostics;
 use crate::fleet::{self, FleetBound, FleetOutputs, FleetRequest};
 use crate::provenance::Given;
-use crate::sensitivity::{self, Swing};
+use crate::sensitivity;
 use crate::train::{self, TrainRequest};
 
 /// A market figure from the data: what it measures, and the number with its range and source.
@@ -49,7 +49,7 @@ pub struct CapacityAccount {
     /// The same fleet with no HBM or packaging cap: what the scanners alone allow.
     pub scanners_only: FleetOutputs,
     /// What moves accelerators a year most.
-    pub drivers: Vec<Swing>,
+    pub drivers: sensitivity::Figure,
     /// The compute of the report's run, for scale.
     pub run: String,
     pub run_flop: Option<f64>,
@@ -65,6 +65,7 @@ impl CapacityAccount {
 
 /// Works the account on the data in force.
 pub fn account(ds: &Dataset) -> Result<CapacityAccount, Diagnostics> {
+    let (samples, seed) = sensitivity::report_sampling(ds);
     let req = FleetRequest::from_data(ds);
     let bound = fleet::bind(ds, &req)?;
     let out = fleet::evaluate(&bound.inputs);
@@ -72,7 +73,7 @@ pub fn account(ds: &Dataset) -> Result<CapacityAccount, Diagnostics> {
     open.hbm_stacks_per_month = None;
     open.packaging_wafers_per_month = None;
     let scanners_only = fleet::evaluate(&open);
-    let drivers = sensitivity::one_at_a_time(ds, |ds| {
+    let drivers = sensitivity::figure(ds, samples, seed, |ds| {
         let b = fleet::bind(ds, &req)?;
         let a = fleet::evaluate(&b.inputs).accelerators_per_year;
         Ok((b.bindings, a))

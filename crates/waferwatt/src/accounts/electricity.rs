@@ -5,7 +5,7 @@
 
 use crate::data::{Dataset, Source, key};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::sensitivity::{self, Swing};
+use crate::sensitivity;
 use crate::train::{self, Bound, Given, Item, Outputs, TrainRequest};
 use crate::units::KWH_PER_MWH;
 
@@ -84,7 +84,7 @@ pub struct ElectricityAccount {
     /// Whether electricity is the largest line in any region compared.
     pub electricity_largest_anywhere: bool,
     /// What moves electricity's share of the first region's ledger most, largest first.
-    pub share_drivers: Vec<Swing>,
+    pub share_drivers: sensitivity::Figure,
 }
 
 impl ElectricityAccount {
@@ -113,6 +113,7 @@ fn claim_text(ds: &Dataset, id: &str) -> Result<String, Diagnostic> {
 
 /// Works the account on the data in force.
 pub fn account(ds: &Dataset) -> Result<ElectricityAccount, Diagnostics> {
+    let (samples, seed) = sensitivity::report_sampling(ds);
     let run = ds
         .text("defaults.report_run")
         .ok_or_else(|| Diagnostic::new("no reference run").key("defaults.report_run"))?;
@@ -172,7 +173,7 @@ pub fn account(ds: &Dataset) -> Result<ElectricityAccount, Diagnostics> {
         claim_country,
         gaps,
         deal_gaps,
-        share_drivers: sensitivity::one_at_a_time(ds, |ds| {
+        share_drivers: sensitivity::figure(ds, samples, seed, |ds| {
             let b = train::bind(ds, &req)?.remove(0);
             let share = train::evaluate(&b.inputs).share(Item::Electricity);
             Ok((b.bindings, share))

@@ -8,7 +8,7 @@ use crate::data::{Dataset, key};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::fab::{self, WaferRequest};
 use crate::provenance::{Binding, Given, Provenance};
-use crate::sensitivity::{self, Swing};
+use crate::sensitivity;
 
 /// One node's splits of the reference area.
 #[derive(Clone, Debug)]
@@ -48,9 +48,9 @@ pub struct PackagingAccount {
     pub design: (ChipBound, ChipOutputs),
     pub ported: (ChipBound, ChipOutputs),
     /// What moves the ported design's build cost most.
-    pub ported_cost_drivers: Vec<Swing>,
+    pub ported_cost_drivers: sensitivity::Figure,
     /// What moves the first node's chiplet premium (`NodeSplits::chiplet_premium`) most.
-    pub chiplet_premium_drivers: Vec<Swing>,
+    pub chiplet_premium_drivers: sensitivity::Figure,
 }
 
 fn list(ds: &Dataset, k: &str) -> Result<Vec<String>, Diagnostic> {
@@ -59,6 +59,7 @@ fn list(ds: &Dataset, k: &str) -> Result<Vec<String>, Diagnostic> {
 
 /// Works the account on the data in force.
 pub fn account(ds: &Dataset) -> Result<PackagingAccount, Diagnostics> {
+    let (samples, seed) = sensitivity::report_sampling(ds);
     let die = ds.text("defaults.die").unwrap_or_default().to_string();
     let (w, h) = (
         ds.param(&key("die", Some(&die), "width_mm")).map_or(0.0, |p| p.value),
@@ -102,7 +103,7 @@ pub fn account(ds: &Dataset) -> Result<PackagingAccount, Diagnostics> {
     let chiplet_premium_drivers = match nodes.first() {
         Some(first) if ks.iter().any(|k| *k > 1) => {
             let node = first.node.clone();
-            sensitivity::one_at_a_time(ds, |ds| {
+            sensitivity::figure(ds, samples, seed, |ds| {
                 let design = chip::bind(ds, &chip_req(None))?;
                 let (n, mut bindings) = node_splits(ds, &node, area_mm2, &ks, &design.inputs, false)?;
                 // The splits read the design's packaging and chiplet terms; its own node's
@@ -116,10 +117,10 @@ pub fn account(ds: &Dataset) -> Result<PackagingAccount, Diagnostics> {
                 Ok((bindings, n.chiplet_premium().unwrap_or(0.0)))
             })?
         }
-        _ => Vec::new(),
+        _ => sensitivity::Figure::default(),
     };
     let req = chip_req(Some(&port_node));
-    let ported_cost_drivers = sensitivity::one_at_a_time(ds, |ds| {
+    let ported_cost_drivers = sensitivity::figure(ds, samples, seed, |ds| {
         let b = chip::bind(ds, &req)?;
         let cost = chip::evaluate(&b.inputs).build_cost_usd;
         Ok((b.bindings, cost))

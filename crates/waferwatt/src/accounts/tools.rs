@@ -7,7 +7,7 @@ use crate::data::{Dataset, key};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::fab::{self, WaferBound, WaferOutputs, WaferRequest};
 use crate::provenance::Given;
-use crate::sensitivity::{self, Swing};
+use crate::sensitivity;
 
 pub const CLAIM_TIME: &str = "litho-half-time";
 pub const CLAIM_COST: &str = "litho-third-cost";
@@ -54,11 +54,11 @@ pub struct ToolsAccount {
     pub claim_cost: Claim,
     pub claim_stand_in: Claim,
     /// What moves the first pair's DUV litho time share most.
-    pub time_share_drivers: Vec<Swing>,
+    pub time_share_drivers: sensitivity::Figure,
     /// What moves its litho cost share most.
-    pub cost_share_drivers: Vec<Swing>,
+    pub cost_share_drivers: sensitivity::Figure,
     /// What moves the first pair's DUV premium per good die (first die) most.
-    pub premium_drivers: Vec<Swing>,
+    pub premium_drivers: sensitivity::Figure,
 }
 
 /// A claim of the data: what it says and the figure it states.
@@ -88,6 +88,7 @@ fn wafer(ds: &Dataset, node: &str, die: &str) -> Result<Wafer, Diagnostics> {
 
 /// Works the account on the data in force.
 pub fn account(ds: &Dataset) -> Result<ToolsAccount, Diagnostics> {
+    let (samples, seed) = sensitivity::report_sampling(ds);
     let pairs_key = "defaults.report_node_pairs";
     let dies = ds.list("defaults.report_dies").map(<[String]>::to_vec).unwrap_or_default();
     let mut pairs = Vec::new();
@@ -111,7 +112,7 @@ pub fn account(ds: &Dataset) -> Result<ToolsAccount, Diagnostics> {
     };
     let share = |f: fn(&WaferOutputs) -> f64| {
         let (node, die) = (first_node.clone(), first_die.clone());
-        sensitivity::one_at_a_time(ds, move |ds| {
+        sensitivity::figure(ds, samples, seed, move |ds| {
             let w = wafer(ds, &node, &die)?;
             Ok((w.bound.bindings, f(&w.out)))
         })
@@ -119,13 +120,13 @@ pub fn account(ds: &Dataset) -> Result<ToolsAccount, Diagnostics> {
     let premium_drivers = match pairs.first() {
         Some(p) => {
             let (duv, euv, die) = (p.duv.clone(), p.euv.clone(), first_die.clone());
-            sensitivity::one_at_a_time(ds, move |ds| {
+            sensitivity::figure(ds, samples, seed, move |ds| {
                 let (d, e) = (wafer(ds, &duv, &die)?, wafer(ds, &euv, &die)?);
                 let premium = d.out.cost_per_good_die_usd / e.out.cost_per_good_die_usd - 1.0;
                 Ok(([d.bound.bindings, e.bound.bindings].concat(), premium))
             })?
         }
-        None => Vec::new(),
+        None => sensitivity::Figure::default(),
     };
     Ok(ToolsAccount {
         premium_drivers,

@@ -575,6 +575,8 @@ pub const KINDS: &[Kind] = &[
             list("report_packaging_nodes", true, "nodes the packaging account splits a die on: the DUV-only node, its EUV counterpart, then any for context").refers("node"),
             list("report_splits", true, "chiplet counts the packaging account compares"),
             text("report_port", true, "the design the packaging account ports, as ACCELERATOR:NODE"),
+            num("report_samples", "count", true, "Latin hypercube samples behind each p5–p95 range of the report").at_least_one(),
+            num("report_seed", "count", true, "seed of the report's samples (any fixed seed makes the report reproducible)"),
         ],
         one_of: &[],
     },

@@ -292,8 +292,11 @@ fn bind_node(
         b.group = Some(class.name());
         let count = b.data("layer_count", &key("layer", Some(id), "count"))?;
         let pitch_key = key("layer", Some(id), "pitch_nm");
-        if let Some(pitch) = ds.param(&pitch_key).map(|p| p.value) {
-            let min = b.data("scheme_min_pitch_nm", &sk("min_pitch_nm"))?;
+        // Whether the scheme can print the layer is a check of the data, not an input of the
+        // wafer's figures: it is read at its value and not recorded (nor sampled: a drawn pitch
+        // limit would make the data contradict itself, not make the wafer dearer).
+        let min_pitch = ds.param(&sk("min_pitch_nm")).map(|p| p.value);
+        if let (Some(pitch), Some(min)) = (ds.param(&pitch_key).map(|p| p.value), min_pitch) {
             if pitch < min {
                 let at =
                     ds.text_location(&scheme_key).or(ds.param(&pitch_key).and_then(|p| p.location.clone()));

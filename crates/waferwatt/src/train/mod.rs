@@ -171,6 +171,25 @@ pub fn evaluate(x: &Inputs) -> Outputs {
     }
 }
 
+/// Whether [`check`] accepts `out`, without saying why not: the test of the sampling loop.
+#[inline]
+pub fn accepts(out: &Outputs) -> bool {
+    let finite = |v: Option<f64>| v.is_none_or(f64::is_finite);
+    finite(out.compute_flop)
+        && finite(out.implied_mfu)
+        && finite(out.wall_days)
+        && finite(out.rental_usd)
+        && out.accelerator_hours.is_finite()
+        && out.energy_mwh.is_finite()
+        && out.emissions_tco2e.is_finite()
+        && out.total_usd.is_finite()
+        && out.usd_per_accelerator_hour.is_finite()
+        && out.ledger_usd.iter().all(|v| v.is_finite())
+        && out.total_usd > 0.0
+        && out.accelerator_hours > 0.0
+        && out.implied_mfu.is_none_or(|m| m <= 1.0)
+}
+
 /// Refuses results that no one should be shown: any figure that is not finite, a cost that
 /// is not positive, or more FLOP than the hardware can do (an implied MFU above 1).
 pub fn check(out: &Outputs) -> Result<(), crate::diag::Diagnostic> {

@@ -77,67 +77,181 @@ pub fn figures(x: &Inputs, o: &Outputs) -> [Option<f64>; 27] {
     ]
 }
 
-/// Where one uncertain number goes.
-#[derive(Clone, Copy, Debug)]
-enum Target {
-    Field(fn(&mut Inputs, f64)),
-    /// A part of the compute: 0 FLOP per parameter-token, 1 parameters, 2 tokens.
-    Compute(usize),
-    Tariff(fn(&mut Tariff, f64)),
+// A region's numbers as one flat array of slots, so that a sample writes each uncertain
+// number with one indexed store: the ledger's inputs (in the order of [`Inputs`]), then the
+// compute's parts, then the tariff's.
+const INPUTS: usize = 22;
+const COMPUTE: usize = INPUTS;
+const TARIFF: usize = COMPUTE + 3;
+const SLOTS: usize = TARIFF + 14;
+/// The slots of the derived compute and tariff, which no binding targets.
+const COMPUTE_FLOP: usize = 0;
+const TARIFF_USD: usize = 11;
+
+/// The slot a binding's number goes to, by the binding's name.
+fn slot(name: &str) -> Option<usize> {
+    const NAMES: [&str; SLOTS] = [
+        "compute_flop",
+        "accelerator_hours",
+        "compute_hours",
+        "accelerators",
+        "peak_tflops",
+        "mfu",
+        "goodput",
+        "tdp_w",
+        "server_power_multiplier",
+        "avg_power_fraction",
+        "pue",
+        "tariff_usd_per_kwh",
+        "grid_kgco2_per_kwh",
+        "accelerator_price_usd",
+        "server_capex_fraction",
+        "network_capex_fraction",
+        "hardware_life_years",
+        "cost_of_capital",
+        "maintenance_fraction_per_year",
+        "facility_capex_usd_per_mw",
+        "facility_life_years",
+        "rental_usd_per_hour",
+        "flop_per_param_token",
+        "params",
+        "tokens",
+        "region_tariff_usd_per_kwh",
+        "tariff_cny_per_kwh",
+        "energy_cny_per_kwh",
+        "line_loss_fraction",
+        "td_cny_per_kwh",
+        "demand_cny_per_kw_month",
+        "system_op_cny_per_kwh",
+        "funds_cny_per_kwh",
+        "vat_rate",
+        "load_factor",
+        "high_use_demand_factor",
+        "high_use_threshold_kwh_per_kw_month",
+        "dc_deal_cny_per_kwh",
+        "cny_per_usd",
+    ];
+    NAMES.iter().position(|n| *n == name).filter(|&k| k != COMPUTE_FLOP && k != TARIFF_USD)
 }
 
-fn target(name: &str) -> Option<Target> {
-    use Target::{Compute, Field, Tariff as T};
-    fn two_part(t: &mut Tariff) -> Option<&mut power::TwoPart> {
-        match &mut t.spec {
-            TariffSpec::TwoPart(p) => Some(p),
-            _ => None,
-        }
+fn to_slots(x: &Inputs, compute: [f64; 3], t: Option<&Tariff>) -> [f64; SLOTS] {
+    let o = |v: Option<f64>| v.unwrap_or(0.0);
+    let mut s = [0.0; SLOTS];
+    s[..INPUTS].copy_from_slice(&[
+        o(x.compute_flop),
+        o(x.accelerator_hours),
+        o(x.compute_hours),
+        o(x.accelerators),
+        x.peak_tflops,
+        x.mfu,
+        x.goodput,
+        x.tdp_w,
+        x.server_power_multiplier,
+        x.avg_power_fraction,
+        x.pue,
+        x.tariff_usd_per_kwh,
+        x.grid_kgco2_per_kwh,
+        x.accelerator_price_usd,
+        x.server_capex_fraction,
+        x.network_capex_fraction,
+        x.hardware_life_years,
+        x.cost_of_capital,
+        x.maintenance_fraction_per_year,
+        x.facility_capex_usd_per_mw,
+        x.facility_life_years,
+        o(x.rental_usd_per_hour),
+    ]);
+    s[COMPUTE..TARIFF].copy_from_slice(&compute);
+    if let Some(t) = t {
+        let none = power::TwoPart {
+            energy_cny_per_kwh: 0.0,
+            line_loss_fraction: 0.0,
+            td_cny_per_kwh: 0.0,
+            demand_cny_per_kw_month: 0.0,
+            system_op_cny_per_kwh: 0.0,
+            funds_cny_per_kwh: 0.0,
+        };
+        let (flat_usd, flat_cny, p) = match t.spec {
+            TariffSpec::FlatUsd { usd_per_kwh } => (usd_per_kwh, 0.0, none),
+            TariffSpec::FlatCny { cny_per_kwh } => (0.0, cny_per_kwh, none),
+            TariffSpec::TwoPart(p) => (0.0, 0.0, p),
+        };
+        s[TARIFF..].copy_from_slice(&[
+            flat_usd,
+            flat_cny,
+            p.energy_cny_per_kwh,
+            p.line_loss_fraction,
+            p.td_cny_per_kwh,
+            p.demand_cny_per_kw_month,
+            p.system_op_cny_per_kwh,
+            p.funds_cny_per_kwh,
+            t.vat_rate,
+            t.terms.load_factor,
+            t.terms.high_use_demand_factor,
+            t.terms.high_use_threshold_kwh_per_kw_month,
+            o(t.terms.deal_cny_per_kwh),
+            t.cny_per_usd,
+        ]);
     }
-    Some(match name {
-        "accelerator_hours" => Field(|x, v| x.accelerator_hours = Some(v)),
-        "compute_hours" => Field(|x, v| x.compute_hours = Some(v)),
-        "accelerators" => Field(|x, v| x.accelerators = Some(v)),
-        "goodput" => Field(|x, v| x.goodput = v),
-        "mfu" => Field(|x, v| x.mfu = v),
-        "peak_tflops" => Field(|x, v| x.peak_tflops = v),
-        "tdp_w" => Field(|x, v| x.tdp_w = v),
-        "accelerator_price_usd" => Field(|x, v| x.accelerator_price_usd = v),
-        "server_power_multiplier" => Field(|x, v| x.server_power_multiplier = v),
-        "avg_power_fraction" => Field(|x, v| x.avg_power_fraction = v),
-        "pue" => Field(|x, v| x.pue = v),
-        "grid_kgco2_per_kwh" => Field(|x, v| x.grid_kgco2_per_kwh = v),
-        "rental_usd_per_hour" => Field(|x, v| x.rental_usd_per_hour = Some(v)),
-        "server_capex_fraction" => Field(|x, v| x.server_capex_fraction = v),
-        "network_capex_fraction" => Field(|x, v| x.network_capex_fraction = v),
-        "hardware_life_years" => Field(|x, v| x.hardware_life_years = v),
-        "cost_of_capital" => Field(|x, v| x.cost_of_capital = v),
-        "maintenance_fraction_per_year" => Field(|x, v| x.maintenance_fraction_per_year = v),
-        "facility_capex_usd_per_mw" => Field(|x, v| x.facility_capex_usd_per_mw = v),
-        "facility_life_years" => Field(|x, v| x.facility_life_years = v),
-        "flop_per_param_token" => Compute(0),
-        "params" => Compute(1),
-        "tokens" => Compute(2),
-        "region_tariff_usd_per_kwh" => T(|t, v| t.spec = TariffSpec::FlatUsd { usd_per_kwh: v }),
-        "tariff_cny_per_kwh" => T(|t, v| t.spec = TariffSpec::FlatCny { cny_per_kwh: v }),
-        "energy_cny_per_kwh" => T(|t, v| two_part(t).into_iter().for_each(|p| p.energy_cny_per_kwh = v)),
-        "line_loss_fraction" => T(|t, v| two_part(t).into_iter().for_each(|p| p.line_loss_fraction = v)),
-        "td_cny_per_kwh" => T(|t, v| two_part(t).into_iter().for_each(|p| p.td_cny_per_kwh = v)),
-        "demand_cny_per_kw_month" => {
-            T(|t, v| two_part(t).into_iter().for_each(|p| p.demand_cny_per_kw_month = v))
-        }
-        "system_op_cny_per_kwh" => {
-            T(|t, v| two_part(t).into_iter().for_each(|p| p.system_op_cny_per_kwh = v))
-        }
-        "funds_cny_per_kwh" => T(|t, v| two_part(t).into_iter().for_each(|p| p.funds_cny_per_kwh = v)),
-        "vat_rate" => T(|t, v| t.vat_rate = v),
-        "load_factor" => T(|t, v| t.terms.load_factor = v),
-        "high_use_demand_factor" => T(|t, v| t.terms.high_use_demand_factor = v),
-        "high_use_threshold_kwh_per_kw_month" => T(|t, v| t.terms.high_use_threshold_kwh_per_kw_month = v),
-        "dc_deal_cny_per_kwh" => T(|t, v| t.terms.deal_cny_per_kwh = Some(v)),
-        "cny_per_usd" => T(|t, v| t.cny_per_usd = v),
-        _ => return None,
-    })
+    s
+}
+
+/// The inputs in slots `s`; which optional inputs are present follows `base`.
+#[inline]
+fn inputs_from(s: &[f64; SLOTS], base: &Inputs) -> Inputs {
+    Inputs {
+        compute_flop: base.compute_flop.map(|_| s[COMPUTE_FLOP]),
+        accelerator_hours: base.accelerator_hours.map(|_| s[1]),
+        compute_hours: base.compute_hours.map(|_| s[2]),
+        accelerators: base.accelerators.map(|_| s[3]),
+        peak_tflops: s[4],
+        mfu: s[5],
+        goodput: s[6],
+        tdp_w: s[7],
+        server_power_multiplier: s[8],
+        avg_power_fraction: s[9],
+        pue: s[10],
+        tariff_usd_per_kwh: s[TARIFF_USD],
+        grid_kgco2_per_kwh: s[12],
+        accelerator_price_usd: s[13],
+        server_capex_fraction: s[14],
+        network_capex_fraction: s[15],
+        hardware_life_years: s[16],
+        cost_of_capital: s[17],
+        maintenance_fraction_per_year: s[18],
+        facility_capex_usd_per_mw: s[19],
+        facility_life_years: s[20],
+        rental_usd_per_hour: base.rental_usd_per_hour.map(|_| s[21]),
+    }
+}
+
+/// The tariff in slots `s`, of `base`'s kind.
+#[inline]
+fn tariff_from(s: &[f64; SLOTS], base: &Tariff) -> Tariff {
+    let t = &s[TARIFF..];
+    Tariff {
+        spec: match base.spec {
+            TariffSpec::FlatUsd { .. } => TariffSpec::FlatUsd { usd_per_kwh: t[0] },
+            TariffSpec::FlatCny { .. } => TariffSpec::FlatCny { cny_per_kwh: t[1] },
+            TariffSpec::TwoPart(_) => TariffSpec::TwoPart(power::TwoPart {
+                energy_cny_per_kwh: t[2],
+                line_loss_fraction: t[3],
+                td_cny_per_kwh: t[4],
+                demand_cny_per_kw_month: t[5],
+                system_op_cny_per_kwh: t[6],
+                funds_cny_per_kwh: t[7],
+            }),
+        },
+        vat_rate: t[8],
+        terms: power::PurchaseTerms {
+            load_factor: t[9],
+            high_use_demand_factor: t[10],
+            high_use_threshold_kwh_per_kw_month: t[11],
+            deal_cny_per_kwh: base.terms.deal_cny_per_kwh.map(|_| t[12]),
+            vat: base.terms.vat,
+        },
+        cny_per_usd: t[13],
+    }
 }
 
 /// One region's ledger, ready to sample.
@@ -145,10 +259,9 @@ fn target(name: &str) -> Option<Target> {
 struct Region {
     base: Inputs,
     tariff: Option<Tariff>,
-    /// The compute's parts (FLOP per parameter-token, parameters, tokens), when derived.
-    compute: Option<[f64; 3]>,
-    /// (index of the number in a sample, where it goes).
-    targets: Vec<(usize, Target)>,
+    slots: [f64; SLOTS],
+    /// (index of the number in a sample, its slot).
+    targets: Vec<(usize, usize)>,
     redo_tariff: bool,
     redo_compute: bool,
 }
@@ -194,7 +307,7 @@ impl Layout {
     #[inline]
     pub fn write(&self, r: usize, x: &Inputs, out: &mut [f64], at: &mut usize) -> bool {
         let o = evaluate(x);
-        if super::check(&o).is_err() {
+        if !super::accepts(&o) {
             return false;
         }
         let all = figures(x, &o);
@@ -238,30 +351,24 @@ impl Sampler {
                 let mut targets = Vec::new();
                 let mut compute = [None; 3];
                 for binding in &b.bindings {
-                    let part = match binding.name {
-                        "flop_per_param_token" => Some(0),
-                        "params" => Some(1),
-                        "tokens" => Some(2),
-                        _ => None,
-                    };
-                    if let Some(i) = part {
-                        compute[i] = Some(binding.value);
+                    let k = slot(binding.name);
+                    if let Some(i) = k.filter(|k| (COMPUTE..TARIFF).contains(k)) {
+                        compute[i - COMPUTE] = Some(binding.value);
                     }
                     let Provenance::Data { key, .. } = &binding.provenance else { continue };
                     let Some(j) = keys.iter().position(|k| &k.key == key) else { continue };
-                    targets.push((j, target(binding.name)?));
+                    targets.push((j, k?));
                 }
-                let redo_tariff = targets.iter().any(|(_, t)| matches!(t, Target::Tariff(_)));
-                let redo_compute = targets.iter().any(|(_, t)| matches!(t, Target::Compute(_)));
-                if (redo_tariff && b.tariff.is_none())
-                    || (redo_compute && compute.iter().any(Option::is_none))
-                {
+                let redo_tariff = targets.iter().any(|&(_, k)| k >= TARIFF);
+                let redo_compute = targets.iter().any(|&(_, k)| (COMPUTE..TARIFF).contains(&k));
+                let parts_known = compute.iter().all(Option::is_some) && b.inputs.compute_flop.is_some();
+                if (redo_tariff && b.tariff.is_none()) || (redo_compute && !parts_known) {
                     return None;
                 }
                 Some(Region {
                     base: b.inputs,
                     tariff: b.tariff,
-                    compute: compute[0].and_then(|k| Some([k, compute[1]?, compute[2]?])),
+                    slots: to_slots(&b.inputs, compute.map(|c| c.unwrap_or(0.0)), b.tariff.as_ref()),
                     targets,
                     redo_tariff,
                     redo_compute,
@@ -275,24 +382,18 @@ impl Sampler {
     #[inline]
     pub fn inputs(&self, r: usize, x: &[f64]) -> Inputs {
         let region = &self.regions[r];
-        let mut inputs = region.base;
-        let mut tariff = region.tariff;
-        let mut compute = region.compute.unwrap_or_default();
-        for &(j, t) in &region.targets {
-            match (t, tariff.as_mut()) {
-                (Target::Field(set), _) => set(&mut inputs, x[j]),
-                (Target::Compute(i), _) => compute[i] = x[j],
-                (Target::Tariff(set), Some(tariff)) => set(tariff, x[j]),
-                (Target::Tariff(_), None) => {}
-            }
+        let mut s = region.slots;
+        for &(j, k) in &region.targets {
+            s[k] = x[j];
         }
         if region.redo_compute {
-            inputs.compute_flop = Some(compute[0] * compute[1] * compute[2]);
+            s[COMPUTE_FLOP] = s[COMPUTE] * s[COMPUTE + 1] * s[COMPUTE + 2];
         }
-        if let (true, Some(t)) = (region.redo_tariff, tariff) {
-            inputs.tariff_usd_per_kwh = power::price(t.spec, t.vat_rate, t.terms, t.cny_per_usd).usd_per_kwh;
+        if let (true, Some(base)) = (region.redo_tariff, &region.tariff) {
+            let t = tariff_from(&s, base);
+            s[TARIFF_USD] = power::price(t.spec, t.vat_rate, t.terms, t.cny_per_usd).usd_per_kwh;
         }
-        inputs
+        inputs_from(&s, &region.base)
     }
 }
 

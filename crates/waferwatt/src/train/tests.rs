@@ -155,6 +155,16 @@ proptest! {
     }
 
     #[test]
+    fn the_sampling_loops_test_agrees_with_the_check(x in inputs(), hours in 1.0..1e9f64, cost in -1.0..1e9f64) {
+        // Given hours that may imply an MFU above 1, and prices that may be zero or negative.
+        let y = Inputs { accelerator_hours: Some(hours), accelerator_price_usd: cost, ..x };
+        for z in [x, y] {
+            let out = evaluate(&z);
+            prop_assert_eq!(accepts(&out), check(&out).is_ok());
+        }
+    }
+
+    #[test]
     fn a_better_mfu_never_costs_more(x in inputs()) {
         let better = Inputs { mfu: (x.mfu * 1.5).min(1.0), ..x };
         prop_assert!(evaluate(&better).total_usd <= evaluate(&x).total_usd * (1.0 + 1e-12));

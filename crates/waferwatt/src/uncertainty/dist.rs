@@ -52,9 +52,13 @@ pub struct Dist {
     pub low: f64,
     pub value: f64,
     pub high: f64,
-    /// Shape parameters: (mean, standard deviation) of the normal, or of the logarithm.
+    /// Whether draws are whole numbers (counts): each draw is rounded to the nearest.
+    pub whole: bool,
+    /// Shape parameters: (mean, standard deviation) of the normal, or of the logarithm; for
+    /// the triangular, the mode's cumulative probability and the two products under the roots.
     mu: f64,
     sigma: f64,
+    tri: [f64; 3],
     /// PERT's quantile function on an even grid of probabilities.
     table: Option<Arc<[f64]>>,
 }
@@ -70,6 +74,7 @@ impl Dist {
         }
         let shape = if low == high { Shape::Fixed } else { shape };
         let z95 = probit(0.95);
+        let tri = [(value - low) / (high - low), (high - low) * (value - low), (high - low) * (high - value)];
         let (mu, sigma) = match shape {
             Shape::Normal => (value, (high - low) / (2.0 * z95)),
             Shape::LogNormal => {
@@ -87,12 +92,28 @@ impl Dist {
                 .map(|i| low + (high - low) * inverse_beta(i as f64 / last, a, b))
                 .collect::<Arc<[f64]>>()
         });
-        Ok(Dist { shape, low, value, high, mu, sigma, table })
+        Ok(Dist { shape, low, value, high, whole: false, mu, sigma, tri, table })
     }
 
     /// A number fixed at `value`.
     pub fn fixed(value: f64) -> Dist {
-        Dist { shape: Shape::Fixed, low: value, value, high: value, mu: 0.0, sigma: 0.0, table: None }
+        Dist {
+            shape: Shape::Fixed,
+            low: value,
+            value,
+            high: value,
+            whole: false,
+            mu: 0.0,
+            sigma: 0.0,
+            tri: [0.0; 3],
+            table: None,
+        }
+    }
+
+    /// The same distribution drawn as whole numbers (when low, value and high are whole).
+    pub fn whole(self) -> Dist {
+        let whole = [self.low, self.value, self.high].iter().all(|v| v.fract() == 0.0);
+        Dist { whole, ..self }
     }
 
     /// Whether draws can differ from the value.
@@ -101,20 +122,32 @@ impl Dist {
     }
 
     /// The number at cumulative probability `u` (0 < u < 1).
-    #[inline]
+    #[inline(always)]
     pub fn quantile(&self, u: f64) -> f64 {
-        let (a, m, b) = (self.low, self.value, self.high);
+        let x = self.continuous(u);
+        if self.whole { x.round() } else { x }
+    }
+
+    #[inline(always)]
+    fn continuous(&self, u: f64) -> f64 {
         match self.shape {
-            Shape::Fixed => m,
-            Shape::Uniform => a + u * (b - a),
             Shape::Triangular => {
-                let c = (m - a) / (b - a);
-                if u < c {
-                    a + (u * (b - a) * (m - a)).sqrt()
-                } else {
-                    b - ((1.0 - u) * (b - a) * (b - m)).sqrt()
-                }
+                // Written as selects rather than branches: which side of the mode a draw falls
+                // on is a coin toss that a branch predictor cannot learn.
+                let [c, below, above] = self.tri;
+                let left = u < c;
+                let r = (if left { u * below } else { (1.0 - u) * above }).sqrt();
+                if left { self.low + r } else { self.high - r }
             }
+            Shape::Uniform => self.low + u * (self.high - self.low),
+            Shape::Fixed => self.value,
+            _ => self.quantile_other(u),
+        }
+    }
+
+    #[inline(never)]
+    fn quantile_other(&self, u: f64) -> f64 {
+        match self.shape {
             Shape::Normal => self.mu + self.sigma * probit(u),
             Shape::LogNormal => (self.mu + self.sigma * probit(u)).exp(),
             Shape::Pert => {
@@ -125,9 +158,10 @@ impl Dist {
                 let f = x - i as f64;
                 match (t.get(i), t.get(i + 1)) {
                     (Some(lo), Some(hi)) => lo + f * (hi - lo),
-                    _ => m,
+                    _ => self.value,
                 }
             }
+            Shape::Triangular | Shape::Uniform | Shape::Fixed => self.continuous(u),
         }
     }
 

@@ -15,7 +15,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 use crate::data::Dataset;
-use crate::provenance::{Binding, Provenance};
+use crate::provenance::Binding;
 pub use dist::{Dist, Shape};
 
 /// One uncertain number of the data, and its distribution.
@@ -28,17 +28,8 @@ pub struct Uncertain {
 
 /// The data keys a ledger used whose numbers are uncertain, in key order, once each.
 pub fn uncertain_keys(ds: &Dataset, bindings: &[Binding]) -> Result<Vec<Uncertain>, crate::diag::Diagnostic> {
-    let mut keys: Vec<&str> = bindings
-        .iter()
-        .filter_map(|b| match &b.provenance {
-            Provenance::Data { key, .. } => Some(key.as_str()),
-            _ => None,
-        })
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
     let mut out = Vec::new();
-    for key in keys {
+    for key in crate::provenance::data_keys(bindings) {
         let Some(p) = ds.param(key) else { continue };
         let dist = Dist::new(p.dist, p.low, p.value, p.high).map_err(|e| {
             crate::diag::Diagnostic::new(format!("`{key}` has no valid {} distribution: {e}", p.dist.name()))
@@ -46,6 +37,8 @@ pub fn uncertain_keys(ds: &Dataset, bindings: &[Binding]) -> Result<Vec<Uncertai
                 .key(key)
                 .expected("a range the distribution can take")
         })?;
+        // Counts (dies in a package, steps per exposure) are drawn whole.
+        let dist = if p.unit == "count" { dist.whole() } else { dist };
         if dist.varies() {
             out.push(Uncertain { key: key.to_string(), unit: p.unit.clone(), dist });
         }
@@ -115,8 +108,13 @@ impl Plan {
         let mut rng = stream(self.seed, i as u64);
         match self.sampling {
             Sampling::MonteCarlo => {
+                // The uniform draws first (one serial chain), then the quantiles (independent
+                // of each other, so they overlap in the processor).
+                for x in x.iter_mut() {
+                    *x = open01(&mut rng);
+                }
                 for (x, d) in x.iter_mut().zip(&self.dists) {
-                    *x = d.quantile(open01(&mut rng));
+                    *x = d.quantile(*x);
                 }
             }
             Sampling::LatinHypercube => {
@@ -138,29 +136,64 @@ pub trait Model: Sync {
     fn eval(&self, scratch: &mut Self::Scratch, x: &[f64], out: &mut [f64]) -> bool;
 }
 
-/// Samples per unit of parallel work, and per step of the progress callback.
+/// Samples per unit of parallel work, and per step of the progress callback, at most.
 pub const CHUNK: usize = 4096;
 
-/// Results of `n` rows (row by row, `width` results each); refused rows are NaN throughout.
+/// Rows per unit of parallel work for `n` rows: at least 64 units, so that a few hundred
+/// samples of a slow model still spread over every core, and at most [`CHUNK`] rows each.
+fn chunk_rows(n: usize) -> usize {
+    (n / 64).clamp(16, CHUNK)
+}
+
+/// Results of `n` rows of `width` figures each, stored in blocks of rows, column by column
+/// within a block (so a column is read in long runs). A figure a row lacks (the model wrote
+/// NaN, or a number that is not finite) is NaN; a refused row is NaN throughout.
 pub struct Rows {
     pub width: usize,
-    pub values: Vec<f64>,
+    pub n: usize,
+    chunk: usize,
+    values: Vec<f64>,
+    refused: Vec<bool>,
 }
 
 impl Rows {
     pub fn rows(&self) -> usize {
-        self.values.len().checked_div(self.width).unwrap_or(0)
+        self.n
     }
-    pub fn row(&self, i: usize) -> &[f64] {
-        &self.values[i * self.width..(i + 1) * self.width]
+    /// The block holding row `i`, its length, and the row's place in it.
+    fn block(&self, i: usize) -> (&[f64], usize, usize) {
+        let c = i / self.chunk;
+        let start = c * self.chunk * self.width;
+        let len = (self.n - c * self.chunk).min(self.chunk);
+        (&self.values[start..start + len * self.width], len, i % self.chunk)
+    }
+    /// Result `j` of row `i`.
+    pub fn get(&self, i: usize, j: usize) -> f64 {
+        let (block, len, r) = self.block(i);
+        block[j * len + r]
+    }
+    /// Row `i`, copied out.
+    pub fn row(&self, i: usize) -> Vec<f64> {
+        (0..self.width).map(|j| self.get(i, j)).collect()
+    }
+    /// Whether the model refused row `i`.
+    pub fn is_refused(&self, i: usize) -> bool {
+        self.refused[i]
     }
     /// Rows the model refused.
     pub fn refused(&self) -> usize {
-        (0..self.rows()).filter(|&i| self.row(i).first().is_some_and(|v| v.is_nan())).count()
+        self.refused.iter().filter(|r| **r).count()
     }
-    /// Column `j`, without refused rows.
+    /// Column `j`, without the rows that lack it.
     pub fn column(&self, j: usize) -> Vec<f64> {
-        self.values.iter().skip(j).step_by(self.width.max(1)).copied().filter(|v| !v.is_nan()).collect()
+        let mut out = Vec::with_capacity(self.n);
+        let mut i = 0;
+        while i < self.n {
+            let (block, len, _) = self.block(i);
+            out.extend(block[j * len..(j + 1) * len].iter().copied().filter(|v| !v.is_nan()));
+            i += len;
+        }
+        out
     }
 }
 
@@ -175,23 +208,30 @@ pub fn evaluate_rows<M: Model>(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Rows {
     let mut values = vec![0.0; n * width];
+    let mut refused = vec![false; n];
     let done = std::sync::atomic::AtomicUsize::new(0);
-    if width > 0 {
-        values.par_chunks_mut(CHUNK * width).enumerate().for_each_init(
-            || (model.scratch(), vec![0.0; inputs]),
-            |(scratch, x), (c, rows)| {
-                for (r, out) in rows.chunks_mut(width).enumerate() {
-                    fill(c * CHUNK + r, x);
-                    if !model.eval(scratch, x, out) || out.iter().any(|v| !v.is_finite()) {
-                        out.fill(f64::NAN);
+    let chunk = chunk_rows(n);
+    values
+        .par_chunks_mut((chunk * width).max(1))
+        .zip(refused.par_chunks_mut(chunk))
+        .enumerate()
+        .for_each_init(
+            || (model.scratch(), vec![0.0; inputs], vec![0.0; width]),
+            |(scratch, x, out), (c, (block, refused))| {
+                let len = refused.len();
+                for (r, refused) in refused.iter_mut().enumerate() {
+                    fill(c * chunk + r, x);
+                    let ok = model.eval(scratch, x, out);
+                    *refused = !ok;
+                    for (j, v) in out.iter().enumerate() {
+                        block[j * len + r] = if ok && v.is_finite() { *v } else { f64::NAN };
                     }
                 }
-                let d = done.fetch_add(rows.len() / width, std::sync::atomic::Ordering::Relaxed);
-                progress(d + rows.len() / width);
+                let d = done.fetch_add(len, std::sync::atomic::Ordering::Relaxed);
+                progress(d + len);
             },
         );
-    }
-    Rows { width, values }
+    Rows { width, n, chunk, values, refused }
 }
 
 /// Monte Carlo (or Latin hypercube) over a plan.
@@ -217,16 +257,45 @@ pub fn summarize(values: &mut [f64]) -> Option<Summary> {
     if n == 0 {
         return None;
     }
-    let mean = values.iter().sum::<f64>() / n as f64;
-    let mut at = |q: f64| {
+    let (mut lo, mut hi, mut sum) = (f64::INFINITY, f64::NEG_INFINITY, 0.0);
+    for v in values.iter() {
+        lo = lo.min(*v);
+        hi = hi.max(*v);
+        sum += v;
+    }
+    let mean = sum / n as f64;
+    if lo == hi {
+        return Some(Summary { p5: lo, p50: lo, p95: lo, mean: lo, n });
+    }
+    // The median first; then the 5th percentile among the values below it and the 95th among
+    // those above, so that each selection works on a shorter slice.
+    let rank = |q: f64| {
         let h = (n - 1) as f64 * q;
-        let lo = h.floor() as usize;
-        let (_, v, rest) = values.select_nth_unstable_by(lo, f64::total_cmp);
-        let v = *v;
-        let next = rest.iter().copied().fold(f64::INFINITY, f64::min);
-        if lo + 1 < n { v + (h - lo as f64) * (next - v) } else { v }
+        (h.floor() as usize, h - h.floor())
     };
-    let (p5, p50, p95) = (at(0.05), at(0.50), at(0.95));
+    let (k50, f50) = rank(0.50);
+    let (below, m, above) = values.select_nth_unstable_by(k50, f64::total_cmp);
+    let m = *m;
+    let min = |s: &[f64]| s.iter().copied().fold(f64::INFINITY, f64::min);
+    let p50 = if f50 > 0.0 { m + f50 * (min(above) - m) } else { m };
+    let (k5, f5) = rank(0.05);
+    let p5 = if k5 < k50 {
+        let (_, v, rest) = below.select_nth_unstable_by(k5, f64::total_cmp);
+        let next = if rest.is_empty() { m } else { min(rest) };
+        *v + f5 * (next - *v)
+    } else {
+        m
+    };
+    let (k95, f95) = rank(0.95);
+    let p95 = if k95 > k50 {
+        let (_, v, rest) = above.select_nth_unstable_by(k95 - k50 - 1, f64::total_cmp);
+        let v = *v;
+        if f95 > 0.0 && !rest.is_empty() { v + f95 * (min(rest) - v) } else { v }
+    } else if f95 > 0.0 {
+        m + f95 * (min(above) - m)
+    } else {
+        m
+    };
     Some(Summary { p5, p50, p95, mean, n })
 }
 

@@ -58,7 +58,8 @@ pub fn analyse<M: Model>(
         }
     };
     let rows = evaluate_rows(model, base * blocks, d, width, fill, progress);
-    let f = |block: usize, i: usize| rows.values[(block * base + i) * width + output];
+    let f = |block: usize, i: usize| rows.get(block * base + i, output);
+    // A base sample counts only if the model gave the result in every one of its rows.
     let kept: Vec<usize> = (0..base).filter(|&i| (0..blocks).all(|b| !f(b, i).is_nan())).collect();
     let n = kept.len() as f64;
     let ab: Vec<f64> = kept.iter().flat_map(|&i| [f(0, i), f(1, i)]).collect();

@@ -76,6 +76,14 @@ fn summaries_interpolate_like_numpy() {
     let s = summarize(&mut v).unwrap();
     assert!((s.p5 - 1.45).abs() < 1e-12 && (s.p50 - 5.5).abs() < 1e-12 && (s.p95 - 9.55).abs() < 1e-12);
     assert_eq!(s.mean, 5.5);
+    // numpy.percentile of 0..=100 (odd count, percentiles on order statistics): [5, 50, 95];
+    // of [3, 1, 2]: [1.1, 2, 2.9]; of [7]: all 7.
+    let mut v: Vec<f64> = (0..=100).rev().map(f64::from).collect();
+    let s = summarize(&mut v).unwrap();
+    assert_eq!((s.p5, s.p50, s.p95), (5.0, 50.0, 95.0));
+    let s = summarize(&mut [3.0, 1.0, 2.0]).unwrap();
+    assert!((s.p5 - 1.1).abs() < 1e-12 && s.p50 == 2.0 && (s.p95 - 2.9).abs() < 1e-12);
+    assert_eq!(summarize(&mut [7.0]).unwrap().p95, 7.0);
     assert!(summarize(&mut []).is_none());
 }
 

@@ -1,0 +1,696 @@
+//! `--samples N --seed S` on every ledger command, and `waferwatt sensitivity`: the thin face
+//! over the library's uncertainty engine. A command hands over its model (a ledger's fast
+//! sampler, or the data re-bound per sample), its central JSON answer and the names of its
+//! results; this module samples, summarises and renders.
+
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use clap::{Args, ValueEnum};
+use serde_json::{Value, json};
+use waferwatt::data::Dataset;
+use waferwatt::diag::Diagnostic;
+use waferwatt::provenance::Binding;
+use waferwatt::uncertainty::{
+    self, CHUNK, DataModel, Model, Plan, Sampling, Summary, Uncertain, sobol, uncertain_keys,
+};
+
+use crate::Failure;
+use crate::render::{Format, Table, csv_line, plain, sig3};
+
+/// Options of Monte Carlo sampling, shared by every ledger command.
+#[derive(Args, Debug, Clone, Default)]
+pub struct SampleOptions {
+    /// Draw every uncertain number N times from its distribution and show percentiles
+    /// (with `sensitivity --method sobol`: the base samples)
+    #[arg(long, value_name = "N", value_parser = parse_samples, allow_negative_numbers = true)]
+    pub samples: Option<usize>,
+    /// Seed of the draws: the same seed gives the same results whatever the thread count
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// How draws are spread: mc (independent) or lhs (Latin hypercube)
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = SamplerArg::Mc)]
+    pub sampler: SamplerArg,
+    /// off: evaluate the central values only, even with --samples
+    #[arg(long, value_enum, value_name = "ON|OFF", default_value_t = Switch::On)]
+    pub uncertainty: Switch,
+    /// Write every sample (its uncertain numbers and its results) to a CSV file
+    #[arg(long, value_name = "FILE")]
+    pub raw: Option<String>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SamplerArg {
+    #[default]
+    Mc,
+    Lhs,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Switch {
+    #[default]
+    On,
+    Off,
+}
+
+/// The most samples a run takes.
+const MAX_SAMPLES: usize = 100_000_000;
+
+/// The most memory the samples' results may take (bytes): a quarter of this machine's kind.
+const MAX_RESULT_BYTES: usize = 6 << 30;
+
+fn parse_samples(s: &str) -> Result<usize, String> {
+    let n = crate::input::parse_quantity(s)?;
+    if n < 1.0 || n.fract() != 0.0 || n > MAX_SAMPLES as f64 {
+        return Err(format!("`{s}` is not a whole number of samples from 1 to {MAX_SAMPLES}"));
+    }
+    Ok(n as usize)
+}
+
+impl SampleOptions {
+    /// Whether to sample at all.
+    pub fn active(&self) -> bool {
+        self.samples.is_some() && self.uncertainty == Switch::On
+    }
+    /// Refuses options that do nothing without sampling.
+    pub fn check(&self) -> Result<(), Failure> {
+        if self.raw.is_some() && self.samples.is_none() {
+            return Err(Diagnostic::new("--raw writes the samples, but no --samples were asked for")
+                .key("--raw")
+                .expected("--samples N with --raw FILE")
+                .into());
+        }
+        Ok(())
+    }
+    fn sampling(&self) -> Sampling {
+        match self.sampler {
+            SamplerArg::Mc => Sampling::MonteCarlo,
+            SamplerArg::Lhs => Sampling::LatinHypercube,
+        }
+    }
+}
+
+/// `--explain` shows the central derivation; it does not combine with sampling.
+pub fn check_explain(explain: bool, opts: &SampleOptions) -> Result<(), Failure> {
+    if explain && opts.active() {
+        return Err(Diagnostic::new("--explain shows how the central values were derived, not samples")
+            .key("--explain")
+            .expected("--explain without --samples, or --samples without --explain")
+            .into());
+    }
+    Ok(())
+}
+
+/// What a command hands over to be sampled: its central answer, its results' names (paths
+/// into that answer) and the uncertain numbers its model takes, in order.
+pub struct Problem {
+    pub base: Value,
+    pub names: Vec<String>,
+    pub keys: Vec<Uncertain>,
+}
+
+/// A command's central answer and the numbers it used, from the data.
+pub type Answer<'a> = dyn Fn(&Dataset) -> Result<(Value, Vec<Binding>), Failure> + Sync + 'a;
+
+/// What to do with a problem.
+pub enum Task<'a> {
+    Sample { opts: &'a SampleOptions, format: Format, title: String },
+    Sensitivity { opts: &'a SampleOptions, sens: &'a SensOptions, format: Format },
+}
+
+/// Samples (or analyses) a command whose model is the data re-bound per sample: `answer`
+/// gives its JSON, whose numeric leaves are the results.
+pub fn answer_by_data(ds: &Dataset, answer: &Answer, task: Task) -> Result<String, Failure> {
+    let (base, bindings) = answer(ds)?;
+    let keys = uncertain_keys(ds, &bindings)?;
+    let names: Vec<String> = leaves(&base).into_iter().map(|(p, _)| p).collect();
+    let width = names.len();
+    let model = DataModel {
+        ds,
+        keys: keys.iter().map(|k| k.key.clone()).collect(),
+        figure: |d: &Dataset, out: &mut [f64]| match answer(d) {
+            Ok((v, _)) => {
+                let values = leaves(&v);
+                values.len() == width && {
+                    out.iter_mut().zip(values).for_each(|(o, (_, v))| *o = v);
+                    true
+                }
+            }
+            Err(_) => false,
+        },
+    };
+    answer_model(&model, Problem { base, names, keys }, task)
+}
+
+/// Samples (or analyses) `model` on `problem`.
+pub fn answer_model<M: Model>(model: &M, problem: Problem, task: Task) -> Result<String, Failure> {
+    match task {
+        Task::Sample { opts, format, title } => sample(model, problem, opts, format, &title),
+        Task::Sensitivity { opts, sens, format } => sensitivity(model, problem, opts, sens, format),
+    }
+}
+
+/// A progress bar on standard error, when it is a terminal and the run is long.
+fn progress(total: usize, what: &'static str) -> impl Fn(usize) + Sync {
+    let show = std::io::stderr().is_terminal() && total >= 16 * CHUNK;
+    let last = AtomicUsize::new(0);
+    move |done: usize| {
+        if !show {
+            return;
+        }
+        let pct = done * 100 / total.max(1);
+        if last.fetch_max(pct, Ordering::Relaxed) < pct {
+            let bar = 30 * pct / 100;
+            eprint!("\r{what} [{}{}] {pct:>3}%", "#".repeat(bar), " ".repeat(30 - bar));
+            if done >= total {
+                eprint!("\r{}\r", " ".repeat(50));
+            }
+        }
+    }
+}
+
+/// What sampling found.
+struct Sampled {
+    names: Vec<String>,
+    summaries: Vec<Option<Summary>>,
+}
+
+fn sample<M: Model>(
+    model: &M,
+    problem: Problem,
+    opts: &SampleOptions,
+    format: Format,
+    title: &str,
+) -> Result<String, Failure> {
+    let n = opts.samples.unwrap_or(1);
+    let width = problem.names.len();
+    let bytes = n.saturating_mul(width + problem.keys.len()).saturating_mul(8);
+    if bytes > MAX_RESULT_BYTES {
+        return Err(Diagnostic::new(format!(
+            "{n} samples of {width} results would take {} GB of memory",
+            bytes >> 30
+        ))
+        .key("--samples")
+        .expected(format!(
+            "at most {} samples for this command",
+            MAX_RESULT_BYTES / 8 / (width + problem.keys.len()).max(1)
+        ))
+        .into());
+    }
+    let plan =
+        Plan::new(problem.keys.iter().map(|k| k.dist.clone()).collect(), n, opts.seed, opts.sampling());
+    let rows = uncertainty::sample(model, &plan, width, &progress(n, "sampling"));
+    let refused = rows.refused();
+    if refused == n {
+        return Err(Diagnostic::new(format!("the model refused all {n} samples"))
+            .expected("uncertain numbers whose ranges give results the ledger accepts")
+            .hint("run without --samples to see the error at the central values")
+            .into());
+    }
+    if let Some(path) = &opts.raw {
+        write_raw(path, &plan, &problem, &rows)?;
+    }
+    let s = Sampled { names: problem.names.clone(), summaries: uncertainty::summarize_rows(&rows) };
+    let header =
+        Header { samples: n, seed: opts.seed, sampling: opts.sampling(), keys: &problem.keys, refused };
+    Ok(match format {
+        Format::Json => {
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&to_json(problem.base, &s, &header)).unwrap_or_default()
+            )
+        }
+        Format::Csv => to_csv(&s),
+        Format::Table => to_table(title, &s, &header),
+    })
+}
+
+struct Header<'a> {
+    samples: usize,
+    seed: u64,
+    sampling: Sampling,
+    keys: &'a [Uncertain],
+    refused: usize,
+}
+
+impl Header<'_> {
+    fn line(&self) -> String {
+        let how = match self.sampling {
+            Sampling::MonteCarlo => "Monte Carlo",
+            Sampling::LatinHypercube => "Latin hypercube",
+        };
+        let mut s = format!(
+            "{} samples ({how}, seed {}) of {} uncertain numbers",
+            self.samples,
+            self.seed,
+            self.keys.len()
+        );
+        if self.refused > 0 {
+            s.push_str(&format!("; {} refused by the ledger and left out", self.refused));
+        }
+        s
+    }
+}
+
+fn summary_json(s: &Summary) -> Value {
+    json!({ "p5": s.p5, "p50": s.p50, "p95": s.p95, "mean": s.mean })
+}
+
+fn to_json(mut base: Value, s: &Sampled, h: &Header) -> Value {
+    let kept = h.samples - h.refused;
+    for (name, summary) in s.names.iter().zip(&s.summaries) {
+        if let (Some(leaf), Some(summary)) = (leaf_mut(&mut base, name), summary) {
+            *leaf = summary_json(summary);
+            // A figure that only some samples have says in how many.
+            if summary.n < kept {
+                leaf["samples"] = json!(summary.n);
+            }
+        }
+    }
+    let meta = json!({
+        "samples": h.samples,
+        "seed": h.seed,
+        "sampler": match h.sampling { Sampling::MonteCarlo => "mc", Sampling::LatinHypercube => "lhs" },
+        "refused": h.refused,
+        "uncertain": h.keys.iter().map(|k| json!({
+            "key": k.key,
+            "dist": k.dist.shape.name(),
+            "low": k.dist.low,
+            "value": k.dist.value,
+            "high": k.dist.high,
+            "unit": k.unit,
+        })).collect::<Vec<_>>(),
+    });
+    match &mut base {
+        Value::Object(o) => {
+            o.insert("uncertainty".into(), meta);
+            base
+        }
+        _ => json!({ "results": base, "uncertainty": meta }),
+    }
+}
+
+fn to_csv(s: &Sampled) -> String {
+    let mut out = csv_line(&["figure", "p5", "p50", "p95", "mean"].map(String::from));
+    for (name, summary) in s.names.iter().zip(&s.summaries) {
+        if let Some(x) = summary {
+            out.push_str(&csv_line(&[name.clone(), plain(x.p5), plain(x.p50), plain(x.p95), plain(x.mean)]));
+        }
+    }
+    out
+}
+
+fn to_table(title: &str, s: &Sampled, h: &Header) -> String {
+    let kept = h.samples - h.refused;
+    let mut text = format!("{title}\n{}\n", h.line());
+    let mut t = Table::new(["", "p5", "p50", "p95", "mean"].map(String::from).to_vec());
+    let mut still = 0;
+    for (name, summary) in s.names.iter().zip(&s.summaries) {
+        let Some(x) = summary else { continue };
+        if x.p5 == x.p95 && x.mean == x.p50 {
+            still += 1;
+            continue;
+        }
+        let label = if x.n < kept { format!("{name} (in {} of {kept} samples)", x.n) } else { name.clone() };
+        t.row(vec![label, sig3(x.p5), sig3(x.p50), sig3(x.p95), sig3(x.mean)]);
+    }
+    text.push_str(&t.render());
+    if still > 0 {
+        text.push_str(&format!(
+            "{still} other figures do not move with the uncertain numbers (see --format json)\n"
+        ));
+    }
+    text
+}
+
+fn write_raw(path: &str, plan: &Plan, problem: &Problem, rows: &uncertainty::Rows) -> Result<(), Failure> {
+    let fail = |e: std::io::Error| {
+        Failure::from(
+            Diagnostic::new(format!("cannot write the samples to {path}: {e}"))
+                .key("--raw")
+                .expected("a writable path"),
+        )
+    };
+    let file = std::fs::File::create(path).map_err(fail)?;
+    let mut w = std::io::BufWriter::new(file);
+    let mut header = vec!["sample".to_string(), "kept".to_string()];
+    header.extend(problem.keys.iter().map(|k| k.key.clone()));
+    header.extend(problem.names.iter().cloned());
+    w.write_all(csv_line(&header).as_bytes()).map_err(fail)?;
+    let mut x = vec![0.0; problem.keys.len()];
+    for i in 0..rows.rows() {
+        plan.draw(i, &mut x);
+        let row = rows.row(i);
+        let kept = !rows.is_refused(i);
+        let mut cells = vec![i.to_string(), u8::from(kept).to_string()];
+        cells.extend(x.iter().map(|v| plain(*v)));
+        cells.extend(row.iter().map(|v| if v.is_nan() { String::new() } else { plain(*v) }));
+        w.write_all(csv_line(&cells).as_bytes()).map_err(fail)?;
+    }
+    w.flush().map_err(fail)
+}
+
+/// Options of `waferwatt sensitivity`, beside the command's own.
+#[derive(Args, Debug, Clone)]
+pub struct SensOptions {
+    /// The result to analyse, named as in the command's JSON (e.g. total_usd, ledger.electricity.usd)
+    #[arg(long, value_name = "KEY")]
+    pub output: String,
+    /// oat: swing each uncertain number from low to high (a tornado); sobol: variance-based
+    /// first-order and total indices
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = Method::Oat)]
+    pub method: Method,
+    /// Draw the tornado as an SVG file
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<String>,
+}
+
+impl SensOptions {
+    /// Refuses options that do not go together, before any work.
+    pub fn check(&self) -> Result<(), Failure> {
+        if self.chart.is_some() && self.method == Method::Sobol {
+            return Err(Diagnostic::new("--chart draws the tornado of --method oat")
+                .key("--chart")
+                .expected("--method oat with --chart FILE.svg")
+                .into());
+        }
+        Ok(())
+    }
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Oat,
+    Sobol,
+}
+
+/// Sobol' base samples when none are given: 2^12, which puts the indices' 95 % confidence
+/// half-widths near 0.02 for smooth models (the Ishigami test in the library).
+const SOBOL_DEFAULT_BASE: usize = 1 << 12;
+
+/// One number's swing of the output.
+pub struct Swing {
+    pub key: String,
+    pub unit: String,
+    pub low: f64,
+    pub high: f64,
+    pub at_low: f64,
+    pub at_high: f64,
+}
+
+fn sensitivity<M: Model>(
+    model: &M,
+    problem: Problem,
+    opts: &SampleOptions,
+    sens: &SensOptions,
+    format: Format,
+) -> Result<String, Failure> {
+    let Some(output) = problem.names.iter().position(|n| *n == sens.output) else {
+        return Err(Diagnostic::new(format!("the command has no result `{}`", sens.output))
+            .key("--output")
+            .expected(format!("one of: {}", problem.names.join(", ")))
+            .suggest(&sens.output, problem.names.iter().map(String::as_str))
+            .into());
+    };
+    let width = problem.names.len();
+    let central: Vec<f64> = problem.keys.iter().map(|k| k.dist.value).collect();
+    let mut scratch = model.scratch();
+    let mut out = vec![0.0; width];
+    let mut at =
+        |x: &[f64]| model.eval(&mut scratch, x, &mut out).then(|| out[output]).filter(|v| v.is_finite());
+    let Some(centre) = at(&central) else {
+        return Err(Diagnostic::new("the model refuses its own central values").into());
+    };
+    match sens.method {
+        Method::Oat => {
+            let mut swings: Vec<Swing> = Vec::new();
+            for (j, k) in problem.keys.iter().enumerate() {
+                let mut x = central.clone();
+                x[j] = k.dist.low;
+                let lo = at(&x);
+                x[j] = k.dist.high;
+                let hi = at(&x);
+                // An end at which the ledger refuses the data is not a state the data allows.
+                if let (Some(at_low), Some(at_high)) = (lo, hi) {
+                    swings.push(Swing {
+                        key: k.key.clone(),
+                        unit: k.unit.clone(),
+                        low: k.dist.low,
+                        high: k.dist.high,
+                        at_low,
+                        at_high,
+                    });
+                }
+            }
+            swings.sort_by(|a, b| {
+                (b.at_high - b.at_low).abs().total_cmp(&(a.at_high - a.at_low).abs()).then(a.key.cmp(&b.key))
+            });
+            if let Some(path) = &sens.chart {
+                crate::chart::write_svg(path, &crate::chart::tornado(&sens.output, centre, &swings))?;
+            }
+            Ok(match format {
+                Format::Json => format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&json!({
+                        "output": sens.output,
+                        "method": "oat",
+                        "central": centre,
+                        "swings": swings.iter().map(|s| json!({
+                            "key": s.key, "unit": s.unit, "low": s.low, "high": s.high,
+                            "at_low": s.at_low, "at_high": s.at_high, "swing": (s.at_high - s.at_low).abs(),
+                        })).collect::<Vec<_>>(),
+                    }))
+                    .unwrap_or_default()
+                ),
+                Format::Csv => {
+                    let mut s = csv_line(
+                        &["key", "unit", "low", "high", "at_low", "at_high", "swing"].map(String::from),
+                    );
+                    for w in &swings {
+                        s.push_str(&csv_line(&[
+                            w.key.clone(),
+                            w.unit.clone(),
+                            plain(w.low),
+                            plain(w.high),
+                            plain(w.at_low),
+                            plain(w.at_high),
+                            plain((w.at_high - w.at_low).abs()),
+                        ]));
+                    }
+                    s
+                }
+                Format::Table => {
+                    let mut text = format!(
+                        "{}: {} at the central values; each uncertain number swung from its low to its high, \
+                         the others held\n",
+                        sens.output,
+                        sig3(centre)
+                    );
+                    let mut t = Table::new(
+                        ["number", "low", "high", "at low", "at high", "swing"].map(String::from).to_vec(),
+                    );
+                    for w in &swings {
+                        t.row(vec![
+                            w.key.clone(),
+                            format!("{} {}", sig3(w.low), w.unit),
+                            format!("{} {}", sig3(w.high), w.unit),
+                            sig3(w.at_low),
+                            sig3(w.at_high),
+                            sig3((w.at_high - w.at_low).abs()),
+                        ]);
+                    }
+                    text.push_str(&t.left_aligned(1).render());
+                    let skipped = problem.keys.len() - swings.len();
+                    if skipped > 0 {
+                        text.push_str(&format!(
+                            "{skipped} numbers left out: the ledger refuses the data at one end of their range\n"
+                        ));
+                    }
+                    text
+                }
+            })
+        }
+        Method::Sobol => {
+            let base = opts.samples.unwrap_or(SOBOL_DEFAULT_BASE);
+            let dists: Vec<_> = problem.keys.iter().map(|k| k.dist.clone()).collect();
+            let total = base * (dists.len() + 2);
+            let s = sobol::analyse(model, &dists, base, opts.seed, width, output, &progress(total, "sobol"));
+            let mut order: Vec<usize> = (0..dists.len()).collect();
+            order.sort_by(|&a, &b| s.indices[b].total.total_cmp(&s.indices[a].total));
+            Ok(match format {
+                Format::Json => format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&json!({
+                        "output": sens.output,
+                        "method": "sobol",
+                        "base_samples": base,
+                        "evaluations": s.evaluations,
+                        "kept": s.base,
+                        "variance": s.variance,
+                        "indices": order.iter().map(|&j| json!({
+                            "key": problem.keys[j].key,
+                            "first": s.indices[j].first,
+                            "first_conf": s.indices[j].first_conf,
+                            "total": s.indices[j].total,
+                            "total_conf": s.indices[j].total_conf,
+                        })).collect::<Vec<_>>(),
+                    }))
+                    .unwrap_or_default()
+                ),
+                Format::Csv => {
+                    let mut text =
+                        csv_line(&["key", "first", "first_conf", "total", "total_conf"].map(String::from));
+                    for &j in &order {
+                        let i = s.indices[j];
+                        text.push_str(&csv_line(&[
+                            problem.keys[j].key.clone(),
+                            plain(i.first),
+                            plain(i.first_conf),
+                            plain(i.total),
+                            plain(i.total_conf),
+                        ]));
+                    }
+                    text
+                }
+                Format::Table => {
+                    let mut text = format!(
+                        "{}: Sobol' indices from {} base samples ({} evaluations, seed {}); ± is a 95 % \
+                         confidence half-width\n",
+                        sens.output, base, s.evaluations, opts.seed
+                    );
+                    if s.base < base {
+                        text.push_str(&format!(
+                            "{} base samples refused by the ledger and left out\n",
+                            base - s.base
+                        ));
+                    }
+                    let mut t = Table::new(["number", "first-order", "total"].map(String::from).to_vec());
+                    let pm = |v: f64, c: f64| format!("{v:.3} ± {c:.3}");
+                    for &j in &order {
+                        let i = s.indices[j];
+                        t.row(vec![
+                            problem.keys[j].key.clone(),
+                            pm(i.first, i.first_conf),
+                            pm(i.total, i.total_conf),
+                        ]);
+                    }
+                    text.push_str(&t.left_aligned(1).render());
+                    let sum: f64 = s.indices.iter().map(|i| i.first).sum();
+                    text.push_str(&format!(
+                        "first-order indices sum to {sum:.2}: {} of the variance comes from interactions\n",
+                        if sum > 0.95 {
+                            "little".to_string()
+                        } else {
+                            format!("about {:.0} %", 100.0 * (1.0 - sum))
+                        }
+                    ));
+                    text
+                }
+            })
+        }
+    }
+}
+
+/// The numeric (and null) leaves of a JSON answer, by path: object keys, and array elements by their
+/// `region`, `item`, `class`, `id` or `name` (else their index). Notes, explanations and
+/// published figures are not results and are left out.
+pub fn leaves(v: &Value) -> Vec<(String, f64)> {
+    let mut out = Vec::new();
+    walk(v, String::new(), &mut out);
+    out
+}
+
+const NOT_RESULTS: &[&str] = &["explain", "published", "notes", "uncertainty"];
+const LABELS: &[&str] = &["region", "item", "class", "id", "name"];
+
+fn label(v: &Value, i: usize) -> String {
+    LABELS.iter().find_map(|l| v.get(l).and_then(Value::as_str)).map_or_else(|| i.to_string(), str::to_string)
+}
+
+fn join(path: &str, seg: &str) -> String {
+    if path.is_empty() { seg.to_string() } else { format!("{path}.{seg}") }
+}
+
+fn walk(v: &Value, path: String, out: &mut Vec<(String, f64)>) {
+    match v {
+        // A figure the answer lacks here (a break-even that does not exist) may exist in a
+        // sample: it keeps its place, as not a number.
+        Value::Null => out.push((path, f64::NAN)),
+        Value::Number(n) => {
+            if let Some(x) = n.as_f64() {
+                out.push((path, x));
+            }
+        }
+        Value::Object(o) => {
+            for (k, v) in o {
+                if !NOT_RESULTS.contains(&k.as_str()) {
+                    walk(v, join(&path, k), out);
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                walk(v, join(&path, &label(v, i)), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The leaf at `path` (as [`leaves`] names it).
+fn leaf_mut<'a>(v: &'a mut Value, path: &str) -> Option<&'a mut Value> {
+    if path.is_empty() {
+        return Some(v);
+    }
+    match v {
+        Value::Object(o) => {
+            // Keys may hold dots; take the longest key that prefixes the path.
+            let key = o
+                .keys()
+                .filter(|k| path == k.as_str() || path.starts_with(&format!("{k}.")))
+                .max_by_key(|k| k.len())?
+                .clone();
+            let rest = path.get(key.len() + 1..).unwrap_or("");
+            leaf_mut(o.get_mut(&key)?, rest)
+        }
+        Value::Array(a) => {
+            let i = (0..a.len())
+                .filter(|&i| {
+                    let l = label(&a[i], i);
+                    path == l || path.starts_with(&format!("{l}."))
+                })
+                .max_by_key(|&i| label(&a[i], i).len())?;
+            let l = label(&a[i], i);
+            let rest = path.get(l.len() + 1..).unwrap_or("");
+            leaf_mut(&mut a[i], rest)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leaves_are_named_by_labels_and_found_again() {
+        let mut v = json!([
+            { "region": "us-va", "total_usd": 2.0, "ledger": [{ "item": "electricity", "usd": 1.0 }],
+              "notes": [], "published": { "cost_usd": 3.0 } },
+            { "region": "cn-nm", "total_usd": 4.0, "ledger": [{ "item": "electricity", "usd": 0.5 }] },
+        ]);
+        let names: Vec<String> = leaves(&v).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(
+            names,
+            [
+                "us-va.total_usd",
+                "us-va.ledger.electricity.usd",
+                "cn-nm.total_usd",
+                "cn-nm.ledger.electricity.usd"
+            ]
+        );
+        *leaf_mut(&mut v, "cn-nm.ledger.electricity.usd").unwrap() = json!(9.0);
+        assert_eq!(v[1]["ledger"][0]["usd"], json!(9.0));
+        assert!(leaf_mut(&mut v, "cn-nm.nothing").is_none());
+    }
+}

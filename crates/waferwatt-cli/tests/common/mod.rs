@@ -1,0 +1,62 @@
+//! Helpers shared by the tests of the real binary.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use serde_json::Value;
+
+pub fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Runs the binary in the fixtures folder, so that file names in messages stay short.
+pub fn waferwatt(args: &[&str]) -> Output {
+    waferwatt_in(&fixtures(), args)
+}
+
+pub fn waferwatt_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_waferwatt"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the waferwatt binary runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Succeeds, and prints no NaN or infinity anywhere.
+pub fn ok(args: &[&str]) -> String {
+    ok_in(&fixtures(), args)
+}
+
+pub fn ok_in(dir: &std::path::Path, args: &[&str]) -> String {
+    let o = waferwatt_in(dir, args);
+    assert!(o.status.success(), "waferwatt {args:?} failed: {}", stderr(&o));
+    let out = stdout(&o);
+    for bad in ["NaN", "nan", "inf", "Infinity"] {
+        assert!(!out.split(|c: char| !c.is_alphanumeric()).any(|w| w == bad), "{bad} in output of {args:?}");
+    }
+    out
+}
+
+/// Fails with exit code 2 and a message on standard error; returns the message.
+pub fn bad_input(args: &[&str]) -> String {
+    let o = waferwatt(args);
+    assert_eq!(o.status.code(), Some(2), "waferwatt {args:?} should exit 2; stdout: {}", stdout(&o));
+    assert!(stdout(&o).is_empty(), "nothing on stdout for bad input");
+    let err = stderr(&o);
+    assert!(err.contains("error"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+pub fn json(args: &[&str]) -> Value {
+    serde_json::from_str(&ok(args)).expect("valid JSON")
+}
