@@ -11,10 +11,8 @@ const LEGEND: f64 = 110.0;
 
 /// A deterministic scatter: which whole dies to draw as defective (SplitMix64 of the index).
 fn rank(i: u64) -> u64 {
-    let mut z = i.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+    use waferwatt::uncertainty::{GOLDEN, mix};
+    mix(i.wrapping_add(GOLDEN))
 }
 
 pub fn svg(b: &WaferBound, out: &WaferOutputs) -> String {

@@ -223,4 +223,93 @@ fn sampling(ds: &Dataset, quick: bool) {
         base * (dists.len() + 2),
         t * 1e3
     );
+    chain(quick);
+}
+
+/// The chain wafer → chip → training ledger under sampling, on the pure ledgers: an H100-class
+/// design on n7-duv (`scenarios/h100-on-n7-duv.toml`) priced at its build cost and trained in
+/// cn-gz. Each sample draws every uncertain number of the chain from its distribution (its own
+/// stream, as `--samples` does), writes those that are direct inputs of the three ledgers
+/// (defect density, step cost, margin, geometry, HBM and packaging prices and yields, the
+/// training and ownership numbers; not the layer-group sums, which re-binding derives), then
+/// evaluates the wafer, the chip and the run with no allocation. Once with the gross dies and
+/// interposers counted exactly (32 × 32 grid offsets), once by the analytic formula.
+fn chain(quick: bool) {
+    use waferwatt::chip::ChipRequest;
+    use waferwatt::uncertainty::{Plan, Sampling, uncertain_keys};
+    let mut ds = Dataset::builtin().expect("built-in data");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/h100-on-n7-duv.toml");
+    let text = std::fs::read_to_string(path).expect("the scenario");
+    let scenario = ds.apply_scenario("h100-on-n7-duv.toml", &text).expect("applies");
+    let req = TrainRequest::from_scenario(scenario.section("train").expect("[train]")).expect("reads");
+    let req = TrainRequest { regions: Some(Given::flag(vec!["cn-gz".to_string()], "--region")), ..req };
+    let bound = train::bind(&ds, &req).expect("binds").remove(0);
+    let chip_req = ChipRequest { accelerator: req.accelerator.clone(), ..Default::default() };
+    let chip_bound = chip::bind(&ds, &chip_req).expect("binds");
+    let keys = uncertain_keys(&ds, &bound.bindings).expect("keys");
+    let at = |k: &str| keys.iter().position(|u| u.key == k);
+    let node = |f: &str| at(&format!("node.n7-duv.{f}"));
+    let slots = [
+        node("d0_per_cm2"),
+        node("cost_per_step_usd"),
+        node("gross_margin"),
+        node("overhead_fraction"),
+        node("wafers_per_mask_set"),
+        at("fab.edge_exclusion_mm"),
+        at("fab.scribe_mm"),
+        at("package.h100-n7duv.hbm_usd_per_gb"),
+        at("packaging.kgd_test_usd_per_die"),
+        at("packaging.interposer_wafer_usd"),
+        at("packaging.interposer_d0_per_cm2"),
+        at("training.mfu"),
+        at("ownership.hardware_life_years"),
+        at("ownership.cost_of_capital"),
+        at("facility.ai-liquid.capex_usd_per_mw"),
+        at("region.cn-gz.pue"),
+    ];
+    let n = if quick { 2_000 } else { 200_000 };
+    let plan = Plan::new(keys.iter().map(|k| k.dist.clone()).collect(), n, 1, Sampling::MonteCarlo);
+    for count in [Count::Exact, Count::Analytic] {
+        let mut base = chip_bound.inputs;
+        base.compute.wafer.count = count;
+        let mut x = vec![0.0; keys.len()];
+        let start = Instant::now();
+        let mut sink = 0.0;
+        for i in 0..n {
+            plan.draw(i, &mut x);
+            let v = |j: usize, central: f64| slots[j].map_or(central, |k| x[k]);
+            let mut c = base;
+            let w = &mut c.compute.wafer;
+            w.d0_base_per_cm2 = v(0, w.d0_base_per_cm2);
+            w.cost_per_step_usd = v(1, w.cost_per_step_usd);
+            w.gross_margin = v(2, w.gross_margin);
+            w.overhead_fraction = v(3, w.overhead_fraction);
+            w.wafers_per_mask_set = v(4, w.wafers_per_mask_set);
+            w.edge_exclusion_mm = v(5, w.edge_exclusion_mm);
+            w.scribe_mm = v(6, w.scribe_mm);
+            c.hbm_usd_per_gb = v(7, c.hbm_usd_per_gb);
+            c.kgd_test_usd_per_die = v(8, c.kgd_test_usd_per_die);
+            c.interposer_wafer_usd = v(9, c.interposer_wafer_usd);
+            c.interposer_d0_per_cm2 = v(10, c.interposer_d0_per_cm2);
+            let chip_out = chip::evaluate(black_box(&c));
+            let mut t = bound.inputs;
+            t.accelerator_price_usd = chip_out.price_usd.unwrap_or(chip_out.build_cost_usd);
+            t.mfu = v(11, t.mfu);
+            t.hardware_life_years = v(12, t.hardware_life_years);
+            t.cost_of_capital = v(13, t.cost_of_capital);
+            t.facility_capex_usd_per_mw = v(14, t.facility_capex_usd_per_mw);
+            t.pue = v(15, t.pue);
+            sink += train::evaluate(black_box(&t)).total_usd;
+        }
+        black_box(sink);
+        let rate = n as f64 / start.elapsed().as_secs_f64();
+        println!(
+            "chain wafer → chip → train sampled, h100-n7duv in cn-gz, {} uncertain numbers drawn ({} of \
+             them written to the ledgers), dies counted {}: {:.2} million samples/s (one core)",
+            keys.len(),
+            slots.iter().flatten().count(),
+            count.name(),
+            rate / 1e6
+        );
+    }
 }

@@ -115,7 +115,7 @@ pub fn figure(
         },
     };
     let rows = crate::uncertainty::sample(&model, &plan, 1, &|_| {});
-    Ok(Figure { swings, spread: summarize(&mut rows.column(0)), samples, refused: rows.refused() })
+    Ok(Figure { swings, spread: summarize(&rows.column(0)), samples, refused: rows.refused() })
 }
 
 /// The report's sample count and seed, from the data (`defaults.report_samples`, `report_seed`).

@@ -208,7 +208,12 @@ pub fn evaluate(x: &ChipInputs) -> ChipOutputs {
                 width_mm: shape.width_mm + x.compute.wafer.scribe_mm,
                 height_mm: shape.height_mm + x.compute.wafer.scribe_mm,
             };
-            let per_wafer = fab::dies::exact(x.compute.wafer.usable_diameter_mm(), cell).0 as f64;
+            // Counted as the compute dies are: exactly, or by the analytic formula.
+            let usable = x.compute.wafer.usable_diameter_mm();
+            let per_wafer = match x.compute.wafer.count {
+                fab::Count::Exact => fab::dies::exact(usable, cell).0 as f64,
+                fab::Count::Analytic => fab::dies::analytic(usable, cell),
+            };
             let y = (-(x.interposer_area_mm2 / MM2_PER_CM2) * x.interposer_d0_per_cm2).exp();
             (x.interposer_wafer_usd / (per_wafer * y) * x.interposer_count, y, per_wafer)
         }

@@ -108,12 +108,19 @@ fn a_silicon_interposer_is_priced_on_its_own_wafer() {
         interposer_d0_per_cm2: 0.004,
         ..chip()
     };
-    let out = evaluate(&x);
-    // 33 × 75.76 mm interposers (one field high): yield e^(−25 × 0.004) = e^−0.1
+    // 33 × 75.76 mm interposers (one field high): yield e^(−25 × 0.004) = e^−0.1; they are
+    // counted on their wafer as the compute dies are, exactly or by the analytic formula.
     let cell = fab::dies::Cell { width_mm: 33.0, height_mm: 2500.0 / 33.0 };
-    let per_wafer = fab::dies::exact(294.0, cell).0 as f64;
-    assert_eq!(out.interposers_per_wafer, per_wafer);
-    assert!(close(out.usd(Item::Interposer), 2.0 * 3000.0 / (per_wafer * (-0.1f64).exp())));
+    for (count, per_wafer) in [
+        (fab::Count::Exact, fab::dies::exact(294.0, cell).0 as f64),
+        (fab::Count::Analytic, fab::dies::analytic(294.0, cell)),
+    ] {
+        let mut x = x;
+        x.compute.wafer.count = count;
+        let out = evaluate(&x);
+        assert_eq!(out.interposers_per_wafer, per_wafer);
+        assert!(close(out.usd(Item::Interposer), 2.0 * 3000.0 / (per_wafer * (-0.1f64).exp())));
+    }
 }
 
 #[test]

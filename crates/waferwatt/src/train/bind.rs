@@ -496,7 +496,15 @@ fn bind_region(ds: &Dataset, req: &TrainRequest, c: &Choices, region: &str) -> R
         crate::chip::check(&out)?;
         let price = out.price_usd.unwrap_or(out.build_cost_usd);
         let markup = chip.inputs.build_markup.unwrap_or(0.0);
-        b.bindings.extend(chip.bindings.into_iter().filter(|x| x.name == "build_markup"));
+        // Every number of the chip ledger moves the price, so all are recorded (for sampling
+        // and sensitivity); all but the markup under the group `chip`, which keeps them out of
+        // this ledger's own explanation (`waferwatt chip --explain` gives theirs).
+        b.bindings.extend(chip.bindings.into_iter().map(|mut x| {
+            if x.name != "build_markup" {
+                x.group = Some(x.group.unwrap_or("chip"));
+            }
+            x
+        }));
         b.derived(
             "accelerator_price_usd",
             price,

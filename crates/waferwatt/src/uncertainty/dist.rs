@@ -125,7 +125,9 @@ impl Dist {
     #[inline(always)]
     pub fn quantile(&self, u: f64) -> f64 {
         let x = self.continuous(u);
-        if self.whole { x.round() } else { x }
+        // Counts are whole and not negative: adding a half and truncating rounds them, with a
+        // plain conversion rather than a call to `round`.
+        if self.whole { (x + 0.5) as u64 as f64 } else { x }
     }
 
     #[inline(always)]

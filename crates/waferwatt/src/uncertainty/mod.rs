@@ -10,8 +10,6 @@
 pub mod dist;
 pub mod sobol;
 
-use rand_core::{RngCore, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 use crate::data::Dataset;
@@ -57,18 +55,32 @@ pub enum Sampling {
     LatinHypercube,
 }
 
-/// The random stream of one sample: the run's seed and the sample's index, mixed.
+/// SplitMix64's output function (Steele, Lea & Flood, "Fast splittable pseudorandom number
+/// generators", OOPSLA 2014; the same as Java's `SplittableRandom`).
 #[inline]
-pub fn stream(seed: u64, index: u64) -> Xoshiro256PlusPlus {
-    // SplitMix64's increment (the golden ratio in 64 bits) spreads neighbouring indices far
-    // apart before the generator's own SplitMix64 seeding mixes them further.
-    Xoshiro256PlusPlus::seed_from_u64(seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+pub fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
-/// A uniform draw in the open interval (0, 1): 53 random bits, centred in their cell.
+/// SplitMix64's increment: the golden ratio in 64 bits.
+pub const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// The `k`-th number of the SplitMix64 stream seeded by `seed`. A run gives sample `i` the
+/// numbers `i·d .. (i+1)·d` of its stream (`d` numbers a sample), so every draw depends on
+/// the seed and its place alone, never on which thread made it; and the draws of a sample
+/// are independent of one another, so the processor computes them side by side.
 #[inline]
-pub fn open01(rng: &mut impl RngCore) -> f64 {
-    ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+pub fn nth(seed: u64, k: u64) -> u64 {
+    mix(mix(seed).wrapping_add(k.wrapping_add(1).wrapping_mul(GOLDEN)))
+}
+
+/// A uniform draw in the open interval (0, 1) from 64 random bits: the top 53, centred in
+/// their cell.
+#[inline]
+pub fn open01(bits: u64) -> f64 {
+    ((bits >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
 }
 
 /// Everything that fixes the draws of a run.
@@ -80,6 +92,8 @@ pub struct Plan {
     pub sampling: Sampling,
     /// Latin hypercube strata, by number then sample.
     strata: Vec<Vec<u32>>,
+    /// The stream's start, mixed once from the seed.
+    start: u64,
 }
 
 impl Plan {
@@ -88,39 +102,36 @@ impl Plan {
             Sampling::MonteCarlo => Vec::new(),
             Sampling::LatinHypercube => (0..dists.len())
                 .map(|j| {
-                    // A shuffle per number from its own stream (Fisher–Yates).
-                    let mut rng = stream(!seed, j as u64);
+                    // A shuffle per number (Fisher–Yates) from a stream of its own.
+                    let shuffle = mix(!seed) ^ (j as u64).wrapping_mul(GOLDEN);
                     let mut p: Vec<u32> = (0..samples as u32).collect();
                     for i in (1..p.len()).rev() {
-                        let k = (rng.next_u64() % (i as u64 + 1)) as usize;
+                        let k = (nth(shuffle, i as u64) % (i as u64 + 1)) as usize;
                         p.swap(i, k);
                     }
                     p
                 })
                 .collect(),
         };
-        Plan { dists, samples, seed, sampling, strata }
+        Plan { dists, samples, seed, sampling, strata, start: mix(seed) }
     }
 
     /// The numbers of sample `i`, written into `x`.
     #[inline]
     pub fn draw(&self, i: usize, x: &mut [f64]) {
-        let mut rng = stream(self.seed, i as u64);
+        let d = self.dists.len() as u64;
+        // `nth(seed, k)` with the seed's mix done once.
+        let at = |j: usize| mix(self.start.wrapping_add((i as u64 * d + j as u64 + 1).wrapping_mul(GOLDEN)));
         match self.sampling {
             Sampling::MonteCarlo => {
-                // The uniform draws first (one serial chain), then the quantiles (independent
-                // of each other, so they overlap in the processor).
-                for x in x.iter_mut() {
-                    *x = open01(&mut rng);
-                }
-                for (x, d) in x.iter_mut().zip(&self.dists) {
-                    *x = d.quantile(*x);
+                for (j, (x, dist)) in x.iter_mut().zip(&self.dists).enumerate() {
+                    *x = dist.quantile(open01(at(j)));
                 }
             }
             Sampling::LatinHypercube => {
                 let n = self.samples as f64;
-                for ((x, d), s) in x.iter_mut().zip(&self.dists).zip(&self.strata) {
-                    *x = d.quantile((s[i] as f64 + open01(&mut rng)) / n);
+                for (j, ((x, dist), s)) in x.iter_mut().zip(&self.dists).zip(&self.strata).enumerate() {
+                    *x = dist.quantile((s[i] as f64 + open01(at(j))) / n);
                 }
             }
         }
@@ -186,14 +197,14 @@ impl Rows {
     }
     /// Column `j`, without the rows that lack it.
     pub fn column(&self, j: usize) -> Vec<f64> {
-        let mut out = Vec::with_capacity(self.n);
-        let mut i = 0;
-        while i < self.n {
-            let (block, len, _) = self.block(i);
-            out.extend(block[j * len..(j + 1) * len].iter().copied().filter(|v| !v.is_nan()));
-            i += len;
-        }
-        out
+        self.runs(j).flat_map(|r| r.iter().copied().filter(|v| !v.is_nan())).collect()
+    }
+    /// Column `j` in runs of consecutive rows, in row order (rows that lack it are NaN).
+    pub fn runs(&self, j: usize) -> impl Iterator<Item = &[f64]> + '_ {
+        (0..self.n.div_ceil(self.chunk.max(1))).map(move |c| {
+            let (block, len, _) = self.block(c * self.chunk);
+            &block[j * len..(j + 1) * len]
+        })
     }
 }
 
@@ -250,22 +261,37 @@ pub struct Summary {
     pub n: usize,
 }
 
+/// An order-preserving map of numbers (not NaN) to unsigned integers: selecting on these is
+/// quicker than on floats compared with `total_cmp`.
+#[inline]
+fn key(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 { !b } else { b | 1 << 63 }
+}
+
+#[inline]
+fn unkey(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+}
+
 /// Percentiles (linear between order statistics, numpy's default) and the mean; `None` if
-/// there are no values. Reorders `values`.
-pub fn summarize(values: &mut [f64]) -> Option<Summary> {
-    let n = values.len();
+/// there are no values.
+pub fn summarize(values: &[f64]) -> Option<Summary> {
+    let mut keys: Vec<u64> = values.iter().map(|v| key(*v)).collect();
+    summarize_keys(&mut keys, values.iter().sum())
+}
+
+/// [`summarize`] on the values' keys, given their sum. Reorders `keys`.
+fn summarize_keys(keys: &mut [u64], sum: f64) -> Option<Summary> {
+    let n = keys.len();
     if n == 0 {
         return None;
     }
-    let (mut lo, mut hi, mut sum) = (f64::INFINITY, f64::NEG_INFINITY, 0.0);
-    for v in values.iter() {
-        lo = lo.min(*v);
-        hi = hi.max(*v);
-        sum += v;
-    }
     let mean = sum / n as f64;
+    let (lo, hi) = keys.iter().fold((u64::MAX, 0), |(lo, hi), k| (lo.min(*k), hi.max(*k)));
     if lo == hi {
-        return Some(Summary { p5: lo, p50: lo, p95: lo, mean: lo, n });
+        let v = unkey(lo);
+        return Some(Summary { p5: v, p50: v, p95: v, mean: v, n });
     }
     // The median first; then the 5th percentile among the values below it and the 95th among
     // those above, so that each selection works on a shorter slice.
@@ -273,35 +299,46 @@ pub fn summarize(values: &mut [f64]) -> Option<Summary> {
         let h = (n - 1) as f64 * q;
         (h.floor() as usize, h - h.floor())
     };
+    let lerp = |a: u64, b: u64, f: f64| {
+        let (a, b) = (unkey(a), unkey(b));
+        if f > 0.0 { a + f * (b - a) } else { a }
+    };
+    let min = |s: &[u64]| s.iter().copied().min();
     let (k50, f50) = rank(0.50);
-    let (below, m, above) = values.select_nth_unstable_by(k50, f64::total_cmp);
+    let (below, m, above) = keys.select_nth_unstable(k50);
     let m = *m;
-    let min = |s: &[f64]| s.iter().copied().fold(f64::INFINITY, f64::min);
-    let p50 = if f50 > 0.0 { m + f50 * (min(above) - m) } else { m };
+    let p50 = lerp(m, min(above).unwrap_or(m), f50);
     let (k5, f5) = rank(0.05);
     let p5 = if k5 < k50 {
-        let (_, v, rest) = below.select_nth_unstable_by(k5, f64::total_cmp);
-        let next = if rest.is_empty() { m } else { min(rest) };
-        *v + f5 * (next - *v)
+        let (_, v, rest) = below.select_nth_unstable(k5);
+        lerp(*v, min(rest).unwrap_or(m), f5)
     } else {
-        m
+        lerp(m, min(above).unwrap_or(m), f5)
     };
     let (k95, f95) = rank(0.95);
     let p95 = if k95 > k50 {
-        let (_, v, rest) = above.select_nth_unstable_by(k95 - k50 - 1, f64::total_cmp);
+        let (_, v, rest) = above.select_nth_unstable(k95 - k50 - 1);
         let v = *v;
-        if f95 > 0.0 && !rest.is_empty() { v + f95 * (min(rest) - v) } else { v }
-    } else if f95 > 0.0 {
-        m + f95 * (min(above) - m)
+        lerp(v, min(rest).unwrap_or(v), f95)
     } else {
-        m
+        lerp(m, min(above).unwrap_or(m), f95)
     };
     Some(Summary { p5, p50, p95, mean, n })
 }
 
 /// Summaries of every column of `rows`, in parallel.
 pub fn summarize_rows(rows: &Rows) -> Vec<Option<Summary>> {
-    (0..rows.width).into_par_iter().map(|j| summarize(&mut rows.column(j))).collect()
+    (0..rows.width)
+        .into_par_iter()
+        .map(|j| {
+            let (mut keys, mut sum) = (Vec::with_capacity(rows.n), 0.0);
+            for run in rows.runs(j) {
+                keys.extend(run.iter().filter(|v| !v.is_nan()).map(|v| key(*v)));
+                sum += run.iter().filter(|v| !v.is_nan()).sum::<f64>();
+            }
+            summarize_keys(&mut keys, sum)
+        })
+        .collect()
 }
 
 /// The model of any ledger that re-binds the data for each sample: the uncertain numbers are

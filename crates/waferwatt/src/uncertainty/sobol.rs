@@ -10,7 +10,7 @@
 //! where V is the variance of f over A and B together. The confidence half-width is 1.96
 //! standard errors of the mean in each numerator (V held fixed): a normal approximation.
 
-use super::{Dist, Model, evaluate_rows, open01, stream};
+use super::{Dist, Model, evaluate_rows, nth, open01};
 
 /// One number's indices.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -49,10 +49,11 @@ pub fn analyse<M: Model>(
     // Row r is block r / N (0: A, 1: B, 2 + j: AB_j) of base sample r % N.
     let fill = |r: usize, x: &mut [f64]| {
         let (block, i) = (r / base, r % base);
-        let mut rng = stream(seed, i as u64);
+        // Base sample i takes the numbers i·2d .. (i+1)·2d of the stream: A's, then B's.
+        let k = (i * 2 * dists.len()) as u64;
         for (j, dist) in dists.iter().enumerate() {
-            let a = open01(&mut rng);
-            let b = open01(&mut rng);
+            let a = open01(nth(seed, k + j as u64));
+            let b = open01(nth(seed, k + (dists.len() + j) as u64));
             let from_b = block == 1 || block == 2 + j;
             x[j] = dist.quantile(if from_b { b } else { a });
         }
