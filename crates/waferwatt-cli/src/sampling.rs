@@ -12,7 +12,7 @@ use waferwatt::data::Dataset;
 use waferwatt::diag::Diagnostic;
 use waferwatt::provenance::Binding;
 use waferwatt::uncertainty::{
-    self, CHUNK, DataModel, Model, Plan, Sampling, Summary, Uncertain, sobol, uncertain_keys,
+    self, DataModel, Model, Plan, Sampling, Summary, Uncertain, sobol, uncertain_keys,
 };
 
 use crate::Failure;
@@ -150,16 +150,20 @@ pub fn answer_model<M: Model>(model: &M, problem: Problem, task: Task) -> Result
     }
 }
 
-/// A progress bar on standard error, when it is a terminal and the run is long.
+/// How long a run goes before its progress bar shows: runs that answer at once stay quiet.
+const PROGRESS_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// A progress bar on standard error, when it is a terminal and the run takes a while.
 fn progress(total: usize, what: &'static str) -> impl Fn(usize) + Sync {
-    let show = std::io::stderr().is_terminal() && total >= 16 * CHUNK;
+    let terminal = std::io::stderr().is_terminal();
+    let start = std::time::Instant::now();
     let last = AtomicUsize::new(0);
     move |done: usize| {
-        if !show {
+        if !terminal || start.elapsed() < PROGRESS_AFTER {
             return;
         }
         let pct = done * 100 / total.max(1);
-        if last.fetch_max(pct, Ordering::Relaxed) < pct {
+        if last.fetch_max(pct + 1, Ordering::Relaxed) < pct + 1 {
             let bar = 30 * pct / 100;
             eprint!("\r{what} [{}{}] {pct:>3}%", "#".repeat(bar), " ".repeat(30 - bar));
             if done >= total {

@@ -40,9 +40,12 @@ fn readme_report_runs_on_the_built_in_data() {
     // The README's excerpt is the report's own words, line for line.
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
-    let excerpt =
-        readme.split("An excerpt:").nth(1).expect("an excerpt").split("```").nth(1).expect("in a block");
-    for line in excerpt.lines().filter(|l| !l.trim().is_empty()) {
+    let section = readme.split("An excerpt:").nth(1).expect("an excerpt");
+    let section = section.split("## Using it").next().unwrap_or_default();
+    // Every code block of the excerpt (the odd parts between fences).
+    let blocks: Vec<&str> = section.split("```").skip(1).step_by(2).collect();
+    assert!(blocks.len() >= 2, "the excerpt and its range");
+    for line in blocks.iter().flat_map(|b| b.lines()).filter(|l| !l.trim().is_empty()) {
         assert!(out.contains(line), "the README's excerpt line {line:?} is not in the report");
     }
     assert!(out.contains("THE ELECTRICITY ACCOUNT"));

@@ -24,6 +24,8 @@
 //! - [`chip`]: the chip ledger (an accelerator's build cost, chiplets, porting);
 //! - [`fleet`]: the capacity ledger (from scanners to accelerators and gigawatts);
 //! - [`train`]: the training-run ledger;
+//! - [`uncertainty`], [`sensitivity`]: sampling the data's ranges, percentiles, tornadoes
+//!   and Sobol' indices;
 //! - [`accounts`]: the report's accounts, which test the source commentary's claims;
 //! - [`finance`], [`units`], [`diag`]: capital recovery, unit conversions, diagnostics.
 //!

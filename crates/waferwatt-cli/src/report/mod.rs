@@ -35,14 +35,16 @@ pub struct ReportArgs {
 
 pub fn run(args: &ReportArgs) -> Result<String, Failure> {
     let (ds, _) = load(&args.data)?;
-    let power = accounts::electricity::account(&ds)?;
+    // The accounts are independent of one another: worked side by side.
+    let ((power, tools), (chips, capacity)) = rayon::join(
+        || rayon::join(|| accounts::electricity::account(&ds), || accounts::tools::account(&ds)),
+        || rayon::join(|| accounts::packaging::account(&ds), || accounts::capacity::account(&ds)),
+    );
+    let (power, tools, chips, capacity) = (power?, tools?, chips?, capacity?);
     // The same checks as the commands: no figure leaves unless it is finite.
     let ledgers = crate::train_cmd::evaluate_all(power.ledgers.iter().map(|l| l.bound.clone()).collect())?;
-    let tools = accounts::tools::account(&ds)?;
     tools::check(&tools)?;
-    let chips = accounts::packaging::account(&ds)?;
     let designs = packaging::check(&chips)?;
-    let capacity = accounts::capacity::account(&ds)?;
     let fleet = capacity::check(&capacity)?;
     Ok(match args.format {
         ReportFormat::Json => {

@@ -3,7 +3,7 @@
 //!
 //! Data files are TOML (`data/*.toml` at the repository root). Each number is
 //! `{ value, low, high, unit, source, year, note }`; `source` names an entry of the
-//! `[source.*]` table. The parser in [`parse`] turns files into a flat [`Dataset`] keyed by
+//! `[source.*]` table. The parser in `parse` turns files into a flat [`Dataset`] keyed by
 //! `kind.id.field` (or `kind.field` for kinds with one entry); the ledgers read plain
 //! numbers out of it through their own binding code and never see TOML.
 

@@ -1,8 +1,9 @@
 //! Uncertainty (DESIGN.md "Uncertainty"): every uncertain number drawn from its distribution,
 //! any model evaluated per sample in parallel, and the results summarised as percentiles.
 //!
-//! Each sample has its own random stream, seeded from the run's seed and the sample's index,
-//! so a seeded run gives the same numbers bit for bit whatever the number of threads. A
+//! Every draw is the number at its own place in a SplitMix64 stream seeded by the run's seed
+//! (the sample's index times the numbers a sample draws, plus the number's index), so a seeded
+//! run gives the same numbers bit for bit whatever the number of threads. A
 //! [`Model`] maps one row of drawn numbers to one row of results; [`DataModel`] is the model
 //! of any ledger that re-binds the data per sample (exact, general, slower), and a ledger may
 //! offer a faster one of its own (the training ledger's [`crate::train::Sampler`]).
