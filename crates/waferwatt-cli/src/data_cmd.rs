@@ -164,7 +164,7 @@ fn show(ds: &Dataset, id: &str, format: Format) -> Result<String, Failure> {
         }
         Format::Csv => {
             let mut s = csv_line(
-                &["key", "value", "low", "high", "unit", "source", "year", "note"].map(String::from),
+                &["key", "value", "low", "high", "dist", "unit", "source", "year", "note"].map(String::from),
             );
             for (rows, _) in shown {
                 s.push_str(&rows);
@@ -176,6 +176,11 @@ fn show(ds: &Dataset, id: &str, format: Format) -> Result<String, Failure> {
 }
 
 /// One entry: its text (a table, or CSV rows without a header) and its JSON.
+/// How a number is drawn when uncertainty is sampled: a zero-width range is fixed.
+fn dist(p: &waferwatt::data::Param) -> &'static str {
+    if p.low == p.high { "fixed" } else { p.dist.name() }
+}
+
 fn show_one(ds: &Dataset, kind: &str, id: Option<&str>, format: Format) -> (String, Value) {
     let id = id.map(str::to_string);
     let keys = ds.entry_keys(kind, id.as_deref());
@@ -189,6 +194,7 @@ fn show_one(ds: &Dataset, kind: &str, id: Option<&str>, format: Format) -> (Stri
         "value".into(),
         "low".into(),
         "high".into(),
+        "dist".into(),
         "unit".into(),
         "source".into(),
     ]);
@@ -201,12 +207,20 @@ fn show_one(ds: &Dataset, kind: &str, id: Option<&str>, format: Format) -> (Stri
                 Some(y) => format!("{} ({y})", p.source),
                 None => p.source.clone(),
             };
-            t.row(vec![field.into(), datum(p.value), datum(p.low), datum(p.high), p.unit.clone(), source]);
+            t.row(vec![
+                field.into(),
+                datum(p.value),
+                datum(p.low),
+                datum(p.high),
+                dist(p).into(),
+                p.unit.clone(),
+                source,
+            ]);
             if !p.note.is_empty() {
                 notes.push_str(&format!("  {field}: {}\n", p.note));
             }
             rows.push(json!({ "field": field, "key": k, "value": p.value, "low": p.low, "high": p.high,
-                "unit": p.unit, "source": p.source, "year": p.year, "note": p.note, "origin": p.origin.to_string() }));
+                "dist": dist(p), "unit": p.unit, "source": p.source, "year": p.year, "note": p.note, "origin": p.origin.to_string() }));
         } else if let Some(text) = ds.texts.get(k) {
             let value = match &text.value {
                 TextValue::One(s) => s.clone(),
@@ -228,6 +242,7 @@ fn show_one(ds: &Dataset, kind: &str, id: Option<&str>, format: Format) -> (Stri
                         plain(p.value),
                         plain(p.low),
                         plain(p.high),
+                        dist(p).to_string(),
                         p.unit.clone(),
                         p.source.clone(),
                         p.year.map(|y| y.to_string()).unwrap_or_default(),

@@ -216,6 +216,42 @@ fn the_tornado_puts_the_largest_swing_first_and_leaves_fixed_numbers_out() {
 }
 
 #[test]
+fn every_ledger_a_result_reads_through_is_swung() {
+    // The MI300X's I/O dies are made on n7-euv, its compute dies on n5: both nodes' numbers
+    // move its build cost.
+    let v = json(&[
+        "sensitivity",
+        "chip",
+        "--accelerator",
+        "mi300x",
+        "--output",
+        "build_cost_usd",
+        "--format",
+        "json",
+    ]);
+    let keys: Vec<&str> =
+        v["swings"].as_array().unwrap().iter().map(|s| s["key"].as_str().unwrap()).collect();
+    for node in ["node.n5.", "node.n7-euv."] {
+        assert!(keys.iter().any(|k| k.starts_with(node)), "{node} in {keys:?}");
+    }
+    // A run on an accelerator priced by the chip ledger is moved by the wafer's numbers.
+    let v = json(&[
+        "sensitivity",
+        "train",
+        "--scenario",
+        "../../../../scenarios/h100-on-n7-duv.toml",
+        "--output",
+        "us-va.ledger.accelerator amortization.usd",
+        "--format",
+        "json",
+    ]);
+    let swings = v["swings"].as_array().unwrap();
+    let d0 =
+        swings.iter().find(|s| s["key"] == "node.n7-duv.d0_per_cm2").expect("the wafer's defect density");
+    assert!(d0["swing"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
 fn sobol_indices_come_with_their_confidence() {
     let v = json(&[
         "sensitivity",

@@ -272,7 +272,13 @@ fn bind_chip(ds: &Dataset, req: &ChipRequest, accelerator: &str) -> Result<ChipB
         Some(io_node) => {
             let io_area = b.data("io_die_area_mm2", &pk("io_die_area_mm2"))?;
             let io_count = b.data("io_die_count", &pk("io_die_count"))?;
-            let (io_wafer, _) = node_wafer(ds, io_node, io_area)?;
+            let (io_wafer, io_bindings) = node_wafer(ds, io_node, io_area)?;
+            // Recorded (for sampling and sensitivity) under the group `io`, apart from the
+            // compute dies' wafer whose names they share.
+            b.bindings.extend(io_bindings.into_iter().map(|mut x| {
+                x.group = Some("io");
+                x
+            }));
             Some((io_node.to_string(), Dies { wafer: io_wafer, area_mm2: io_area, count: io_count }))
         }
         None => None,
