@@ -605,10 +605,24 @@ pub fn leaves(v: &Value) -> Vec<(String, f64)> {
 }
 
 const NOT_RESULTS: &[&str] = &["explain", "published", "notes", "uncertainty"];
-const LABELS: &[&str] = &["region", "item", "class", "id", "name"];
+const LABELS: &[&str] = &["region", "item", "id", "class", "name"];
 
-fn label(v: &Value, i: usize) -> String {
-    LABELS.iter().find_map(|l| v.get(l).and_then(Value::as_str)).map_or_else(|| i.to_string(), str::to_string)
+/// How the elements of an array are named in paths: by the first of [`LABELS`] that every
+/// element has and no two share, else by their index.
+fn labels(a: &[Value]) -> Vec<String> {
+    LABELS
+        .iter()
+        .find_map(|l| {
+            let names: Vec<String> = a
+                .iter()
+                .map(|v| v.get(l).and_then(Value::as_str).map(str::to_string))
+                .collect::<Option<_>>()?;
+            let mut sorted = names.clone();
+            sorted.sort();
+            sorted.dedup();
+            (sorted.len() == names.len()).then_some(names)
+        })
+        .unwrap_or_else(|| (0..a.len()).map(|i| i.to_string()).collect())
 }
 
 fn join(path: &str, seg: &str) -> String {
@@ -633,8 +647,8 @@ fn walk(v: &Value, path: String, out: &mut Vec<(String, f64)>) {
             }
         }
         Value::Array(a) => {
-            for (i, v) in a.iter().enumerate() {
-                walk(v, join(&path, &label(v, i)), out);
+            for (v, l) in a.iter().zip(labels(a)) {
+                walk(v, join(&path, &l), out);
             }
         }
         _ => {}
@@ -658,14 +672,11 @@ fn leaf_mut<'a>(v: &'a mut Value, path: &str) -> Option<&'a mut Value> {
             leaf_mut(o.get_mut(&key)?, rest)
         }
         Value::Array(a) => {
+            let names = labels(a);
             let i = (0..a.len())
-                .filter(|&i| {
-                    let l = label(&a[i], i);
-                    path == l || path.starts_with(&format!("{l}."))
-                })
-                .max_by_key(|&i| label(&a[i], i).len())?;
-            let l = label(&a[i], i);
-            let rest = path.get(l.len() + 1..).unwrap_or("");
+                .filter(|&i| path == names[i] || path.starts_with(&format!("{}.", names[i])))
+                .max_by_key(|&i| names[i].len())?;
+            let rest = path.get(names[i].len() + 1..).unwrap_or("");
             leaf_mut(&mut a[i], rest)
         }
         _ => None,
@@ -696,5 +707,12 @@ mod tests {
         *leaf_mut(&mut v, "cn-nm.ledger.electricity.usd").unwrap() = json!(9.0);
         assert_eq!(v[1]["ledger"][0]["usd"], json!(9.0));
         assert!(leaf_mut(&mut v, "cn-nm.nothing").is_none());
+        // Labels must tell elements apart: a shared class gives way to the id, no label to the index.
+        let mut v = json!({ "layers": [{ "id": "n7.a", "class": "arfi", "n": 1 }, { "id": "n7.b", "class": "arfi", "n": 2 }],
+                            "xs": [{ "n": 3 }, { "n": 4 }] });
+        let names: Vec<String> = leaves(&v).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(names, ["layers.n7.a.n", "layers.n7.b.n", "xs.0.n", "xs.1.n"]);
+        *leaf_mut(&mut v, "layers.n7.b.n").unwrap() = json!(9);
+        assert_eq!(v["layers"][1]["n"], json!(9));
     }
 }

@@ -55,6 +55,44 @@ fn sampled_json_gives_ordered_percentiles_for_every_result() {
     // Strings and the reported figures are not sampled.
     assert_eq!(v["region"], "us-avg");
     assert_eq!(v["published"], central["published"]);
+    // Every other number is a summary, in every format of region (a Chinese tariff in yuan too).
+    for args in [
+        &["train", "--run", "llama-3.1-405b", "--samples", "500", "--format", "json"][..],
+        &[
+            "train",
+            "--run",
+            "llama-3.1-405b",
+            "--region",
+            "cn-nm,us-va",
+            "--samples",
+            "500",
+            "--format",
+            "json",
+        ],
+        &["wafer", "--samples", "50", "--format", "json"],
+    ] {
+        let v = json(args);
+        let mut plain = Vec::new();
+        numbers_outside_summaries(&v, String::new(), &mut plain);
+        assert!(plain.is_empty(), "{args:?}: plain numbers {plain:?}");
+    }
+}
+
+/// Paths of numbers that are not inside a `{p5, p50, p95, mean}` object, the reported figures
+/// or the run's description.
+fn numbers_outside_summaries(v: &Value, path: String, out: &mut Vec<String>) {
+    match v {
+        Value::Number(_) => out.push(path),
+        Value::Object(o) if o.contains_key("p50") => {}
+        Value::Object(o) => o
+            .iter()
+            .filter(|(k, _)| !["published", "uncertainty"].contains(&k.as_str()))
+            .for_each(|(k, v)| numbers_outside_summaries(v, format!("{path}.{k}"), out)),
+        Value::Array(a) => {
+            a.iter().enumerate().for_each(|(i, v)| numbers_outside_summaries(v, format!("{path}.{i}"), out))
+        }
+        _ => {}
+    }
 }
 
 #[test]

@@ -13,7 +13,7 @@ use crate::provenance::Provenance;
 use crate::uncertainty::{Model, Uncertain};
 
 /// The ledger's results under sampling, named as in its JSON (ledger lines by their item).
-pub const FIGURES: [&str; 27] = [
+pub const FIGURES: [&str; 28] = [
     "accelerators",
     "accelerator_hours",
     "compute_flop",
@@ -25,6 +25,7 @@ pub const FIGURES: [&str; 27] = [
     "peak_it_kw_per_accelerator",
     "pue",
     "tariff_usd_per_kwh",
+    "tariff_local_per_kwh",
     "grid_kgco2_per_kwh",
     "energy_mwh",
     "emissions_tco2e",
@@ -44,8 +45,9 @@ pub const FIGURES: [&str; 27] = [
 ];
 
 /// The figures of one evaluation, in the order of [`FIGURES`]; `None` where the ledger has no
-/// such figure (no compute given, no rental price).
-pub fn figures(x: &Inputs, o: &Outputs) -> [Option<f64>; 27] {
+/// such figure (no compute given, no rental price). `local_per_kwh` is the tariff in the
+/// region's own currency.
+pub fn figures(x: &Inputs, o: &Outputs, local_per_kwh: f64) -> [Option<f64>; 28] {
     [
         x.accelerators,
         Some(o.accelerator_hours),
@@ -58,6 +60,7 @@ pub fn figures(x: &Inputs, o: &Outputs) -> [Option<f64>; 27] {
         Some(o.peak_it_kw_per_accelerator),
         Some(x.pue),
         Some(x.tariff_usd_per_kwh),
+        Some(local_per_kwh),
         Some(x.grid_kgco2_per_kwh),
         Some(o.energy_mwh),
         Some(o.emissions_tco2e),
@@ -259,6 +262,8 @@ fn tariff_from(s: &[f64; SLOTS], base: &Tariff) -> Tariff {
 struct Region {
     base: Inputs,
     tariff: Option<Tariff>,
+    /// The central tariff in the region's own currency.
+    local_per_kwh: f64,
     slots: [f64; SLOTS],
     /// (index of the number in a sample, its slot).
     targets: Vec<(usize, usize)>,
@@ -278,7 +283,7 @@ impl Layout {
         let figures = bounds
             .iter()
             .map(|b| {
-                let all = figures(&b.inputs, &evaluate(&b.inputs));
+                let all = figures(&b.inputs, &evaluate(&b.inputs), b.price.local_per_kwh);
                 (0..FIGURES.len()).filter(|&i| all[i].is_some()).collect()
             })
             .collect();
@@ -305,12 +310,12 @@ impl Layout {
     /// Writes the figures of region `r`, evaluated on `x`, at `out[*at..]`; false if the ledger
     /// refuses the result or the region lacks a figure it had at the centre.
     #[inline]
-    pub fn write(&self, r: usize, x: &Inputs, out: &mut [f64], at: &mut usize) -> bool {
+    pub fn write(&self, r: usize, x: &Inputs, local_per_kwh: f64, out: &mut [f64], at: &mut usize) -> bool {
         let o = evaluate(x);
         if !super::accepts(&o) {
             return false;
         }
-        let all = figures(x, &o);
+        let all = figures(x, &o, local_per_kwh);
         for &i in &self.figures[r] {
             let Some(v) = all[i] else { return false };
             out[*at] = v;
@@ -328,7 +333,10 @@ impl Layout {
             let Ok(bounds) = super::bind(ds, req) else { return false };
             let mut at = 0;
             bounds.len() == self.figures.len()
-                && bounds.iter().enumerate().all(|(r, b)| self.write(r, &b.inputs, out, &mut at))
+                && bounds
+                    .iter()
+                    .enumerate()
+                    .all(|(r, b)| self.write(r, &b.inputs, b.price.local_per_kwh, out, &mut at))
         }
     }
 }
@@ -368,6 +376,7 @@ impl Sampler {
                 Some(Region {
                     base: b.inputs,
                     tariff: b.tariff,
+                    local_per_kwh: b.price.local_per_kwh,
                     slots: to_slots(&b.inputs, compute.map(|c| c.unwrap_or(0.0)), b.tariff.as_ref()),
                     targets,
                     redo_tariff,
@@ -378,9 +387,9 @@ impl Sampler {
         Some(Sampler { regions, layout: Layout::new(bounds) })
     }
 
-    /// The inputs of region `r` under the numbers `x`.
+    /// The inputs of region `r` under the numbers `x`, and its tariff in its own currency.
     #[inline]
-    pub fn inputs(&self, r: usize, x: &[f64]) -> Inputs {
+    pub fn inputs(&self, r: usize, x: &[f64]) -> (Inputs, f64) {
         let region = &self.regions[r];
         let mut s = region.slots;
         for &(j, k) in &region.targets {
@@ -389,11 +398,14 @@ impl Sampler {
         if region.redo_compute {
             s[COMPUTE_FLOP] = s[COMPUTE] * s[COMPUTE + 1] * s[COMPUTE + 2];
         }
+        let mut local = region.local_per_kwh;
         if let (true, Some(base)) = (region.redo_tariff, &region.tariff) {
             let t = tariff_from(&s, base);
-            s[TARIFF_USD] = power::price(t.spec, t.vat_rate, t.terms, t.cny_per_usd).usd_per_kwh;
+            let price = power::price(t.spec, t.vat_rate, t.terms, t.cny_per_usd);
+            s[TARIFF_USD] = price.usd_per_kwh;
+            local = price.local_per_kwh;
         }
-        inputs_from(&s, &region.base)
+        (inputs_from(&s, &region.base), local)
     }
 }
 
@@ -403,6 +415,9 @@ impl Model for Sampler {
     #[inline]
     fn eval(&self, _: &mut (), x: &[f64], out: &mut [f64]) -> bool {
         let mut at = 0;
-        (0..self.regions.len()).all(|r| self.layout.write(r, &self.inputs(r, x), out, &mut at))
+        (0..self.regions.len()).all(|r| {
+            let (inputs, local) = self.inputs(r, x);
+            self.layout.write(r, &inputs, local, out, &mut at)
+        })
     }
 }
