@@ -205,7 +205,7 @@ fn show_one(ds: &Dataset, kind: &str, id: Option<&str>, format: Format) -> (Stri
         if let Some(p) = ds.param(k) {
             let source = match p.year {
                 Some(y) => format!("{} ({y})", p.source),
-                None => p.source.clone(),
+                None => p.source.to_string(),
             };
             t.row(vec![
                 field.into(),
@@ -213,14 +213,14 @@ fn show_one(ds: &Dataset, kind: &str, id: Option<&str>, format: Format) -> (Stri
                 datum(p.low),
                 datum(p.high),
                 dist(p).into(),
-                p.unit.clone(),
+                p.unit.to_string(),
                 source,
             ]);
             if !p.note.is_empty() {
                 notes.push_str(&format!("  {field}: {}\n", p.note));
             }
             rows.push(json!({ "field": field, "key": k, "value": p.value, "low": p.low, "high": p.high,
-                "dist": dist(p), "unit": p.unit, "source": p.source, "year": p.year, "note": p.note, "origin": p.origin.to_string() }));
+                "dist": dist(p), "unit": p.unit, "source": &*p.source, "year": p.year, "note": p.note, "origin": p.origin.to_string() }));
         } else if let Some(text) = ds.texts.get(k) {
             let value = match &text.value {
                 TextValue::One(s) => s.clone(),
@@ -243,8 +243,8 @@ fn show_one(ds: &Dataset, kind: &str, id: Option<&str>, format: Format) -> (Stri
                         plain(p.low),
                         plain(p.high),
                         dist(p).to_string(),
-                        p.unit.clone(),
-                        p.source.clone(),
+                        p.unit.to_string(),
+                        p.source.to_string(),
                         p.year.map(|y| y.to_string()).unwrap_or_default(),
                         p.note.clone(),
                     ]));
@@ -269,7 +269,7 @@ fn show_one(ds: &Dataset, kind: &str, id: Option<&str>, format: Format) -> (Stri
 fn uses(ds: &Dataset) -> BTreeMap<&str, usize> {
     let mut n = BTreeMap::new();
     for p in ds.params.values() {
-        *n.entry(p.source.as_str()).or_insert(0) += 1;
+        *n.entry(&*p.source).or_insert(0) += 1;
     }
     n
 }

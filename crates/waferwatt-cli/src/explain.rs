@@ -15,7 +15,7 @@ pub fn provenance_parts(p: &Provenance) -> (String, Option<String>, Option<Strin
                 (Origin::Default, _) | (_, None) => origin.to_string(),
                 (_, Some(at)) => format!("scenario {at}"),
             };
-            (origin, Some(key.clone()), Some(source.clone()), *year)
+            (origin, Some(key.clone()), Some(source.to_string()), *year)
         }
         Provenance::Input(origin) => (origin.to_string(), None, None, None),
         Provenance::Derived(how) => (format!("derived: {how}"), None, None, None),

@@ -7,7 +7,8 @@ use std::fmt;
 /// A place in a file: 1-based line and column.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
-    pub file: String,
+    /// Shared, so that copying a location (into every binding of a number) costs no allocation.
+    pub file: std::sync::Arc<str>,
     pub line: usize,
     pub column: usize,
 }
@@ -20,7 +21,7 @@ impl Location {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = before[line_start..].chars().count() + 1;
-        Location { file: file.to_string(), line, column }
+        Location { file: file.into(), line, column }
     }
 }
 

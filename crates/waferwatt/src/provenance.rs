@@ -61,7 +61,13 @@ impl<T> Given<T> {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Provenance {
     /// A data parameter (built in, or overridden by a scenario or `--set`).
-    Data { key: String, source: String, year: Option<i64>, origin: Origin, location: Option<Location> },
+    Data {
+        key: String,
+        source: std::sync::Arc<str>,
+        year: Option<i64>,
+        origin: Origin,
+        location: Option<Location>,
+    },
     /// Given by the user.
     Input(InputOrigin),
     /// Worked out from other bound numbers.
@@ -75,7 +81,7 @@ pub struct Binding {
     /// The part of a ledger it belongs to when names repeat (a scanner class), if any.
     pub group: Option<&'static str>,
     pub value: f64,
-    pub unit: String,
+    pub unit: &'static str,
     pub provenance: Provenance,
 }
 
@@ -103,7 +109,7 @@ pub(crate) struct Binder<'a> {
 
 impl<'a> Binder<'a> {
     pub fn new(ds: &'a Dataset) -> Binder<'a> {
-        Binder { ds, bindings: Vec::new(), group: None }
+        Binder { ds, bindings: Vec::with_capacity(64), group: None }
     }
 
     pub fn data(&mut self, name: &'static str, key: &str) -> Result<f64, Diagnostic> {
@@ -114,7 +120,7 @@ impl<'a> Binder<'a> {
             name,
             group: self.group,
             value: p.value,
-            unit: p.unit.clone(),
+            unit: p.unit,
             provenance: Provenance::Data {
                 key: key.to_string(),
                 source: p.source.clone(),
@@ -130,12 +136,12 @@ impl<'a> Binder<'a> {
         self.ds.param(key).is_some().then(|| self.data(name, key).ok()).flatten()
     }
 
-    pub fn given(&mut self, name: &'static str, unit: &str, g: &Given<f64>) -> f64 {
+    pub fn given(&mut self, name: &'static str, unit: &'static str, g: &Given<f64>) -> f64 {
         self.bindings.push(Binding {
             name,
             group: self.group,
             value: g.value,
-            unit: unit.to_string(),
+            unit,
             provenance: Provenance::Input(g.from.clone()),
         });
         g.value
@@ -150,19 +156,19 @@ impl<'a> Binder<'a> {
     ) -> Result<f64, Diagnostic> {
         match given {
             Some(g) => {
-                let unit = self.ds.param(key).map(|p| p.unit.clone()).unwrap_or_default();
-                Ok(self.given(name, &unit, g))
+                let unit = self.ds.param(key).map_or("", |p| p.unit);
+                Ok(self.given(name, unit, g))
             }
             None => self.data(name, key),
         }
     }
 
-    pub fn derived(&mut self, name: &'static str, value: f64, unit: &str, how: String) {
+    pub fn derived(&mut self, name: &'static str, value: f64, unit: &'static str, how: String) {
         self.bindings.push(Binding {
             name,
             group: self.group,
             value,
-            unit: unit.to_string(),
+            unit,
             provenance: Provenance::Derived(how),
         });
     }

@@ -61,7 +61,7 @@ pub fn one_at_a_time(
             key: key.to_string(),
             low: p.low,
             high: p.high,
-            unit: p.unit.clone(),
+            unit: p.unit.to_string(),
             at_low,
             at_high,
         });

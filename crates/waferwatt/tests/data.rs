@@ -66,7 +66,7 @@ fn the_check_catches_an_unknown_source_an_unused_source_and_a_bad_unit() {
 fn an_assumption_must_explain_itself() {
     let mut ds = builtin();
     let p = ds.params.get_mut("power.load_factor").unwrap();
-    assert_eq!(p.source, "assumption");
+    assert_eq!(&*p.source, "assumption");
     p.note.clear();
     assert!(!check::check(&ds).ok());
 }

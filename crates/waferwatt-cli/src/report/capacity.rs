@@ -196,7 +196,7 @@ pub fn json(a: &CapacityAccount, e: &Evaluated) -> Value {
     let fig = |m: &MarketFigure| {
         let p = &m.param;
         json!({ "id": m.id, "what": m.what, "value": p.value, "low": p.low, "high": p.high, "unit": p.unit,
-            "source": p.source, "year": p.year })
+            "source": &*p.source, "year": p.year })
     };
     let c = &a.claim_mature;
     json!({

@@ -161,7 +161,7 @@ pub fn account(ds: &Dataset) -> Result<ElectricityAccount, Diagnostics> {
         run_name: ds.text(&key("run", Some(run), "name")).unwrap_or(run).to_string(),
         run_source: ds
             .param(&key("run", Some(run), "accelerator_hours"))
-            .and_then(|p| ds.sources.get(&p.source))
+            .and_then(|p| ds.sources.get(&*p.source))
             .cloned(),
         electricity_largest_anywhere: ledgers.iter().any(|l| l.out.largest() == Item::Electricity),
         ledgers,

@@ -34,7 +34,7 @@ pub fn check(ds: &Dataset) -> CheckReport {
         .cited_by_builtin
         .iter()
         .map(String::as_str)
-        .chain(ds.params.values().map(|p| p.source.as_str()))
+        .chain(ds.params.values().map(|p| &*p.source))
         .collect();
     for (key, p) in &ds.params {
         report.params += 1;
@@ -45,7 +45,7 @@ pub fn check(ds: &Dataset) -> CheckReport {
             FieldType::Number(u) => Some(u),
             _ => None,
         });
-        if !units.contains(p.unit.as_str()) {
+        if !units.contains(p.unit) {
             report.problems.push(problem(
                 format!("unknown unit `{}`", p.unit),
                 &format!("one of {}", units.iter().copied().collect::<Vec<_>>().join(", ")),
@@ -65,8 +65,8 @@ pub fn check(ds: &Dataset) -> CheckReport {
         if p.origin != Origin::Default {
             // An override may cite the sources table (or a `[source.*]` of its scenario);
             // otherwise it is marked `scenario` or `--set` by the parser.
-            let marked = ["scenario", "--set", ASSUMPTION, DEFINITION].contains(&p.source.as_str());
-            if !marked && !ds.sources.contains_key(&p.source) {
+            let marked = ["scenario", "--set", ASSUMPTION, DEFINITION].contains(&&*p.source);
+            if !marked && !ds.sources.contains_key(&*p.source) {
                 report.problems.push(
                     problem(
                         format!("source `{}` is not in the sources table", p.source),
@@ -77,15 +77,15 @@ pub fn check(ds: &Dataset) -> CheckReport {
             }
             continue;
         }
-        if p.source == ASSUMPTION || p.source == DEFINITION {
-            report.assumptions += usize::from(p.source == ASSUMPTION);
-            report.definitions += usize::from(p.source == DEFINITION);
+        if &*p.source == ASSUMPTION || &*p.source == DEFINITION {
+            report.assumptions += usize::from(&*p.source == ASSUMPTION);
+            report.definitions += usize::from(&*p.source == DEFINITION);
             if p.note.trim().is_empty() {
                 report
                     .problems
                     .push(problem(format!("`{}` without a reason", p.source), "a note explaining it"));
             }
-        } else if !ds.sources.contains_key(&p.source) {
+        } else if !ds.sources.contains_key(&*p.source) {
             report.problems.push(
                 problem(format!("source `{}` is not in the sources table", p.source), "a [source.ID] entry")
                     .suggest(&p.source, ds.sources.keys().map(String::as_str)),

@@ -58,9 +58,10 @@ pub struct Param {
     pub value: f64,
     pub low: f64,
     pub high: f64,
-    pub unit: String,
-    /// Id of an entry in the sources table, `assumption`, or `scenario`/`--set` for overrides.
-    pub source: String,
+    pub unit: &'static str,
+    /// Id of an entry in the sources table, `assumption`, or `scenario`/`--set` for overrides
+    /// (shared, so that recording it in a binding costs no allocation).
+    pub source: std::sync::Arc<str>,
     pub year: Option<i64>,
     pub note: String,
     /// How the number is drawn between low and high when uncertainty is sampled.
@@ -132,7 +133,7 @@ impl Dataset {
         }
         problems.extend(ds.entity_problems());
         problems.extend(ds.reference_problems());
-        ds.cited_by_builtin = ds.params.values().map(|p| p.source.clone()).collect();
+        ds.cited_by_builtin = ds.params.values().map(|p| p.source.to_string()).collect();
         if problems.is_empty() { Ok(ds) } else { Err(Diagnostics(problems)) }
     }
 

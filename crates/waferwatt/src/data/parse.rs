@@ -211,8 +211,8 @@ pub fn apply_set(ds: &mut Dataset, assignment: &str) -> Result<(), Diagnostic> {
                 value,
                 low: value,
                 high: value,
-                unit: unit.to_string(),
-                source: "--set".to_string(),
+                unit,
+                source: "--set".into(),
                 year: None,
                 note: old
                     .map(|p| format!("set on the command line; default was {} {}", p.value, p.unit))
@@ -374,7 +374,7 @@ fn read_number(
     ds: &mut Dataset,
     ctx: &Ctx,
     k: &str,
-    unit: &str,
+    unit: &'static str,
     bound: Bound,
     value: &Spanned<DeValue>,
 ) -> Result<(), Diagnostic> {
@@ -394,8 +394,8 @@ fn read_number(
                 value: v,
                 low: v,
                 high: v,
-                unit: unit.to_string(),
-                source: "scenario".to_string(),
+                unit,
+                source: "scenario".into(),
                 year: None,
                 note: old
                     .as_ref()
@@ -411,8 +411,8 @@ fn read_number(
                 value: f64::NAN,
                 low: f64::NAN,
                 high: f64::NAN,
-                unit: String::new(),
-                source: String::new(),
+                unit: "",
+                source: "".into(),
                 year: None,
                 note: String::new(),
                 dist: Shape::default(),
@@ -422,7 +422,7 @@ fn read_number(
             p.origin = ctx.origin.clone();
             p.location = Some(at.clone());
             if ctx.mode == Mode::Scenario {
-                p.source = "scenario".to_string();
+                p.source = "scenario".into();
                 p.year = None;
             }
             for (name, v) in t.iter() {
@@ -438,7 +438,7 @@ fn read_number(
                         }
                     }
                     "unit" => match v.get_ref() {
-                        DeValue::String(s) if s == unit => p.unit = s.to_string(),
+                        DeValue::String(s) if s == unit => p.unit = unit,
                         DeValue::String(s) => {
                             return Err(Diagnostic::new(format!("unit `{s}` does not match the field"))
                                 .at(Some(vat))
@@ -448,7 +448,7 @@ fn read_number(
                         _ => return Err(bad("`unit` must be a string".into(), vat)),
                     },
                     "source" => match v.get_ref() {
-                        DeValue::String(s) if !s.is_empty() => p.source = s.to_string(),
+                        DeValue::String(s) if !s.is_empty() => p.source = s.as_ref().into(),
                         _ => {
                             return Err(bad("`source` must name a source id or `assumption`".into(), vat));
                         }
@@ -488,7 +488,7 @@ fn read_number(
                 }
             }
             if ctx.mode == Mode::Scenario {
-                p.unit = unit.to_string();
+                p.unit = unit;
                 if t.get("low").is_none() && t.get("high").is_none() && old.is_none() {
                     p.low = p.value;
                     p.high = p.value;
@@ -530,7 +530,7 @@ fn read_number(
             .expected("a range the distribution can take (a lognormal needs a low above 0)"));
     }
     if ctx.mode == Mode::Data
-        && (p.source == super::ASSUMPTION || p.source == super::DEFINITION)
+        && (&*p.source == super::ASSUMPTION || &*p.source == super::DEFINITION)
         && p.note.trim().is_empty()
     {
         return Err(Diagnostic::new(format!("`{}` must explain itself", p.source))

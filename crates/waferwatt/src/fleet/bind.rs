@@ -133,7 +133,7 @@ pub struct FleetBound {
 
 /// A number given by a flag or scenario, or read from the data when the request names a
 /// data key (so that the sensitivity sweeps can move it).
-fn number(b: &mut Binder, name: &'static str, unit: &str, g: &Given<f64>) -> Result<f64, Diagnostic> {
+fn number(b: &mut Binder, name: &'static str, unit: &'static str, g: &Given<f64>) -> Result<f64, Diagnostic> {
     match &g.from {
         InputOrigin::Data(k) if b.ds.param(k).is_some() => b.data(name, k),
         _ => Ok(b.given(name, unit, g)),

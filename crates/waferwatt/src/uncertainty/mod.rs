@@ -39,7 +39,7 @@ pub fn uncertain_keys(ds: &Dataset, bindings: &[Binding]) -> Result<Vec<Uncertai
         // Counts (dies in a package, steps per exposure) are drawn whole.
         let dist = if p.unit == "count" { dist.whole() } else { dist };
         if dist.varies() {
-            out.push(Uncertain { key: key.to_string(), unit: p.unit.clone(), dist });
+            out.push(Uncertain { key: key.to_string(), unit: p.unit.to_string(), dist });
         }
     }
     Ok(out)
