@@ -49,7 +49,7 @@ fn every_promised_entry_is_there() {
 fn the_check_catches_an_unknown_source_an_unused_source_and_a_bad_unit() {
     let mut ds = builtin();
     ds.params.get_mut("accelerator.h100-sxm.tdp_w").unwrap().source = "no-such-source".into();
-    ds.params.get_mut("accelerator.h100-sxm.memory_gb").unwrap().unit = "GiB".into();
+    ds.params.get_mut("accelerator.h100-sxm.memory_gb").unwrap().unit = "GiB";
     ds.params.get_mut("accelerator.h100-sxm.price_usd").unwrap().low = 1e9;
     let report = check::check(&ds);
     let text: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
