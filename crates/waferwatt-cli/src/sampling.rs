@@ -25,9 +25,10 @@ pub struct SampleOptions {
     /// (with `sensitivity --method sobol`: the base samples)
     #[arg(long, value_name = "N", value_parser = parse_samples, allow_negative_numbers = true)]
     pub samples: Option<usize>,
-    /// Seed of the draws: the same seed gives the same results whatever the thread count
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
+    /// Seed of the draws (default 1): the same seed gives the same results whatever the thread
+    /// count, and each number keeps its draws when others are added or fixed
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
     /// How draws are spread: mc (independent) or lhs (Latin hypercube)
     #[arg(long, value_enum, value_name = "HOW", default_value_t = SamplerArg::Mc)]
     pub sampler: SamplerArg,
@@ -67,18 +68,28 @@ fn parse_samples(s: &str) -> Result<usize, String> {
     Ok(n as usize)
 }
 
+/// The seed when none is given.
+const DEFAULT_SEED: u64 = 1;
+
 impl SampleOptions {
+    pub fn seed(&self) -> u64 {
+        self.seed.unwrap_or(DEFAULT_SEED)
+    }
     /// Whether to sample at all.
     pub fn active(&self) -> bool {
         self.samples.is_some() && self.uncertainty == Switch::On
     }
     /// Refuses options that do nothing without sampling.
     pub fn check(&self) -> Result<(), Failure> {
-        if self.raw.is_some() && self.samples.is_none() {
-            return Err(Diagnostic::new("--raw writes the samples, but no --samples were asked for")
-                .key("--raw")
-                .expected("--samples N with --raw FILE")
-                .into());
+        if self.raw.is_some() && !self.active() {
+            return Err(Diagnostic::new(if self.samples.is_none() {
+                "--raw writes the samples, but no --samples were asked for"
+            } else {
+                "--raw writes the samples, but --uncertainty off draws none"
+            })
+            .key("--raw")
+            .expected("--samples N with --raw FILE")
+            .into());
         }
         Ok(())
     }
@@ -107,6 +118,8 @@ pub struct Problem {
     pub base: Value,
     pub names: Vec<String>,
     pub keys: Vec<Uncertain>,
+    /// Whether the model is a ledger's fast sampler (else the data is re-bound per sample).
+    pub fast: bool,
 }
 
 /// A command's central answer and the numbers it used, from the data.
@@ -139,7 +152,7 @@ pub fn answer_by_data(ds: &Dataset, answer: &Answer, task: Task) -> Result<Strin
             Err(_) => false,
         },
     };
-    answer_model(&model, Problem { base, names, keys }, task)
+    answer_model(&model, Problem { base, names, keys, fast: false }, task)
 }
 
 /// Samples (or analyses) `model` on `problem`.
@@ -201,8 +214,7 @@ fn sample<M: Model>(
         ))
         .into());
     }
-    let plan =
-        Plan::new(problem.keys.iter().map(|k| k.dist.clone()).collect(), n, opts.seed, opts.sampling());
+    let plan = Plan::keyed(&problem.keys, n, opts.seed(), opts.sampling());
     let rows = uncertainty::sample(model, &plan, width, &progress(n, "sampling"));
     let refused = rows.refused();
     if refused == n {
@@ -216,7 +228,7 @@ fn sample<M: Model>(
     }
     let s = Sampled { names: problem.names.clone(), summaries: uncertainty::summarize_rows(&rows) };
     let header =
-        Header { samples: n, seed: opts.seed, sampling: opts.sampling(), keys: &problem.keys, refused };
+        Header { samples: n, seed: opts.seed(), sampling: opts.sampling(), keys: &problem.keys, refused };
     Ok(match format {
         Format::Json => {
             format!(
@@ -370,13 +382,53 @@ pub struct SensOptions {
 }
 
 impl SensOptions {
-    /// Refuses options that do not go together, before any work.
-    pub fn check(&self) -> Result<(), Failure> {
-        if self.chart.is_some() && self.method == Method::Sobol {
-            return Err(Diagnostic::new("--chart draws the tornado of --method oat")
-                .key("--chart")
-                .expected("--method oat with --chart FILE.svg")
-                .into());
+    /// Refuses options that do not go together, before any work: the command's sampling
+    /// options that an analysis does not use, or uses only with Sobol'.
+    pub fn check(&self, opts: &SampleOptions, explain: bool) -> Result<(), Failure> {
+        let refuse = |flag: &str, why: &str, expected: &str| -> Result<(), Failure> {
+            Err(Diagnostic::new(format!("{flag} {why}"))
+                .key(flag.to_string())
+                .expected(expected.to_string())
+                .into())
+        };
+        let sobol = self.method == Method::Sobol;
+        if self.chart.is_some() && sobol {
+            return refuse(
+                "--chart",
+                "draws the tornado of --method oat",
+                "--method oat with --chart FILE.svg",
+            );
+        }
+        if explain {
+            return refuse("--explain", "is not an analysis", "waferwatt COMMAND --explain, apart");
+        }
+        if opts.raw.is_some() {
+            return refuse("--raw", "writes the samples of --samples, not of an analysis", "no --raw here");
+        }
+        if opts.uncertainty == Switch::Off {
+            return refuse("--uncertainty", "off leaves nothing to analyse", "no --uncertainty off here");
+        }
+        if opts.sampler == SamplerArg::Lhs {
+            return refuse(
+                "--sampler",
+                "lhs is not used: Sobol' samples A and B independently",
+                "no --sampler here",
+            );
+        }
+        if !sobol && (opts.samples.is_some() || opts.seed.is_some()) {
+            let flag = if opts.samples.is_some() { "--samples" } else { "--seed" };
+            return refuse(
+                flag,
+                "is for --method sobol: the tornado draws nothing",
+                "--method sobol with --samples N",
+            );
+        }
+        if let Some(n) = opts.samples.filter(|n| *n < SOBOL_MIN_BASE) {
+            return refuse(
+                "--samples",
+                &format!("{n} is too few base samples for Sobol' indices"),
+                &format!("at least {SOBOL_MIN_BASE}"),
+            );
         }
         Ok(())
     }
@@ -388,9 +440,18 @@ pub enum Method {
     Sobol,
 }
 
-/// Sobol' base samples when none are given: 2^12, which puts the indices' 95 % confidence
-/// half-widths near 0.02 for smooth models (the Ishigami test in the library).
+/// Sobol' base samples when none are given, with a ledger's fast sampler: 2^12, which puts
+/// the indices' 95 % confidence half-widths near 0.02 for smooth models (the Ishigami test in
+/// the library).
 const SOBOL_DEFAULT_BASE: usize = 1 << 12;
+
+/// The same when the data is re-bound for every sample (a few hundred samples a second for the
+/// chip ledger): 2^8, wider confidence, an answer in about a minute at most.
+const SOBOL_DEFAULT_BASE_REBINDING: usize = 1 << 8;
+
+/// Fewest base samples: below this the normal approximation behind the confidence, and the
+/// variance itself, are not to be trusted.
+const SOBOL_MIN_BASE: usize = 64;
 
 /// One number's swing of the output.
 pub struct Swing {
@@ -423,7 +484,10 @@ fn sensitivity<M: Model>(
     let mut at =
         |x: &[f64]| model.eval(&mut scratch, x, &mut out).then(|| out[output]).filter(|v| v.is_finite());
     let Some(centre) = at(&central) else {
-        return Err(Diagnostic::new("the model refuses its own central values").into());
+        return Err(Diagnostic::new(format!("`{}` has no value at the central values", sens.output))
+            .key("--output")
+            .expected("a result the command gives a number for (see its --format json)")
+            .into());
     };
     match sens.method {
         Method::Oat => {
@@ -515,10 +579,30 @@ fn sensitivity<M: Model>(
             })
         }
         Method::Sobol => {
-            let base = opts.samples.unwrap_or(SOBOL_DEFAULT_BASE);
+            let default = if problem.fast { SOBOL_DEFAULT_BASE } else { SOBOL_DEFAULT_BASE_REBINDING };
+            let base = opts.samples.unwrap_or(default);
             let dists: Vec<_> = problem.keys.iter().map(|k| k.dist.clone()).collect();
-            let total = base * (dists.len() + 2);
-            let s = sobol::analyse(model, &dists, base, opts.seed, width, output, &progress(total, "sobol"));
+            let ids: Vec<u64> = problem.keys.iter().map(|k| uncertainty::key_id(&k.key)).collect();
+            let total = base.saturating_mul(dists.len() + 2);
+            if total.saturating_mul(8) > MAX_RESULT_BYTES {
+                return Err(Diagnostic::new(format!(
+                    "{base} base samples of {} numbers are too many",
+                    dists.len()
+                ))
+                .key("--samples")
+                .expected(format!("at most {} base samples", MAX_RESULT_BYTES / 8 / (dists.len() + 2)))
+                .into());
+            }
+            let s = sobol::analyse(
+                model,
+                &dists,
+                &ids,
+                base,
+                opts.seed(),
+                width,
+                output,
+                &progress(total, "sobol"),
+            );
             let mut order: Vec<usize> = (0..dists.len()).collect();
             order.sort_by(|&a, &b| s.indices[b].total.total_cmp(&s.indices[a].total));
             Ok(match format {
@@ -531,6 +615,7 @@ fn sensitivity<M: Model>(
                         "evaluations": s.evaluations,
                         "kept": s.base,
                         "variance": s.variance,
+                        "constant": s.constant,
                         "indices": order.iter().map(|&j| json!({
                             "key": problem.keys[j].key,
                             "first": s.indices[j].first,
@@ -560,7 +645,10 @@ fn sensitivity<M: Model>(
                     let mut text = format!(
                         "{}: Sobol' indices from {} base samples ({} evaluations, seed {}); ± is a 95 % \
                          confidence half-width\n",
-                        sens.output, base, s.evaluations, opts.seed
+                        sens.output,
+                        base,
+                        s.evaluations,
+                        opts.seed()
                     );
                     if s.base < base {
                         text.push_str(&format!(
@@ -578,15 +666,20 @@ fn sensitivity<M: Model>(
                             pm(i.total, i.total_conf),
                         ]);
                     }
+                    if s.constant {
+                        text.push_str(&format!(
+                            "{} does not move over the uncertain numbers' ranges: there is no variance to \
+                             share out, and every index is 0\n",
+                            sens.output
+                        ));
+                        return Ok(text);
+                    }
                     text.push_str(&t.left_aligned(1).render());
-                    let sum: f64 = s.indices.iter().map(|i| i.first).sum();
+                    let first: f64 = s.indices.iter().map(|i| i.first).sum();
+                    let total: f64 = s.indices.iter().map(|i| i.total).sum();
                     text.push_str(&format!(
-                        "first-order indices sum to {sum:.2}: {} of the variance comes from interactions\n",
-                        if sum > 0.95 {
-                            "little".to_string()
-                        } else {
-                            format!("about {:.0} %", 100.0 * (1.0 - sum))
-                        }
+                        "first-order indices sum to {first:.2}, total indices to {total:.2}: a number whose \
+                         total is well above its first-order index acts on the result with others\n"
                     ));
                     text
                 }
@@ -605,7 +698,7 @@ pub fn leaves(v: &Value) -> Vec<(String, f64)> {
 }
 
 const NOT_RESULTS: &[&str] = &["explain", "published", "notes", "uncertainty"];
-const LABELS: &[&str] = &["region", "item", "id", "class", "name"];
+const LABELS: &[&str] = &["region", "node", "item", "id", "class", "name"];
 
 /// How the elements of an array are named in paths: by the first of [`LABELS`] that every
 /// element has and no two share, else by their index.

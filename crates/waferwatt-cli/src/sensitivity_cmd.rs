@@ -34,13 +34,13 @@ pub enum SensCommand {
 }
 
 pub fn run(args: &SensitivityArgs) -> Result<String, Failure> {
-    let sens = match &args.command {
-        SensCommand::Train(w) => &w.sens,
-        SensCommand::Wafer(w) => &w.sens,
-        SensCommand::Chip(w) => &w.sens,
-        SensCommand::Fleet(w) => &w.sens,
+    let (sens, opts, explain) = match &args.command {
+        SensCommand::Train(w) => (&w.sens, &w.command.sampling, w.command.explain),
+        SensCommand::Wafer(w) => (&w.sens, &w.command.sampling, w.command.explain),
+        SensCommand::Chip(w) => (&w.sens, &w.command.sampling, w.command.explain),
+        SensCommand::Fleet(w) => (&w.sens, &w.command.sampling, w.command.explain),
     };
-    sens.check()?;
+    sens.check(opts, explain)?;
     match &args.command {
         SensCommand::Train(w) => crate::train_cmd::sensitivity(&w.command, &w.sens),
         SensCommand::Wafer(w) => crate::wafer_cmd::sensitivity(&w.command, &w.sens),

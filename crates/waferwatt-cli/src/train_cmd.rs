@@ -209,9 +209,9 @@ fn uncertain(ds: &waferwatt::data::Dataset, req: &TrainRequest, task: Task) -> R
     let layout = train::Layout::new(&bounds);
     let many = bounds.len() > 1;
     let names = layout.names(|r| if many { format!("{}.", bounds[r].region) } else { String::new() });
-    let problem = Problem { base: json_all(&results, false), names, keys };
+    let problem = Problem { base: json_all(&results, false), names, keys, fast: false };
     match train::Sampler::new(&bounds, &problem.keys) {
-        Some(fast) => answer_model(&fast, problem, task),
+        Some(fast) => answer_model(&fast, Problem { fast: true, ..problem }, task),
         None => {
             let slow = waferwatt::uncertainty::DataModel {
                 ds,

@@ -209,6 +209,53 @@ fn a_scenario_can_give_a_number_its_own_distribution() {
     }
 }
 
+/// A column of a `--raw` file, by header.
+fn raw_column(text: &str, name: &str) -> Vec<f64> {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("{name} in {header:?}"));
+    lines.map(|l| l.split(',').nth(col).unwrap().parse().unwrap()).collect()
+}
+
+#[test]
+fn draws_keep_to_hard_limits_and_to_their_own_streams() {
+    let dir = std::env::temp_dir().join(format!("waferwatt-streams-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let raw = |name: &str, extra: &[&str]| {
+        let path = dir.join(name).to_string_lossy().to_string();
+        let mut args = vec!["train", "--run", "llama-3.1-405b", "--samples", "3000", "--raw", &path];
+        args.extend(extra);
+        ok(&args);
+        std::fs::read_to_string(&path).unwrap()
+    };
+    let base = raw("base.csv", &[]);
+    let fixed = raw("fixed.csv", &["--set", "region.us-avg.grid_kgco2_per_kwh=0.367"]);
+    // Fixing one number leaves every other number's draws as they were.
+    let life = "ownership.hardware_life_years";
+    assert_eq!(raw_column(&base, life), raw_column(&fixed, life));
+    assert!(!fixed.lines().next().unwrap().contains("region.us-avg.grid_kgco2_per_kwh"));
+    // ... so a what-if on a number the cost does not read leaves the cost's samples unchanged.
+    assert_eq!(raw_column(&base, "total_usd"), raw_column(&fixed, "total_usd"));
+    // A normal goodput about 0.95 with its p95 at 1: about 5 % of draws would pass 1; they
+    // stop at 1, a share's limit.
+    let path = dir.join("limit.csv").to_string_lossy().to_string();
+    let args = ["train", "--params", "70B", "--tokens", "15T", "--samples", "4000", "--raw", &path];
+    ok(&[&args[..], &["--scenario", "dist-at-limit.toml"]].concat());
+    let goodput = raw_column(&std::fs::read_to_string(&path).unwrap(), "training.goodput");
+    let at_limit = goodput.iter().filter(|g| **g == 1.0).count();
+    assert!(goodput.iter().all(|g| *g <= 1.0));
+    // 200 expected; a binomial standard deviation is about 14.
+    assert!((140..=260).contains(&at_limit), "{at_limit} draws at the limit");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn several_nodes_are_named_by_node() {
+    let t = ok(&["wafer", "--node", "n7-duv,n5", "--samples", "50", "--format", "csv"]);
+    assert!(t.lines().any(|l| l.starts_with("n7-duv.cost_per_good_die_usd,")), "{t}");
+    assert!(t.lines().any(|l| l.starts_with("n5.cost_per_good_die_usd,")), "{t}");
+}
+
 #[test]
 fn the_tornado_puts_the_largest_swing_first_and_leaves_fixed_numbers_out() {
     let v = json(&[
@@ -316,6 +363,23 @@ fn sobol_indices_come_with_their_confidence() {
     let price = idx.iter().find(|s| s["key"] == "accelerator.h100-sxm.price_usd").unwrap();
     assert_eq!(total(price), 0.0);
     assert_eq!(v["evaluations"], 2048 * (idx.len() + 2));
+    // Numbers the result does not read (the rental price, the grid's carbon) get 0, not noise.
+    for key in ["accelerator.h100-sxm.rental_usd_per_hour", "region.us-avg.grid_kgco2_per_kwh"] {
+        let s = idx.iter().find(|s| s["key"] == key).unwrap();
+        assert_eq!((s["first"].as_f64(), total(s)), (Some(0.0), 0.0), "{key}");
+    }
+    // A result that does not move has no variance to share out.
+    let t = ok(&[
+        "sensitivity",
+        "train",
+        "--run",
+        "llama-3.1-405b",
+        "--output",
+        "compute_flop",
+        "--method",
+        "sobol",
+    ]);
+    assert!(t.contains("compute_flop does not move"), "{t}");
 }
 
 #[test]

@@ -183,7 +183,7 @@ fn sampling(ds: &Dataset, quick: bool) {
         for (run, region) in [("llama-3.1-405b", "us-avg"), ("llama-3.1-405b", "cn-nm")] {
             let (s, keys) = sampler_of(run, region);
             let width = s.layout.width();
-            let plan = Plan::new(keys.iter().map(|k| k.dist.clone()).collect(), n, 1, Sampling::MonteCarlo);
+            let plan = Plan::keyed(&keys, n, 1, Sampling::MonteCarlo);
             let (mut best_sample, mut best_total) = (f64::INFINITY, f64::INFINITY);
             for _ in 0..3 {
                 let start = Instant::now();
@@ -212,10 +212,11 @@ fn sampling(ds: &Dataset, quick: bool) {
     };
     let s = train::Sampler::new(&train::bind(ds, &req).expect("binds"), &keys).expect("a fast path");
     let dists: Vec<_> = keys.iter().map(|k| k.dist.clone()).collect();
+    let ids: Vec<u64> = keys.iter().map(|k| waferwatt::uncertainty::key_id(&k.key)).collect();
     let base = if quick { 1 << 8 } else { 1 << 14 };
     let width = s.layout.width();
     let t = time_per_call(if quick { 0.0 } else { 1.0 }, |_| {
-        sobol::analyse(&s, &dists, base, 1, width, 0, &none).variance
+        sobol::analyse(&s, &dists, &ids, base, 1, width, 0, &none).variance
     });
     println!(
         "Sobol' analysis, train ledger, {} uncertain numbers, {base} base samples ({} evaluations): {:.0} ms",
@@ -268,7 +269,7 @@ fn chain(quick: bool) {
         at("region.cn-gz.pue"),
     ];
     let n = if quick { 2_000 } else { 200_000 };
-    let plan = Plan::new(keys.iter().map(|k| k.dist.clone()).collect(), n, 1, Sampling::MonteCarlo);
+    let plan = Plan::keyed(&keys, n, 1, Sampling::MonteCarlo);
     for count in [Count::Exact, Count::Analytic] {
         let mut base = chip_bound.inputs;
         base.compute.wafer.count = count;

@@ -101,8 +101,7 @@ pub fn figure(
     let swings = one_at_a_time(ds, &figure)?;
     let (bindings, _) = figure(ds)?;
     let keys = uncertain_keys(ds, &bindings)?;
-    let plan =
-        Plan::new(keys.iter().map(|k| k.dist.clone()).collect(), samples, seed, Sampling::LatinHypercube);
+    let plan = Plan::keyed(&keys, samples, seed, Sampling::LatinHypercube);
     let model = DataModel {
         ds,
         keys: keys.iter().map(|k| k.key.clone()).collect(),
@@ -118,10 +117,23 @@ pub fn figure(
     Ok(Figure { swings, spread: summarize(&rows.column(0)), samples, refused: rows.refused() })
 }
 
+/// The most samples behind a range of the report: a few hundred give its p5 and p95 to about
+/// a percentile point; many more only slow the report (an assumption about what is useful).
+pub const REPORT_SAMPLES_MAX: f64 = 100_000.0;
+
 /// The report's sample count and seed, from the data (`defaults.report_samples`, `report_seed`).
-pub fn report_sampling(ds: &Dataset) -> (usize, u64) {
-    let get = |k: &str| ds.param(k).map_or(1.0, |p| p.value.max(1.0));
-    (get("defaults.report_samples") as usize, get("defaults.report_seed") as u64)
+pub fn report_sampling(ds: &Dataset) -> Result<(usize, u64), crate::diag::Diagnostic> {
+    let key = "defaults.report_samples";
+    let samples = ds.param(key).map_or(1.0, |p| p.value);
+    if !(1.0..=REPORT_SAMPLES_MAX).contains(&samples) || samples.fract() != 0.0 {
+        return Err(crate::diag::Diagnostic::new(format!(
+            "{samples} samples for each of the report's ranges"
+        ))
+        .key(key)
+        .expected(format!("a whole number from 1 to {REPORT_SAMPLES_MAX}")));
+    }
+    let seed = ds.param("defaults.report_seed").map_or(0.0, |p| p.value.max(0.0));
+    Ok((samples as usize, seed as u64))
 }
 
 #[cfg(test)]

@@ -65,7 +65,7 @@ impl CapacityAccount {
 
 /// Works the account on the data in force.
 pub fn account(ds: &Dataset) -> Result<CapacityAccount, Diagnostics> {
-    let (samples, seed) = sensitivity::report_sampling(ds);
+    let (samples, seed) = sensitivity::report_sampling(ds)?;
     let req = FleetRequest::from_data(ds);
     let bound = fleet::bind(ds, &req)?;
     let out = fleet::evaluate(&bound.inputs);

@@ -113,7 +113,7 @@ fn claim_text(ds: &Dataset, id: &str) -> Result<String, Diagnostic> {
 
 /// Works the account on the data in force.
 pub fn account(ds: &Dataset) -> Result<ElectricityAccount, Diagnostics> {
-    let (samples, seed) = sensitivity::report_sampling(ds);
+    let (samples, seed) = sensitivity::report_sampling(ds)?;
     let run = ds
         .text("defaults.report_run")
         .ok_or_else(|| Diagnostic::new("no reference run").key("defaults.report_run"))?;

@@ -59,7 +59,7 @@ fn list(ds: &Dataset, k: &str) -> Result<Vec<String>, Diagnostic> {
 
 /// Works the account on the data in force.
 pub fn account(ds: &Dataset) -> Result<PackagingAccount, Diagnostics> {
-    let (samples, seed) = sensitivity::report_sampling(ds);
+    let (samples, seed) = sensitivity::report_sampling(ds)?;
     let die = ds.text("defaults.die").unwrap_or_default().to_string();
     let (w, h) = (
         ds.param(&key("die", Some(&die), "width_mm")).map_or(0.0, |p| p.value),

@@ -88,7 +88,7 @@ fn wafer(ds: &Dataset, node: &str, die: &str) -> Result<Wafer, Diagnostics> {
 
 /// Works the account on the data in force.
 pub fn account(ds: &Dataset) -> Result<ToolsAccount, Diagnostics> {
-    let (samples, seed) = sensitivity::report_sampling(ds);
+    let (samples, seed) = sensitivity::report_sampling(ds)?;
     let pairs_key = "defaults.report_node_pairs";
     let dies = ds.list("defaults.report_dies").map(<[String]>::to_vec).unwrap_or_default();
     let mut pairs = Vec::new();

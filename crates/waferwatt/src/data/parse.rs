@@ -621,12 +621,23 @@ fn read_section(
             Some(value) => {
                 out.insert(k.get_ref().to_string(), ScenarioInput { value, location });
             }
-            None => problems.push(
-                Diagnostic::new(format!("`{}` has a value of the wrong kind", k.get_ref()))
+            None => {
+                let d = Diagnostic::new(format!("`{}` has a value of the wrong kind", k.get_ref()))
                     .at(Some(location))
                     .key(format!("{name}.{}", k.get_ref()))
-                    .expected("a finite number, a string, a boolean or a list of strings"),
-            ),
+                    .expected("a finite number, a string, a boolean or a list of strings");
+                // A command input is one value; a range or distribution belongs to the data
+                // number it overrides.
+                problems.push(if matches!(v.get_ref(), DeValue::Table(_)) {
+                    d.hint(format!(
+                        "a [{name}] input is one value: to give a range or distribution, set the data number \
+                         it overrides instead (e.g. [training] mfu = {{ value = 0.4, low = 0.3, high = 0.5, \
+                         dist = \"pert\" }}; `waferwatt {name} --explain` names them)"
+                    ))
+                } else {
+                    d
+                });
+            }
         }
     }
     if problems.is_empty() { Ok(out) } else { Err(problems) }

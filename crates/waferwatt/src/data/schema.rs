@@ -58,6 +58,29 @@ impl Bound {
     }
 }
 
+impl Bound {
+    /// The least and greatest values allowed (a share is at most 1).
+    pub fn limits(self, unit: &str) -> (f64, f64) {
+        let (lo, hi) = match self {
+            Bound::NonNegative => (0.0, f64::INFINITY),
+            Bound::Positive => (f64::MIN_POSITIVE, f64::INFINITY),
+            Bound::AtLeastOne => (1.0, f64::INFINITY),
+            Bound::BelowOne => (0.0, 1.0 - f64::EPSILON),
+        };
+        (lo, if unit.starts_with("fraction") { hi.min(1.0) } else { hi })
+    }
+}
+
+/// The limits of the number at a data key (`kind.id.field` or `kind.field`), from its field.
+pub fn limits(key: &str) -> Option<(f64, f64)> {
+    let kind = kind(key.split('.').next()?)?;
+    let field = kind.field(key.rsplit('.').next()?)?;
+    match field.ty {
+        FieldType::Number(unit) => Some(field.bound.limits(unit)),
+        _ => None,
+    }
+}
+
 /// One field of a kind.
 #[derive(Clone, Copy, Debug)]
 pub struct Field {

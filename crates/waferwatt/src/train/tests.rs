@@ -202,7 +202,7 @@ fn the_fast_sampler_matches_rebinding_the_data() {
             figure: fast.layout.rebinding(&req),
         };
         let width = fast.layout.width();
-        let plan = Plan::new(keys.iter().map(|k| k.dist.clone()).collect(), 200, 5, Sampling::MonteCarlo);
+        let plan = Plan::keyed(&keys, 200, 5, Sampling::MonteCarlo);
         let (mut x, mut a, mut b) = (vec![0.0; keys.len()], vec![0.0; width], vec![0.0; width]);
         let mut scratch = slow.scratch();
         for i in 0..plan.samples {

@@ -42,6 +42,10 @@ impl Shape {
 /// (low + 4 × mode + high) / 6.
 pub const PERT_WEIGHT: f64 = 4.0;
 
+/// How far from midway a normal's value may sit, as a share of its range: enough for numbers
+/// written with a few significant digits.
+const SYMMETRY: f64 = 1e-3;
+
 /// Points on which the PERT quantile function is tabulated (linear between them).
 const PERT_TABLE_POINTS: usize = 2049;
 
@@ -52,8 +56,15 @@ pub struct Dist {
     pub low: f64,
     pub value: f64,
     pub high: f64,
-    /// Whether draws are whole numbers (counts): each draw is rounded to the nearest.
+    /// Whether draws are whole numbers (counts).
     pub whole: bool,
+    /// Draws beyond these are set at them: a number's hard limits (a share at most 1, a price
+    /// not below 0), and a count's low and high.
+    limits: (f64, f64),
+    /// The range drawn over: low and high, or half a unit beyond them for a count, so that each
+    /// whole number owns a cell of the same width once rounded.
+    a: f64,
+    b: f64,
     /// Shape parameters: (mean, standard deviation) of the normal, or of the logarithm; for
     /// the triangular, the mode's cumulative probability and the two products under the roots.
     mu: f64,
@@ -73,47 +84,65 @@ impl Dist {
             return Err(format!("low {low} ≤ value {value} ≤ high {high} does not hold"));
         }
         let shape = if low == high { Shape::Fixed } else { shape };
+        match shape {
+            Shape::Normal if ((value - low) - (high - value)).abs() > SYMMETRY * (high - low) => {
+                return Err(format!(
+                    "a normal is symmetric about its value, but {value} is not midway between {low} and {high} \
+                     (use triangular, pert or lognormal for a skewed range)"
+                ));
+            }
+            Shape::LogNormal if low <= 0.0 => {
+                return Err(format!("a lognormal needs a low above 0, not {low}"));
+            }
+            _ => {}
+        }
+        Ok(Dist::drawn_over(shape, low, value, high, low, high))
+    }
+
+    /// The distribution of `shape` drawn over `a..b` (its mode at `value`), reporting `low`,
+    /// `value` and `high`.
+    fn drawn_over(shape: Shape, low: f64, value: f64, high: f64, a: f64, b: f64) -> Dist {
         let z95 = probit(0.95);
-        let tri = [(value - low) / (high - low), (high - low) * (value - low), (high - low) * (high - value)];
+        let tri = [(value - a) / (b - a), (b - a) * (value - a), (b - a) * (b - value)];
         let (mu, sigma) = match shape {
             Shape::Normal => (value, (high - low) / (2.0 * z95)),
-            Shape::LogNormal => {
-                if low <= 0.0 {
-                    return Err(format!("a lognormal needs a low above 0, not {low}"));
-                }
-                ((low.ln() + high.ln()) / 2.0, (high.ln() - low.ln()) / (2.0 * z95))
-            }
+            Shape::LogNormal => ((low.ln() + high.ln()) / 2.0, (high.ln() - low.ln()) / (2.0 * z95)),
             _ => (0.0, 0.0),
         };
         let table = (shape == Shape::Pert).then(|| {
-            let (a, b) = pert_shape(low, value, high);
+            let (p, q) = pert_shape(a, value, b);
             let last = (PERT_TABLE_POINTS - 1) as f64;
             (0..PERT_TABLE_POINTS)
-                .map(|i| low + (high - low) * inverse_beta(i as f64 / last, a, b))
+                .map(|i| a + (b - a) * inverse_beta(i as f64 / last, p, q))
                 .collect::<Arc<[f64]>>()
         });
-        Ok(Dist { shape, low, value, high, whole: false, mu, sigma, tri, table })
+        let limits = (f64::NEG_INFINITY, f64::INFINITY);
+        Dist { shape, low, value, high, whole: false, limits, a, b, mu, sigma, tri, table }
     }
 
     /// A number fixed at `value`.
     pub fn fixed(value: f64) -> Dist {
-        Dist {
-            shape: Shape::Fixed,
-            low: value,
-            value,
-            high: value,
-            whole: false,
-            mu: 0.0,
-            sigma: 0.0,
-            tri: [0.0; 3],
-            table: None,
-        }
+        Dist::drawn_over(Shape::Fixed, value, value, value, value, value)
     }
 
-    /// The same distribution drawn as whole numbers (when low, value and high are whole).
+    /// The same distribution drawn as whole numbers (when low, value and high are whole):
+    /// drawn over half a unit beyond low and high, rounded, and kept within low and high.
     pub fn whole(self) -> Dist {
-        let whole = [self.low, self.value, self.high].iter().all(|v| v.fract() == 0.0);
-        Dist { whole, ..self }
+        if ![self.low, self.value, self.high].iter().all(|v| v.fract() == 0.0) {
+            return self;
+        }
+        let widened = match self.shape {
+            Shape::Triangular | Shape::Uniform | Shape::Pert => {
+                Dist::drawn_over(self.shape, self.low, self.value, self.high, self.low - 0.5, self.high + 0.5)
+            }
+            _ => self.clone(),
+        };
+        Dist { whole: true, limits: (self.limits.0.max(self.low), self.limits.1.min(self.high)), ..widened }
+    }
+
+    /// The same distribution with draws beyond `lo` and `hi` set at them.
+    pub fn limited(self, lo: f64, hi: f64) -> Dist {
+        Dist { limits: (self.limits.0.max(lo), self.limits.1.min(hi)), ..self }
     }
 
     /// Whether draws can differ from the value.
@@ -125,13 +154,15 @@ impl Dist {
     #[inline(always)]
     pub fn quantile(&self, u: f64) -> f64 {
         let x = self.continuous(u);
-        // Counts are whole and not negative: adding a half and truncating rounds them, with a
-        // plain conversion rather than a call to `round`.
-        if self.whole { (x + 0.5) as u64 as f64 } else { x }
+        // Rounded to the nearest whole number (half away from zero) for a count, by a plain
+        // conversion rather than a call to `round`.
+        let x = if self.whole { ((x.abs() + 0.5) as i64 as f64).copysign(x) } else { x };
+        x.clamp(self.limits.0, self.limits.1)
     }
 
     #[inline(always)]
     fn continuous(&self, u: f64) -> f64 {
+        let (a, b) = (self.a, self.b);
         match self.shape {
             Shape::Triangular => {
                 // Written as selects rather than branches: which side of the mode a draw falls
@@ -139,9 +170,9 @@ impl Dist {
                 let [c, below, above] = self.tri;
                 let left = u < c;
                 let r = (if left { u * below } else { (1.0 - u) * above }).sqrt();
-                if left { self.low + r } else { self.high - r }
+                if left { a + r } else { b - r }
             }
-            Shape::Uniform => self.low + u * (self.high - self.low),
+            Shape::Uniform => a + u * (b - a),
             Shape::Fixed => self.value,
             _ => self.quantile_other(u),
         }
@@ -167,9 +198,9 @@ impl Dist {
         }
     }
 
-    /// The mean of the distribution (for tests and explanations).
+    /// The mean of the continuous distribution (before any rounding or limits).
     pub fn mean(&self) -> f64 {
-        let (a, m, b) = (self.low, self.value, self.high);
+        let (a, m, b) = (self.a, self.value, self.b);
         match self.shape {
             Shape::Fixed => m,
             Shape::Uniform => (a + b) / 2.0,
@@ -372,6 +403,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn counts_give_each_whole_number_its_full_share_and_limits_hold() {
+        // Uniform over 1..4 as a count: each of 1, 2, 3, 4 a quarter of the probability.
+        let d = Dist::new(Shape::Uniform, 1.0, 2.0, 4.0).unwrap().whole();
+        let n = 100_000;
+        let mut counts = [0usize; 5];
+        for k in 0..n {
+            let x = d.quantile((k as f64 + 0.5) / n as f64);
+            assert!(x.fract() == 0.0 && (1.0..=4.0).contains(&x), "{x}");
+            counts[x as usize] += 1;
+        }
+        for c in &counts[1..] {
+            assert!((*c as f64 / n as f64 - 0.25).abs() < 1e-3, "{counts:?}");
+        }
+        // A normal about 0.95 with p95 at 1, limited to shares: 5 % of draws at 1, none above.
+        let g = Dist::new(Shape::Normal, 0.9, 0.95, 1.0).unwrap().limited(0.0, 1.0);
+        assert_eq!(g.quantile(0.99), 1.0);
+        assert!(g.quantile(0.94) < 1.0);
+    }
+
+    #[test]
     fn probit_matches_known_quantiles() {
         // Standard normal quantiles (Abramowitz & Stegun, table 26.5).
         for (p, z) in
@@ -405,6 +456,8 @@ mod tests {
         let pert = Dist::new(Shape::Pert, 0.0, 5.0, 10.0).unwrap();
         assert!((pert.quantile(0.5) - 5.0).abs() < 1e-6);
         assert!(Dist::new(Shape::LogNormal, 0.0, 1.0, 2.0).is_err());
+        // A normal must be symmetric about its value.
+        assert!(Dist::new(Shape::Normal, 8.0, 9.0, 12.0).is_err());
         assert!(!Dist::new(Shape::Normal, 3.0, 3.0, 3.0).unwrap().varies());
     }
 }

@@ -36,8 +36,11 @@ pub fn uncertain_keys(ds: &Dataset, bindings: &[Binding]) -> Result<Vec<Uncertai
                 .key(key)
                 .expected("a range the distribution can take")
         })?;
-        // Counts (dies in a package, steps per exposure) are drawn whole.
+        // Counts (dies in a package, steps per exposure) are drawn whole; no draw passes a
+        // number's hard limits (a share above 1, a price below 0).
         let dist = if p.unit == "count" { dist.whole() } else { dist };
+        let (lo, hi) = crate::data::schema::limits(key).unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+        let dist = dist.limited(lo, hi);
         if dist.varies() {
             out.push(Uncertain { key: key.to_string(), unit: p.unit.to_string(), dist });
         }
@@ -68,20 +71,37 @@ pub fn mix(mut z: u64) -> u64 {
 /// SplitMix64's increment: the golden ratio in 64 bits.
 pub const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 
-/// The `k`-th number of the SplitMix64 stream seeded by `seed`. A run gives sample `i` the
-/// numbers `i·d .. (i+1)·d` of its stream (`d` numbers a sample), so every draw depends on
-/// the seed and its place alone, never on which thread made it; and the draws of a sample
-/// are independent of one another, so the processor computes them side by side.
+/// Where the stream of one uncertain number starts, for a run's seed: each number has a stream
+/// of its own, named by `id` (a hash of its data key), so that adding or fixing another number
+/// leaves its draws as they were and a what-if compares like with like.
 #[inline]
-pub fn nth(seed: u64, k: u64) -> u64 {
-    mix(mix(seed).wrapping_add(k.wrapping_add(1).wrapping_mul(GOLDEN)))
+pub fn stream_start(seed: u64, id: u64) -> u64 {
+    mix(mix(seed).wrapping_add(id.wrapping_mul(GOLDEN)))
 }
 
-/// A uniform draw in the open interval (0, 1) from 64 random bits: the top 53, centred in
-/// their cell.
+/// The `k`-th number (from 0) of the SplitMix64 stream that starts at `start`. A number's
+/// draw for sample `i` is the `i`-th of its stream: it depends on the seed, the number and the
+/// sample alone, never on which thread drew it.
+#[inline]
+pub fn nth(start: u64, k: u64) -> u64 {
+    mix(start.wrapping_add(k.wrapping_add(1).wrapping_mul(GOLDEN)))
+}
+
+/// The id of a data key's stream: its FNV-1a hash (Fowler, Noll & Vo), mixed.
+pub fn key_id(key: &str) -> u64 {
+    const OFFSET: u64 = 0xCBF2_9CE4_8422_2325;
+    const PRIME: u64 = 0x0100_0000_01B3;
+    mix(key.bytes().fold(OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME)))
+}
+
+/// The largest number below 1.
+const BELOW_ONE: f64 = 1.0 - f64::EPSILON / 2.0;
+
+/// A uniform draw in the open interval (0, 1) from 64 random bits: the top 52, centred in
+/// their cell (so neither 0 nor 1 can come out).
 #[inline]
 pub fn open01(bits: u64) -> f64 {
-    ((bits >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+    ((bits >> 12) as f64 + 0.5) * (1.0 / (1u64 << 52) as f64)
 }
 
 /// Everything that fixes the draws of a run.
@@ -93,18 +113,31 @@ pub struct Plan {
     pub sampling: Sampling,
     /// Latin hypercube strata, by number then sample.
     strata: Vec<Vec<u32>>,
-    /// The stream's start, mixed once from the seed.
-    start: u64,
+    /// Where each number's stream starts.
+    starts: Vec<u64>,
 }
 
 impl Plan {
+    /// A plan whose numbers' streams are named by their place (`0, 1, ...`).
     pub fn new(dists: Vec<Dist>, samples: usize, seed: u64, sampling: Sampling) -> Plan {
+        let ids: Vec<u64> = (0..dists.len() as u64).collect();
+        Plan::with_ids(dists, &ids, samples, seed, sampling)
+    }
+
+    /// A plan for the uncertain numbers of the data, each drawn from its key's own stream.
+    pub fn keyed(keys: &[Uncertain], samples: usize, seed: u64, sampling: Sampling) -> Plan {
+        let ids: Vec<u64> = keys.iter().map(|k| key_id(&k.key)).collect();
+        Plan::with_ids(keys.iter().map(|k| k.dist.clone()).collect(), &ids, samples, seed, sampling)
+    }
+
+    fn with_ids(dists: Vec<Dist>, ids: &[u64], samples: usize, seed: u64, sampling: Sampling) -> Plan {
         let strata = match sampling {
             Sampling::MonteCarlo => Vec::new(),
-            Sampling::LatinHypercube => (0..dists.len())
-                .map(|j| {
+            Sampling::LatinHypercube => ids
+                .iter()
+                .map(|id| {
                     // A shuffle per number (Fisher–Yates) from a stream of its own.
-                    let shuffle = mix(!seed) ^ (j as u64).wrapping_mul(GOLDEN);
+                    let shuffle = stream_start(!seed, *id);
                     let mut p: Vec<u32> = (0..samples as u32).collect();
                     for i in (1..p.len()).rev() {
                         let k = (nth(shuffle, i as u64) % (i as u64 + 1)) as usize;
@@ -114,25 +147,25 @@ impl Plan {
                 })
                 .collect(),
         };
-        Plan { dists, samples, seed, sampling, strata, start: mix(seed) }
+        let starts = ids.iter().map(|id| stream_start(seed, *id)).collect();
+        Plan { dists, samples, seed, sampling, strata, starts }
     }
 
     /// The numbers of sample `i`, written into `x`.
     #[inline]
     pub fn draw(&self, i: usize, x: &mut [f64]) {
-        let d = self.dists.len() as u64;
-        // `nth(seed, k)` with the seed's mix done once.
-        let at = |j: usize| mix(self.start.wrapping_add((i as u64 * d + j as u64 + 1).wrapping_mul(GOLDEN)));
         match self.sampling {
             Sampling::MonteCarlo => {
-                for (j, (x, dist)) in x.iter_mut().zip(&self.dists).enumerate() {
-                    *x = dist.quantile(open01(at(j)));
+                for ((x, dist), start) in x.iter_mut().zip(&self.dists).zip(&self.starts) {
+                    *x = dist.quantile(open01(nth(*start, i as u64)));
                 }
             }
             Sampling::LatinHypercube => {
                 let n = self.samples as f64;
-                for (j, ((x, dist), s)) in x.iter_mut().zip(&self.dists).zip(&self.strata).enumerate() {
-                    *x = dist.quantile((s[i] as f64 + open01(at(j))) / n);
+                let numbers = x.iter_mut().zip(&self.dists).zip(&self.starts).zip(&self.strata);
+                for (((x, dist), start), s) in numbers {
+                    let u = (f64::from(s[i]) + open01(nth(*start, i as u64))) / n;
+                    *x = dist.quantile(u.min(BELOW_ONE));
                 }
             }
         }

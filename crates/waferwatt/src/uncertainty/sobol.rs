@@ -1,16 +1,18 @@
 //! Variance-based sensitivity: Sobol' first-order and total indices from Saltelli's sampling
-//! scheme with Jansen's estimators (Saltelli et al., "Variance based sensitivity analysis of
-//! model output", Computer Physics Communications 181, 2010, table 2, estimators (b) and (f)).
+//! scheme (Saltelli et al., "Variance based sensitivity analysis of model output", Computer
+//! Physics Communications 181, 2010, table 2).
 //!
 //! Two independent matrices A and B of N samples; for each number j, the matrix AB_j is A with
-//! column j taken from B. With f the model's result:
-//! - first-order S_j = (V − mean((f(B) − f(AB_j))²) / 2) / V,
-//! - total S_Tj = mean((f(A) − f(AB_j))²) / 2 / V,
+//! column j taken from B. With f the model's result and V its variance over A and B together:
+//! - first-order S_j = mean(f(B) · (f(AB_j) − f(A))) / V, Saltelli's estimator (b), which is
+//!   exactly 0 for a number the result does not read (Jansen's first-order estimator, (c),
+//!   gives such numbers all the same noise);
+//! - total S_Tj = mean((f(A) − f(AB_j))²) / 2 / V, Jansen's estimator (f).
 //!
-//! where V is the variance of f over A and B together. The confidence half-width is 1.96
-//! standard errors of the mean in each numerator (V held fixed): a normal approximation.
+//! The confidence half-width is 1.96 standard errors of the mean in each numerator (V held
+//! fixed): a normal approximation.
 
-use super::{Dist, Model, evaluate_rows, nth, open01};
+use super::{Dist, Model, evaluate_rows, nth, open01, stream_start};
 
 /// One number's indices.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -28,16 +30,40 @@ pub struct Sobol {
     pub indices: Vec<Indices>,
     /// The result's variance over A and B.
     pub variance: f64,
+    /// Whether the result does not move at all over the samples (then every index is 0).
+    pub constant: bool,
     /// Base samples used (those of which no row was refused).
     pub base: usize,
     /// Model evaluations made: N × (numbers + 2).
     pub evaluations: usize,
 }
 
-/// Sobol' indices of result `output` (of `width`) of `model`, with `base` samples of A and B.
+/// One result of a model, as a model.
+struct Column<'a, M> {
+    model: &'a M,
+    width: usize,
+    output: usize,
+}
+
+impl<M: Model> Model for Column<'_, M> {
+    type Scratch = (M::Scratch, Vec<f64>);
+    fn scratch(&self) -> Self::Scratch {
+        (self.model.scratch(), vec![0.0; self.width])
+    }
+    fn eval(&self, (scratch, all): &mut Self::Scratch, x: &[f64], out: &mut [f64]) -> bool {
+        let ok = self.model.eval(scratch, x, all);
+        out[0] = all[self.output];
+        ok
+    }
+}
+
+/// Sobol' indices of result `output` (of `width`) of `model`, with `base` samples of A and B;
+/// number `j` is drawn from its own stream `ids[j]` (see [`super::stream_start`]).
+#[allow(clippy::too_many_arguments)]
 pub fn analyse<M: Model>(
     model: &M,
     dists: &[Dist],
+    ids: &[u64],
     base: usize,
     seed: u64,
     width: usize,
@@ -46,26 +72,30 @@ pub fn analyse<M: Model>(
 ) -> Sobol {
     let d = dists.len();
     let blocks = d + 2;
-    // Row r is block r / N (0: A, 1: B, 2 + j: AB_j) of base sample r % N.
+    let starts: Vec<u64> = ids.iter().map(|id| stream_start(seed, *id)).collect();
+    // Row r is block r / N (0: A, 1: B, 2 + j: AB_j) of base sample r % N; number j of base
+    // sample i takes the numbers 2i (A) and 2i + 1 (B) of its stream.
     let fill = |r: usize, x: &mut [f64]| {
         let (block, i) = (r / base, r % base);
-        // Base sample i takes the numbers i·2d .. (i+1)·2d of the stream: A's, then B's.
-        let k = (i * 2 * dists.len()) as u64;
-        for (j, dist) in dists.iter().enumerate() {
-            let a = open01(nth(seed, k + j as u64));
-            let b = open01(nth(seed, k + (dists.len() + j) as u64));
+        for (j, (dist, start)) in dists.iter().zip(&starts).enumerate() {
             let from_b = block == 1 || block == 2 + j;
-            x[j] = dist.quantile(if from_b { b } else { a });
+            let k = 2 * i as u64 + u64::from(from_b);
+            x[j] = dist.quantile(open01(nth(*start, k)));
         }
     };
-    let rows = evaluate_rows(model, base * blocks, d, width, fill, progress);
-    let f = |block: usize, i: usize| rows.get(block * base + i, output);
+    let column = Column { model, width, output };
+    let rows = evaluate_rows(&column, base * blocks, d, 1, fill, progress);
+    let f = |block: usize, i: usize| rows.get(block * base + i, 0);
     // A base sample counts only if the model gave the result in every one of its rows.
     let kept: Vec<usize> = (0..base).filter(|&i| (0..blocks).all(|b| !f(b, i).is_nan())).collect();
     let n = kept.len() as f64;
     let ab: Vec<f64> = kept.iter().flat_map(|&i| [f(0, i), f(1, i)]).collect();
     let mean = ab.iter().sum::<f64>() / ab.len().max(1) as f64;
     let variance = ab.iter().map(|y| (y - mean) * (y - mean)).sum::<f64>() / (ab.len() as f64 - 1.0).max(1.0);
+    // A result that does not move (its variance rounding noise against its size) has no
+    // variance to share out.
+    let scale = ab.iter().fold(0.0_f64, |m, y| m.max(y.abs()));
+    let constant = kept.len() < 2 || variance.sqrt() <= 1e-12 * scale;
     let z = super::dist::probit(0.975);
     // Mean and standard error of a term over the kept samples.
     let stat = |term: &dyn Fn(usize) -> f64| {
@@ -75,20 +105,19 @@ pub fn analyse<M: Model>(
     };
     let indices = (0..d)
         .map(|j| {
-            // A number that cannot move contributes nothing, exactly (the estimators would
-            // give sampling noise around zero).
-            if variance <= 0.0 || kept.len() < 2 || !dists[j].varies() {
+            // A number that cannot move contributes nothing, exactly.
+            if constant || !dists[j].varies() {
                 return Indices { first: 0.0, first_conf: 0.0, total: 0.0, total_conf: 0.0 };
             }
-            let (fm, fse) = stat(&|i| (f(1, i) - f(2 + j, i)).powi(2) / 2.0);
+            let (fm, fse) = stat(&|i| f(1, i) * (f(2 + j, i) - f(0, i)));
             let (tm, tse) = stat(&|i| (f(0, i) - f(2 + j, i)).powi(2) / 2.0);
             Indices {
-                first: (variance - fm) / variance,
+                first: fm / variance,
                 first_conf: z * fse / variance,
                 total: tm / variance,
                 total_conf: z * tse / variance,
             }
         })
         .collect();
-    Sobol { indices, variance, base: kept.len(), evaluations: base * blocks }
+    Sobol { indices, variance, constant, base: kept.len(), evaluations: base * blocks }
 }

@@ -98,7 +98,7 @@ fn sobol_indices_of_the_ishigami_function() {
     let model = Echo(Box::new(|x, out| {
         out[0] = x[0].sin() + 7.0 * x[1].sin().powi(2) + 0.1 * x[2].powi(4) * x[0].sin();
     }));
-    let s = sobol::analyse(&model, &dists, 1 << 14, 1, 1, 0, &none);
+    let s = sobol::analyse(&model, &dists, &[0, 1, 2], 1 << 14, 1, 1, 0, &none);
     let want = [(0.3139, 0.5576), (0.4424, 0.4424), (0.0, 0.2437)];
     for (j, (first, total)) in want.into_iter().enumerate() {
         let got = s.indices[j];
@@ -113,9 +113,19 @@ fn sobol_indices_of_the_ishigami_function() {
 fn a_number_with_zero_range_has_zero_sensitivity() {
     let dists = vec![Dist::new(Shape::Triangular, 1.0, 2.0, 3.0).unwrap(), Dist::fixed(5.0)];
     let model = Echo(Box::new(|x, out| out[0] = x[0] * x[1]));
-    let s = sobol::analyse(&model, &dists, 4096, 3, 1, 0, &none);
+    let s = sobol::analyse(&model, &dists, &[0, 1], 4096, 3, 1, 0, &none);
     assert_eq!((s.indices[1].first, s.indices[1].total), (0.0, 0.0));
     assert!(s.indices[0].total > 0.9);
+    // A number that varies but that the result does not read: both indices exactly 0.
+    let dists = vec![Dist::new(Shape::Triangular, 1.0, 2.0, 3.0).unwrap(); 3];
+    let model = Echo(Box::new(|x, out| out[0] = x[0] * x[1]));
+    let s = sobol::analyse(&model, &dists, &[0, 1, 2], 4096, 3, 1, 0, &none);
+    assert_eq!((s.indices[2].first, s.indices[2].total), (0.0, 0.0));
+    assert!(s.indices[0].first > 0.3 && s.indices[1].first > 0.3);
+    // A result that does not move at all: no variance to share, every index 0.
+    let model = Echo(Box::new(|x, out| out[0] = 3.79e25 + 0.0 * x[0]));
+    let s = sobol::analyse(&model, &dists, &[0, 1, 2], 1024, 3, 1, 0, &none);
+    assert!(s.constant && s.indices.iter().all(|i| i.first == 0.0 && i.total == 0.0));
 }
 
 #[test]
