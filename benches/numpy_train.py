@@ -3,7 +3,7 @@
 
 The version an analyst would write by hand: the same ledger (`evaluate` in
 crates/waferwatt/src/train/mod.rs, `crf` in finance.rs, the constants of units.rs), the same
-distributions, the same sample count and the same 27 results, each summarised by its 5th, 50th
+distributions, the same sample count and the same 28 results, each summarised by its 5th, 50th
 and 95th percentile and its mean; percentiles are timed, as on the Rust side. Nothing is
 hard-coded: central values, and which data key feeds which input, come from
 `waferwatt train --explain`; the distributions from `--samples 1`.
@@ -33,7 +33,8 @@ ITEMS = ["accelerator amortization", "server and network amortization", "facilit
          "electricity", "maintenance"]
 FIGURES = (["accelerators", "accelerator_hours", "compute_flop", "mfu", "implied_mfu", "goodput",
             "wall_days", "it_kw_per_accelerator", "peak_it_kw_per_accelerator", "pue",
-            "tariff_usd_per_kwh", "grid_kgco2_per_kwh", "energy_mwh", "emissions_tco2e"]
+            "tariff_usd_per_kwh", "tariff_local_per_kwh", "grid_kgco2_per_kwh", "energy_mwh",
+            "emissions_tco2e"]
            + [f"ledger.{i}.usd" for i in ITEMS]
            + ["total_usd", "usd_per_accelerator_hour", "rental_usd"]
            + [f"ledger.{i}.share" for i in ITEMS])
@@ -76,7 +77,7 @@ def crf(rate, years):
 
 
 def evaluate(x, n):
-    """The ledger on arrays (or scalars) of inputs: the 27 figures, each an array of n."""
+    """The ledger on arrays (or scalars) of inputs: the 28 figures, each an array of n."""
     compute = x["compute_flop"]
     if any(isinstance(x[k], np.ndarray) for k in ("flop_per_param_token", "params", "tokens")):
         compute = x["flop_per_param_token"] * x["params"] * x["tokens"]
@@ -101,7 +102,8 @@ def evaluate(x, n):
     total = lines[0] + lines[1] + lines[2] + lines[3] + lines[4]
     values = ([x["accelerators"], hours, compute, implied_mfu, implied_mfu, x["goodput"],
                hours / x["accelerators"] / HOURS_PER_DAY, it_kw, peak_it_kw, x["pue"],
-               x["tariff_usd_per_kwh"], x["grid_kgco2_per_kwh"], energy_kwh / KWH_PER_MWH,
+               x["tariff_usd_per_kwh"], x["tariff_usd_per_kwh"],  # local = USD in a USD region
+               x["grid_kgco2_per_kwh"], energy_kwh / KWH_PER_MWH,
                energy_kwh * x["grid_kgco2_per_kwh"] / KG_PER_TONNE]
               + lines + [total, total / hours, x["rental_usd_per_hour"] * hours]
               + [line / total for line in lines])
@@ -189,7 +191,7 @@ def main():
                           "agree": agree}, indent=1))
         sys.exit(0 if agree else 1)
     print(f"numpy {np.__version__}: {a.samples:,} samples of {len(uncertain)} uncertain numbers, "
-          f"27 results, p5/p50/p95 and mean of each")
+          f"28 results, p5/p50/p95 and mean of each")
     if unused:
         print(f"  drawn but feeding no input of this run: {', '.join(unused)}")
     print(f"  draw + evaluate + percentiles: {best:.3f} s best of 3 "

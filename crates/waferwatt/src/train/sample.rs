@@ -365,6 +365,11 @@ impl Sampler {
                     }
                     let Provenance::Data { key, .. } = &binding.provenance else { continue };
                     let Some(j) = keys.iter().position(|k| &k.key == key) else { continue };
+                    // A number of another ledger (the chip's, under a group) reaches the inputs
+                    // through that ledger: not a path this sampler follows.
+                    if binding.group.is_some() {
+                        return None;
+                    }
                     targets.push((j, k?));
                 }
                 let redo_tariff = targets.iter().any(|&(_, k)| k >= TARIFF);
