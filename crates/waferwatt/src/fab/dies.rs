@@ -205,9 +205,24 @@ mod tests {
 
     #[test]
     fn the_fast_search_agrees_with_counting_offset_by_offset() {
-        for (w, h) in [(5.1, 5.1), (10.1, 10.8), (26.1, 31.4), (3.3, 7.9), (1.0, 1.0)] {
+        for (w, h) in
+            [(5.1, 5.1), (10.1, 10.8), (26.1, 31.4), (3.3, 7.9), (1.0, 1.0), (33.1, 86.0), (150.0, 20.0)]
+        {
             let cell = Cell { width_mm: w, height_mm: h };
             assert_eq!(exact(294.0, cell).0, exact_by_offset(147.0, cell).0, "{w}x{h}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_search_is_the_offset_by_offset_search(
+            w in 0.5..120.0f64, h in 0.5..120.0f64, d in 50.0..300.0f64,
+        ) {
+            let cell = Cell { width_mm: w, height_mm: h };
+            // The same best count, at an offset that gives it.
+            let (n, (ox, oy)) = exact(d, cell);
+            proptest::prop_assert_eq!(n, exact_by_offset(d / 2.0, cell).0);
+            proptest::prop_assert_eq!(n, count_at(d / 2.0, cell, ox, oy));
         }
     }
 
