@@ -409,11 +409,12 @@ impl SensOptions {
             return refuse("--uncertainty", "off leaves nothing to analyse", "no --uncertainty off here");
         }
         if opts.sampler == SamplerArg::Lhs {
-            return refuse(
-                "--sampler",
-                "lhs is not used: Sobol' samples A and B independently",
-                "no --sampler here",
-            );
+            let why = if sobol {
+                "lhs is not used: Sobol' samples A and B independently"
+            } else {
+                "is not used: the tornado draws nothing"
+            };
+            return refuse("--sampler", why, "no --sampler here");
         }
         if !sobol && (opts.samples.is_some() || opts.seed.is_some()) {
             let flag = if opts.samples.is_some() { "--samples" } else { "--seed" };

@@ -368,6 +368,23 @@ fn sobol_indices_come_with_their_confidence() {
         let s = idx.iter().find(|s| s["key"] == key).unwrap();
         assert_eq!((s["first"].as_f64(), total(s)), (Some(0.0), 0.0), "{key}");
     }
+    // A result of one number alone (the region's PUE): that number's first-order index is 1.
+    let v = json(&[
+        "sensitivity",
+        "train",
+        "--run",
+        "llama-3.1-405b",
+        "--output",
+        "pue",
+        "--method",
+        "sobol",
+        "--format",
+        "json",
+    ]);
+    let pue =
+        v["indices"].as_array().unwrap().iter().find(|s| s["key"] == "region.us-avg.pue").cloned().unwrap();
+    assert!((pue["first"].as_f64().unwrap() - 1.0).abs() < 0.05, "{pue}");
+    assert!(pue["first_conf"].as_f64().unwrap() < 0.05, "{pue}");
     // A result that does not move has no variance to share out.
     let t = ok(&[
         "sensitivity",

@@ -132,7 +132,14 @@ pub fn report_sampling(ds: &Dataset) -> Result<(usize, u64), crate::diag::Diagno
         .key(key)
         .expected(format!("a whole number from 1 to {REPORT_SAMPLES_MAX}")));
     }
-    let seed = ds.param("defaults.report_seed").map_or(0.0, |p| p.value.max(0.0));
+    let key = "defaults.report_seed";
+    let seed = ds.param(key).map_or(0.0, |p| p.value);
+    // Whole and exactly representable (below 2^53).
+    if !(0.0..=9_007_199_254_740_992.0).contains(&seed) || seed.fract() != 0.0 {
+        return Err(crate::diag::Diagnostic::new(format!("{seed} is not a seed"))
+            .key(key)
+            .expected("a whole number from 0 to 2^53"));
+    }
     Ok((samples as usize, seed as u64))
 }
 

@@ -527,7 +527,9 @@ fn read_number(
         return Err(Diagnostic::new(format!("a {} distribution cannot take this range: {e}", p.dist.name()))
             .at(Some(at))
             .key(format!("{k}.dist"))
-            .expected("a range the distribution can take (a lognormal needs a low above 0)"));
+            .expected(
+                "a range the distribution can take: a lognormal's low above 0, a normal's value midway",
+            ));
     }
     if ctx.mode == Mode::Data
         && (&*p.source == super::ASSUMPTION || &*p.source == super::DEFINITION)

@@ -131,13 +131,25 @@ impl Dist {
         if ![self.low, self.value, self.high].iter().all(|v| v.fract() == 0.0) {
             return self;
         }
-        let widened = match self.shape {
+        match self.shape {
             Shape::Triangular | Shape::Uniform | Shape::Pert => {
-                Dist::drawn_over(self.shape, self.low, self.value, self.high, self.low - 0.5, self.high + 0.5)
+                let widened = Dist::drawn_over(
+                    self.shape,
+                    self.low,
+                    self.value,
+                    self.high,
+                    self.low - 0.5,
+                    self.high + 0.5,
+                );
+                Dist {
+                    whole: true,
+                    limits: (self.limits.0.max(self.low), self.limits.1.min(self.high)),
+                    ..widened
+                }
             }
-            _ => self.clone(),
-        };
-        Dist { whole: true, limits: (self.limits.0.max(self.low), self.limits.1.min(self.high)), ..widened }
+            // A normal's or lognormal's low and high are percentiles, not bounds.
+            _ => Dist { whole: true, ..self },
+        }
     }
 
     /// The same distribution with draws beyond `lo` and `hi` set at them.
@@ -416,6 +428,9 @@ mod tests {
         for c in &counts[1..] {
             assert!((*c as f64 / n as f64 - 0.25).abs() < 1e-3, "{counts:?}");
         }
+        // A normal count keeps its tails: its low and high are percentiles, not bounds.
+        let c = Dist::new(Shape::Normal, 10.0, 20.0, 30.0).unwrap().whole();
+        assert!(c.quantile(0.01) < 10.0 && c.quantile(0.99) > 30.0 && c.quantile(0.01).fract() == 0.0);
         // A normal about 0.95 with p95 at 1, limited to shares: 5 % of draws at 1, none above.
         let g = Dist::new(Shape::Normal, 0.9, 0.95, 1.0).unwrap().limited(0.0, 1.0);
         assert_eq!(g.quantile(0.99), 1.0);

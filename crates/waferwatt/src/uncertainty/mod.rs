@@ -1,9 +1,10 @@
 //! Uncertainty (DESIGN.md "Uncertainty"): every uncertain number drawn from its distribution,
 //! any model evaluated per sample in parallel, and the results summarised as percentiles.
 //!
-//! Every draw is the number at its own place in a SplitMix64 stream seeded by the run's seed
-//! (the sample's index times the numbers a sample draws, plus the number's index), so a seeded
-//! run gives the same numbers bit for bit whatever the number of threads. A
+//! Every uncertain number draws from a SplitMix64 stream of its own (named by a hash of its
+//! data key, started by the run's seed); sample i takes the i-th number of each stream. So a
+//! seeded run gives the same numbers bit for bit whatever the number of threads, and fixing or
+//! adding one number leaves the others' draws as they were. A
 //! [`Model`] maps one row of drawn numbers to one row of results; [`DataModel`] is the model
 //! of any ledger that re-binds the data per sample (exact, general, slower), and a ledger may
 //! offer a faster one of its own (the training ledger's [`crate::train::Sampler`]).

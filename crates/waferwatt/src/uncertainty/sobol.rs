@@ -4,9 +4,10 @@
 //!
 //! Two independent matrices A and B of N samples; for each number j, the matrix AB_j is A with
 //! column j taken from B. With f the model's result and V its variance over A and B together:
-//! - first-order S_j = mean(f(B) · (f(AB_j) − f(A))) / V, Saltelli's estimator (b), which is
-//!   exactly 0 for a number the result does not read (Jansen's first-order estimator, (c),
-//!   gives such numbers all the same noise);
+//! - first-order S_j = mean((f(B) − mean f) · (f(AB_j) − f(A))) / V, Saltelli's estimator (b)
+//!   with f(B) centred (its expectation is unchanged; uncentred, its noise grows with the
+//!   result's mean against its spread), which is exactly 0 for a number the result does not
+//!   read (Jansen's first-order estimator, (c), gives such numbers all the same noise);
 //! - total S_Tj = mean((f(A) − f(AB_j))²) / 2 / V, Jansen's estimator (f).
 //!
 //! The confidence half-width is 1.96 standard errors of the mean in each numerator (V held
@@ -109,7 +110,9 @@ pub fn analyse<M: Model>(
             if constant || !dists[j].varies() {
                 return Indices { first: 0.0, first_conf: 0.0, total: 0.0, total_conf: 0.0 };
             }
-            let (fm, fse) = stat(&|i| f(1, i) * (f(2 + j, i) - f(0, i)));
+            // f(B) centred on the mean: the same expectation, but a noise that does not grow
+            // with the result's size against its spread (SALib centres the results likewise).
+            let (fm, fse) = stat(&|i| (f(1, i) - mean) * (f(2 + j, i) - f(0, i)));
             let (tm, tse) = stat(&|i| (f(0, i) - f(2 + j, i)).powi(2) / 2.0);
             Indices {
                 first: fm / variance,

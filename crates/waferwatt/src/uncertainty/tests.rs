@@ -107,6 +107,21 @@ fn sobol_indices_of_the_ishigami_function() {
         assert!(got.first_conf > 0.0 && got.first_conf < 0.05 && got.total_conf < 0.05);
     }
     assert_eq!(s.evaluations, (1 << 14) * 5);
+    // The same far from zero (Ishigami + 1000): the estimates must not take the mean's noise.
+    let model = Echo(Box::new(|x, out| {
+        out[0] = 1000.0 + x[0].sin() + 7.0 * x[1].sin().powi(2) + 0.1 * x[2].powi(4) * x[0].sin();
+    }));
+    let s = sobol::analyse(&model, &dists, &[0, 1, 2], 1 << 14, 1, 1, 0, &none);
+    for (j, (first, total)) in want.into_iter().enumerate() {
+        let got = s.indices[j];
+        assert!((got.first - first).abs() < 0.04, "offset S{}: {} vs {first}", j + 1, got.first);
+        assert!((got.total - total).abs() < 0.04, "offset ST{}: {} vs {total}", j + 1, got.total);
+        assert!(got.first_conf < 0.05, "offset S{} ± {}", j + 1, got.first_conf);
+    }
+    // A result of one number alone: its first-order index is 1, closely.
+    let model = Echo(Box::new(|x, out| out[0] = 1.3 + 0.1 * x[1]));
+    let s = sobol::analyse(&model, &dists, &[0, 1, 2], 1 << 12, 2, 1, 0, &none);
+    assert!((s.indices[1].first - 1.0).abs() < 0.05 && s.indices[1].first_conf < 0.05, "{:?}", s.indices[1]);
 }
 
 #[test]
