@@ -36,7 +36,9 @@ pub fn check(ds: &Dataset) -> CheckReport {
         .map(String::as_str)
         .chain(ds.params.values().map(|p| &*p.source))
         .collect();
-    for (key, p) in &ds.params {
+    let mut params: Vec<(&String, &super::Param)> = ds.params.iter().collect();
+    params.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (key, p) in params {
         report.params += 1;
         let problem = |msg: String, expected: &str| {
             Diagnostic::new(msg).at(p.location.clone()).key(key.clone()).expected(expected.to_string())

@@ -11,7 +11,7 @@ pub mod check;
 mod parse;
 pub mod schema;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
@@ -105,7 +105,9 @@ pub const DEFINITION: &str = "definition";
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {
     pub sources: BTreeMap<String, Source>,
-    pub params: BTreeMap<String, Param>,
+    /// By key. A hash map: binding looks numbers up thousands of times a sample; where order
+    /// matters (the check's report), the keys are sorted.
+    pub params: HashMap<String, Param>,
     pub texts: BTreeMap<String, Text>,
     /// Ids of each keyed kind.
     pub ids: BTreeMap<&'static str, BTreeSet<String>>,
@@ -115,10 +117,17 @@ pub struct Dataset {
 
 /// The key of a field: `kind.id.field` for keyed kinds, `kind.field` otherwise.
 pub fn key(kind: &str, id: Option<&str>, field: &str) -> String {
-    match id {
-        Some(id) => format!("{kind}.{id}.{field}"),
-        None => format!("{kind}.{field}"),
+    // Built by hand rather than `format!`: binding builds thousands of keys per sample.
+    let id = id.unwrap_or("");
+    let mut k = String::with_capacity(kind.len() + id.len() + field.len() + 2);
+    k.push_str(kind);
+    k.push('.');
+    if !id.is_empty() {
+        k.push_str(id);
+        k.push('.');
     }
+    k.push_str(field);
+    k
 }
 
 impl Dataset {
