@@ -523,7 +523,7 @@ fn read_number(
         .key(k)
         .expected("low ≤ value ≤ high (give low and high with a value outside the default range)"));
     }
-    if let Err(e) = Dist::new(p.dist, p.low, p.value, p.high) {
+    if let Err(e) = Dist::check(p.dist, p.low, p.value, p.high) {
         return Err(Diagnostic::new(format!("a {} distribution cannot take this range: {e}", p.dist.name()))
             .at(Some(at))
             .key(format!("{k}.dist"))

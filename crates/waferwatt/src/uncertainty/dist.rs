@@ -77,6 +77,14 @@ pub struct Dist {
 impl Dist {
     /// A distribution from a number's low, value and high. A zero-width range is fixed.
     pub fn new(shape: Shape, low: f64, value: f64, high: f64) -> Result<Dist, String> {
+        Dist::check(shape, low, value, high)?;
+        let shape = if low == high { Shape::Fixed } else { shape };
+        Ok(Dist::drawn_over(shape, low, value, high, low, high))
+    }
+
+    /// Whether `shape` can take this low, value and high, without building the distribution
+    /// (a PERT's quantile table takes milliseconds).
+    pub fn check(shape: Shape, low: f64, value: f64, high: f64) -> Result<(), String> {
         if !(low.is_finite() && value.is_finite() && high.is_finite()) {
             return Err("low, value and high must be finite".into());
         }
@@ -96,7 +104,7 @@ impl Dist {
             }
             _ => {}
         }
-        Ok(Dist::drawn_over(shape, low, value, high, low, high))
+        Ok(())
     }
 
     /// The distribution of `shape` drawn over `a..b` (its mode at `value`), reporting `low`,
