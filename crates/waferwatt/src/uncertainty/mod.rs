@@ -328,37 +328,65 @@ fn summarize_keys(keys: &mut [u64], sum: f64) -> Option<Summary> {
         let v = unkey(lo);
         return Some(Summary { p5: v, p50: v, p95: v, mean: v, n });
     }
-    // The median first; then the 5th percentile among the values below it and the 95th among
-    // those above, so that each selection works on a shorter slice.
-    let rank = |q: f64| {
+    // Each percentile interpolates between the order statistics at ranks ⌊h⌋ and ⌊h⌋ + 1.
+    let at = |q: f64| {
         let h = (n - 1) as f64 * q;
         (h.floor() as usize, h - h.floor())
     };
-    let lerp = |a: u64, b: u64, f: f64| {
-        let (a, b) = (unkey(a), unkey(b));
+    let qs = [at(0.05), at(0.50), at(0.95)];
+    let mut ranks: Vec<usize> = qs.iter().flat_map(|&(k, _)| [k, (k + 1).min(n - 1)]).collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    let values = order_statistics(keys, lo, hi, &ranks);
+    let value = |k: usize| values[ranks.binary_search(&k).unwrap_or(0)];
+    let [p5, p50, p95] = qs.map(|(k, f)| {
+        let (a, b) = (unkey(value(k)), unkey(value((k + 1).min(n - 1))));
         if f > 0.0 { a + f * (b - a) } else { a }
-    };
-    let min = |s: &[u64]| s.iter().copied().min();
-    let (k50, f50) = rank(0.50);
-    let (below, m, above) = keys.select_nth_unstable(k50);
-    let m = *m;
-    let p50 = lerp(m, min(above).unwrap_or(m), f50);
-    let (k5, f5) = rank(0.05);
-    let p5 = if k5 < k50 {
-        let (_, v, rest) = below.select_nth_unstable(k5);
-        lerp(*v, min(rest).unwrap_or(m), f5)
-    } else {
-        lerp(m, min(above).unwrap_or(m), f5)
-    };
-    let (k95, f95) = rank(0.95);
-    let p95 = if k95 > k50 {
-        let (_, v, rest) = above.select_nth_unstable(k95 - k50 - 1);
-        let v = *v;
-        lerp(v, min(rest).unwrap_or(v), f95)
-    } else {
-        lerp(m, min(above).unwrap_or(m), f95)
-    };
+    });
     Some(Summary { p5, p50, p95, mean, n })
+}
+
+/// Bits of the histogram by which [`order_statistics`] narrows its search.
+const RADIX_BITS: u32 = 16;
+
+/// The keys at the sorted positions `ranks` (ascending), by one radix pass: a histogram of
+/// the keys' leading bits above `lo` finds the buckets that hold those ranks, and only their
+/// keys are gathered and sorted. Two passes over the keys, against several for selection.
+fn order_statistics(keys: &[u64], lo: u64, hi: u64, ranks: &[usize]) -> Vec<u64> {
+    let span = hi - lo;
+    let shift = (64 - span.leading_zeros()).saturating_sub(RADIX_BITS);
+    let bucket = |k: u64| ((k - lo) >> shift) as usize;
+    let mut counts = vec![0u32; (span >> shift) as usize + 1];
+    for k in keys {
+        counts[bucket(*k)] += 1;
+    }
+    // For each rank, its bucket and its place within the bucket.
+    let mut wanted: Vec<(usize, usize)> = Vec::with_capacity(ranks.len());
+    let (mut below, mut b) = (0usize, 0usize);
+    for &r in ranks {
+        while below + counts[b] as usize <= r {
+            below += counts[b] as usize;
+            b += 1;
+        }
+        wanted.push((b, r - below));
+    }
+    let mut buckets: Vec<usize> = wanted.iter().map(|w| w.0).collect();
+    buckets.dedup();
+    let mut gathered: Vec<Vec<u64>> =
+        buckets.iter().map(|b| Vec::with_capacity(counts[*b] as usize)).collect();
+    // Which gathered list a bucket's keys go to (0: none), looked up without a search.
+    let mut slot = vec![0u8; counts.len()];
+    for (i, b) in buckets.iter().enumerate() {
+        slot[*b] = i as u8 + 1;
+    }
+    for k in keys {
+        let s = slot[bucket(*k)];
+        if s != 0 {
+            gathered[usize::from(s) - 1].push(*k);
+        }
+    }
+    gathered.iter_mut().for_each(|g| g.sort_unstable());
+    wanted.iter().map(|&(b, within)| gathered[buckets.binary_search(&b).unwrap_or(0)][within]).collect()
 }
 
 /// Summaries of every column of `rows`, in parallel.

@@ -69,6 +69,33 @@ fn seeded_results_do_not_depend_on_the_thread_count() {
     );
 }
 
+proptest::proptest! {
+    /// The radix search gives the percentiles that sorting gives, ties, signs and spans alike.
+    #[test]
+    fn percentiles_are_those_of_the_sorted_values(
+        values in proptest::collection::vec(
+            proptest::prop_oneof![-1e6..1e6f64, 0.0..1.0f64, proptest::sample::select(vec![-0.0, 0.0, 1.0, 2.0, 1e300])],
+            1..400,
+        ),
+    ) {
+        let mut sorted = values.clone();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len();
+        let at = |q: f64| {
+            let h = (n - 1) as f64 * q;
+            let (k, f) = (h.floor() as usize, h - h.floor());
+            let (a, b) = (sorted[k], sorted[(k + 1).min(n - 1)]);
+            if f > 0.0 { a + f * (b - a) } else { a }
+        };
+        let s = summarize(&values).unwrap();
+        if sorted[0].to_bits() == sorted[n - 1].to_bits() {
+            proptest::prop_assert_eq!(s.p50, sorted[0]);
+        } else {
+            proptest::prop_assert_eq!((s.p5, s.p50, s.p95), (at(0.05), at(0.5), at(0.95)));
+        }
+    }
+}
+
 #[test]
 fn summaries_interpolate_like_numpy() {
     // numpy.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [5, 50, 95]) = [1.45, 5.5, 9.55].
