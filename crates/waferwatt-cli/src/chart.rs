@@ -4,7 +4,7 @@ use waferwatt::diag::Diagnostic;
 
 use crate::Failure;
 use crate::render::sig3;
-use crate::sampling::Swing;
+use waferwatt::sensitivity::Swing;
 
 /// Layout of the tornado, in SVG user units (pixels).
 const WIDTH: f64 = 900.0;

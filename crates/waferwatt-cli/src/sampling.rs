@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use waferwatt::data::Dataset;
 use waferwatt::diag::Diagnostic;
 use waferwatt::provenance::Binding;
+use waferwatt::sensitivity::tornado;
 use waferwatt::uncertainty::{
     self, DataModel, Model, Plan, Sampling, Summary, Uncertain, sobol, uncertain_keys,
 };
@@ -454,16 +455,6 @@ const SOBOL_DEFAULT_BASE_REBINDING: usize = 1 << 8;
 /// variance itself, are not to be trusted.
 const SOBOL_MIN_BASE: usize = 64;
 
-/// One number's swing of the output.
-pub struct Swing {
-    pub key: String,
-    pub unit: String,
-    pub low: f64,
-    pub high: f64,
-    pub at_low: f64,
-    pub at_high: f64,
-}
-
 fn sensitivity<M: Model>(
     model: &M,
     problem: Problem,
@@ -479,12 +470,8 @@ fn sensitivity<M: Model>(
             .into());
     };
     let width = problem.names.len();
-    let central: Vec<f64> = problem.keys.iter().map(|k| k.dist.value).collect();
-    let mut scratch = model.scratch();
-    let mut out = vec![0.0; width];
-    let mut at =
-        |x: &[f64]| model.eval(&mut scratch, x, &mut out).then(|| out[output]).filter(|v| v.is_finite());
-    let Some(centre) = at(&central) else {
+    // The swings cost two evaluations a number: next to a Sobol' analysis, nothing.
+    let Some((centre, swings)) = tornado(model, &problem.keys, width, output) else {
         return Err(Diagnostic::new(format!("`{}` has no value at the central values", sens.output))
             .key("--output")
             .expected("a result the command gives a number for (see its --format json)")
@@ -492,28 +479,6 @@ fn sensitivity<M: Model>(
     };
     match sens.method {
         Method::Oat => {
-            let mut swings: Vec<Swing> = Vec::new();
-            for (j, k) in problem.keys.iter().enumerate() {
-                let mut x = central.clone();
-                x[j] = k.dist.low;
-                let lo = at(&x);
-                x[j] = k.dist.high;
-                let hi = at(&x);
-                // An end at which the ledger refuses the data is not a state the data allows.
-                if let (Some(at_low), Some(at_high)) = (lo, hi) {
-                    swings.push(Swing {
-                        key: k.key.clone(),
-                        unit: k.unit.clone(),
-                        low: k.dist.low,
-                        high: k.dist.high,
-                        at_low,
-                        at_high,
-                    });
-                }
-            }
-            swings.sort_by(|a, b| {
-                (b.at_high - b.at_low).abs().total_cmp(&(a.at_high - a.at_low).abs()).then(a.key.cmp(&b.key))
-            });
             if let Some(path) = &sens.chart {
                 crate::chart::write_svg(path, &crate::chart::tornado(&sens.output, centre, &swings))?;
             }
@@ -526,7 +491,7 @@ fn sensitivity<M: Model>(
                         "central": centre,
                         "swings": swings.iter().map(|s| json!({
                             "key": s.key, "unit": s.unit, "low": s.low, "high": s.high,
-                            "at_low": s.at_low, "at_high": s.at_high, "swing": (s.at_high - s.at_low).abs(),
+                            "at_low": s.at_low, "at_high": s.at_high, "swing": s.width(),
                         })).collect::<Vec<_>>(),
                     }))
                     .unwrap_or_default()
@@ -543,7 +508,7 @@ fn sensitivity<M: Model>(
                             plain(w.high),
                             plain(w.at_low),
                             plain(w.at_high),
-                            plain((w.at_high - w.at_low).abs()),
+                            plain(w.width()),
                         ]));
                     }
                     s
@@ -565,7 +530,7 @@ fn sensitivity<M: Model>(
                             format!("{} {}", sig3(w.high), w.unit),
                             sig3(w.at_low),
                             sig3(w.at_high),
-                            sig3((w.at_high - w.at_low).abs()),
+                            sig3(w.width()),
                         ]);
                     }
                     text.push_str(&t.left_aligned(1).render());

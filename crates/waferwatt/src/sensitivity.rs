@@ -1,14 +1,15 @@
-//! One-at-a-time sensitivity of any figure: each data number that the figure's ledger used
-//! is moved to its low and then its high, the rest held at their values, and the figure
+//! One-at-a-time sensitivity of any figure: each uncertain number that the figure's model
+//! reads is moved to its low and then its high, the rest held at their values, and the figure
 //! recomputed. Biggest swing first: the assumptions that move the answer most.
 //!
-//! It works on the data, not on a ledger's inputs, so that derived inputs (a tariff built
-//! from its parts, a wafer's exposures summed over layer groups) move as they should.
+//! [`tornado`] works on any [`Model`] (a ledger's fast sampler, or the data re-bound per
+//! sample); [`one_at_a_time`] and [`figure`] re-bind the data, so that derived inputs (a tariff
+//! built from its parts, a wafer's exposures summed over layer groups) move as they should.
 
 use crate::data::Dataset;
 use crate::diag::Diagnostics;
 use crate::provenance::Binding;
-use crate::uncertainty::{DataModel, Plan, Sampling, Summary, summarize, uncertain_keys};
+use crate::uncertainty::{DataModel, Model, Plan, Sampling, Summary, Uncertain, summarize, uncertain_keys};
 
 /// How far one assumption moves a figure.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,45 +30,69 @@ impl Swing {
     }
 }
 
-/// Swings of the figure that `figure` computes from the data, largest first. `figure` returns
-/// the bindings it used and its value; numbers it did not take from the data (flags, scenario
-/// inputs) are not swung, and numbers with no range are skipped. So is a number at one of whose
-/// range ends the data no longer holds together (a scheme that can no longer print a layer
-/// another ledger needs): that end is not a state the data allows.
-pub fn one_at_a_time(
-    ds: &Dataset,
-    figure: impl Fn(&Dataset) -> Result<(Vec<Binding>, f64), Diagnostics>,
-) -> Result<Vec<Swing>, Diagnostics> {
-    let (bindings, _) = figure(ds)?;
-    let keys = crate::provenance::data_keys(&bindings);
-    // One copy of the data, each number moved and put back in turn.
-    let mut moved = ds.clone();
-    let mut at = |key: &str, value: f64| -> Result<f64, Diagnostics> {
-        let central = moved.params.get_mut(key).map(|p| std::mem::replace(&mut p.value, value));
-        let figure = figure(&moved).map(|r| r.1);
-        if let (Some(p), Some(c)) = (moved.params.get_mut(key), central) {
-            p.value = c;
-        }
-        figure
-    };
+/// Result `output` (of `width`) of `model` at the central values of `keys`, and its swings as
+/// each number goes to its low and then its high, largest first; `None` if the model refuses
+/// the central values. A number at one of whose range ends the model refuses the data (a
+/// scheme that can no longer print a layer another ledger needs) is left out: that end is not
+/// a state the data allows.
+pub fn tornado<M: Model>(
+    model: &M,
+    keys: &[Uncertain],
+    width: usize,
+    output: usize,
+) -> Option<(f64, Vec<Swing>)> {
+    let central: Vec<f64> = keys.iter().map(|k| k.dist.value).collect();
+    let mut scratch = model.scratch();
+    let mut out = vec![0.0; width];
+    let mut at =
+        |x: &[f64]| model.eval(&mut scratch, x, &mut out).then(|| out[output]).filter(|v| v.is_finite());
+    let centre = at(&central)?;
     let mut swings = Vec::new();
-    for key in keys {
-        let Some(p) = ds.param(key) else { continue };
-        if p.low >= p.high {
-            continue;
+    for (j, k) in keys.iter().enumerate() {
+        let mut x = central.clone();
+        x[j] = k.dist.low;
+        let at_low = at(&x);
+        x[j] = k.dist.high;
+        if let (Some(at_low), Some(at_high)) = (at_low, at(&x)) {
+            let (low, high, unit) = (k.dist.low, k.dist.high, k.unit.clone());
+            swings.push(Swing { key: k.key.clone(), low, high, unit, at_low, at_high });
         }
-        let (Ok(at_low), Ok(at_high)) = (at(key, p.low), at(key, p.high)) else { continue };
-        swings.push(Swing {
-            key: key.to_string(),
-            low: p.low,
-            high: p.high,
-            unit: p.unit.to_string(),
-            at_low,
-            at_high,
-        });
     }
     swings.sort_by(|a, b| b.width().total_cmp(&a.width()).then(a.key.cmp(&b.key)));
-    Ok(swings)
+    Some((centre, swings))
+}
+
+/// The uncertain numbers `figure` reads from the data, and the model that re-binds the data
+/// for each of their values.
+fn data_model<'a>(
+    ds: &'a Dataset,
+    figure: &'a (impl Fn(&Dataset) -> Result<(Vec<Binding>, f64), Diagnostics> + Sync),
+) -> Result<(Vec<Uncertain>, impl Model + 'a), Diagnostics> {
+    let (bindings, _) = figure(ds)?;
+    let keys = uncertain_keys(ds, &bindings)?;
+    let model = DataModel {
+        ds,
+        keys: keys.iter().map(|k| k.key.clone()).collect(),
+        figure: move |d: &Dataset, out: &mut [f64]| match figure(d) {
+            Ok((_, v)) => {
+                out[0] = v;
+                true
+            }
+            Err(_) => false,
+        },
+    };
+    Ok((keys, model))
+}
+
+/// Swings of the figure that `figure` computes from the data, largest first. `figure` returns
+/// the bindings it used and its value; numbers it did not take from the data (flags, scenario
+/// inputs) are not swung, and numbers with no range are skipped.
+pub fn one_at_a_time(
+    ds: &Dataset,
+    figure: impl Fn(&Dataset) -> Result<(Vec<Binding>, f64), Diagnostics> + Sync,
+) -> Result<Vec<Swing>, Diagnostics> {
+    let (keys, model) = data_model(ds, &figure)?;
+    Ok(tornado(&model, &keys, 1, 0).map(|t| t.1).unwrap_or_default())
 }
 
 /// What the data's uncertainty does to one figure: its spread over the uncertain numbers'
@@ -98,21 +123,9 @@ pub fn figure(
     seed: u64,
     figure: impl Fn(&Dataset) -> Result<(Vec<Binding>, f64), Diagnostics> + Sync,
 ) -> Result<Figure, Diagnostics> {
-    let swings = one_at_a_time(ds, &figure)?;
-    let (bindings, _) = figure(ds)?;
-    let keys = uncertain_keys(ds, &bindings)?;
+    let (keys, model) = data_model(ds, &figure)?;
+    let swings = tornado(&model, &keys, 1, 0).map(|t| t.1).unwrap_or_default();
     let plan = Plan::keyed(&keys, samples, seed, Sampling::LatinHypercube);
-    let model = DataModel {
-        ds,
-        keys: keys.iter().map(|k| k.key.clone()).collect(),
-        figure: |d: &Dataset, out: &mut [f64]| match figure(d) {
-            Ok((_, v)) => {
-                out[0] = v;
-                true
-            }
-            Err(_) => false,
-        },
-    };
     let rows = crate::uncertainty::sample(&model, &plan, 1, &|_| {});
     Ok(Figure { swings, spread: summarize(&rows.column(0)), samples, refused: rows.refused() })
 }
@@ -135,7 +148,7 @@ pub fn report_sampling(ds: &Dataset) -> Result<(usize, u64), crate::diag::Diagno
     let key = "defaults.report_seed";
     let seed = ds.param(key).map_or(0.0, |p| p.value);
     // Whole and exactly representable (below 2^53).
-    if !(0.0..=9_007_199_254_740_992.0).contains(&seed) || seed.fract() != 0.0 {
+    if !(0.0..=(1u64 << 53) as f64).contains(&seed) || seed.fract() != 0.0 {
         return Err(crate::diag::Diagnostic::new(format!("{seed} is not a seed"))
             .key(key)
             .expected("a whole number from 0 to 2^53"));
