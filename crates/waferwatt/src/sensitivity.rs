@@ -3,7 +3,7 @@
 //! recomputed. Biggest swing first: the assumptions that move the answer most.
 //!
 //! [`tornado`] works on any [`Model`] (a ledger's fast sampler, or the data re-bound per
-//! sample); [`one_at_a_time`] and [`figure`] re-bind the data, so that derived inputs (a tariff
+//! sample); [`figure`] re-binds the data, so that derived inputs (a tariff
 //! built from its parts, a wafer's exposures summed over layer groups) move as they should.
 
 use crate::data::Dataset;
@@ -84,17 +84,6 @@ fn data_model<'a>(
     Ok((keys, model))
 }
 
-/// Swings of the figure that `figure` computes from the data, largest first. `figure` returns
-/// the bindings it used and its value; numbers it did not take from the data (flags, scenario
-/// inputs) are not swung, and numbers with no range are skipped.
-pub fn one_at_a_time(
-    ds: &Dataset,
-    figure: impl Fn(&Dataset) -> Result<(Vec<Binding>, f64), Diagnostics> + Sync,
-) -> Result<Vec<Swing>, Diagnostics> {
-    let (keys, model) = data_model(ds, &figure)?;
-    Ok(tornado(&model, &keys, 1, 0).map(|t| t.1).unwrap_or_default())
-}
-
 /// What the data's uncertainty does to one figure: its spread over the uncertain numbers'
 /// distributions, and the swings one number at a time (largest first).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -116,7 +105,9 @@ impl std::ops::Deref for Figure {
 }
 
 /// The swings of `figure` and its spread over `samples` Latin hypercube samples of every
-/// uncertain number it reads (seeded by `seed`), re-binding the data for each sample.
+/// uncertain number it reads (seeded by `seed`), re-binding the data for each. `figure`
+/// returns the bindings it used and its value; numbers it did not take from the data (flags,
+/// scenario inputs) are not uncertain, nor are numbers with no range.
 pub fn figure(
     ds: &Dataset,
     samples: usize,
@@ -180,7 +171,7 @@ mod tests {
     fn swings_are_largest_first_and_impossible_ends_are_left_out() {
         let ds = Dataset::builtin().unwrap();
         let central_b = ds.param(B).unwrap().value;
-        let swings = one_at_a_time(&ds, |d| figure(d, central_b)).unwrap();
+        let swings = super::figure(&ds, 16, 1, |d| figure(d, central_b)).unwrap().swings;
         assert_eq!(swings.len(), 1, "B fails at its high end, so only A swings");
         let (s, p) = (&swings[0], ds.param(A).unwrap());
         assert_eq!(s.key, A);
@@ -189,7 +180,7 @@ mod tests {
             (s.at_low - (10.0 * p.low + b)).abs() < 1e-12 && (s.at_high - (10.0 * p.high + b)).abs() < 1e-12
         );
         // With both allowed, A (weighted ten times) comes first.
-        let both = one_at_a_time(&ds, |d| figure(d, f64::INFINITY)).unwrap();
+        let both = super::figure(&ds, 16, 1, |d| figure(d, f64::INFINITY)).unwrap().swings;
         assert_eq!(both.iter().map(|s| s.key.as_str()).collect::<Vec<_>>(), [A, B]);
     }
 }
