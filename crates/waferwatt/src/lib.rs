@@ -41,6 +41,7 @@ pub mod fleet;
 pub mod power;
 pub mod provenance;
 pub mod sensitivity;
+pub mod strategy;
 pub mod train;
 pub mod uncertainty;
 pub mod units;

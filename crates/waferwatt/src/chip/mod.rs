@@ -96,6 +96,14 @@ pub struct ChipInputs {
     pub build_markup: Option<f64>,
 }
 
+impl ChipInputs {
+    /// Share of assembled packages that work: the packaging yield, less each extra chiplet's
+    /// bond.
+    pub fn package_yield(&self) -> f64 {
+        self.packaging_yield * self.chiplet.bond_yield_per_die.powf(self.extra_chiplets)
+    }
+}
+
 /// The lines of a build cost.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Item {
@@ -221,7 +229,7 @@ pub fn evaluate(x: &ChipInputs) -> ChipOutputs {
         PackageKind::Organic => (0.0, 1.0, 0.0),
     };
     let bonding = x.substrate_and_bonding_usd + x.chiplet.bond_usd_per_die * x.extra_chiplets;
-    let packaging_yield = x.packaging_yield * x.chiplet.bond_yield_per_die.powf(x.extra_chiplets);
+    let packaging_yield = x.package_yield();
     let packaged = compute_usd + io_usd + kgd + hbm + interposer + bonding + x.final_test_usd;
     let yield_loss = packaged * (1.0 / packaging_yield - 1.0);
     let items_usd =

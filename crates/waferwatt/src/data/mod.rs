@@ -29,6 +29,7 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ("data/nodes.toml", include_str!("../../../../data/nodes.toml")),
     ("data/chips.toml", include_str!("../../../../data/chips.toml")),
     ("data/fleet.toml", include_str!("../../../../data/fleet.toml")),
+    ("data/strategy.toml", include_str!("../../../../data/strategy.toml")),
 ];
 
 /// Where a value came from.

@@ -581,6 +581,54 @@ pub const KINDS: &[Kind] = &[
         one_of: &[],
     },
     Kind {
+        name: "strategy",
+        keyed: false,
+        doc: "the strategy ledger: compute now or lithography first, year by year (DESIGN.md §6)",
+        fields: &[
+            num("start_year", "year", true, "first year simulated").positive(),
+            num("end_year", "year", true, "last year simulated").positive(),
+            list("paths", true, "the paths compared when none are named, the baseline first").refers("path"),
+            text("accelerator", true, "the accelerator design every path buys, on each node").refers("accelerator"),
+            text("region", true, "where the accelerators are powered").refers("region"),
+            text("duv_node", true, "the node made without EUV, available from the start").refers("node"),
+            list("euv_nodes", true, "the nodes EUV opens, in the order they come").refers("node"),
+            text("euv_scanner", true, "the scanner a domestic EUV tool is taken to perform like").refers("scanner"),
+            num("budget_usd", "USD/year", true, "the budget of the first year, for compute and lithography R&D")
+                .positive(),
+            num("budget_growth", "ratio/year", true, "the budget of each year over the year before"),
+            num("rd_needed_usd", "USD", true, "cumulative lithography R&D spend from the start year at which EUV arrives")
+                .positive(),
+            num("euv_earliest_year", "year", true, "EUV arrives in no year before this, whatever the spend").positive(),
+            num("euv_node_lag_years", "years", true, "years from one EUV node to the next"),
+            num("euv_tools_first_year", "count/year", true, "EUV tools made in the year EUV arrives"),
+            num("euv_tools_growth", "ratio/year", true, "EUV tools made each year over the year before"),
+            num("euv_tools_max_per_year", "count/year", true, "the most EUV tools made in a year"),
+            num("duv_wafers_per_month", "wafers/month", true, "DUV-node wafer starts a month for accelerators in the start year"),
+            num("duv_wafers_added_per_year", "wafers/month/year", true, "DUV-node wafer starts a month added each year"),
+            num("hbm_growth", "ratio/year", true, "HBM stacks a month each year over the year before (the start from fleet.report_hbm_stacks_per_month)"),
+            num("d0_duv_start", "1/cm2", true, "defect density of the DUV node in the start year, before learning")
+                .positive(),
+            num("d0_new_node", "1/cm2", true, "defect density of an EUV node in its first year").positive(),
+            num("d0_learning_years", "years", true, "years for a node's excess defect density to fall by a factor e")
+                .positive(),
+            num("accelerator_markup", "ratio", true, "price of an accelerator over its build cost"),
+            num("tariff_trend", "ratio/year", true, "the region's electricity price each year over the year before")
+                .positive(),
+        ],
+        one_of: &[],
+    },
+    Kind {
+        name: "path",
+        keyed: true,
+        doc: "a rule for splitting the strategy's budget between compute and lithography R&D",
+        fields: &[
+            text("name", true, "what the path is called in words"),
+            num("rd_share", "fraction", true, "share of each year's budget spent on lithography R&D until EUV arrives"),
+            num("rd_share_after", "fraction", false, "share spent on R&D once EUV has arrived (0 if not given)"),
+        ],
+        one_of: &[],
+    },
+    Kind {
         name: "defaults",
         keyed: false,
         doc: "default choices of the commands and the report",

@@ -135,6 +135,11 @@ pub fn class_capacity(wafer: &WaferInputs, groups: &[ScannerGroup]) -> [Option<f
     cap
 }
 
+/// Working accelerators one wafer start of compute dies gives (before any HBM or packaging cap).
+pub fn accelerators_per_wafer(chip: &ChipInputs, out: &ChipOutputs) -> f64 {
+    out.compute_die.good_dies / chip.compute.count * chip.package_yield()
+}
+
 /// The least capacity and its class; `None` if the fleet names no class the node uses.
 fn least(cap: &[Option<f64>; 6]) -> Option<(f64, ToolClass)> {
     ToolClass::ALL.iter().filter_map(|c| cap[*c as usize].map(|w| (w, *c))).min_by(|a, b| a.0.total_cmp(&b.0))
@@ -161,8 +166,7 @@ pub fn evaluate(x: &FleetInputs) -> FleetOutputs {
         }
     }
     let wafer_starts = packages * x.chip.compute.count / good_per_wafer;
-    let package_yield =
-        x.chip.packaging_yield * x.chip.chiplet.bond_yield_per_die.powf(x.chip.extra_chiplets);
+    let package_yield = x.chip.package_yield();
     let accelerators_per_year = packages * package_yield * MONTHS_PER_YEAR;
     let flops = accelerators_per_year * x.chip.bf16_tflops * FLOPS_PER_TFLOPS;
     let peak_it_kw = x.chip.tdp_w * x.server_power_multiplier / W_PER_KW;

@@ -117,6 +117,39 @@ impl Outputs {
     }
 }
 
+/// What one accelerator costs to install: itself, its share of servers and network, and the
+/// facility (building and power plant) for its peak draw.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Capex {
+    pub accelerator_usd: f64,
+    pub servers_and_network_usd: f64,
+    pub facility_usd: f64,
+}
+
+impl Capex {
+    /// Accelerator, servers and network: what the hardware life and maintenance apply to.
+    pub fn hardware_usd(&self) -> f64 {
+        self.accelerator_usd + self.servers_and_network_usd
+    }
+    pub fn total_usd(&self) -> f64 {
+        self.hardware_usd() + self.facility_usd
+    }
+}
+
+/// The capital cost of installing one accelerator of `x`.
+pub fn capex(x: &Inputs) -> Capex {
+    let server_usd = x.accelerator_price_usd * x.server_capex_fraction;
+    // The network fraction is of all hardware (accelerators, servers and network).
+    let network_usd =
+        (x.accelerator_price_usd + server_usd) * x.network_capex_fraction / (1.0 - x.network_capex_fraction);
+    let peak_it_kw = x.tdp_w * x.server_power_multiplier / W_PER_KW;
+    Capex {
+        accelerator_usd: x.accelerator_price_usd,
+        servers_and_network_usd: server_usd + network_usd,
+        facility_usd: x.facility_capex_usd_per_mw * peak_it_kw / KW_PER_MW,
+    }
+}
+
 /// The whole ledger. Callers guarantee that `accelerator_hours` or `compute_flop` is
 /// present and that every number is finite and in range ([`bind`] checks this).
 pub fn evaluate(x: &Inputs) -> Outputs {
@@ -139,17 +172,13 @@ pub fn evaluate(x: &Inputs) -> Outputs {
 
     let years = accelerator_hours / HOURS_PER_YEAR;
     let hw_crf = crf(x.cost_of_capital, x.hardware_life_years);
-    let server_usd = x.accelerator_price_usd * x.server_capex_fraction;
-    // The network fraction is of all hardware (accelerators, servers and network).
-    let network_usd =
-        (x.accelerator_price_usd + server_usd) * x.network_capex_fraction / (1.0 - x.network_capex_fraction);
-    let hardware_usd = x.accelerator_price_usd + server_usd + network_usd;
-    let facility_usd = x.facility_capex_usd_per_mw * peak_it_kw / KW_PER_MW;
+    let capex = capex(x);
+    let hardware_usd = capex.hardware_usd();
 
     let ledger_usd = [
         x.accelerator_price_usd * hw_crf * years,
-        (server_usd + network_usd) * hw_crf * years,
-        facility_usd * crf(x.cost_of_capital, x.facility_life_years) * years,
+        capex.servers_and_network_usd * hw_crf * years,
+        capex.facility_usd * crf(x.cost_of_capital, x.facility_life_years) * years,
         energy_kwh * x.tariff_usd_per_kwh,
         hardware_usd * x.maintenance_fraction_per_year * years,
     ];
