@@ -83,13 +83,8 @@ fn prepare(args: &ChipArgs) -> Result<(waferwatt::data::Dataset, ChipRequest), F
         node: args.node.as_ref().map(|n| Given::flag(n.clone(), "--node")),
         chiplets: chiplets.map(|c| Given::flag(c, "--chiplets")),
     });
-    if args.explain && args.format == Format::Csv {
-        return Err(Diagnostic::new("--explain has no CSV form")
-            .expected("--explain with --format table or --format json")
-            .into());
-    }
     args.sampling.check()?;
-    crate::sampling::check_explain(args.explain, &args.sampling)?;
+    crate::sampling::check_explain(args.explain, args.format, &args.sampling)?;
     Ok((ds, req))
 }
 

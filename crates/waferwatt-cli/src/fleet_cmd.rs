@@ -77,11 +77,6 @@ fn prepare(args: &FleetArgs) -> Result<(waferwatt::data::Dataset, FleetRequest),
         Some(section) => FleetRequest::from_scenario(section)?,
         None => FleetRequest::default(),
     };
-    if args.explain && args.format == Format::Csv {
-        return Err(Diagnostic::new("--explain has no CSV form")
-            .expected("--explain with --format table or --format json")
-            .into());
-    }
     let flag = |v: &Option<f64>, name: &str| v.map(|x| Given::flag(x, name));
     let text = |v: &Option<String>, name: &str| v.as_ref().map(|x| Given::flag(x.clone(), name));
     let req = base.overlay(FleetRequest {
@@ -107,7 +102,7 @@ fn prepare(args: &FleetArgs) -> Result<(waferwatt::data::Dataset, FleetRequest),
         mfu: flag(&args.mfu, "--mfu"),
     });
     args.sampling.check()?;
-    crate::sampling::check_explain(args.explain, &args.sampling)?;
+    crate::sampling::check_explain(args.explain, args.format, &args.sampling)?;
     Ok((ds, req))
 }
 

@@ -14,6 +14,7 @@ mod render;
 mod report;
 mod sampling;
 mod sensitivity_cmd;
+mod strategy_cmd;
 mod train_cmd;
 mod wafer_cmd;
 
@@ -43,6 +44,8 @@ enum Command {
     Chip(Box<chip_cmd::ChipArgs>),
     /// From a scanner fleet to wafers, accelerators, training compute and gigawatts
     Fleet(Box<fleet_cmd::FleetArgs>),
+    /// Compute now or lithography first: paths year by year, who leads, when it breaks even
+    Strategy(Box<strategy_cmd::StrategyArgs>),
     /// Which uncertain numbers move a result most: a tornado, or Sobol' indices
     Sensitivity(sensitivity_cmd::SensitivityArgs),
     /// Inspect and check the built-in data and its sources
@@ -80,6 +83,7 @@ fn main() -> ExitCode {
         Command::Wafer(args) => wafer_cmd::run(&args),
         Command::Chip(args) => chip_cmd::run(&args),
         Command::Fleet(args) => fleet_cmd::run(&args),
+        Command::Strategy(args) => strategy_cmd::run(&args),
         Command::Sensitivity(args) => sensitivity_cmd::run(&args),
         Command::Data(args) => data_cmd::run(&args),
         Command::Report(args) => report::run(&args),

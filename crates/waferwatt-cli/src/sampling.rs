@@ -102,8 +102,14 @@ impl SampleOptions {
     }
 }
 
-/// `--explain` shows the central derivation; it does not combine with sampling.
-pub fn check_explain(explain: bool, opts: &SampleOptions) -> Result<(), Failure> {
+/// `--explain` shows the central derivation: it has no CSV form and does not combine with
+/// sampling.
+pub fn check_explain(explain: bool, format: Format, opts: &SampleOptions) -> Result<(), Failure> {
+    if explain && format == Format::Csv {
+        return Err(Diagnostic::new("--explain has no CSV form")
+            .expected("--explain with --format table or --format json")
+            .into());
+    }
     if explain && opts.active() {
         return Err(Diagnostic::new("--explain shows how the central values were derived, not samples")
             .key("--explain")
@@ -168,7 +174,7 @@ pub fn answer_model<M: Model>(model: &M, problem: Problem, task: Task) -> Result
 const PROGRESS_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// A progress bar on standard error, when it is a terminal and the run takes a while.
-fn progress(total: usize, what: &'static str) -> impl Fn(usize) + Sync {
+pub fn progress(total: usize, what: &'static str) -> impl Fn(usize) + Sync {
     let terminal = std::io::stderr().is_terminal();
     let start = std::time::Instant::now();
     let last = AtomicUsize::new(0);

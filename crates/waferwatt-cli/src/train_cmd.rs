@@ -2,7 +2,6 @@
 
 use clap::Args;
 use serde_json::{Value, json};
-use waferwatt::diag::Diagnostic;
 use waferwatt::train::{self, Bound, Given, Item, Outputs, TrainRequest};
 
 use crate::Failure;
@@ -146,7 +145,7 @@ pub fn evaluate_all(bounds: Vec<Bound>) -> Result<Vec<Evaluated>, Failure> {
 
 pub fn run(args: &TrainArgs) -> Result<String, Failure> {
     let (ds, req) = prepare(args)?;
-    crate::sampling::check_explain(args.explain, &args.sampling)?;
+    crate::sampling::check_explain(args.explain, args.format, &args.sampling)?;
     if args.sampling.active() {
         let task = Task::Sample {
             opts: &args.sampling,
@@ -184,11 +183,6 @@ fn prepare(args: &TrainArgs) -> Result<(waferwatt::data::Dataset, TrainRequest),
         Some(section) => TrainRequest::from_scenario(section)?,
         None => TrainRequest::default(),
     };
-    if args.explain && args.format == Format::Csv {
-        return Err(Diagnostic::new("--explain has no CSV form")
-            .expected("--explain with --format table or --format json")
-            .into());
-    }
     args.sampling.check()?;
     Ok((ds, base.overlay(args.request())))
 }

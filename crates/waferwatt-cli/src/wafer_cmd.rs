@@ -107,13 +107,8 @@ fn prepare(args: &WaferArgs) -> Result<(waferwatt::data::Dataset, WaferRequest),
         Some(section) => WaferRequest::from_scenario(section)?,
         None => WaferRequest::default(),
     };
-    if args.explain && args.format == Format::Csv {
-        return Err(Diagnostic::new("--explain has no CSV form")
-            .expected("--explain with --format table or --format json")
-            .into());
-    }
     args.sampling.check()?;
-    crate::sampling::check_explain(args.explain, &args.sampling)?;
+    crate::sampling::check_explain(args.explain, args.format, &args.sampling)?;
     Ok((ds, base.overlay(args.request())))
 }
 

@@ -20,10 +20,16 @@
 //! `euv_node_lag_years` after the one before.
 
 mod bind;
+mod explain;
+mod sample;
 #[cfg(test)]
 mod tests;
 
 pub use bind::{MAX_YEARS, StrategyBound, StrategyRequest, bind};
+pub use explain::explain;
+pub use sample::{
+    Comparison, Layout, Sweep, compare, drivers, sample_paths, shares, sweep_samples, uncertain,
+};
 
 use crate::chip::{self, ChipInputs};
 use crate::fleet;

@@ -1,0 +1,756 @@
+//! `waferwatt strategy`: compute now or lithography first, year by year, path against path;
+//! with `--samples`, how often each path leads, when the challenger breaks even, and which
+//! assumptions move the difference; with `--sweep`, the R&D share that gives the most compute.
+
+use clap::Args;
+use serde_json::{Map, Value, json};
+use waferwatt::data::Dataset;
+use waferwatt::diag::Diagnostic;
+use waferwatt::provenance::Given;
+use waferwatt::sensitivity::Swing;
+use waferwatt::strategy::{
+    self, Comparison, FLOP_UNIT, Layout, METRICS, StrategyBound, StrategyOutputs, StrategyRequest, Sweep,
+};
+use waferwatt::uncertainty::{Plan, Rows, Sampling, Summary, Uncertain, summarize, summarize_rows};
+
+use crate::Failure;
+use crate::input::{DataOptions, load};
+use crate::render::{Format, Table, csv_line, human, percent, plain, sig3, wrap};
+use crate::sampling::{SampleOptions, SamplerArg, Switch};
+
+#[derive(Args, Debug, Clone)]
+pub struct StrategyArgs {
+    /// Paths to compare, the baseline first (`waferwatt data list path`; default: strategy.paths)
+    #[arg(long, value_name = "ID,ID", value_delimiter = ',')]
+    pub paths: Option<Vec<String>>,
+    /// First and last year, e.g. 2025:2040 (default: strategy.start_year and end_year)
+    #[arg(long, value_name = "FIRST:LAST")]
+    pub horizon: Option<String>,
+    /// What if EUV arrived in this year for every path that pursues it?
+    #[arg(long, value_name = "YEAR")]
+    pub euv_year: Option<i32>,
+    /// The year whose cumulative compute the drivers and the sweep compare (default: the last)
+    #[arg(long, value_name = "YEAR")]
+    pub by: Option<i32>,
+    /// Sweep the share of the budget given to lithography R&D from 0 to 1
+    #[arg(long)]
+    pub sweep: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write a fan chart of installed compute per path (p5–p95 bands with --samples)
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<String>,
+    /// Show how each figure was derived: formula, inputs, sources, origins
+    #[arg(long)]
+    pub explain: bool,
+    #[command(flatten)]
+    pub data: DataOptions,
+    #[command(flatten)]
+    pub sampling: SampleOptions,
+}
+
+/// Steps of the allocation sweep: shares 0, 0.05, …, 1.
+const SWEEP_STEPS: usize = 20;
+
+fn horizon(s: &str) -> Result<Given<(i32, i32)>, Diagnostic> {
+    let parsed = s.split_once(':').and_then(|(a, z)| Some((a.trim().parse().ok()?, z.trim().parse().ok()?)));
+    parsed.map(|v| Given::flag(v, "--horizon")).ok_or_else(|| {
+        Diagnostic::new(format!("`{s}` is not a horizon"))
+            .key("--horizon")
+            .expected("FIRST:LAST, e.g. 2025:2040")
+    })
+}
+
+/// Everything one run works out.
+pub struct Answer {
+    pub bound: StrategyBound,
+    pub central: StrategyOutputs,
+    pub keys: Vec<Uncertain>,
+    /// The year index the drivers and sweep compare.
+    pub by: usize,
+    pub drivers: Option<(f64, Vec<Swing>)>,
+    pub sampled: Option<Sampled>,
+    pub sweep: Option<Sweep>,
+}
+
+pub struct Sampled {
+    pub samples: usize,
+    pub seed: u64,
+    pub sampling: Sampling,
+    pub layout: Layout,
+    pub summaries: Vec<Option<Summary>>,
+    pub comparison: Comparison,
+    pub rows: Rows,
+    pub plan: Plan,
+}
+
+/// What `strategy` works out for a request, sampled or not.
+pub fn work(
+    ds: &Dataset,
+    req: &StrategyRequest,
+    by: Option<i32>,
+    opts: &SampleOptions,
+    sweep: bool,
+) -> Result<Answer, Failure> {
+    let (bound, keys) = strategy::uncertain(ds, req)?;
+    let central = strategy::evaluate(&bound.inputs);
+    strategy::check(&central)?;
+    let x = &bound.inputs;
+    let by = match by {
+        Some(y) if y < x.start_year || y > x.end_year() => {
+            return Err(Diagnostic::new(format!(
+                "{y} is outside the horizon {}:{}",
+                x.start_year,
+                x.end_year()
+            ))
+            .key("--by")
+            .expected("a year within the horizon")
+            .into());
+        }
+        Some(y) => (y - x.start_year) as usize,
+        None => x.years - 1,
+    };
+    let uncertain = opts.uncertainty == Switch::On;
+    let drivers = if uncertain { strategy::drivers(ds, req, &keys, x.paths.len(), by) } else { None };
+    let sampling = match opts.sampler {
+        SamplerArg::Mc => Sampling::MonteCarlo,
+        SamplerArg::Lhs => Sampling::LatinHypercube,
+    };
+    let plan = opts.active().then(|| Plan::keyed(&keys, opts.samples.unwrap_or(1), opts.seed(), sampling));
+    let sampled = plan.map(|plan| {
+        let layout = Layout::of(x);
+        let bar = crate::sampling::progress(plan.samples, "sampling");
+        let rows = strategy::sample_paths(ds, req, &keys, &plan, layout, &bar);
+        Sampled {
+            samples: plan.samples,
+            seed: plan.seed,
+            sampling,
+            layout,
+            summaries: summarize_rows(&rows),
+            comparison: strategy::compare(&rows, layout),
+            rows,
+            plan,
+        }
+    });
+    let sweep = sweep.then(|| {
+        let shares = strategy::shares(SWEEP_STEPS);
+        match &sampled {
+            Some(s) => {
+                let bar = crate::sampling::progress(s.samples, "sweeping");
+                strategy::sweep_samples(ds, req, &keys, &s.plan, &shares, by, &bar)
+            }
+            None => {
+                let compute = strategy::sweep(x, &shares, by);
+                let best = compute
+                    .iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.total_cmp(b.1))
+                    .map_or(0.0, |(j, _)| shares[j]);
+                Sweep {
+                    compute: compute.iter().map(|c| summarize(&[*c])).collect(),
+                    shares,
+                    best,
+                    best_by_sample: None,
+                }
+            }
+        }
+    });
+    Ok(Answer { bound, central, keys, by, drivers, sampled, sweep })
+}
+
+pub fn run(args: &StrategyArgs) -> Result<String, Failure> {
+    let (ds, scenario) = load(&args.data)?;
+    if let Some((name, _)) = scenario.sections.iter().next() {
+        return Err(Diagnostic::new(format!("strategy reads no `[{name}]` section"))
+            .key(name.clone())
+            .expected("the strategy's numbers under [strategy] and [path.ID] in the scenario")
+            .into());
+    }
+    args.sampling.check()?;
+    crate::sampling::check_explain(args.explain, args.format, &args.sampling)?;
+    let req = StrategyRequest {
+        paths: args.paths.clone().map(|p| Given::flag(p, "--paths")),
+        horizon: args.horizon.as_deref().map(horizon).transpose()?,
+        euv_year: args.euv_year.map(|y| Given::flag(y, "--euv-year")),
+    };
+    let a = work(&ds, &req, args.by, &args.sampling, args.sweep)?;
+    if let (Some(path), Some(s)) = (&args.sampling.raw, &a.sampled) {
+        write_raw(path, &a, s)?;
+    }
+    if let Some(path) = &args.chart {
+        crate::chart::write_svg(path, &crate::chart::fan(&fan_series(&a), "installed dense BF16 FLOP/s"))?;
+    }
+    Ok(match args.format {
+        Format::Json => {
+            format!("{}\n", serde_json::to_string_pretty(&to_json(&a, args.explain)).unwrap_or_default())
+        }
+        Format::Csv => to_csv(&a),
+        Format::Table => {
+            let mut t = to_table(&a);
+            if args.explain {
+                t.push('\n');
+                t.push_str(&crate::explain::text(
+                    "strategy",
+                    &strategy::explain(&a.bound, &a.central),
+                    &a.bound.bindings,
+                ));
+            }
+            t
+        }
+    })
+}
+
+/// For each path: its name and, per year, (p5, p50, p95) of installed FLOP/s (all three the
+/// central value when not sampled).
+pub fn fan_series(a: &Answer) -> Vec<crate::chart::Fan> {
+    a.bound
+        .paths
+        .iter()
+        .enumerate()
+        .map(|(p, (_, name))| {
+            let years = a.central.paths[p]
+                .years
+                .iter()
+                .enumerate()
+                .map(|(i, y)| match a.sampled.as_ref().and_then(|s| s.summaries[s.layout.metric(p, i, 0)]) {
+                    Some(s) => (y.year, s.p5, s.p50, s.p95),
+                    None => (y.year, y.installed_flops, y.installed_flops, y.installed_flops),
+                })
+                .collect();
+            (name.clone(), years)
+        })
+        .collect()
+}
+
+fn title(a: &Answer) -> String {
+    let b = &a.bound;
+    let x = &b.inputs;
+    let names: Vec<&str> = b.paths.iter().map(|(_, n)| n.as_str()).collect();
+    format!(
+        "strategy {}–{}: {}\n  {} ({}) on {}; EUV opens {} ({}-class tools); powered in {}\n",
+        x.start_year,
+        x.end_year(),
+        names.join(" against "),
+        b.accelerator_name,
+        b.accelerator,
+        b.duv_node,
+        b.euv_nodes.join(", "),
+        b.euv_scanner,
+        b.region
+    )
+}
+
+/// "never" or "2031": a year written as the year after the horizon means it did not come.
+fn year_or_never(y: Option<i32>) -> String {
+    y.map_or("never within the horizon".into(), |y| y.to_string())
+}
+
+/// A percentile range of years, with the share of samples in which the year never comes.
+fn years_range(s: &(Option<Summary>, f64), end: i32) -> String {
+    match s {
+        (Some(s), never) if *never > 0.0 => format!(
+            "by {end} in {} of samples, in {:.0} (p5–p95 {:.0}–{:.0}) among them; not by {end} in {}",
+            percent(1.0 - never),
+            s.p50,
+            s.p5,
+            s.p95,
+            percent(*never)
+        ),
+        (Some(s), _) => format!("{:.0} (p5–p95 {:.0}–{:.0})", s.p50, s.p5, s.p95),
+        (None, _) => format!("not by {end} in any sample"),
+    }
+}
+
+fn range(s: Option<Summary>, f: fn(f64) -> String) -> String {
+    s.map_or("—".into(), |s| format!("{} ({}–{})", f(s.p50), f(s.p5), f(s.p95)))
+}
+
+fn to_table(a: &Answer) -> String {
+    let mut out = title(a);
+    let x = &a.bound.inputs;
+    let end = x.end_year();
+    for (p, (id, name)) in a.bound.paths.iter().enumerate() {
+        let path = &a.central.paths[p];
+        let share = x.paths[p];
+        let arrival = match &a.sampled {
+            Some(s) => format!("EUV arrives {}", years_range(&s.comparison.arrival[p], end)),
+            None => format!("EUV arrives: {}", year_or_never(path.euv_arrival)),
+        };
+        out.push_str(&format!(
+            "\n{name} ({id}): {} of the budget to lithography R&D until EUV, {} after; {arrival}\n",
+            percent(share.rd_share),
+            percent(share.rd_share_after)
+        ));
+        let mut t = match &a.sampled {
+            None => Table::new(
+                [
+                    "year",
+                    "installed FLOP/s",
+                    "accelerators",
+                    "largest 100-day run",
+                    "spend",
+                    "unspent",
+                    "per 1e24 FLOP",
+                    "energy TWh",
+                    "electricity",
+                    "EUV share",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ),
+            Some(_) => Table::new(
+                [
+                    "year",
+                    "installed FLOP/s p50 (p5–p95)",
+                    "largest run (FLOP)",
+                    "cumulative spend",
+                    "per 1e24 FLOP",
+                    "energy TWh",
+                    "P(EUV)",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ),
+        };
+        for (i, y) in path.years.iter().enumerate() {
+            match &a.sampled {
+                None => t.row(vec![
+                    y.year.to_string(),
+                    sig3(y.installed_flops),
+                    human(y.accelerators),
+                    sig3(y.largest_run_flop),
+                    usd_h(y.spend_usd),
+                    usd_h(y.unspent_usd),
+                    y.usd_per_unit_flop.map_or("—".into(), usd_h),
+                    sig3(y.energy_twh),
+                    usd_h(y.electricity_usd),
+                    percent(y.euv_flops_share),
+                ]),
+                Some(s) => {
+                    let at = |j: usize| s.summaries[s.layout.metric(p, i, j)];
+                    t.row(vec![
+                        y.year.to_string(),
+                        range(at(0), sig3),
+                        range(at(2), sig3),
+                        range(at(5), usd_h),
+                        range(at(8), usd_h),
+                        range(at(9), sig3),
+                        percent(s.comparison.euv[i][p]),
+                    ])
+                }
+            }
+        }
+        out.push_str(&t.render());
+    }
+    if a.bound.paths.len() > 1 {
+        out.push_str(&comparison_table(a));
+    }
+    if let Some((centre, swings)) = &a.drivers {
+        let (base, challenger) = (&a.bound.paths[0].1, &a.bound.paths[1].1);
+        out.push_str(&format!(
+            "\nwhat moves the difference in cumulative compute by {} ({challenger} − {base}; central {} FLOP), \
+             each number from its low to its high:\n",
+            x.year(a.by),
+            sig3(*centre)
+        ));
+        let mut t = Table::new(["number", "low", "high", "at low", "at high"].map(String::from).to_vec());
+        for s in swings.iter().filter(|s| s.width() > 0.0).take(8) {
+            t.row(vec![
+                s.key.clone(),
+                quantity(s.low, &s.unit),
+                quantity(s.high, &s.unit),
+                sig3(s.at_low),
+                sig3(s.at_high),
+            ]);
+        }
+        out.push_str(&t.render());
+        let flips: Vec<&Swing> = swings
+            .iter()
+            .filter(|s| (s.at_low > 0.0) != (s.at_high > 0.0) || (s.at_low > 0.0) != (*centre > 0.0))
+            .collect();
+        if !flips.is_empty() {
+            out.push_str(&format!(
+                "the sign of the difference flips within the range of: {}\n",
+                flips.iter().map(|s| s.key.as_str()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    if let Some(sw) = &a.sweep {
+        out.push_str(&sweep_text(a, sw));
+    }
+    out.push('\n');
+    for n in &a.bound.notes {
+        out.push_str(&format!("note: {}\n", wrap(n, 96).trim_end().replace('\n', "\n  ")));
+    }
+    if let Some(s) = &a.sampled {
+        out.push_str(&format!(
+            "{} samples ({}), seed {}; {} uncertain numbers; {} refused\n",
+            s.samples,
+            if s.sampling == Sampling::LatinHypercube { "Latin hypercube" } else { "Monte Carlo" },
+            s.seed,
+            a.keys.len(),
+            s.rows.refused()
+        ));
+    }
+    out
+}
+
+/// A number with its unit; years whole.
+fn quantity(v: f64, unit: &str) -> String {
+    if unit == "year" { format!("{v:.0}") } else { format!("{} {unit}", sig3(v)) }
+}
+
+fn usd_h(v: f64) -> String {
+    if v < 0.0 { format!("-${}", human(-v)) } else { format!("${}", human(v)) }
+}
+
+fn comparison_table(a: &Answer) -> String {
+    let x = &a.bound.inputs;
+    let names: Vec<&str> = a.bound.paths.iter().map(|(_, n)| n.as_str()).collect();
+    let mut out = String::from("\nwho leads, year by year\n");
+    match &a.sampled {
+        None => {
+            let mut t = Table::new(
+                ["year", "most installed compute", "cheapest per FLOP"].map(String::from).to_vec(),
+            );
+            for i in 0..x.years {
+                let vals: Vec<f64> = a.central.paths.iter().map(|p| p.years[i].installed_flops).collect();
+                let costs: Vec<f64> = a
+                    .central
+                    .paths
+                    .iter()
+                    .map(|p| p.years[i].usd_per_unit_flop.unwrap_or(f64::NAN))
+                    .collect();
+                t.row(vec![
+                    x.year(i).to_string(),
+                    lead_name(&vals, true, &names),
+                    lead_name(&costs, false, &names),
+                ]);
+            }
+            out.push_str(&t.render());
+            for p in 1..a.central.paths.len() {
+                out.push_str(&format!(
+                    "break-even: {} has at least {}'s cumulative compute from {} on\n",
+                    names[p],
+                    names[0],
+                    year_or_never(strategy::break_even(&a.central.paths[0], &a.central.paths[p]))
+                ));
+            }
+        }
+        Some(s) => {
+            let mut header = vec!["year".to_string()];
+            header.extend(names.iter().map(|n| format!("P({n} leads)")));
+            header.push("P(tie)".into());
+            header.extend(names.iter().map(|n| format!("P({n} cheapest)")));
+            let mut t = Table::new(header);
+            for i in 0..x.years {
+                let mut row = vec![x.year(i).to_string()];
+                row.extend(s.comparison.lead_compute[i].iter().map(|v| percent(*v)));
+                row.push(percent(s.comparison.tie_compute[i]));
+                row.extend(s.comparison.lead_cost[i].iter().map(|v| percent(*v)));
+                t.row(row);
+            }
+            out.push_str(&t.render());
+            out.push_str("(leads: strictly the most installed FLOP/s; a tie while the paths are the same)\n");
+            for p in 1..names.len() {
+                out.push_str(&format!(
+                    "break-even year ({} has at least {}'s cumulative compute from then on): {}\n",
+                    names[p],
+                    names[0],
+                    years_range(&s.comparison.break_even[p - 1], x.end_year())
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn lead_name(values: &[f64], most: bool, names: &[&str]) -> String {
+    let best = values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !v.is_nan())
+        .reduce(|a, b| if (most && b.1 > a.1) || (!most && b.1 < a.1) { b } else { a });
+    match best {
+        None => "—".into(),
+        Some((p, v)) => {
+            let tie = values.iter().enumerate().any(|(q, w)| q != p && (w - v).abs() <= 1e-9 * v.abs());
+            if tie { "tie".into() } else { names[p].to_string() }
+        }
+    }
+}
+
+fn sweep_text(a: &Answer, sw: &Sweep) -> String {
+    let x = &a.bound.inputs;
+    let mut out = format!(
+        "\nallocation sweep: cumulative compute by {} (FLOP) for a path giving each share of the budget to \
+         lithography R&D until EUV arrives\n",
+        x.year(a.by)
+    );
+    let mut t = Table::new(["R&D share", "cumulative compute"].map(String::from).to_vec());
+    for (s, c) in sw.shares.iter().zip(&sw.compute) {
+        t.row(vec![
+            percent(*s),
+            match (c, &a.sampled) {
+                (Some(c), Some(_)) => {
+                    format!("{} ({}–{}), mean {}", sig3(c.p50), sig3(c.p5), sig3(c.p95), sig3(c.mean))
+                }
+                (Some(c), None) => sig3(c.p50),
+                (None, _) => "—".into(),
+            },
+        ]);
+    }
+    out.push_str(&t.render());
+    out.push_str(&format!("the share that gives the most expected compute: {}", percent(sw.best)));
+    if let Some(b) = sw.best_by_sample {
+        out.push_str(&format!(
+            "; sample by sample the best share is {} (p5–p95 {}–{})",
+            percent(b.p50),
+            percent(b.p5),
+            percent(b.p95)
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+fn summary_json(s: Option<Summary>) -> Value {
+    s.map_or(Value::Null, |s| json!({ "p5": s.p5, "p50": s.p50, "p95": s.p95, "mean": s.mean }))
+}
+
+fn num(v: f64) -> Value {
+    if v.is_finite() { json!(v) } else { Value::Null }
+}
+
+fn years_json(s: &(Option<Summary>, f64)) -> Value {
+    let mut v = summary_json(s.0);
+    match &mut v {
+        Value::Object(m) => {
+            m.insert("never".into(), json!(s.1));
+        }
+        _ => v = json!({ "never": s.1 }),
+    }
+    v
+}
+
+pub fn to_json(a: &Answer, explain: bool) -> Value {
+    let x = &a.bound.inputs;
+    let years: Vec<i32> = (0..x.years).map(|i| x.year(i)).collect();
+    let mut paths = Map::new();
+    for (p, (id, name)) in a.bound.paths.iter().enumerate() {
+        let path = &a.central.paths[p];
+        let mut m = Map::new();
+        m.insert("name".into(), json!(name));
+        m.insert("rd_share".into(), json!(x.paths[p].rd_share));
+        m.insert("rd_share_after".into(), json!(x.paths[p].rd_share_after));
+        m.insert(
+            "euv_arrival".into(),
+            match &a.sampled {
+                Some(s) => years_json(&s.comparison.arrival[p]),
+                None => path.euv_arrival.map_or(Value::Null, |y| json!(y)),
+            },
+        );
+        for (j, (metric, _)) in METRICS.iter().enumerate() {
+            let values: Vec<Value> = (0..x.years)
+                .map(|i| match &a.sampled {
+                    Some(s) => summary_json(s.summaries[s.layout.metric(p, i, j)]),
+                    None => num(path.years[i].metric(j)),
+                })
+                .collect();
+            m.insert((*metric).into(), Value::Array(values));
+        }
+        paths.insert(id.clone(), Value::Object(m));
+    }
+    let ids: Vec<&str> = a.bound.paths.iter().map(|(id, _)| id.as_str()).collect();
+    let (p_lead, p_cheapest, p_tie, break_even) = match &a.sampled {
+        Some(s) => {
+            let by_path = |v: &Vec<Vec<f64>>| {
+                let m: Map<String, Value> = ids
+                    .iter()
+                    .enumerate()
+                    .map(|(p, id)| (id.to_string(), json!(v.iter().map(|y| y[p]).collect::<Vec<_>>())))
+                    .collect();
+                Value::Object(m)
+            };
+            let be: Map<String, Value> = ids
+                .iter()
+                .enumerate()
+                .skip(1)
+                .map(|(p, id)| (id.to_string(), years_json(&s.comparison.break_even[p - 1])))
+                .collect();
+            (
+                by_path(&s.comparison.lead_compute),
+                by_path(&s.comparison.lead_cost),
+                json!(s.comparison.tie_compute),
+                Value::Object(be),
+            )
+        }
+        None => {
+            // Not sampled: 1 for the leader, 0 for the others, per year.
+            let lead = |f: &dyn Fn(&strategy::Year) -> f64, most: bool| {
+                let m: Map<String, Value> = ids
+                    .iter()
+                    .enumerate()
+                    .map(|(p, id)| {
+                        let v: Vec<f64> = (0..x.years)
+                            .map(|i| {
+                                let vals: Vec<f64> = a.central.paths.iter().map(|q| f(&q.years[i])).collect();
+                                let names: Vec<&str> = ids.clone();
+                                f64::from(u8::from(lead_name(&vals, most, &names) == ids[p]))
+                            })
+                            .collect();
+                        (id.to_string(), json!(v))
+                    })
+                    .collect();
+                Value::Object(m)
+            };
+            let ties: Vec<f64> = (0..x.years)
+                .map(|i| {
+                    let vals: Vec<f64> = a.central.paths.iter().map(|q| q.years[i].installed_flops).collect();
+                    f64::from(u8::from(lead_name(&vals, true, &ids) == "tie"))
+                })
+                .collect();
+            let be: Map<String, Value> = ids
+                .iter()
+                .enumerate()
+                .skip(1)
+                .map(|(p, id)| {
+                    let y = strategy::break_even(&a.central.paths[0], &a.central.paths[p]);
+                    (id.to_string(), y.map_or(Value::Null, |y| json!(y)))
+                })
+                .collect();
+            (
+                lead(&|y| y.installed_flops, true),
+                lead(&|y| y.usd_per_unit_flop.unwrap_or(f64::NAN), false),
+                json!(ties),
+                Value::Object(be),
+            )
+        }
+    };
+    let drivers: Vec<Value> = a
+        .drivers
+        .as_ref()
+        .map(|(_, swings)| {
+            swings
+                .iter()
+                .map(|s| {
+                    json!({ "parameter": s.key, "unit": s.unit, "low": s.low, "high": s.high,
+                            "at_low": s.at_low, "at_high": s.at_high, "effect": s.at_high - s.at_low })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut v = json!({
+        "accelerator": a.bound.accelerator,
+        "region": a.bound.region,
+        "duv_node": a.bound.duv_node,
+        "euv_nodes": a.bound.euv_nodes,
+        "years": years,
+        "flop_unit_of_cost": FLOP_UNIT,
+        "paths": paths,
+        "p_lead": p_lead,
+        "p_cheapest": p_cheapest,
+        "p_tie": p_tie,
+        "break_even_year": break_even,
+        "drivers_output": a.drivers.as_ref().map(|(c, _)| json!({
+            "what": format!("cumulative compute by {}, {} minus {} (FLOP)", x.year(a.by),
+                ids.get(1).copied().unwrap_or(""), ids[0]),
+            "central": c })),
+        "drivers": drivers,
+        "notes": a.bound.notes,
+    });
+    if let Some(s) = &a.sampled {
+        v["samples"] = json!(s.samples);
+        v["seed"] = json!(s.seed);
+        v["refused"] = json!(s.rows.refused());
+        v["uncertainty"] = json!(a.keys.iter().map(|k| k.key.clone()).collect::<Vec<_>>());
+    }
+    if let Some(sw) = &a.sweep {
+        v["sweep"] = json!({
+            "by_year": x.year(a.by),
+            "shares": sw.shares,
+            "cumulative_compute_flop": sw.compute.iter().map(|c| match &a.sampled {
+                Some(_) => summary_json(*c),
+                None => c.map_or(Value::Null, |c| json!(c.p50)),
+            }).collect::<Vec<_>>(),
+            "best_share": sw.best,
+            "best_share_by_sample": summary_json(sw.best_by_sample),
+        });
+    }
+    if explain {
+        v["explain"] = crate::explain::json(&strategy::explain(&a.bound, &a.central), &a.bound.bindings);
+    }
+    v
+}
+
+fn to_csv(a: &Answer) -> String {
+    let x = &a.bound.inputs;
+    let sampled = a.sampled.as_ref();
+    let mut out = csv_line(
+        &(if sampled.is_some() {
+            ["path", "year", "result", "p5", "p50", "p95", "mean"].as_slice()
+        } else {
+            ["path", "year", "result", "value"].as_slice()
+        })
+        .iter()
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>(),
+    );
+    for (p, (id, _)) in a.bound.paths.iter().enumerate() {
+        for i in 0..x.years {
+            for (j, (metric, _)) in METRICS.iter().enumerate() {
+                let mut row = vec![id.clone(), x.year(i).to_string(), metric.to_string()];
+                match sampled {
+                    Some(s) => match s.summaries[s.layout.metric(p, i, j)] {
+                        Some(v) => row.extend([v.p5, v.p50, v.p95, v.mean].map(plain)),
+                        None => row.extend(["", "", "", ""].map(String::from)),
+                    },
+                    None => {
+                        let v = a.central.paths[p].years[i].metric(j);
+                        row.push(if v.is_finite() { plain(v) } else { String::new() });
+                    }
+                }
+                out.push_str(&csv_line(&row));
+            }
+            if let Some(s) = sampled {
+                let blank = || ["", "", ""].map(String::from);
+                let mut row = vec![id.clone(), x.year(i).to_string(), "p_lead".into()];
+                row.extend(blank());
+                row.push(plain(s.comparison.lead_compute[i][p]));
+                out.push_str(&csv_line(&row));
+            }
+        }
+    }
+    out
+}
+
+/// Every sample: its uncertain numbers, then every result of its row.
+fn write_raw(path: &str, a: &Answer, s: &Sampled) -> Result<(), Failure> {
+    let l = s.layout;
+    let mut header: Vec<String> = vec!["sample".into()];
+    header.extend(a.keys.iter().map(|k| k.key.clone()));
+    for (id, _) in &a.bound.paths {
+        for i in 0..l.years {
+            for (metric, _) in METRICS {
+                header.push(format!("{id}.{}.{metric}", a.bound.inputs.year(i)));
+            }
+        }
+    }
+    header.extend(a.bound.paths.iter().map(|(id, _)| format!("{id}.euv_arrival")));
+    header.extend(a.bound.paths.iter().skip(1).map(|(id, _)| format!("{id}.break_even_year")));
+    let mut text = csv_line(&header);
+    let mut x = vec![0.0; a.keys.len()];
+    for i in 0..s.rows.rows() {
+        s.plan.draw(i, &mut x);
+        let mut row = vec![i.to_string()];
+        row.extend(x.iter().map(|v| plain(*v)));
+        row.extend(s.rows.row(i).iter().map(|v| if v.is_finite() { plain(*v) } else { String::new() }));
+        text.push_str(&csv_line(&row));
+    }
+    std::fs::write(path, text).map_err(|e| {
+        Failure::from(
+            Diagnostic::new(format!("cannot write the samples to {path}: {e}")).expected("a writable path"),
+        )
+    })
+}

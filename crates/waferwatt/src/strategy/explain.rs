@@ -1,0 +1,151 @@
+//! How each figure of the strategy ledger is derived, shown for the first year of the first
+//! path that pursues EUV (or of the first path).
+
+use super::{StrategyBound, StrategyOutputs, tables};
+use crate::train::Step;
+
+/// The derivation of the ledger's figures, in reading order, with the values of one year.
+pub fn explain(bound: &StrategyBound, out: &StrategyOutputs) -> Vec<Step> {
+    let x = &bound.inputs;
+    let p = x.paths.iter().position(|p| p.pursues_euv()).unwrap_or(0);
+    let path = &out.paths[p];
+    let y = path.years[0];
+    let u = tables(x).duv[0];
+    let mut steps = Vec::new();
+    let mut push = |figure, value: f64, unit, formula: String, uses| {
+        steps.push(Step { figure, value, unit, formula, uses, group: None })
+    };
+    push(
+        "budget",
+        y.budget_usd,
+        "USD",
+        format!("budget_usd × budget_growth^(year − {}); the first year shown", x.start_year),
+        &["budget_usd", "budget_growth"],
+    );
+    push(
+        "lithography R&D",
+        y.rd_usd,
+        "USD",
+        format!("budget × rd_share (rd_share_after once EUV has arrived), path `{}`", bound.paths[p].0),
+        &["rd_share", "rd_share_after"],
+    );
+    push(
+        "EUV arrival",
+        path.euv_arrival.map_or(f64::NAN, f64::from),
+        "year",
+        "the first year, not before euv_earliest_year, that opens with cumulative R&D ≥ rd_needed_usd (a \
+         threshold drawn per sample: a hazard in cumulative spend); never for a path with no R&D"
+            .into(),
+        &["rd_needed_usd", "euv_earliest_year"],
+    );
+    push(
+        "EUV tools made in a year",
+        x.euv_tools_first_year,
+        "count/year",
+        "min(euv_tools_first_year × euv_tools_growth^(years since arrival), euv_tools_max_per_year), each year's \
+         going to the newest EUV node (one opens every euv_node_lag_years); shown: the first year"
+            .into(),
+        &["euv_tools_first_year", "euv_tools_growth", "euv_tools_max_per_year", "euv_node_lag_years"],
+    );
+    push(
+        "wafer starts a month one EUV tool carries",
+        x.euv.first().map_or(0.0, |n| n.wafers_per_month_per_tool),
+        "wafers/month",
+        format!(
+            "the capacity ledger's count for one {} scanner on {}: 10,000 ÷ scanners per 10k wafer starts a month",
+            bound.euv_scanner,
+            bound.euv_nodes.first().map_or("", String::as_str)
+        ),
+        &["euv_tool_wph", "euv_tool_effective_fraction", "euv_tool_availability"],
+    );
+    push(
+        "DUV-node wafer starts a month",
+        x.duv_wafers_per_month,
+        "wafers/month",
+        "duv_wafers_per_month + duv_wafers_added_per_year × years from the start, less those EUV tools \
+         convert to an EUV node where a wafer gives more FLOP/s there"
+            .into(),
+        &["duv_wafers_per_month", "duv_wafers_added_per_year"],
+    );
+    push(
+        "defect density of the DUV node",
+        x.duv.d0_start,
+        "1/cm2",
+        "floor + (start − floor) × exp(−age ÷ d0_learning_years), the floor the node's own defect density; an \
+         EUV node starts at d0_new_node"
+            .into(),
+        &["d0_duv_start", "d0_new_node", "d0_learning_years", "d0_per_cm2"],
+    );
+    push(
+        "working accelerators a wafer start",
+        u.per_wafer,
+        "count",
+        format!(
+            "good compute dies a wafer (chip ledger on {}) ÷ dies a package × package yield",
+            bound.duv_node
+        ),
+        &["packaging_yield", "bond_yield_per_die"],
+    );
+    push(
+        "accelerator price",
+        u.year_of_use.accelerator_price_usd,
+        "USD",
+        "the chip ledger's build cost × (1 + accelerator_markup)".into(),
+        &["accelerator_markup"],
+    );
+    push(
+        "installed cost of an accelerator",
+        u.capex_usd,
+        "USD",
+        "price + servers and network (the training ledger's fractions) + facility capex per MW × peak IT power".into(),
+        &["server_capex_fraction", "network_capex_fraction", "facility_capex_usd_per_mw", "server_power_multiplier"],
+    );
+    push(
+        "accelerators installed",
+        y.accelerators,
+        "count",
+        "the money left after R&D and the installed accelerators' electricity and upkeep buys accelerators, the \
+         cheapest FLOP/s first, up to what each node's wafers make and the HBM allows (stacks a month × \
+         hbm_growth^year); each retires after the hardware life"
+            .into(),
+        &["hbm_stacks_per_month", "hbm_growth", "hardware_life_years"],
+    );
+    push(
+        "installed dense FLOP/s",
+        y.installed_flops,
+        "FLOP/s",
+        "Σ accelerators in service × peak dense BF16 FLOP/s".into(),
+        &[],
+    );
+    push(
+        "largest run",
+        y.largest_run_flop,
+        "FLOP",
+        "installed FLOP/s × MFU × run_days × 86,400 s (every accelerator in service in one run)".into(),
+        &["mfu", "run_days"],
+    );
+    push(
+        "cost per 10^24 FLOP",
+        y.usd_per_unit_flop.unwrap_or(f64::NAN),
+        "USD",
+        "Σ in service of the training ledger's cost of a year of each (hardware and facility at their capital \
+         recovery, electricity, upkeep) ÷ (installed FLOP/s × MFU × a year's seconds) × 10^24"
+            .into(),
+        &["cost_of_capital", "facility_life_years", "maintenance_fraction_per_year"],
+    );
+    push(
+        "energy",
+        y.energy_twh,
+        "TWh",
+        "Σ in service × TDP × server power multiplier × average power fraction × PUE × 8,760 h".into(),
+        &["avg_power_fraction", "pue"],
+    );
+    push(
+        "electricity bill",
+        y.electricity_usd,
+        "USD",
+        "energy × the region's price × tariff_trend^(year − start)".into(),
+        &["tariff_usd_per_kwh", "tariff_trend"],
+    );
+    steps
+}
