@@ -22,11 +22,22 @@ pub fn provenance_parts(p: &Provenance) -> (String, Option<String>, Option<Strin
     }
 }
 
+/// A value as its unit reads best: counts and years as they are, the rest for people.
+fn value(v: f64, unit: &str) -> String {
+    if unit == "count" || unit == "year" { format!("{v}") } else { human(v) }
+}
+
 /// The steps as text under a title.
 pub fn text(title: &str, steps: &[Step], bindings: &[Binding]) -> String {
     let mut text = format!("how the {title} figures were derived\n");
     for s in steps {
-        text.push_str(&format!("{} = {} {}\n    = {}\n", s.figure, human(s.value), s.unit, s.formula));
+        text.push_str(&format!(
+            "{} = {} {}\n    = {}\n",
+            s.figure,
+            value(s.value, s.unit),
+            s.unit,
+            s.formula
+        ));
         for x in bindings.iter().filter(|x| s.reads(x)) {
             let (origin, key, source, year) = provenance_parts(&x.provenance);
             let cited = match (key, source) {
@@ -35,8 +46,12 @@ pub fn text(title: &str, steps: &[Step], bindings: &[Binding]) -> String {
                 }
                 _ => String::new(),
             };
-            let value = if x.unit == "count" { format!("{}", x.value) } else { human(x.value) };
-            text.push_str(&format!("      {} = {value} {}   {cited} ({origin})\n", x.name, x.unit));
+            text.push_str(&format!(
+                "      {} = {} {}   {cited} ({origin})\n",
+                x.name,
+                value(x.value, x.unit),
+                x.unit
+            ));
         }
     }
     text

@@ -161,8 +161,9 @@ pub fn work(
 
 pub fn run(args: &StrategyArgs) -> Result<String, Failure> {
     let (ds, scenario) = load(&args.data)?;
-    if let Some((name, _)) = scenario.sections.iter().next() {
+    if let Some((name, section)) = scenario.sections.iter().next() {
         return Err(Diagnostic::new(format!("strategy reads no `[{name}]` section"))
+            .at(section.values().next().map(|i| i.location.clone()))
             .key(name.clone())
             .expected("the strategy's numbers under [strategy] and [path.ID] in the scenario")
             .into());

@@ -5,18 +5,6 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-/// Runs the binary with `RAYON_NUM_THREADS` set.
-fn with_threads(threads: &str, args: &[&str]) -> String {
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_waferwatt"))
-        .args(args)
-        .env("RAYON_NUM_THREADS", threads)
-        .current_dir(fixtures())
-        .output()
-        .expect("the waferwatt binary runs");
-    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
-    stdout(&o)
-}
-
 /// Every `{p5, p50, p95, mean}` object in `v`, by path.
 fn summaries<'a>(v: &'a Value, path: String, out: &mut Vec<(String, &'a Value)>) {
     match v {

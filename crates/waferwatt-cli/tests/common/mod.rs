@@ -60,3 +60,15 @@ pub fn bad_input(args: &[&str]) -> String {
 pub fn json(args: &[&str]) -> Value {
     serde_json::from_str(&ok(args)).expect("valid JSON")
 }
+
+/// Runs the binary with `RAYON_NUM_THREADS` set; it must succeed.
+pub fn with_threads(threads: &str, args: &[&str]) -> String {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_waferwatt"))
+        .args(args)
+        .env("RAYON_NUM_THREADS", threads)
+        .current_dir(fixtures())
+        .output()
+        .expect("the waferwatt binary runs");
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    stdout(&o)
+}
