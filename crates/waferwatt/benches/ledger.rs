@@ -88,6 +88,10 @@ fn main() {
     if std::env::args().any(|a| a == "sampling") {
         return sampling(&Dataset::builtin().expect("built-in data"), quick);
     }
+    // `cargo bench --bench ledger -- strategy` runs the strategy benchmarks alone.
+    if std::env::args().any(|a| a == "strategy") {
+        return strategy(&Dataset::builtin().expect("built-in data"), quick);
+    }
     for (name, x) in [
         ("llama-3.1-405b, hours given (implied MFU)", inputs("llama-3.1-405b", true)),
         ("llama-3.1-405b, hours from compute and MFU", inputs("llama-3.1-405b", false)),
@@ -159,6 +163,45 @@ fn main() {
     let t = time_per_call(seconds, |_| Dataset::builtin().map_or(0.0, |d| d.params.len() as f64));
     println!("loading and checking the built-in data: {:.1} ms", t * 1e3);
     sampling(&ds, quick);
+    strategy(&ds, quick);
+}
+
+/// The strategy ledger: one evaluation (two paths, 16 years), one binding, the report's
+/// account, and 10,000 samples with the paths compared.
+fn strategy(ds: &Dataset, quick: bool) {
+    use waferwatt::strategy::{self, StrategyRequest};
+    use waferwatt::uncertainty::{Plan, Sampling};
+    let seconds = if quick { 0.01 } else { 1.0 };
+    let req = StrategyRequest::default();
+    let x = strategy::bind(ds, &req).expect("binds").inputs;
+    let t = time_per_call(seconds, |i| {
+        let mut y = x.clone();
+        y.budget_usd += i as f64 * 1e-3;
+        strategy::evaluate(black_box(&y)).paths[1].years[15].cumulative_compute_flop
+    });
+    println!("strategy ledger, 2 paths × 16 years: {:.1} µs an evaluation", t * 1e6);
+    let t =
+        time_per_call(seconds, |_| strategy::bind(black_box(ds), &req).map_or(0.0, |b| b.inputs.budget_usd));
+    println!("strategy binding (chip ledger on 3 nodes, training ledger, data): {:.1} µs", t * 1e6);
+    let t =
+        time_per_call(seconds, |_| f64::from(u8::from(accounts::strategy::account(black_box(ds)).is_ok())));
+    println!("strategy account (400 samples, sweep of 21 shares, drivers): {:.1} ms", t * 1e3);
+    let n = if quick { 200 } else { 10_000 };
+    let (bound, keys) = strategy::uncertain(ds, &req).expect("binds");
+    let layout = strategy::Layout::of(&bound.inputs);
+    let start = std::time::Instant::now();
+    let plan = Plan::keyed(&keys, n, 1, Sampling::MonteCarlo);
+    let rows = strategy::sample_paths(ds, &req, &keys, &plan, layout, &|_| {});
+    let c = strategy::compare(&rows, layout);
+    let t = start.elapsed().as_secs_f64();
+    println!(
+        "strategy sampled, {n} samples of {} numbers, data re-bound per sample, paths compared: {:.2} s ({:.0} samples/s, {} threads; P(lead) in the last year {:.2})",
+        keys.len(),
+        t,
+        n as f64 / t,
+        rayon::current_num_threads(),
+        c.lead_compute[layout.years - 1][1]
+    );
 }
 
 /// The training ledger under Monte Carlo: draw every uncertain number, evaluate, keep every

@@ -4,6 +4,7 @@
 mod capacity;
 mod electricity;
 mod packaging;
+mod strategy;
 mod tools;
 
 use clap::Args;
@@ -36,11 +37,16 @@ pub struct ReportArgs {
 pub fn run(args: &ReportArgs) -> Result<String, Failure> {
     let (ds, _) = load(&args.data)?;
     // The accounts are independent of one another: worked side by side.
-    let ((power, tools), (chips, capacity)) = rayon::join(
-        || rayon::join(|| accounts::electricity::account(&ds), || accounts::tools::account(&ds)),
-        || rayon::join(|| accounts::packaging::account(&ds), || accounts::capacity::account(&ds)),
+    let (((power, tools), (chips, capacity)), paths) = rayon::join(
+        || {
+            rayon::join(
+                || rayon::join(|| accounts::electricity::account(&ds), || accounts::tools::account(&ds)),
+                || rayon::join(|| accounts::packaging::account(&ds), || accounts::capacity::account(&ds)),
+            )
+        },
+        || accounts::strategy::account(&ds),
     );
-    let (power, tools, chips, capacity) = (power?, tools?, chips?, capacity?);
+    let (power, tools, chips, capacity, paths) = (power?, tools?, chips?, capacity?, paths?);
     // The same checks as the commands: no figure leaves unless it is finite.
     let ledgers = crate::train_cmd::evaluate_all(power.ledgers.iter().map(|l| l.bound.clone()).collect())?;
     tools::check(&tools)?;
@@ -53,6 +59,7 @@ pub fn run(args: &ReportArgs) -> Result<String, Failure> {
                 "tools": tools::json(&tools),
                 "packaging": packaging::json(&chips, &designs),
                 "capacity": capacity::json(&capacity, &fleet),
+                "strategy": strategy::json(&paths),
             });
             format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
         }
@@ -78,6 +85,8 @@ pub fn run(args: &ReportArgs) -> Result<String, Failure> {
             s.push_str(&capacity::text(&capacity, &fleet));
             s.push('\n');
             s.push_str(&electricity::text(&ds, &power, &ledgers));
+            s.push('\n');
+            s.push_str(&strategy::text(&paths));
             s
         }
     })

@@ -106,11 +106,6 @@ impl ElectricityAccount {
     }
 }
 
-fn claim_text(ds: &Dataset, id: &str) -> Result<String, Diagnostic> {
-    let k = key("claim", Some(id), "says");
-    ds.text(&k).map(str::to_string).ok_or_else(|| Diagnostic::new(format!("the data has no `{k}`")).key(k))
-}
-
 /// Works the account on the data in force.
 pub fn account(ds: &Dataset) -> Result<ElectricityAccount, Diagnostics> {
     let (samples, seed) = sensitivity::report_sampling(ds)?;
@@ -165,8 +160,8 @@ pub fn account(ds: &Dataset) -> Result<ElectricityAccount, Diagnostics> {
             .cloned(),
         electricity_largest_anywhere: ledgers.iter().any(|l| l.out.largest() == Item::Electricity),
         ledgers,
-        claim_largest: claim_text(ds, CLAIM_LARGEST)?,
-        claim_discount: claim_text(ds, CLAIM_DISCOUNT)?,
+        claim_largest: super::claim_text(ds, CLAIM_LARGEST)?,
+        claim_discount: super::claim_text(ds, CLAIM_DISCOUNT)?,
         claimed_discount,
         claimed_range,
         claim_against,
