@@ -142,15 +142,10 @@ pub fn work(
             }
             None => {
                 let compute = strategy::sweep(x, &shares, by);
-                let best = compute
-                    .iter()
-                    .enumerate()
-                    .max_by(|a, b| a.1.total_cmp(b.1))
-                    .map_or(0.0, |(j, _)| shares[j]);
                 Sweep {
+                    best: strategy::best_share(&shares, &compute, x.lead_margin),
                     compute: compute.iter().map(|c| summarize(&[*c])).collect(),
                     shares,
-                    best,
                     best_by_sample: None,
                 }
             }
@@ -242,7 +237,7 @@ fn title(a: &Answer) -> String {
     )
 }
 
-/// "never" or "2031": a year written as the year after the horizon means it did not come.
+/// "never within the horizon" or "2031".
 fn year_or_never(y: Option<i32>) -> String {
     y.map_or("never within the horizon".into(), |y| y.to_string())
 }
@@ -260,6 +255,36 @@ fn years_range(s: &(Option<Summary>, f64), end: i32) -> String {
         ),
         (Some(s), _) => format!("{:.0} (p5–p95 {:.0}–{:.0})", s.p50, s.p5, s.p95),
         (None, _) => format!("not by {end} in any sample"),
+    }
+}
+
+/// How a challenger's break-even against the baseline went over the samples, in words.
+pub fn break_even_text(b: &strategy::BreakEven, end: i32) -> String {
+    let mut parts = Vec::new();
+    if b.caught_up > 0.0 {
+        let y =
+            b.year.map_or(String::new(), |y| format!(", in {:.0} (p5–p95 {:.0}–{:.0})", y.p50, y.p5, y.p95));
+        parts.push(format!("behind, then caught up by {end} in {}{y}", percent(b.caught_up)));
+    }
+    if b.never_behind > 0.0 {
+        parts.push(format!("never behind in {}", percent(b.never_behind)));
+    }
+    if b.same > 0.0 {
+        parts.push(format!("the same as the baseline throughout in {}", percent(b.same)));
+    }
+    if b.not_by_end > 0.0 {
+        parts.push(format!("still behind in {end} in {}", percent(b.not_by_end)));
+    }
+    parts.join("; ")
+}
+
+/// The central case's break-even, in words.
+fn catch_text(c: strategy::Catch, end: i32) -> String {
+    match c {
+        strategy::Catch::From(y) => format!("is behind, then has at least as much from {y} on"),
+        strategy::Catch::NeverBehind => "is never behind".into(),
+        strategy::Catch::Same => "stays the same".into(),
+        strategy::Catch::NotBy => format!("is still behind in {end}"),
     }
 }
 
@@ -287,9 +312,9 @@ fn to_table(a: &Answer) -> String {
             None => Table::new(
                 [
                     "year",
-                    "installed FLOP/s",
+                    "running FLOP/s",
                     "accelerators",
-                    "largest 100-day run",
+                    &format!("largest {:.0}-day run", x.run_days),
                     "spend",
                     "unspent",
                     "per 1e24 FLOP",
@@ -303,8 +328,8 @@ fn to_table(a: &Answer) -> String {
             Some(_) => Table::new(
                 [
                     "year",
-                    "installed FLOP/s p50 (p5–p95)",
-                    "largest run (FLOP)",
+                    "running FLOP/s p50 (p5–p95)",
+                    &format!("largest {:.0}-day run", x.run_days),
                     "cumulative spend",
                     "per 1e24 FLOP",
                     "energy TWh",
@@ -366,13 +391,10 @@ fn to_table(a: &Answer) -> String {
             ]);
         }
         out.push_str(&t.render());
-        let flips: Vec<&Swing> = swings
-            .iter()
-            .filter(|s| (s.at_low > 0.0) != (s.at_high > 0.0) || (s.at_low > 0.0) != (*centre > 0.0))
-            .collect();
+        let flips: Vec<&Swing> = swings.iter().filter(|s| strategy::flips(s, *centre)).collect();
         if !flips.is_empty() {
             out.push_str(&format!(
-                "the sign of the difference flips within the range of: {}\n",
+                "the central case's answer (the sign of the difference) flips within the range of: {}\n",
                 flips.iter().map(|s| s.key.as_str()).collect::<Vec<_>>().join(", ")
             ));
         }
@@ -425,17 +447,18 @@ fn comparison_table(a: &Answer) -> String {
                     .collect();
                 t.row(vec![
                     x.year(i).to_string(),
-                    lead_name(&vals, true, &names),
-                    lead_name(&costs, false, &names),
+                    lead_name(&vals, true, &names, x.lead_margin),
+                    lead_name(&costs, false, &names, x.lead_margin),
                 ]);
             }
             out.push_str(&t.render());
             for p in 1..a.central.paths.len() {
+                let c = strategy::break_even(&a.central.paths[0], &a.central.paths[p], x.lead_margin);
                 out.push_str(&format!(
-                    "break-even: {} has at least {}'s cumulative compute from {} on\n",
+                    "break-even: in cumulative compute {} {} against {}\n",
                     names[p],
-                    names[0],
-                    year_or_never(strategy::break_even(&a.central.paths[0], &a.central.paths[p]))
+                    catch_text(c, x.end_year()),
+                    names[0]
                 ));
             }
         }
@@ -456,10 +479,10 @@ fn comparison_table(a: &Answer) -> String {
             out.push_str("(leads: strictly the most installed FLOP/s; a tie while the paths are the same)\n");
             for p in 1..names.len() {
                 out.push_str(&format!(
-                    "break-even year ({} has at least {}'s cumulative compute from then on): {}\n",
+                    "break-even ({} against {} in cumulative compute): {}\n",
                     names[p],
                     names[0],
-                    years_range(&s.comparison.break_even[p - 1], x.end_year())
+                    break_even_text(&s.comparison.break_even[p - 1], x.end_year())
                 ));
             }
         }
@@ -467,18 +490,11 @@ fn comparison_table(a: &Answer) -> String {
     out
 }
 
-fn lead_name(values: &[f64], most: bool, names: &[&str]) -> String {
-    let best = values
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| !v.is_nan())
-        .reduce(|a, b| if (most && b.1 > a.1) || (!most && b.1 < a.1) { b } else { a });
-    match best {
-        None => "—".into(),
-        Some((p, v)) => {
-            let tie = values.iter().enumerate().any(|(q, w)| q != p && (w - v).abs() <= 1e-9 * v.abs());
-            if tie { "tie".into() } else { names[p].to_string() }
-        }
+fn lead_name(values: &[f64], most: bool, names: &[&str], margin: f64) -> String {
+    match strategy::leader(values, most, margin) {
+        Some(p) => names[p].to_string(),
+        None if values.iter().any(|v| v.is_nan()) => "—".into(),
+        None => "tie".into(),
     }
 }
 
@@ -503,7 +519,16 @@ fn sweep_text(a: &Answer, sw: &Sweep) -> String {
         ]);
     }
     out.push_str(&t.render());
-    out.push_str(&format!("the share that gives the most expected compute: {}", percent(sw.best)));
+    match sw.best {
+        Some((best, lo, hi)) => out.push_str(&format!(
+            "the share that gives the most expected compute: {} (shares {}–{} come within {} of it)",
+            percent(best),
+            percent(lo),
+            percent(hi),
+            percent(x.lead_margin)
+        )),
+        None => out.push_str("no share gives a finite result"),
+    }
     if let Some(b) = sw.best_by_sample {
         out.push_str(&format!(
             "; sample by sample the best share is {} (p5–p95 {}–{})",
@@ -578,7 +603,12 @@ pub fn to_json(a: &Answer, explain: bool) -> Value {
                 .iter()
                 .enumerate()
                 .skip(1)
-                .map(|(p, id)| (id.to_string(), years_json(&s.comparison.break_even[p - 1])))
+                .map(|(p, id)| {
+                    (
+                        id.to_string(),
+                        crate::report::strategy::break_even_json(&s.comparison.break_even[p - 1]),
+                    )
+                })
                 .collect();
             (
                 by_path(&s.comparison.lead_compute),
@@ -597,8 +627,7 @@ pub fn to_json(a: &Answer, explain: bool) -> Value {
                         let v: Vec<f64> = (0..x.years)
                             .map(|i| {
                                 let vals: Vec<f64> = a.central.paths.iter().map(|q| f(&q.years[i])).collect();
-                                let names: Vec<&str> = ids.clone();
-                                f64::from(u8::from(lead_name(&vals, most, &names) == ids[p]))
+                                f64::from(u8::from(strategy::leader(&vals, most, x.lead_margin) == Some(p)))
                             })
                             .collect();
                         (id.to_string(), json!(v))
@@ -609,7 +638,7 @@ pub fn to_json(a: &Answer, explain: bool) -> Value {
             let ties: Vec<f64> = (0..x.years)
                 .map(|i| {
                     let vals: Vec<f64> = a.central.paths.iter().map(|q| q.years[i].installed_flops).collect();
-                    f64::from(u8::from(lead_name(&vals, true, &ids) == "tie"))
+                    f64::from(u8::from(strategy::leader(&vals, true, x.lead_margin).is_none()))
                 })
                 .collect();
             let be: Map<String, Value> = ids
@@ -617,8 +646,14 @@ pub fn to_json(a: &Answer, explain: bool) -> Value {
                 .enumerate()
                 .skip(1)
                 .map(|(p, id)| {
-                    let y = strategy::break_even(&a.central.paths[0], &a.central.paths[p]);
-                    (id.to_string(), y.map_or(Value::Null, |y| json!(y)))
+                    let (year, status) =
+                        match strategy::break_even(&a.central.paths[0], &a.central.paths[p], x.lead_margin) {
+                            strategy::Catch::From(y) => (json!(y), "caught_up"),
+                            strategy::Catch::NeverBehind => (Value::Null, "never_behind"),
+                            strategy::Catch::Same => (Value::Null, "same"),
+                            strategy::Catch::NotBy => (Value::Null, "not_by_end"),
+                        };
+                    (id.to_string(), json!({ "year": year, "status": status }))
                 })
                 .collect();
             (
@@ -675,7 +710,8 @@ pub fn to_json(a: &Answer, explain: bool) -> Value {
                 Some(_) => summary_json(*c),
                 None => c.map_or(Value::Null, |c| json!(c.p50)),
             }).collect::<Vec<_>>(),
-            "best_share": sw.best,
+            "best_share": sw.best.map(|b| b.0),
+            "near_best_shares": sw.best.map(|b| json!([b.1, b.2])),
             "best_share_by_sample": summary_json(sw.best_by_sample),
         });
     }

@@ -45,7 +45,8 @@ fn central_json_has_every_year_and_path() {
             + v["p_tie"][i].as_f64().unwrap();
         assert_eq!(sum, 1.0, "year {}", ys[i]);
     }
-    assert!(v["break_even_year"].get("euv-first").is_some());
+    let status = v["break_even_year"]["euv-first"]["status"].as_str().unwrap();
+    assert!(["caught_up", "never_behind", "same", "not_by_end"].contains(&status), "{status}");
     let drivers = v["drivers"].as_array().unwrap();
     assert!(drivers.len() > 5);
     assert!(drivers.iter().all(|d| d["parameter"].is_string() && d["effect"].is_number()));
@@ -77,8 +78,11 @@ fn sampled_json_gives_percentiles_and_lead_probabilities() {
     let a = &v["paths"]["euv-first"]["euv_arrival"];
     assert!(a["never"].as_f64().unwrap() < 1.0);
     assert!(a["p5"].as_f64().unwrap() >= 2025.0 && a["p95"].as_f64().unwrap() <= 2040.0);
+    // Every sample falls in exactly one of the break-even outcomes.
     let be = &v["break_even_year"]["euv-first"];
-    assert!((0.0..=1.0).contains(&be["never"].as_f64().unwrap()));
+    let total: f64 =
+        ["caught_up", "never_behind", "same", "not_by_end"].iter().map(|k| be[*k].as_f64().unwrap()).sum();
+    assert!((total - 1.0).abs() < 1e-9, "{be}");
     // Same seed, same answer, whatever the thread count.
     assert_eq!(with_threads("1", &args), with_threads("2", &args));
 }
@@ -86,7 +90,13 @@ fn sampled_json_gives_percentiles_and_lead_probabilities() {
 #[test]
 fn sampled_table_shows_who_leads_and_break_even() {
     let out = ok(&["strategy", "--samples", "200"]);
-    for want in ["P(compute now leads)", "P(EUV first leads)", "P(tie)", "break-even year", "200 samples"] {
+    for want in [
+        "P(compute now leads)",
+        "P(EUV first leads)",
+        "P(tie)",
+        "break-even (EUV first against compute now",
+        "200 samples",
+    ] {
         assert!(out.contains(want), "{want} missing:\n{out}");
     }
 }
@@ -173,7 +183,7 @@ fn csv_has_a_row_per_path_year_and_result() {
     let out = ok(&["strategy", "--format", "csv"]);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "path,year,result,value");
-    assert_eq!(lines.len(), 1 + 2 * 16 * 13);
+    assert_eq!(lines.len(), 1 + 2 * 16 * 14);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 mod capacity;
 mod electricity;
 mod packaging;
-mod strategy;
+pub mod strategy;
 mod tools;
 
 use clap::Args;

@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 use waferwatt::accounts::strategy::StrategyAccount;
+use waferwatt::strategy::{self, metric};
 use waferwatt::uncertainty::Summary;
 
 use crate::render::{Table, human, percent, sig3, wrap};
@@ -88,75 +89,127 @@ pub fn text(a: &StrategyAccount) -> String {
     for i in 0..x.years {
         t.row(vec![
             x.year(i).to_string(),
-            p50(a.sampled(0, i, 0), sig3),
-            p50(a.sampled(1, i, 0), sig3),
+            p50(a.sampled(0, i, metric::INSTALLED_FLOPS), sig3),
+            p50(a.sampled(1, i, metric::INSTALLED_FLOPS), sig3),
             percent(a.comparison.lead_compute[i][1]),
             percent(a.comparison.lead_cost[i][1]),
             percent(a.comparison.euv[i][1]),
         ]);
     }
     s.push_str(&t.render());
-    s.push_str("(p50 and p5–p95 over the samples; \"leads\": strictly more installed FLOP/s)\n\n");
+    s.push_str(&format!(
+        "(p50 and p5–p95 over the samples; \"leads\", \"cheaper\": by more than {})\n\n",
+        percent(x.lead_margin)
+    ));
 
     // The answer, from the numbers.
     let be = &a.comparison.break_even[0];
-    let p_be = 1.0 - be.1;
-    let lead_end = a.comparison.lead_compute[last][1];
-    let lead_sentence = match a.crossover() {
-        Some(y) if y == x.start_year => format!("\"{challenger}\" leads in installed compute from the start"),
-        Some(y) => format!(
-            "\"{base}\" has more installed compute until {}; \"{challenger}\" leads from {y} in at least half the \
-             samples ({} of them by {end})",
-            y - 1,
-            percent(lead_end)
-        ),
-        None => format!("\"{base}\" has more installed compute in most samples in every year to {end}"),
+    let at_least = be.caught_up + be.never_behind;
+    // Who leads in installed compute, year by year, in most samples: runs of years.
+    let who = |i: usize| {
+        let c = &a.comparison;
+        if c.lead_compute[i][1] >= 0.5 {
+            format!("\"{challenger}\" ahead")
+        } else if c.lead_compute[i][0] >= 0.5 {
+            format!("\"{base}\" ahead")
+        } else if c.tie_compute[i] >= 0.5 {
+            "level".to_string()
+        } else {
+            "no majority".to_string()
+        }
     };
-    let cost = |p: usize| p50(a.sampled(p, last, 8), usd);
+    let mut runs: Vec<(i32, i32, String)> = Vec::new();
+    for i in 0..x.years {
+        let w = who(i);
+        match runs.last_mut() {
+            Some(r) if r.2 == w => r.1 = x.year(i),
+            _ => runs.push((x.year(i), x.year(i), w)),
+        }
+    }
+    let pattern = runs
+        .iter()
+        .map(|(a, z, w)| if a == z { format!("{a}: {w}") } else { format!("{a}–{z}: {w}") })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let cost = |p: usize| p50(a.sampled(p, last, metric::USD_PER_UNIT_FLOP), usd);
     let cheaper = match a.cheaper_from() {
-        Some(y) => format!("\"{challenger}\" is the cheaper per FLOP from {y} in most samples"),
-        None => format!("\"{challenger}\" is not the cheaper per FLOP in most samples in any year to {end}"),
+        Some(y) => format!(
+            "\"{challenger}\" is cheaper per FLOP (by more than {}) in most samples from {y}",
+            percent(x.lead_margin)
+        ),
+        None => format!("\"{challenger}\" is not cheaper per FLOP in most samples in any year to {end}"),
     };
     let best_by_sample = a
         .sweep
         .best_by_sample
         .map(|b| {
             format!(
-                " (sample by sample the best share is {}, p5–p95 {}–{})",
+                "; sample by sample the best share is {} (p5–p95 {}–{})",
                 percent(b.p50),
                 percent(b.p5),
                 percent(b.p95)
             )
         })
         .unwrap_or_default();
-    let verdict = if p_be >= 0.5 {
-        format!("\"{challenger}\" pays back within the horizon in most samples")
+    let headline = if be.not_by_end > 0.5 {
+        format!(
+            "in most samples \"{challenger}\" has delivered less training compute than \"{base}\" by {end}"
+        )
+    } else if at_least > 0.5 {
+        format!(
+            "in most samples \"{challenger}\" has delivered at least as much training compute as \"{base}\" by {end}"
+        )
     } else {
-        format!("\"{challenger}\" does not pay back by {end} in most samples")
+        format!("no outcome has a majority of the samples by {end}")
     };
-    let best = if a.sweep.best <= 0.0 {
-        format!(
-            "Compute alone is best: no share of the budget given to R&D gives more expected compute by {end}"
-        )
-    } else if a.sweep.best >= 1.0 {
-        format!(
-            "Lithography alone is best: all of the budget to R&D until EUV gives the most expected compute by {end}"
-        )
+    let central = strategy::break_even(&a.central.paths[0], &a.central.paths[1], x.lead_margin);
+    let central_ahead = !matches!(central, strategy::Catch::NotBy);
+    let agree = if central_ahead == (be.not_by_end <= 0.5) {
+        "the central case agrees".to_string()
     } else {
-        format!(
-            "Neither pure answer is best: the share of the budget given to lithography R&D (until EUV arrives) with \
-             the most expected compute by {end} is {}",
-            percent(a.sweep.best)
-        )
+        "the central case disagrees, so read the answer as open".to_string()
+    };
+    let central_text = match central {
+        strategy::Catch::From(y) => format!("behind, then at least level from {y}"),
+        strategy::Catch::NeverBehind => "never behind".into(),
+        strategy::Catch::Same => "the same".into(),
+        strategy::Catch::NotBy => format!("still behind in {end}"),
+    };
+    let best = match a.sweep.best {
+        None => "No share of the budget gives a finite result in the sweep".to_string(),
+        Some((b, lo, hi)) if b <= 0.0 => format!(
+            "Compute alone is best: giving R&D any share of the budget gives no more expected compute by {end} \
+             (shares {}–{} come within {} of the best)",
+            percent(lo),
+            percent(hi),
+            percent(x.lead_margin)
+        ),
+        Some((b, lo, hi)) => format!(
+            "The share of the budget given to lithography R&D (until EUV arrives) with the most expected compute \
+             by {end} is {} (shares {}–{} come within {} of it){}",
+            percent(b),
+            percent(lo),
+            percent(hi),
+            percent(x.lead_margin),
+            if b >= 1.0 { ": lithography alone" } else { ": neither pure answer" }
+        ),
     };
     s.push_str(&wrap(
         &format!(
-            "Verdict: {verdict}. {lead_sentence}. Counted as training compute delivered since {}, \"{challenger}\" \
-             catches up with \"{base}\" by {end} in {} of samples; the break-even year is {}. {cheaper}: its cost \
-             per 10^24 FLOP in {end} is {} against {}. EUV arrives {}. {best}{best_by_sample}.\n",
+            "Verdict: {headline}. In cumulative training compute since {}, \"{challenger}\" is behind and then \
+             catches up by {end} in {} of samples ({}), is never behind in {}, stays the same in {} and is still \
+             behind in {end} in {}; at the central values it is {central_text}: {agree}. Installed compute, in \
+             most samples: {pattern}. {cheaper}; in {end} its cost per 10^24 FLOP is {} against {}. EUV arrives \
+             {}. {best}{best_by_sample}.\n",
             x.start_year,
-            percent(p_be),
-            years(be, end),
+            percent(be.caught_up),
+            be.year.map_or("no break-even year".into(), |y| format!(
+                "break-even in {:.0}, p5–p95 {:.0}–{:.0}",
+                y.p50, y.p5, y.p95
+            )),
+            percent(be.never_behind),
+            percent(be.same),
+            percent(be.not_by_end),
             cost(1),
             cost(0),
             years(&a.comparison.arrival[1], end),
@@ -219,11 +272,9 @@ pub fn text(a: &StrategyAccount) -> String {
             WIDTH,
         ));
         let mut t = Table::new(
-            ["number", "low", "high", "difference at low", "at high", "flips?"].map(String::from).to_vec(),
+            ["number", "low", "high", "difference at low", "at high", "flips it?"].map(String::from).to_vec(),
         );
-        let flips = |w: &waferwatt::sensitivity::Swing| {
-            (w.at_low > 0.0) != (*centre > 0.0) || (w.at_high > 0.0) != (*centre > 0.0)
-        };
+        let flips = |w: &waferwatt::sensitivity::Swing| strategy::flips(w, *centre);
         for w in swings.iter().filter(|w| w.width() > 0.0).take(6) {
             let q = |v: f64| if w.unit == "year" { format!("{v:.0}") } else { sig3(v) };
             t.row(vec![
@@ -239,7 +290,10 @@ pub fn text(a: &StrategyAccount) -> String {
         let flipping: Vec<&str> = swings.iter().filter(|w| flips(w)).map(|w| w.key.as_str()).collect();
         if !flipping.is_empty() {
             s.push_str(&wrap(
-                &format!("The sign of the answer flips within the range of: {}.\n", flipping.join(", ")),
+                &format!(
+                    "The central case's answer (the sign of the difference) flips within the range of: {}.\n",
+                    flipping.join(", ")
+                ),
                 WIDTH,
             ));
         }
@@ -282,20 +336,28 @@ pub fn json(a: &StrategyAccount) -> Value {
         "says": a.says,
         "samples": a.samples,
         "years": (0..x.years).map(|i| x.year(i)).collect::<Vec<_>>(),
-        "installed_flops": by_path(&|p, i| summary(a.sampled(p, i, 0))),
-        "usd_per_1e24_flop": by_path(&|p, i| summary(a.sampled(p, i, 8))),
+        "installed_flops": by_path(&|p, i| summary(a.sampled(p, i, metric::INSTALLED_FLOPS))),
+        "usd_per_1e24_flop": by_path(&|p, i| summary(a.sampled(p, i, metric::USD_PER_UNIT_FLOP))),
         "p_lead": by_path(&|p, i| json!(a.comparison.lead_compute[i][p])),
         "p_tie": a.comparison.tie_compute,
         "p_cheapest": by_path(&|p, i| json!(a.comparison.lead_cost[i][p])),
         "euv_arrival": ids.iter().enumerate().map(|(p, id)| (id.to_string(), years(&a.comparison.arrival[p]))).collect::<serde_json::Map<_, _>>(),
-        "break_even_year": ids.iter().enumerate().skip(1).map(|(p, id)| (id.to_string(), years(&a.comparison.break_even[p - 1]))).collect::<serde_json::Map<_, _>>(),
+        "break_even_year": ids.iter().enumerate().skip(1).map(|(p, id)| (id.to_string(), break_even_json(&a.comparison.break_even[p - 1]))).collect::<serde_json::Map<_, _>>(),
         "crossover_year": a.crossover(),
         "cheaper_from_year": a.cheaper_from(),
-        "best_rd_share": a.sweep.best,
+        "best_rd_share": a.sweep.best.map(|b| b.0),
+        "near_best_rd_shares": a.sweep.best.map(|b| json!([b.1, b.2])),
         "best_rd_share_by_sample": summary(a.sweep.best_by_sample),
         "electricity_share_of_cost": a.electricity_share,
         "difference_central_flop": a.drivers.as_ref().map(|d| d.0),
         "drivers": a.drivers.as_ref().map(|d| crate::report::drivers_json(&d.1)).unwrap_or_default(),
         "notes": a.bound.notes,
     })
+}
+
+/// A challenger's break-even over the samples, as JSON.
+pub fn break_even_json(b: &strategy::BreakEven) -> Value {
+    let y = b.year.map_or(Value::Null, |s| json!({ "p5": s.p5, "p50": s.p50, "p95": s.p95, "mean": s.mean }));
+    json!({ "year": y, "caught_up": b.caught_up, "never_behind": b.never_behind, "same": b.same,
+            "not_by_end": b.not_by_end })
 }

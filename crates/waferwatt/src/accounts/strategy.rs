@@ -115,7 +115,8 @@ mod tests {
         assert_eq!(a.comparison.samples, 64);
         // The baseline pursues no EUV: it never arrives.
         assert_eq!(a.comparison.arrival[0].1, 1.0);
-        assert!(a.sweep.best >= 0.0 && a.sweep.best <= 1.0);
+        let (best, lo, hi) = a.sweep.best.unwrap();
+        assert!(lo <= best && best <= hi && (0.0..=1.0).contains(&best));
         assert!(a.electricity_share.iter().all(|s| *s > 0.0 && *s < 1.0));
         // A later earliest year can only delay the challenger's lead.
         ds.apply_set("strategy.euv_earliest_year=2038").unwrap();

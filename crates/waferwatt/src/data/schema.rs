@@ -605,7 +605,9 @@ pub const KINDS: &[Kind] = &[
             num("euv_tools_max_per_year", "count/year", true, "the most EUV tools made in a year"),
             num("duv_wafers_per_month", "wafers/month", true, "DUV-node wafer starts a month for accelerators in the start year"),
             num("duv_wafers_added_per_year", "wafers/month/year", true, "DUV-node wafer starts a month added each year"),
-            num("hbm_growth", "ratio/year", true, "HBM stacks a month each year over the year before (the start from fleet.report_hbm_stacks_per_month)"),
+            num("hbm_stock_stacks", "count", true, "HBM stacks in stock at the start, drawn as needed"),
+            num("hbm_domestic_stacks_per_month", "stacks/month", true, "domestic HBM stacks a month in the start year"),
+            num("hbm_growth", "ratio/year", true, "domestic HBM stacks a month each year over the year before"),
             num("d0_duv_start", "1/cm2", true, "defect density of the DUV node in the start year, before learning")
                 .positive(),
             num("d0_new_node", "1/cm2", true, "defect density of an EUV node in its first year").positive(),
@@ -614,6 +616,7 @@ pub const KINDS: &[Kind] = &[
             num("accelerator_markup", "ratio", true, "price of an accelerator over its build cost"),
             num("tariff_trend", "ratio/year", true, "the region's electricity price each year over the year before")
                 .positive(),
+            num("lead_margin", "fraction", true, "a lead smaller than this share is called a tie"),
         ],
         one_of: &[],
     },

@@ -67,31 +67,44 @@ fn bind_strategy(ds: &Dataset, req: &StrategyRequest) -> Result<StrategyBound, D
     let mut b = Binder::new(ds);
     let s = |f: &str| key("strategy", None, f);
 
-    // The horizon.
+    // The horizon: the data's numbers describe its start year, so a horizon starts there.
+    let data_start = whole_year(b.data("start_year", &s("start_year"))?, &s("start_year"))?;
+    let data_end = whole_year(b.data("end_year", &s("end_year"))?, &s("end_year"))?;
+    let span_ok = |a: i32, z: i32| a <= z && i64::from(z) - i64::from(a) < i64::from(MAX_YEARS);
     let (start, end) = match &req.horizon {
         Some(g) => {
             let (a, z) = g.value;
-            if a > z || z - a >= MAX_YEARS {
-                return Err(Diagnostic::new(format!("{a}:{z} is not a horizon"))
-                    .at(g.at())
-                    .key(g.name("horizon"))
-                    .expected(format!(
-                        "FIRST:LAST with FIRST no later than LAST, at most {MAX_YEARS} years"
-                    )));
+            let wrong = |what: String, expected: String| {
+                Diagnostic::new(what).at(g.at()).key(g.name("horizon")).expected(expected)
+            };
+            if a != data_start {
+                return Err(wrong(
+                    format!("the horizon starts in {a}, but the strategy's numbers describe {data_start}"),
+                    format!(
+                        "{data_start}:LAST (to start elsewhere, set strategy.start_year and the numbers that describe \
+                         that year)"
+                    ),
+                ));
+            }
+            if !span_ok(a, z) {
+                return Err(wrong(
+                    format!("{a}:{z} is not a horizon"),
+                    format!("FIRST:LAST with FIRST no later than LAST, at most {MAX_YEARS} years"),
+                ));
             }
             (a, z)
         }
         None => {
-            let a = whole_year(b.data("start_year", &s("start_year"))?, &s("start_year"))?;
-            let z = whole_year(b.data("end_year", &s("end_year"))?, &s("end_year"))?;
-            if a > z || z - a >= MAX_YEARS {
-                return Err(Diagnostic::new(format!("the data's horizon {a}:{z} is not a horizon"))
-                    .key(s("end_year"))
-                    .expected(format!(
-                        "an end year no earlier than the start year, at most {MAX_YEARS} years on"
-                    )));
+            if !span_ok(data_start, data_end) {
+                return Err(Diagnostic::new(format!(
+                    "the data's horizon {data_start}:{data_end} is not a horizon"
+                ))
+                .key(s("end_year"))
+                .expected(format!(
+                    "an end year no earlier than the start year, at most {MAX_YEARS} years on"
+                )));
             }
-            (a, z)
+            (data_start, data_end)
         }
     };
 
@@ -191,7 +204,7 @@ fn bind_strategy(ds: &Dataset, req: &StrategyRequest) -> Result<StrategyBound, D
     let d0_duv_start = b.data("d0_duv_start", &s("d0_duv_start"))?;
     let duv = Node {
         chip: duv_chip.inputs,
-        d0_start: d0_duv_start,
+        d0_start: d0_duv_start.max(floor(&duv_chip)),
         d0_floor: floor(&duv_chip),
         wafers_per_month_per_tool: 0.0,
     };
@@ -254,15 +267,21 @@ fn bind_strategy(ds: &Dataset, req: &StrategyRequest) -> Result<StrategyBound, D
         euv_tools_max_per_year: b.data("euv_tools_max_per_year", &s("euv_tools_max_per_year"))?,
         duv_wafers_per_month: b.data("duv_wafers_per_month", &s("duv_wafers_per_month"))?,
         duv_wafers_added_per_year: b.data("duv_wafers_added_per_year", &s("duv_wafers_added_per_year"))?,
-        hbm_stacks_per_month: b.data("hbm_stacks_per_month", "fleet.report_hbm_stacks_per_month")?,
+        hbm_stock_stacks: b.data("hbm_stock_stacks", &s("hbm_stock_stacks"))?,
+        hbm_domestic_stacks_per_month: b
+            .data("hbm_domestic_stacks_per_month", &s("hbm_domestic_stacks_per_month"))?,
         hbm_growth: b.data("hbm_growth", &s("hbm_growth"))?,
         d0_learning_years: b.data("d0_learning_years", &s("d0_learning_years"))?,
         accelerator_markup: b.data("accelerator_markup", &s("accelerator_markup"))?,
         tariff_trend: b.data("tariff_trend", &s("tariff_trend"))?,
+        lead_margin: b.data("lead_margin", &s("lead_margin"))?,
         year_of_use: tb.inputs,
         run_days: b.data("run_days", "fleet.run_days")?,
     };
     let notes = vec![
+        "accelerators whose electricity and upkeep the compute share cannot pay stand idle; a facility, paid \
+         once, outlives the accelerators in it"
+            .into(),
         format!(
             "{duv_node} wafer starts for accelerators grow by a set number a year: the DUV scanners and other \
              tools behind them are export-controlled, so money alone does not add more"
@@ -270,7 +289,8 @@ fn bind_strategy(ds: &Dataset, req: &StrategyRequest) -> Result<StrategyBound, D
         "accelerators are priced at the chip ledger's build cost × (1 + strategy.accelerator_markup); dies \
          counted analytically"
             .into(),
-        "HBM caps the accelerators; packaging and every fab tool but the EUV scanner are taken as not limiting"
+        "HBM caps the accelerators (a stock bought before the controls, then a domestic flow); packaging and \
+         every fab tool but the EUV scanner are taken as not limiting"
             .into(),
     ];
     Ok(StrategyBound {

@@ -29,15 +29,17 @@ pub fn explain(bound: &StrategyBound, out: &StrategyOutputs) -> Vec<Step> {
         format!("budget × rd_share (rd_share_after once EUV has arrived), path `{}`", bound.paths[p].0),
         &["rd_share", "rd_share_after"],
     );
-    push(
-        "EUV arrival",
-        path.euv_arrival.map_or(f64::NAN, f64::from),
-        "year",
-        "the first year, not before euv_earliest_year, that opens with cumulative R&D ≥ rd_needed_usd (a \
-         threshold drawn per sample: a hazard in cumulative spend); never for a path with no R&D"
-            .into(),
-        &["rd_needed_usd", "euv_earliest_year"],
-    );
+    if let Some(year) = path.euv_arrival {
+        push(
+            "EUV arrival",
+            f64::from(year),
+            "year",
+            "the first year, not before euv_earliest_year, that opens with cumulative R&D ≥ rd_needed_usd (a \
+             threshold drawn per sample: a hazard in cumulative spend); never for a path with no R&D"
+                .into(),
+            &["rd_needed_usd", "euv_earliest_year"],
+        );
+    }
     push(
         "EUV tools made in a year",
         x.euv_tools_first_year,
@@ -104,11 +106,12 @@ pub fn explain(bound: &StrategyBound, out: &StrategyOutputs) -> Vec<Step> {
         "accelerators installed",
         y.accelerators,
         "count",
-        "the money left after R&D and the installed accelerators' electricity and upkeep buys accelerators, the \
-         cheapest FLOP/s first, up to what each node's wafers make and the HBM allows (stacks a month × \
-         hbm_growth^year); each retires after the hardware life"
+        "the money left after R&D and the installed accelerators' electricity and upkeep (what it cannot pay for \
+         stands idle) buys accelerators, the cheapest FLOP/s first, up to what each node's wafers make and the \
+         HBM allows (the stock left, then the domestic flow × hbm_growth^year); new facility only where standing \
+         facility is full; each accelerator retires after the hardware life, a facility after its own"
             .into(),
-        &["hbm_stacks_per_month", "hbm_growth", "hardware_life_years"],
+        &["hbm_stock_stacks", "hbm_domestic_stacks_per_month", "hbm_growth", "hardware_life_years", "facility_life_years"],
     );
     push(
         "installed dense FLOP/s",
@@ -121,18 +124,21 @@ pub fn explain(bound: &StrategyBound, out: &StrategyOutputs) -> Vec<Step> {
         "largest run",
         y.largest_run_flop,
         "FLOP",
-        "installed FLOP/s × MFU × run_days × 86,400 s (every accelerator in service in one run)".into(),
-        &["mfu", "run_days"],
-    );
-    push(
-        "cost per 10^24 FLOP",
-        y.usd_per_unit_flop.unwrap_or(f64::NAN),
-        "USD",
-        "Σ in service of the training ledger's cost of a year of each (hardware and facility at their capital \
-         recovery, electricity, upkeep) ÷ (installed FLOP/s × MFU × a year's seconds) × 10^24"
+        "running FLOP/s × MFU × goodput × run_days × 86,400 s (every accelerator in service in one run)"
             .into(),
-        &["cost_of_capital", "facility_life_years", "maintenance_fraction_per_year"],
+        &["mfu", "goodput", "run_days"],
     );
+    if let Some(cost) = y.usd_per_unit_flop {
+        push(
+            "cost per 10^24 FLOP",
+            cost,
+            "USD",
+            "Σ in service of the training ledger's cost of a year of each (hardware and facility at their capital \
+             recovery, electricity, upkeep) ÷ (running FLOP/s × MFU × goodput × a year's seconds) × 10^24"
+                .into(),
+            &["cost_of_capital", "facility_life_years", "maintenance_fraction_per_year"],
+        );
+    }
     push(
         "energy",
         y.energy_twh,

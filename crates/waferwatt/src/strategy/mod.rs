@@ -28,7 +28,8 @@ mod tests;
 pub use bind::{MAX_YEARS, StrategyBound, StrategyRequest, bind};
 pub use explain::explain;
 pub use sample::{
-    Comparison, Layout, Sweep, compare, drivers, sample_paths, shares, sweep_samples, uncertain,
+    BreakEven, Comparison, Layout, Sweep, compare, drivers, flips, sample_paths, shares, sweep_samples,
+    uncertain,
 };
 
 use crate::chip::{self, ChipInputs};
@@ -36,7 +37,7 @@ use crate::fleet;
 use crate::train;
 use crate::units::{
     FLOPS_PER_TFLOPS, HOURS_PER_DAY, HOURS_PER_YEAR, KWH_PER_MWH, KWH_PER_TWH, MONTHS_PER_YEAR,
-    SECONDS_PER_HOUR,
+    SECONDS_PER_HOUR, W_PER_KW,
 };
 
 /// A year's seconds.
@@ -95,11 +96,16 @@ pub struct StrategyInputs {
     pub euv_tools_max_per_year: f64,
     pub duv_wafers_per_month: f64,
     pub duv_wafers_added_per_year: f64,
-    pub hbm_stacks_per_month: f64,
+    /// HBM stacks in stock at the start (bought before export controls), drawn as needed.
+    pub hbm_stock_stacks: f64,
+    /// Domestic HBM stacks a month in the start year, growing by `hbm_growth` a year.
+    pub hbm_domestic_stacks_per_month: f64,
     pub hbm_growth: f64,
     pub d0_learning_years: f64,
     pub accelerator_markup: f64,
     pub tariff_trend: f64,
+    /// A lead smaller than this share is a tie.
+    pub lead_margin: f64,
     /// One accelerator run for a year in the region (the training ledger's inputs): power,
     /// PUE, price of a kWh in the start year, hardware life, cost of capital, upkeep, MFU.
     pub year_of_use: train::Inputs,
@@ -176,12 +182,13 @@ pub fn tables(x: &StrategyInputs) -> Tables {
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Year {
     pub year: i32,
-    /// Dense BF16 FLOP/s installed and in service.
+    /// Dense BF16 FLOP/s in service and running.
     pub installed_flops: f64,
     pub accelerators: f64,
-    /// FLOP of the largest run the installed accelerators could train in `run_days` at the MFU.
+    /// FLOP of the largest run the running accelerators could train in `run_days` at the MFU
+    /// and goodput.
     pub largest_run_flop: f64,
-    /// Training compute the installed accelerators deliver in the year at the MFU.
+    /// Training compute the running accelerators deliver in the year at the MFU and goodput.
     pub compute_flop: f64,
     pub cumulative_compute_flop: f64,
     pub budget_usd: f64,
@@ -189,9 +196,11 @@ pub struct Year {
     /// Money spent: R&D, accelerators installed, electricity and upkeep.
     pub spend_usd: f64,
     pub cumulative_spend_usd: f64,
-    /// Budget no fab could turn into accelerators (negative if the installed accelerators'
-    /// electricity and upkeep exceed the compute share).
+    /// Budget no fab could turn into accelerators (accelerators whose electricity and upkeep
+    /// the compute share cannot pay stand idle, so it is never negative).
     pub unspent_usd: f64,
+    /// Facility built this year (paid once; it outlives the accelerators in it).
+    pub facility_usd: f64,
     /// The year's cost of its compute (hardware and facility at their capital recovery,
     /// electricity, upkeep) per 10^24 FLOP; `None` with nothing installed.
     pub usd_per_unit_flop: Option<f64>,
@@ -248,14 +257,29 @@ fn node_opens(x: &StrategyInputs, j: usize) -> usize {
     (j as f64 * x.euv_node_lag_years.round().max(0.0)) as usize
 }
 
+/// Accelerators of one kind offered in a year: what one is, how many the wafers allow, and
+/// whether it is made on an EUV node.
+#[derive(Clone, Copy)]
+struct Offer {
+    unit: Unit,
+    supply: f64,
+    euv: bool,
+}
+
 /// Simulates one path.
 pub fn simulate(x: &StrategyInputs, t: &Tables, path: &Path) -> PathOutputs {
     let life = x.year_of_use.hardware_life_years;
+    let facility_life = x.year_of_use.facility_life_years;
     let mut vintages: Vec<Vintage> = Vec::with_capacity(x.years * (1 + x.euv.len()));
+    // Facility built, by year, in kW of peak IT power: it outlives the accelerators in it and
+    // is paid for once, when first needed.
+    let mut facility: Vec<(i32, f64)> = Vec::with_capacity(x.years);
     let mut tools = vec![0.0; x.euv.len()];
+    let mut hbm_stock = x.hbm_stock_stacks;
     let (mut cum_rd, mut cum_spend, mut cum_compute) = (0.0, 0.0, 0.0);
     let mut arrival: Option<i32> = None;
     let mut years = Vec::with_capacity(x.years);
+    let kw = |u: &Unit| u.year_of_use.tdp_w * u.year_of_use.server_power_multiplier / W_PER_KW;
     for i in 0..x.years {
         let year = x.year(i);
         if arrival.is_none() && path.pursues_euv() {
@@ -277,49 +301,79 @@ pub fn simulate(x: &StrategyInputs, t: &Tables, path: &Path) -> PathOutputs {
         let tariff = x.year_of_use.tariff_usd_per_kwh * x.tariff_trend.powi(i as i32);
         let year_of =
             |u: &Unit| train::evaluate(&train::Inputs { tariff_usd_per_kwh: tariff, ..u.year_of_use });
-        // Electricity and upkeep of what is installed come first.
         let opex = |o: &train::Outputs| o.usd(train::Item::Electricity) + o.usd(train::Item::Maintenance);
+        // Electricity and upkeep of what is installed come first; what the compute share
+        // cannot pay for stands idle this year.
         let running: f64 =
             vintages.iter().map(|v| v.units * in_service(v.year, year, life) * opex(&year_of(&v.unit))).sum();
-        let deficit = (running - (budget - rd)).max(0.0);
-        let mut money = (budget - rd - running).max(0.0);
+        let compute_money = budget - rd;
+        let running_share = if running > compute_money { (compute_money / running).max(0.0) } else { 1.0 };
+        let mut money = (compute_money - running).max(0.0);
+        // Facility free for new accelerators: what is built and standing, less what the
+        // accelerators still in service take.
+        let built: f64 = facility.iter().map(|(y, k)| k * in_service(*y, year, facility_life)).sum();
+        let taken: f64 =
+            vintages.iter().map(|v| v.units * in_service(v.year, year, life) * kw(&v.unit)).sum();
+        let mut free_kw = (built - taken).max(0.0);
         // What each node can make this year, the cheapest FLOP/s first. EUV tools convert the
         // fabs' wafer starts to EUV nodes, the newest first, where a wafer start gives more
         // FLOP/s there than on the DUV node (a young node's yield may not); the DUV node keeps
         // the rest.
         let mut wafers = (x.duv_wafers_per_month + x.duv_wafers_added_per_year * i as f64) * MONTHS_PER_YEAR;
-        let mut offers: Vec<(Unit, f64, bool)> = Vec::with_capacity(1 + x.euv.len());
+        let mut offers: Vec<Offer> = Vec::with_capacity(1 + x.euv.len());
         if let Some(k) = since {
+            let duv_per_wafer = t.duv[i].per_wafer * t.duv[i].flops;
             for (j, node) in x.euv.iter().enumerate().rev() {
                 let opens = node_opens(x, j);
-                let duv_per_wafer = t.duv[i].per_wafer * t.duv[i].flops;
-                if tools[j] > 0.0
-                    && k >= opens
-                    && t.euv[j][k - opens].per_wafer * t.euv[j][k - opens].flops > duv_per_wafer
-                {
-                    let u = t.euv[j][k - opens];
+                if tools[j] <= 0.0 || k < opens {
+                    continue;
+                }
+                let unit = t.euv[j][k - opens];
+                if unit.per_wafer * unit.flops > duv_per_wafer {
                     let w = (tools[j] * node.wafers_per_month_per_tool * MONTHS_PER_YEAR).min(wafers);
                     wafers -= w;
-                    offers.push((u, w * u.per_wafer, true));
+                    offers.push(Offer { unit, supply: w * unit.per_wafer, euv: true });
                 }
             }
         }
-        offers.push((t.duv[i], wafers * t.duv[i].per_wafer, false));
-        offers.sort_by(|a, b| (a.0.capex_usd / a.0.flops).total_cmp(&(b.0.capex_usd / b.0.flops)));
-        let mut hbm = x.hbm_stacks_per_month * MONTHS_PER_YEAR * x.hbm_growth.powi(i as i32);
-        let mut bought = 0.0;
-        for (u, supply, euv) in offers {
-            let each = u.capex_usd + opex(&year_of(&u));
+        offers.push(Offer { unit: t.duv[i], supply: wafers * t.duv[i].per_wafer, euv: false });
+        offers
+            .sort_by(|a, b| (a.unit.capex_usd / a.unit.flops).total_cmp(&(b.unit.capex_usd / b.unit.flops)));
+        // HBM: the stock left, and this year's domestic flow.
+        let hbm_flow = x.hbm_domestic_stacks_per_month * MONTHS_PER_YEAR * x.hbm_growth.powi(i as i32);
+        let mut hbm = hbm_stock + hbm_flow;
+        let (mut bought, mut facility_usd, mut new_kw) = (0.0, 0.0, 0.0);
+        for o in offers {
+            let u = o.unit;
+            let capex = train::capex(&u.year_of_use);
+            let (hardware, first_year) = (capex.hardware_usd(), opex(&year_of(&u)));
             let by_hbm = if u.hbm_stacks > 0.0 { hbm / u.hbm_stacks } else { f64::INFINITY };
-            let units = (money / each).min(supply).min(by_hbm).max(0.0);
-            if units > 0.0 {
-                money = if units * each >= money { 0.0 } else { money - units * each };
-                hbm -= units * u.hbm_stacks;
-                bought += units * u.capex_usd;
-                vintages.push(Vintage { year, units, unit: u, euv });
+            let cap = o.supply.min(by_hbm).max(0.0);
+            // First into standing facility, then with new facility.
+            let in_free = (free_kw / kw(&u)).min(cap).min(money / (hardware + first_year));
+            let rest = ((money - in_free * (hardware + first_year)) / (capex.total_usd() + first_year))
+                .min(cap - in_free)
+                .max(0.0);
+            let units = in_free + rest;
+            if units <= 0.0 {
+                continue;
             }
+            let cost = in_free * (hardware + first_year) + rest * (capex.total_usd() + first_year);
+            money = if cost >= money { 0.0 } else { money - cost };
+            free_kw = (free_kw - in_free * kw(&u)).max(0.0);
+            hbm -= units * u.hbm_stacks;
+            bought += units * hardware + rest * capex.facility_usd;
+            facility_usd += rest * capex.facility_usd;
+            new_kw += rest * kw(&u);
+            vintages.push(Vintage { year, units, unit: u, euv: o.euv });
         }
-        // The year's accounts over what is in service.
+        // The year's flow is used first, the stock for the rest.
+        let used = hbm_stock + hbm_flow - hbm.max(0.0);
+        hbm_stock = (hbm_stock - (used - hbm_flow).max(0.0)).max(0.0);
+        if new_kw > 0.0 {
+            facility.push((year, new_kw));
+        }
+        // The year's accounts over what is in service and running.
         let (
             mut flops,
             mut accelerators,
@@ -330,31 +384,35 @@ pub fn simulate(x: &StrategyInputs, t: &Tables, path: &Path) -> PathOutputs {
             mut upkeep,
         ) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
         for v in &vintages {
-            let n = v.units * in_service(v.year, year, life);
-            if n <= 0.0 {
+            let installed = v.units * in_service(v.year, year, life);
+            if installed <= 0.0 {
                 continue;
             }
+            // This year's purchases were paid for with their first year's running costs.
+            let n = if v.year == year { installed } else { installed * running_share };
             let o = year_of(&v.unit);
             flops += n * v.unit.flops;
             accelerators += n;
             if v.euv {
                 euv_flops += n * v.unit.flops;
             }
-            cost += n * o.total_usd;
+            // An idle accelerator still costs its capital.
+            cost += n * o.total_usd + (installed - n) * (o.total_usd - opex(&o));
             energy_mwh += n * o.energy_mwh;
             electricity += n * o.usd(train::Item::Electricity);
             upkeep += n * o.usd(train::Item::Maintenance);
         }
-        let mfu = x.year_of_use.mfu;
-        let compute = flops * mfu * SECONDS_PER_YEAR;
+        let delivered = x.year_of_use.mfu * x.year_of_use.goodput;
+        let compute = flops * delivered * SECONDS_PER_YEAR;
         cum_compute += compute;
         let spend = rd + bought + electricity + upkeep;
         cum_spend += spend;
+        let left = budget - spend;
         years.push(Year {
             year,
             installed_flops: flops,
             accelerators,
-            largest_run_flop: flops * mfu * x.run_days * HOURS_PER_DAY * SECONDS_PER_HOUR,
+            largest_run_flop: flops * delivered * x.run_days * HOURS_PER_DAY * SECONDS_PER_HOUR,
             compute_flop: compute,
             cumulative_compute_flop: cum_compute,
             budget_usd: budget,
@@ -362,7 +420,8 @@ pub fn simulate(x: &StrategyInputs, t: &Tables, path: &Path) -> PathOutputs {
             spend_usd: spend,
             cumulative_spend_usd: cum_spend,
             // (Below a billionth of the budget is rounding, not money left.)
-            unspent_usd: if (money - deficit).abs() < budget * 1e-9 { 0.0 } else { money - deficit },
+            unspent_usd: if left.abs() < budget * 1e-9 { 0.0 } else { left },
+            facility_usd,
             usd_per_unit_flop: (compute > 0.0).then(|| cost / compute * FLOP_UNIT),
             energy_twh: energy_mwh * KWH_PER_MWH / KWH_PER_TWH,
             electricity_usd: electricity,
@@ -392,22 +451,77 @@ pub fn sweep(x: &StrategyInputs, shares: &[f64], by: usize) -> Vec<f64> {
         .collect()
 }
 
-/// The first year from which `challenger`'s cumulative compute is at least `baseline`'s for
-/// the rest of the horizon; `None` if it is behind in the last year.
-pub fn break_even(baseline: &PathOutputs, challenger: &PathOutputs) -> Option<i32> {
-    let ahead = |i: usize| {
-        let (b, c) = (baseline.years[i].cumulative_compute_flop, challenger.years[i].cumulative_compute_flop);
-        c >= b * (1.0 - 1e-12)
-    };
+/// How a challenger's cumulative compute compares with the baseline's over the horizon.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Catch {
+    /// Within `margin` of the baseline in every year: the paths are the same.
+    Same,
+    /// Never behind by more than `margin`, and ahead by more in some year.
+    NeverBehind,
+    /// Behind until the year before this one, never behind from it on: the break-even year.
+    From(i32),
+    /// Behind in the last year.
+    NotBy,
+}
+
+/// Where `challenger`'s cumulative compute stands against `baseline`'s: the break-even year is
+/// the first year after the challenger was last behind by more than `margin` (a share of the
+/// baseline's).
+pub fn break_even(baseline: &PathOutputs, challenger: &PathOutputs, margin: f64) -> Catch {
     let n = baseline.years.len().min(challenger.years.len());
-    let mut first = None;
-    for i in (0..n).rev() {
-        if !ahead(i) {
-            break;
-        }
-        first = Some(challenger.years[i].year);
+    let at =
+        |i: usize| (baseline.years[i].cumulative_compute_flop, challenger.years[i].cumulative_compute_flop);
+    let behind = |i: usize| {
+        let (b, c) = at(i);
+        c < b - margin * b.abs()
+    };
+    let ahead = |i: usize| {
+        let (b, c) = at(i);
+        c > b + margin * b.abs()
+    };
+    match (0..n).rev().find(|i| behind(*i)) {
+        Some(last) if last + 1 == n => Catch::NotBy,
+        Some(last) => Catch::From(challenger.years[last + 1].year),
+        None if (0..n).any(ahead) => Catch::NeverBehind,
+        None => Catch::Same,
     }
-    first
+}
+
+/// The leader of `values` (the largest if `most`, else the smallest), or `None` if another is
+/// within `margin` of it (a share of the leader's value) or a value is missing.
+pub fn leader(values: &[f64], most: bool, margin: f64) -> Option<usize> {
+    if values.iter().any(|v| v.is_nan()) {
+        return None;
+    }
+    let better = |a: f64, b: f64| if most { a > b } else { a < b };
+    let best = (0..values.len()).reduce(|a, b| if better(values[b], values[a]) { b } else { a })?;
+    let v = values[best];
+    let close = values.iter().enumerate().any(|(p, w)| p != best && (v - w).abs() <= margin * v.abs());
+    (!close).then_some(best)
+}
+
+/// Relative difference below which two results are the same number (rounding, not a lead).
+const SAME: f64 = 1e-9;
+
+/// The best of `shares` by `values` (the smallest share among exact ties: extra R&D that buys
+/// nothing is not chosen), and the span of shares whose values come within `tolerance` (a
+/// share) of the best; `None` if no value is finite.
+pub fn best_share(shares: &[f64], values: &[f64], tolerance: f64) -> Option<(f64, f64, f64)> {
+    let top = values.iter().copied().filter(|v| v.is_finite()).fold(f64::NEG_INFINITY, f64::max);
+    if !top.is_finite() {
+        return None;
+    }
+    let within = |t: f64| {
+        shares
+            .iter()
+            .zip(values)
+            .filter(move |(_, v)| v.is_finite() && **v >= top - t * top.abs())
+            .map(|(s, _)| *s)
+    };
+    let best = within(SAME).fold(f64::INFINITY, f64::min);
+    let lo = within(tolerance).fold(f64::INFINITY, f64::min);
+    let hi = within(tolerance).fold(f64::NEG_INFINITY, f64::max);
+    Some((best, lo, hi))
 }
 
 /// Results per year that a path reports, by name, unit and how to read them from a [`Year`].
@@ -425,7 +539,18 @@ pub const METRICS: &[(&str, &str)] = &[
     ("electricity_usd", "USD"),
     ("euv", "share"),
     ("euv_flops_share", "fraction"),
+    ("facility_usd", "USD"),
 ];
+
+/// Places of some results in [`METRICS`].
+pub mod metric {
+    pub const INSTALLED_FLOPS: usize = 0;
+    pub const LARGEST_RUN: usize = 2;
+    pub const CUMULATIVE_SPEND: usize = 5;
+    pub const USD_PER_UNIT_FLOP: usize = 8;
+    pub const ENERGY_TWH: usize = 9;
+    pub const EUV: usize = 11;
+}
 
 impl Year {
     /// Metric `j` of [`METRICS`]; NaN where the year has none.
@@ -444,6 +569,7 @@ impl Year {
             10 => self.electricity_usd,
             11 => f64::from(u8::from(self.euv)),
             12 => self.euv_flops_share,
+            13 => self.facility_usd,
             _ => f64::NAN,
         }
     }
@@ -455,7 +581,7 @@ pub fn check(out: &StrategyOutputs) -> Result<(), crate::diag::Diagnostic> {
         for y in &p.years {
             for (j, (name, _)) in METRICS.iter().enumerate() {
                 let v = y.metric(j);
-                if !(v.is_finite() || (j == 8 && y.usd_per_unit_flop.is_none())) {
+                if !(v.is_finite() || (j == metric::USD_PER_UNIT_FLOP && y.usd_per_unit_flop.is_none())) {
                     return Err(crate::diag::Diagnostic::new(format!(
                         "the inputs give no finite {name} in {}",
                         y.year

@@ -4,8 +4,8 @@
 //! allocation swept, and the numbers that most move the difference between the paths.
 
 use super::{
-    METRICS, StrategyBound, StrategyInputs, StrategyOutputs, StrategyRequest, bind, break_even, check,
-    evaluate, sweep,
+    Catch, METRICS, StrategyBound, StrategyInputs, StrategyOutputs, StrategyRequest, best_share, bind,
+    break_even, check, evaluate, leader, metric, sweep,
 };
 use crate::data::Dataset;
 use crate::diag::Diagnostics;
@@ -13,18 +13,29 @@ use crate::sensitivity::{Swing, tornado};
 use crate::uncertainty::{DataModel, Plan, Rows, Summary, Uncertain, sample, summarize, uncertain_keys};
 
 /// Where each result sits in a sample's row: per path, per year, each of [`METRICS`]; then
-/// each path's EUV arrival year; then each challenger's break-even year against the first
-/// path. A year that does not come within the horizon is written as the year after it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// each path's EUV arrival year; then each challenger's break-even against the first path.
+/// A year that does not come within the horizon is written as the year after it; a
+/// challenger never behind as the year before the start, one the same as the baseline two
+/// years before.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Layout {
     pub paths: usize,
     pub years: usize,
+    pub start_year: i32,
     pub end_year: i32,
+    /// A lead smaller than this share is a tie.
+    pub margin: f64,
 }
 
 impl Layout {
     pub fn of(x: &StrategyInputs) -> Layout {
-        Layout { paths: x.paths.len(), years: x.years, end_year: x.end_year() }
+        Layout {
+            paths: x.paths.len(),
+            years: x.years,
+            start_year: x.start_year,
+            end_year: x.end_year(),
+            margin: x.lead_margin,
+        }
     }
     pub fn width(&self) -> usize {
         self.paths * self.years * METRICS.len() + self.paths + self.paths.saturating_sub(1)
@@ -41,7 +52,13 @@ impl Layout {
     }
     /// The year written for "not within the horizon".
     pub fn never(&self) -> f64 {
-        f64::from(self.end_year + 1)
+        f64::from(self.end_year) + 1.0
+    }
+    fn never_behind(&self) -> f64 {
+        f64::from(self.start_year) - 1.0
+    }
+    fn same(&self) -> f64 {
+        f64::from(self.start_year) - 2.0
     }
     pub fn write(&self, out: &StrategyOutputs, row: &mut [f64]) {
         for (p, path) in out.paths.iter().enumerate() {
@@ -52,7 +69,12 @@ impl Layout {
             }
             row[self.arrival(p)] = path.euv_arrival.map_or(self.never(), f64::from);
             if p > 0 {
-                row[self.break_even(p)] = break_even(&out.paths[0], path).map_or(self.never(), f64::from);
+                row[self.break_even(p)] = match break_even(&out.paths[0], path, self.margin) {
+                    Catch::From(y) => f64::from(y),
+                    Catch::NotBy => self.never(),
+                    Catch::NeverBehind => self.never_behind(),
+                    Catch::Same => self.same(),
+                };
             }
         }
     }
@@ -109,50 +131,41 @@ pub fn sample_paths(
     sample(&m, plan, layout.width(), progress)
 }
 
+/// The shares of samples in which a challenger breaks even against the baseline, and when.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BreakEven {
+    /// The break-even year over the samples in which it comes (behind, then caught up).
+    pub year: Option<Summary>,
+    /// Samples in which it comes within the horizon.
+    pub caught_up: f64,
+    /// Samples in which the challenger is never behind (and ahead in some year).
+    pub never_behind: f64,
+    /// Samples in which the two paths stay within the margin of each other throughout.
+    pub same: f64,
+    /// Samples in which the challenger is still behind in the last year.
+    pub not_by_end: f64,
+}
+
 /// How the paths compare across samples.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison {
     /// Samples compared (not refused).
     pub samples: usize,
-    /// By year, by path: the share of samples in which the path has strictly the most
-    /// installed FLOP/s.
+    /// By year, by path: the share of samples in which the path has the most installed
+    /// FLOP/s by more than the margin.
     pub lead_compute: Vec<Vec<f64>>,
-    /// By year: the share of samples in which the leaders tie.
+    /// By year: the share of samples in which no path leads by more than the margin.
     pub tie_compute: Vec<f64>,
-    /// By year, by path: the share in which the path's cost per FLOP is strictly the lowest.
+    /// By year, by path: the share in which the path's cost per FLOP is the lowest by more
+    /// than the margin.
     pub lead_cost: Vec<Vec<f64>>,
     /// By year, by path: the share in which EUV has arrived.
     pub euv: Vec<Vec<f64>>,
-    /// By challenger (path 1 on): its break-even year against path 0, over the samples that
-    /// break even within the horizon, and the share that do not.
-    pub break_even: Vec<(Option<Summary>, f64)>,
+    /// By challenger (path 1 on), against path 0.
+    pub break_even: Vec<BreakEven>,
     /// By path: the EUV arrival year over the samples in which it comes, and the share in
     /// which it does not.
     pub arrival: Vec<(Option<Summary>, f64)>,
-}
-
-/// The leader of `values` (largest if `most`), or `None` on a tie or a missing value.
-fn leader(values: &[f64], most: bool) -> Option<usize> {
-    let mut best: Option<usize> = None;
-    let mut tie = false;
-    for (p, v) in values.iter().enumerate() {
-        if v.is_nan() {
-            continue;
-        }
-        match best {
-            None => best = Some(p),
-            Some(b) => {
-                let (vb, same) = (values[b], (v - values[b]).abs() <= 1e-9 * v.abs().max(values[b].abs()));
-                if same {
-                    tie = true;
-                } else if (most && *v > vb) || (!most && *v < vb) {
-                    best = Some(p);
-                    tie = false;
-                }
-            }
-        }
-    }
-    if tie { None } else { best }
 }
 
 pub fn compare(rows: &Rows, layout: Layout) -> Comparison {
@@ -167,31 +180,51 @@ pub fn compare(rows: &Rows, layout: Layout) -> Comparison {
         n += 1;
         for y in 0..ny {
             for (p, v) in vals.iter_mut().enumerate() {
-                *v = rows.get(i, layout.metric(p, y, 0));
-                euv[y][p] += rows.get(i, layout.metric(p, y, 11));
+                *v = rows.get(i, layout.metric(p, y, metric::INSTALLED_FLOPS));
+                euv[y][p] += rows.get(i, layout.metric(p, y, metric::EUV));
             }
-            match leader(&vals, true) {
+            match leader(&vals, true, layout.margin) {
                 Some(p) => lead_compute[y][p] += 1.0,
                 None => tie_compute[y] += 1.0,
             }
             for (p, v) in vals.iter_mut().enumerate() {
-                *v = rows.get(i, layout.metric(p, y, 8));
+                *v = rows.get(i, layout.metric(p, y, metric::USD_PER_UNIT_FLOP));
             }
-            if let Some(p) = leader(&vals, false) {
+            if let Some(p) = leader(&vals, false, layout.margin) {
                 lead_cost[y][p] += 1.0;
             }
         }
     }
-    let share = |v: &mut Vec<Vec<f64>>| v.iter_mut().flatten().for_each(|x| *x /= n.max(1) as f64);
-    share(&mut lead_compute);
-    share(&mut lead_cost);
-    share(&mut euv);
-    tie_compute.iter_mut().for_each(|x| *x /= n.max(1) as f64);
-    let years = |col: usize| {
-        let all = rows.column(col);
+    let per = 1.0 / n.max(1) as f64;
+    lead_compute
+        .iter_mut()
+        .chain(lead_cost.iter_mut())
+        .chain(euv.iter_mut())
+        .flatten()
+        .for_each(|x| *x *= per);
+    tie_compute.iter_mut().for_each(|x| *x *= per);
+    let share = |all: &[f64], f: &dyn Fn(f64) -> bool| {
+        if all.is_empty() { 0.0 } else { all.iter().filter(|y| f(**y)).count() as f64 / all.len() as f64 }
+    };
+    let arrival = |p: usize| {
+        let all = rows.column(layout.arrival(p));
         let within: Vec<f64> = all.iter().copied().filter(|y| *y < layout.never()).collect();
-        let never = if all.is_empty() { 0.0 } else { 1.0 - within.len() as f64 / all.len() as f64 };
-        (summarize(&within), never)
+        (summarize(&within), share(&all, &|y| y >= layout.never()))
+    };
+    let break_even = |p: usize| {
+        let all = rows.column(layout.break_even(p));
+        let from: Vec<f64> = all
+            .iter()
+            .copied()
+            .filter(|y| (layout.never_behind() + 0.5..layout.never()).contains(y))
+            .collect();
+        BreakEven {
+            year: summarize(&from),
+            caught_up: share(&all, &|y| (layout.never_behind() + 0.5..layout.never()).contains(&y)),
+            never_behind: share(&all, &|y| y == layout.never_behind()),
+            same: share(&all, &|y| y == layout.same()),
+            not_by_end: share(&all, &|y| y >= layout.never()),
+        }
     };
     Comparison {
         samples: n,
@@ -199,8 +232,8 @@ pub fn compare(rows: &Rows, layout: Layout) -> Comparison {
         tie_compute,
         lead_cost,
         euv,
-        break_even: (1..np).map(|p| years(layout.break_even(p))).collect(),
-        arrival: (0..np).map(|p| years(layout.arrival(p))).collect(),
+        break_even: (1..np).map(break_even).collect(),
+        arrival: (0..np).map(arrival).collect(),
     }
 }
 
@@ -211,10 +244,29 @@ pub struct Sweep {
     pub shares: Vec<f64>,
     /// Cumulative compute at each share (over samples; one value if not sampled).
     pub compute: Vec<Option<Summary>>,
-    /// The share with the largest mean.
-    pub best: f64,
-    /// The best share sample by sample (p5, p50, p95 of it).
+    /// The share with the largest mean (the smallest among exact ties), and the span of
+    /// shares whose mean is within the lead margin of it; `None` with no finite result.
+    pub best: Option<(f64, f64, f64)>,
+    /// The best share sample by sample (the smallest among exact ties): p5, p50, p95.
     pub best_by_sample: Option<Summary>,
+}
+
+impl Sweep {
+    /// From the cumulative compute at each share, sample by sample (rows of `rows`).
+    pub fn of(shares: &[f64], rows: &Rows, margin: f64) -> Sweep {
+        let compute: Vec<Option<Summary>> = (0..shares.len()).map(|j| summarize(&rows.column(j))).collect();
+        let means: Vec<f64> = compute.iter().map(|c| c.map_or(f64::NAN, |c| c.mean)).collect();
+        let per_sample: Vec<f64> = (0..rows.rows())
+            .filter(|i| !rows.is_refused(*i))
+            .filter_map(|i| best_share(shares, &rows.row(i), 0.0).map(|b| b.0))
+            .collect();
+        Sweep {
+            shares: shares.to_vec(),
+            best: best_share(shares, &means, margin),
+            compute,
+            best_by_sample: summarize(&per_sample),
+        }
+    }
 }
 
 /// Shares swept: 0 to 1 in `steps` equal steps.
@@ -236,21 +288,8 @@ pub fn sweep_samples(
         true
     });
     let rows = sample(&m, plan, shares.len(), progress);
-    let compute: Vec<Option<Summary>> = (0..shares.len()).map(|j| summarize(&rows.column(j))).collect();
-    let best = compute
-        .iter()
-        .enumerate()
-        .filter_map(|(j, s)| s.map(|s| (j, s.mean)))
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map_or(0.0, |(j, _)| shares[j]);
-    let per_sample: Vec<f64> = (0..rows.rows())
-        .filter(|i| !rows.is_refused(*i))
-        .filter_map(|i| {
-            let row = rows.row(i);
-            row.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map(|(j, _)| shares[j])
-        })
-        .collect();
-    Sweep { shares: shares.to_vec(), compute, best, best_by_sample: summarize(&per_sample) }
+    let margin = bind(ds, req).map_or(0.0, |b| b.inputs.lead_margin);
+    Sweep::of(shares, &rows, margin)
 }
 
 /// The numbers that most move the difference in cumulative compute by year index `by`
@@ -273,4 +312,11 @@ pub fn drivers(
         out[0].is_finite()
     });
     tornado(&m, keys, 1, 0)
+}
+
+/// Whether a number at its low or its high reverses the sign of the difference between the
+/// paths that the central values give (the central case's answer flips; reaching zero, the
+/// paths level, is not a reversal).
+pub fn flips(s: &Swing, centre: f64) -> bool {
+    s.at_low * centre < 0.0 || s.at_high * centre < 0.0
 }
