@@ -134,10 +134,10 @@ pub fn text(a: &StrategyAccount) -> String {
     let cost = |p: usize| p50(a.sampled(p, last, metric::USD_PER_UNIT_FLOP), usd);
     let cheaper = match a.cheaper_from() {
         Some(y) => format!(
-            "\"{challenger}\" is cheaper per FLOP (by more than {}) in most samples from {y}",
+            "\"{challenger}\" is cheaper per FLOP (by more than {}) in most samples in every year from {y}",
             percent(x.lead_margin)
         ),
-        None => format!("\"{challenger}\" is not cheaper per FLOP in most samples in any year to {end}"),
+        None => format!("\"{challenger}\" is not cheaper per FLOP in most samples through to {end}"),
     };
     let best_by_sample = a
         .sweep

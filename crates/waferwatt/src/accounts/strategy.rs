@@ -34,26 +34,26 @@ pub struct StrategyAccount {
 const SWEEP_STEPS: usize = 20;
 
 impl StrategyAccount {
-    /// The first year in which the challenger (path 1) leads in installed compute in at least
-    /// half the samples.
+    /// The first year from which the challenger (path 1) leads in installed compute in at
+    /// least half the samples in every year to the end.
     pub fn crossover(&self) -> Option<i32> {
-        let x = &self.bound.inputs;
-        (0..x.years)
-            .find(|i| self.comparison.lead_compute[*i].get(1).is_some_and(|p| *p >= 0.5))
-            .map(|i| x.year(i))
+        lasting(&self.comparison.lead_compute).map(|i| self.bound.inputs.year(i))
     }
-    /// The first year in which the challenger's cost per FLOP is the lowest in at least half
-    /// the samples.
+    /// The first year from which the challenger's cost per FLOP is the lowest in at least half
+    /// the samples in every year to the end.
     pub fn cheaper_from(&self) -> Option<i32> {
-        let x = &self.bound.inputs;
-        (0..x.years)
-            .find(|i| self.comparison.lead_cost[*i].get(1).is_some_and(|p| *p >= 0.5))
-            .map(|i| x.year(i))
+        lasting(&self.comparison.lead_cost).map(|i| self.bound.inputs.year(i))
     }
     /// A sampled result of path `p` in year index `i`.
     pub fn sampled(&self, p: usize, i: usize, metric: usize) -> Option<Summary> {
         self.summaries[self.layout.metric(p, i, metric)]
     }
+}
+
+/// The first year index from which path 1's share is at least a half in every later year.
+fn lasting(by_year: &[Vec<f64>]) -> Option<usize> {
+    let holds = |i: usize| by_year[i].get(1).is_some_and(|p| *p >= 0.5);
+    (0..by_year.len()).rev().take_while(|i| holds(*i)).last()
 }
 
 /// Works the account on the data in force.
