@@ -1,174 +1,655 @@
-//! Charts as SVG text: the tornado of one-at-a-time swings, and the strategy's fan chart.
+//! Charts, drawn with plotters as SVG (or PNG), their text laid out with the font shipped in
+//! `assets/` (DejaVu Sans), so a chart looks the same on every machine: the tornado of
+//! one-at-a-time swings, the strategy's fan chart, bars (stacked or side by side, in panels),
+//! a cost waterfall, lines, the capacity chain and the wafer map. Each chart is plain data;
+//! commands and the report fill them in.
 
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::SegmentedCoord;
+use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
+use plotters::prelude::*;
+use plotters::style::{FontStyle, register_font};
 use waferwatt::diag::Diagnostic;
 
 use crate::Failure;
 use crate::render::sig3;
-use waferwatt::sensitivity::Swing;
 
-/// Layout of the tornado, in SVG user units (pixels).
-const WIDTH: f64 = 900.0;
-const LABELS: f64 = 330.0;
-const ROW: f64 = 26.0;
-const TOP: f64 = 56.0;
-const MARGIN: f64 = 24.0;
-/// Bars drawn at most (the largest swings).
-const MAX_BARS: usize = 20;
+/// The font every chart's text is laid out and drawn with.
+const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+/// The family name charts ask for (SVG viewers fall back to their own sans-serif).
+pub const FAMILY: &str = "DejaVu Sans";
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+static FONT_ONCE: Once = Once::new();
 
-/// A tornado chart: for each number, a bar from the output at its low to the output at its
-/// high, around the central result; largest swing on top.
-pub fn tornado(output: &str, centre: f64, swings: &[Swing]) -> String {
-    let shown = &swings[..swings.len().min(MAX_BARS)];
-    let (lo, hi) = shown.iter().fold((centre, centre), |(lo, hi), s| {
-        (lo.min(s.at_low).min(s.at_high), hi.max(s.at_low).max(s.at_high))
+fn font() {
+    FONT_ONCE.call_once(|| {
+        // The shipped font is valid; should it not load, plotters draws no text rather than failing.
+        let _ = register_font(FAMILY, FontStyle::Normal, FONT);
+        let _ = register_font(FAMILY, FontStyle::Bold, FONT);
     });
-    let span = if hi > lo { hi - lo } else { 1.0 };
-    let plot = WIDTH - LABELS - 2.0 * MARGIN;
-    let x = |v: f64| LABELS + MARGIN + (v - lo) / span * plot;
-    let height = TOP + ROW * shown.len() as f64 + 2.0 * MARGIN;
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" \
-         viewBox=\"0 0 {WIDTH} {height}\" font-family=\"sans-serif\" font-size=\"12\">\n\
-         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
-         <text x=\"{MARGIN}\" y=\"24\" font-size=\"15\" font-weight=\"bold\">{} : one-at-a-time swings</text>\n\
-         <text x=\"{MARGIN}\" y=\"42\" fill=\"#555\">central {}; dark: the number at its low, light: at its high</text>\n",
-        escape(output),
-        sig3(centre)
-    );
-    for (i, w) in shown.iter().enumerate() {
-        let y = TOP + ROW * i as f64;
-        for (v, fill) in [(w.at_low, "#1f4e79"), (w.at_high, "#9dc3e6")] {
-            let (a, b) = (x(centre).min(x(v)), x(centre).max(x(v)));
-            s.push_str(&format!(
-                "<rect x=\"{a:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{fill}\"/>\n",
-                y + 4.0,
-                (b - a).max(0.5),
-                ROW - 8.0
-            ));
-        }
-        s.push_str(&format!(
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
-            LABELS + MARGIN - 6.0,
-            y + ROW / 2.0 + 4.0,
-            escape(&w.key)
-        ));
-    }
-    let bottom = TOP + ROW * shown.len() as f64;
-    s.push_str(&format!(
-        "<line x1=\"{c:.1}\" y1=\"{TOP}\" x2=\"{c:.1}\" y2=\"{bottom}\" stroke=\"black\"/>\n\
-         <text x=\"{:.1}\" y=\"{:.1}\">{}</text>\n<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n</svg>\n",
-        x(lo),
-        bottom + 18.0,
-        sig3(lo),
-        x(hi),
-        bottom + 18.0,
-        sig3(hi),
-        c = x(centre)
-    ));
-    s
 }
 
-/// Writes a chart, refusing a path that does not end in `.svg`.
-pub fn write_svg(path: &str, svg: &str) -> Result<(), Failure> {
-    if !path.to_lowercase().ends_with(".svg") {
-        return Err(Diagnostic::new(format!("charts are written as SVG, but {path} does not end in .svg"))
-            .key("--chart")
-            .expected("a file name ending in .svg")
+/// Colours of series, in order (repeating).
+pub const PALETTE: &[RGBColor] = &[
+    RGBColor(0x1f, 0x4e, 0x79),
+    RGBColor(0xc5, 0x5a, 0x11),
+    RGBColor(0x54, 0x82, 0x35),
+    RGBColor(0x70, 0x30, 0xa0),
+    RGBColor(0xbf, 0x90, 0x00),
+    RGBColor(0x2e, 0x75, 0xb6),
+    RGBColor(0x7f, 0x7f, 0x7f),
+];
+
+fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+type Drawn = Result<(), Box<dyn std::error::Error>>;
+
+/// A chart: its size in pixels and how to draw it on any plotters backend.
+pub trait Chart {
+    fn size(&self) -> (u32, u32);
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static;
+}
+
+fn failed(e: impl std::fmt::Display) -> Failure {
+    Failure::from(
+        Diagnostic::new(format!("the chart could not be drawn: {e}")).expected("a chart of finite numbers"),
+    )
+}
+
+/// The chart as SVG text.
+pub fn svg<C: Chart>(chart: &C) -> Result<String, Failure> {
+    font();
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, chart.size()).into_drawing_area();
+        chart.draw(&root).map_err(failed)?;
+        root.present().map_err(failed)?;
+    }
+    Ok(text)
+}
+
+/// Writes a chart to `path`: SVG, or PNG if the name ends in `.png`. `flag` names the option
+/// for messages.
+pub fn write<C: Chart>(path: &str, chart: &C, flag: &str) -> Result<(), Failure> {
+    let lower = path.to_lowercase();
+    if lower.ends_with(".png") {
+        font();
+        let root = BitMapBackend::new(path, chart.size()).into_drawing_area();
+        chart.draw(&root).map_err(failed)?;
+        return root.present().map_err(|e| {
+            Failure::from(
+                Diagnostic::new(format!("cannot write the chart to {path}: {e}")).expected("a writable path"),
+            )
+        });
+    }
+    if !lower.ends_with(".svg") {
+        return Err(Diagnostic::new(format!("charts are written as SVG or PNG, but {path} ends in neither"))
+            .key(flag.to_string())
+            .expected("a file name ending in .svg or .png")
             .into());
     }
-    std::fs::write(path, svg).map_err(|e| {
+    let text = svg(chart)?;
+    std::fs::write(path, text).map_err(|e| {
         Failure::from(
             Diagnostic::new(format!("cannot write the chart to {path}: {e}")).expected("a writable path"),
         )
     })
 }
 
+/// Refuses a chart file name that is neither SVG nor PNG before any work is done.
+pub fn check_name(path: &str, flag: &str) -> Result<(), Failure> {
+    let lower = path.to_lowercase();
+    if lower.ends_with(".svg") || lower.ends_with(".png") {
+        Ok(())
+    } else {
+        Err(Diagnostic::new(format!("charts are written as SVG or PNG, but {path} ends in neither"))
+            .key(flag.to_string())
+            .expected("a file name ending in .svg or .png")
+            .into())
+    }
+}
+
+fn text_style(size: f64) -> TextStyle<'static> {
+    (FAMILY, size).into_font().color(&BLACK)
+}
+
+fn title<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, title: &str, subtitle: &str) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    root.draw(&Text::new(title.to_string(), (16, 12), (FAMILY, 17).into_font().style(FontStyle::Bold)))?;
+    if !subtitle.is_empty() {
+        root.draw(&Text::new(
+            subtitle.to_string(),
+            (16, 36),
+            text_style(13.0).color(&RGBColor(0x55, 0x55, 0x55)),
+        ))?;
+    }
+    Ok(())
+}
+
+/// The area under the title.
+fn body<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>) -> DrawingArea<DB, Shift> {
+    root.margin(58, 12, 12, 16)
+}
+
+/// Range of values, widened a little, with zero in it when `zero`.
+fn span(values: impl Iterator<Item = f64>, zero: bool) -> (f64, f64) {
+    let (mut lo, mut hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    if zero {
+        lo = lo.min(0.0);
+        hi = hi.max(0.0);
+    }
+    let pad = if hi > lo { (hi - lo) * 0.06 } else { hi.abs().max(1.0) * 0.1 };
+    (if zero && lo == 0.0 { 0.0 } else { lo - pad }, hi + pad)
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// One-at-a-time swings of a figure: for each number, a bar from the figure at its low to the
+/// figure at its high, around the central value; largest on top.
+pub struct Tornado {
+    pub title: String,
+    pub centre: f64,
+    /// (label, figure at the number's low, figure at its high), largest swing first.
+    pub swings: Vec<(String, f64, f64)>,
+}
+
+/// Bars drawn at most (the largest swings).
+const MAX_BARS: usize = 16;
+
+impl Chart for Tornado {
+    fn size(&self) -> (u32, u32) {
+        (960, 110 + 28 * self.swings.len().clamp(1, MAX_BARS) as u32)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static,
+    {
+        let shown = &self.swings[..self.swings.len().min(MAX_BARS)];
+        title(
+            root,
+            &format!("{}: one-at-a-time swings", self.title),
+            &format!("central {}; dark: the number at its low, light: at its high", sig3(self.centre)),
+        )?;
+        let (lo, hi) = span(shown.iter().flat_map(|s| [s.1, s.2]).chain([self.centre]), false);
+        let n = shown.len().max(1);
+        let mut chart = ChartBuilder::on(&body(root))
+            .x_label_area_size(28)
+            .y_label_area_size(330)
+            .build_cartesian_2d(lo..hi, (0..n - 1).into_segmented())?;
+        let names: Vec<&str> = shown.iter().map(|s| s.0.as_str()).collect();
+        chart
+            .configure_mesh()
+            .light_line_style(RGBColor(0xf2, 0xf2, 0xf2))
+            .disable_y_mesh()
+            .x_labels(8)
+            .x_label_formatter(&|v| crate::render::human(*v))
+            .y_labels(n)
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => {
+                    n.checked_sub(1 + *i).and_then(|j| names.get(j)).copied().unwrap_or("").to_string()
+                }
+                _ => String::new(),
+            })
+            .label_style(text_style(12.0))
+            .draw()?;
+        for (k, s) in shown.iter().enumerate() {
+            let row = n - 1 - k;
+            for (v, c) in [(s.1, RGBColor(0x1f, 0x4e, 0x79)), (s.2, RGBColor(0x9d, 0xc3, 0xe6))] {
+                let (a, b) = (self.centre.min(v), self.centre.max(v));
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(a, SegmentValue::Exact(row)), (b, SegmentValue::Exact(row + 1))],
+                    c.filled(),
+                )))?;
+            }
+        }
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(self.centre, SegmentValue::Exact(0)), (self.centre, SegmentValue::Exact(n))],
+            BLACK.stroke_width(1),
+        )))?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
 /// One path of a fan chart: its name and, by year, (year, p5, p50, p95).
 pub type Fan = (String, Vec<(i32, f64, f64, f64)>);
 
-/// Colours of the paths of a fan chart, in order (repeating).
-const PATH_COLOURS: &[&str] = &["#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000"];
+/// For each path, its p50 by year as a line and its p5–p95 as a band, on a log scale.
+pub struct FanChart {
+    pub title: String,
+    pub series: Vec<Fan>,
+}
 
-/// A fan chart: for each path, its p50 by year as a line and its p5–p95 as a band, on a
-/// logarithmic scale (the bands shrink to the line when not sampled).
-pub fn fan(series: &[Fan], what: &str) -> String {
-    const H: f64 = 480.0;
-    const LEFT: f64 = 90.0;
-    const TOP_F: f64 = 60.0;
-    const BOTTOM: f64 = 50.0;
-    let points = || series.iter().flat_map(|(_, v)| v.iter());
-    let positive = |v: f64| v.is_finite() && v > 0.0;
-    let lo = points().flat_map(|p| [p.1, p.2, p.3]).filter(|v| positive(*v)).fold(f64::INFINITY, f64::min);
-    let hi = points().flat_map(|p| [p.1, p.2, p.3]).filter(|v| positive(*v)).fold(0.0, f64::max);
-    let (lo, hi) =
-        if lo.is_finite() && hi > 0.0 { (lo.log10().floor(), hi.log10().ceil()) } else { (0.0, 1.0) };
-    let hi = if hi > lo { hi } else { lo + 1.0 };
-    let (y0, y1) = (points().map(|p| p.0).min().unwrap_or(0), points().map(|p| p.0).max().unwrap_or(1));
-    let span_years = f64::from((y1 - y0).max(1));
-    let plot_w = WIDTH - LEFT - MARGIN;
-    let plot_h = H - TOP_F - BOTTOM;
-    let x = |year: i32| LEFT + f64::from(year - y0) / span_years * plot_w;
-    let y = |v: f64| {
-        let l = if positive(v) { v.log10().clamp(lo, hi) } else { lo };
-        TOP_F + (hi - l) / (hi - lo) * plot_h
-    };
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{H}\" viewBox=\"0 0 {WIDTH} {H}\" \
-         font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
-         <text x=\"{MARGIN}\" y=\"24\" font-size=\"15\" font-weight=\"bold\">{} by year and path</text>\n\
-         <text x=\"{MARGIN}\" y=\"42\" fill=\"#555\">line: p50; band: p5–p95 (log scale)</text>\n",
-        escape(what)
-    );
-    // Grid: a line per power of ten, a tick per year.
-    let mut e = lo;
-    while e <= hi {
-        let v = 10f64.powf(e);
-        s.push_str(&format!(
-            "<line x1=\"{LEFT}\" y1=\"{yy:.1}\" x2=\"{:.1}\" y2=\"{yy:.1}\" stroke=\"#ddd\"/>\n\
-             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">1e{e:.0}</text>\n",
-            LEFT + plot_w,
-            LEFT - 6.0,
-            y(v) + 4.0,
-            yy = y(v)
-        ));
-        e += 1.0;
+impl Chart for FanChart {
+    fn size(&self) -> (u32, u32) {
+        (960, 520)
     }
-    let step = if y1 - y0 > 10 { 5 } else { 1 };
-    for year in (y0..=y1).filter(|yr| (yr - y0) % step == 0) {
-        s.push_str(&format!(
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{year}</text>\n",
-            x(year),
-            TOP_F + plot_h + 18.0
-        ));
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static,
+    {
+        title(root, &format!("{} by year and path", self.title), "line: p50; band: p5–p95 (log scale)")?;
+        let points = || self.series.iter().flat_map(|(_, v)| v.iter());
+        let positive: Vec<f64> =
+            points().flat_map(|p| [p.1, p.2, p.3]).filter(|v| v.is_finite() && *v > 0.0).collect();
+        let lo = positive.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = positive.iter().copied().fold(0.0, f64::max);
+        let (lo, hi) = if lo.is_finite() && hi > 0.0 {
+            (10f64.powf(lo.log10().floor()), 10f64.powf(hi.log10().ceil()))
+        } else {
+            (1.0, 10.0)
+        };
+        let hi = if hi > lo { hi } else { lo * 10.0 };
+        let y0 = points().map(|p| p.0).min().unwrap_or(0);
+        let y1 = points().map(|p| p.0).max().unwrap_or(1).max(y0 + 1);
+        let mut chart = ChartBuilder::on(&body(root))
+            .x_label_area_size(30)
+            .y_label_area_size(70)
+            .build_cartesian_2d(y0..y1, (lo..hi).log_scale())?;
+        chart
+            .configure_mesh()
+            .light_line_style(RGBColor(0xf2, 0xf2, 0xf2))
+            .x_labels(((y1 - y0) as usize + 1).min(16))
+            .x_label_formatter(&|y| y.to_string())
+            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .label_style(text_style(12.0))
+            .draw()?;
+        let clamp = |v: f64| if v.is_finite() && v > 0.0 { v.clamp(lo, hi) } else { lo };
+        for (k, (name, v)) in self.series.iter().enumerate() {
+            let c = colour(k);
+            let band: Vec<(i32, f64)> = v
+                .iter()
+                .map(|p| (p.0, clamp(p.3)))
+                .chain(v.iter().rev().map(|p| (p.0, clamp(p.1))))
+                .collect();
+            chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.18).filled())))?;
+            chart
+                .draw_series(LineSeries::new(v.iter().map(|p| (p.0, clamp(p.2))), c.stroke_width(2)))?
+                .label(name.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(0xaa, 0xaa, 0xaa))
+            .label_font(text_style(12.0))
+            .draw()?;
+        Ok(())
     }
-    for (k, (name, v)) in series.iter().enumerate() {
-        let colour = PATH_COLOURS[k % PATH_COLOURS.len()];
-        let upper: Vec<String> = v.iter().map(|p| format!("{:.1},{:.1}", x(p.0), y(p.3))).collect();
-        let lower: Vec<String> = v.iter().rev().map(|p| format!("{:.1},{:.1}", x(p.0), y(p.1))).collect();
-        s.push_str(&format!(
-            "<polygon points=\"{} {}\" fill=\"{colour}\" fill-opacity=\"0.18\" stroke=\"none\"/>\n",
-            upper.join(" "),
-            lower.join(" ")
-        ));
-        let line: Vec<String> = v.iter().map(|p| format!("{:.1},{:.1}", x(p.0), y(p.2))).collect();
-        s.push_str(&format!(
-            "<polyline points=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"/>\n\
-             <rect x=\"{:.1}\" y=\"{:.1}\" width=\"14\" height=\"4\" fill=\"{colour}\"/>\n\
-             <text x=\"{:.1}\" y=\"{:.1}\">{}</text>\n",
-            line.join(" "),
-            LEFT + 10.0,
-            TOP_F + 8.0 + 18.0 * k as f64,
-            LEFT + 30.0,
-            TOP_F + 13.0 + 18.0 * k as f64,
-            escape(name)
-        ));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// A chart with categories along x and values up y.
+type CategoryChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<SegmentedCoord<RangedCoordusize>, RangedCoordf64>>;
+
+/// A chart with a category on each step of the x axis and values from 0 to `hi` up the y axis,
+/// its axes drawn.
+fn categories<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    caption: Option<&str>,
+    labels: &[String],
+    y_desc: &str,
+    hi: f64,
+    label_size: f64,
+) -> Result<CategoryChart<'a, DB>, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let n = labels.len().max(1);
+    let mut builder = ChartBuilder::on(area);
+    if let Some(c) = caption {
+        builder.caption(c.to_string(), text_style(14.0));
     }
-    s.push_str(&format!(
-        "<rect x=\"{LEFT}\" y=\"{TOP_F}\" width=\"{plot_w:.1}\" height=\"{plot_h:.1}\" fill=\"none\" stroke=\"black\"/>\n</svg>\n"
-    ));
-    s
+    let mut chart = builder
+        .x_label_area_size(34)
+        .y_label_area_size(68)
+        .build_cartesian_2d((0..n - 1).into_segmented(), 0.0..hi)?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(0xf2, 0xf2, 0xf2))
+        .disable_x_mesh()
+        .x_labels(n)
+        .x_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .y_desc(y_desc.to_string())
+        .y_label_formatter(&|v| crate::render::human(*v))
+        .label_style(text_style(label_size))
+        .axis_desc_style(text_style(12.0))
+        .draw()?;
+    Ok(chart)
+}
+
+/// Bars by category: one series side by side, or several stacked (each category's bar cut
+/// into its series' parts).
+#[derive(Clone)]
+pub struct Bars {
+    pub title: String,
+    pub y_desc: String,
+    pub categories: Vec<String>,
+    /// (series name, a value per category)
+    pub series: Vec<(String, Vec<f64>)>,
+    pub stacked: bool,
+}
+
+impl Bars {
+    fn draw_in<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static,
+    {
+        let n = self.categories.len().max(1);
+        let m = self.series.len().max(1);
+        let totals: Vec<f64> = (0..n)
+            .map(|c| {
+                if self.stacked {
+                    self.series.iter().map(|(_, v)| v.get(c).copied().unwrap_or(0.0).max(0.0)).sum()
+                } else {
+                    self.series.iter().map(|(_, v)| v.get(c).copied().unwrap_or(0.0)).fold(0.0, f64::max)
+                }
+            })
+            .collect();
+        let (_, hi) = span(totals.iter().copied(), true);
+        let mut chart = categories(area, Some(&self.title), &self.categories, &self.y_desc, hi, 12.0)?;
+        // Side by side (not stacked), each series takes its share of a category's cell.
+        let cell = f64::from(chart.plotting_area().dim_in_pixel().0) / n as f64;
+        let inner = (cell - 12.0).max(1.0);
+        for (k, (name, values)) in self.series.iter().enumerate() {
+            let c = colour(k);
+            let (left, right) = if self.stacked || m == 1 {
+                (6.0, 6.0)
+            } else {
+                (6.0 + inner * k as f64 / m as f64, 6.0 + inner * (m - k - 1) as f64 / m as f64)
+            };
+            let bars: Vec<(usize, f64, f64)> = values
+                .iter()
+                .enumerate()
+                .take(n)
+                .map(|(i, v)| {
+                    let v = if v.is_finite() { v.max(0.0) } else { 0.0 };
+                    let base: f64 = if self.stacked {
+                        self.series[..k].iter().map(|(_, w)| w.get(i).copied().unwrap_or(0.0).max(0.0)).sum()
+                    } else {
+                        0.0
+                    };
+                    (i, base, base + v)
+                })
+                .collect();
+            chart
+                .draw_series(bars.into_iter().map(move |(i, a, b)| {
+                    let mut r = Rectangle::new(
+                        [(SegmentValue::Exact(i), a), (SegmentValue::Exact(i + 1), b)],
+                        c.filled(),
+                    );
+                    r.set_margin(0, 0, left as u32, right as u32);
+                    r
+                }))?
+                .label(name.clone())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
+        }
+        if self.series.len() > 1 {
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperRight)
+                .background_style(WHITE.mix(0.85))
+                .border_style(RGBColor(0xaa, 0xaa, 0xaa))
+                .label_font(text_style(11.0))
+                .draw()?;
+        }
+        Ok(())
+    }
+}
+
+impl Chart for Bars {
+    fn size(&self) -> (u32, u32) {
+        (960, 480)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static,
+    {
+        root.fill(&WHITE)?;
+        self.draw_in(&root.margin(8, 8, 8, 8))
+    }
+}
+
+/// Bar charts side by side under one title.
+pub struct Panels {
+    pub title: String,
+    pub subtitle: String,
+    pub panels: Vec<Bars>,
+}
+
+impl Chart for Panels {
+    fn size(&self) -> (u32, u32) {
+        (960, 460)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static,
+    {
+        title(root, &self.title, &self.subtitle)?;
+        let areas = body(root).split_evenly((1, self.panels.len().max(1)));
+        for (p, area) in self.panels.iter().zip(areas.iter()) {
+            p.draw_in(area)?;
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// A cost built up item by item: each item a floating bar from the running total, then the
+/// total.
+pub struct Waterfall {
+    pub title: String,
+    pub subtitle: String,
+    pub y_desc: String,
+    pub items: Vec<(String, f64)>,
+}
+
+impl Chart for Waterfall {
+    fn size(&self) -> (u32, u32) {
+        (960, 480)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static,
+    {
+        title(root, &self.title, &self.subtitle)?;
+        let total: f64 = self.items.iter().map(|i| i.1.max(0.0)).sum();
+        let n = self.items.len() + 1;
+        let (_, hi) = span([total].into_iter(), true);
+        let mut labels: Vec<String> = self.items.iter().map(|i| i.0.clone()).collect();
+        labels.push("total".into());
+        let area = body(root);
+        let mut chart = categories(&area, None, &labels, &self.y_desc, hi, 11.0)?;
+        let mut run = 0.0;
+        for (k, (_, v)) in self.items.iter().enumerate() {
+            let v = v.max(0.0);
+            let mut r = Rectangle::new(
+                [(SegmentValue::Exact(k), run), (SegmentValue::Exact(k + 1), run + v)],
+                colour(k).filled(),
+            );
+            r.set_margin(0, 0, 10, 10);
+            chart.draw_series(std::iter::once(r))?;
+            chart.draw_series(std::iter::once(Text::new(
+                format!(
+                    "{} ({:.0} %)",
+                    crate::render::human(v),
+                    if total > 0.0 { v / total * 100.0 } else { 0.0 }
+                ),
+                (SegmentValue::CenterOf(k), run + v),
+                text_style(11.0).pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Center,
+                    plotters::style::text_anchor::VPos::Bottom,
+                )),
+            )))?;
+            run += v;
+        }
+        let mut r = Rectangle::new(
+            [(SegmentValue::Exact(n - 1), 0.0), (SegmentValue::Exact(n), total)],
+            RGBColor(0x40, 0x40, 0x40).filled(),
+        );
+        r.set_margin(0, 0, 10, 10);
+        chart.draw_series(std::iter::once(r))?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// Lines of (x, y) points, one per series, with a marker at each point.
+pub struct Lines {
+    pub title: String,
+    pub subtitle: String,
+    pub x_desc: String,
+    pub y_desc: String,
+    pub series: Vec<(String, Vec<(f64, f64)>)>,
+}
+
+impl Chart for Lines {
+    fn size(&self) -> (u32, u32) {
+        (960, 480)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static,
+    {
+        title(root, &self.title, &self.subtitle)?;
+        let pts = || self.series.iter().flat_map(|(_, v)| v.iter());
+        let (x0, x1) = span(pts().map(|p| p.0), false);
+        let (y0, y1) = span(pts().map(|p| p.1), false);
+        let mut chart = ChartBuilder::on(&body(root))
+            .x_label_area_size(40)
+            .y_label_area_size(70)
+            .build_cartesian_2d(x0..x1, y0..y1)?;
+        chart
+            .configure_mesh()
+            .light_line_style(RGBColor(0xf2, 0xf2, 0xf2))
+            .x_desc(self.x_desc.clone())
+            .y_desc(self.y_desc.clone())
+            .x_label_formatter(&|v| if v.fract() == 0.0 { format!("{v:.0}") } else { sig3(*v) })
+            .y_label_formatter(&|v| crate::render::human(*v))
+            .label_style(text_style(12.0))
+            .axis_desc_style(text_style(12.0))
+            .draw()?;
+        for (k, (name, v)) in self.series.iter().enumerate() {
+            let c = colour(k);
+            chart
+                .draw_series(LineSeries::new(v.iter().copied(), c.stroke_width(2)))?
+                .label(name.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3)));
+            chart.draw_series(v.iter().map(|p| Circle::new(*p, 4, c.filled())))?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(0xaa, 0xaa, 0xaa))
+            .label_font(text_style(12.0))
+            .draw()?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// A chain of stages, each a box with its name and value, an arrow to the next; the stage that
+/// binds is marked.
+pub struct ChainChart {
+    pub title: String,
+    pub subtitle: String,
+    /// (stage, value in words)
+    pub stages: Vec<(String, String)>,
+    /// The stage that binds, if any.
+    pub binds: Option<usize>,
+}
+
+impl Chart for ChainChart {
+    fn size(&self) -> (u32, u32) {
+        (960, 250)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static,
+    {
+        title(root, &self.title, &self.subtitle)?;
+        let n = self.stages.len().max(1) as i32;
+        let (w, gap, top, h) = (940 / n - 24, 24, 90, 110);
+        for (k, (name, value)) in self.stages.iter().enumerate() {
+            let x = 10 + k as i32 * (w + gap);
+            let binds = self.binds == Some(k);
+            let fill = if binds { RGBColor(0xfc, 0xe4, 0xd6) } else { RGBColor(0xde, 0xeb, 0xf7) };
+            root.draw(&Rectangle::new([(x, top), (x + w, top + h)], fill.filled()))?;
+            root.draw(&Rectangle::new(
+                [(x, top), (x + w, top + h)],
+                if binds { colour(1).stroke_width(3) } else { colour(0).stroke_width(1) },
+            ))?;
+            let centre = plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Center,
+                plotters::style::text_anchor::VPos::Center,
+            );
+            root.draw(&Text::new(
+                value.clone(),
+                (x + w / 2, top + 38),
+                (FAMILY, 17).into_font().style(FontStyle::Bold).color(&BLACK).pos(centre),
+            ))?;
+            for (l, line) in wrap_words(name, 18).iter().enumerate() {
+                root.draw(&Text::new(
+                    line.clone(),
+                    (x + w / 2, top + 66 + 15 * l as i32),
+                    text_style(12.0).pos(centre),
+                ))?;
+            }
+            if binds {
+                root.draw(&Text::new(
+                    "binds",
+                    (x + w / 2, top + h + 14),
+                    text_style(12.0).color(&colour(1)).pos(centre),
+                ))?;
+            }
+            if k + 1 < self.stages.len() {
+                let (ax, ay) = (x + w + 3, top + h / 2);
+                root.draw(&PathElement::new(vec![(ax, ay), (ax + gap - 6, ay)], BLACK.stroke_width(2)))?;
+                root.draw(&Polygon::new(
+                    vec![(ax + gap - 6, ay - 5), (ax + gap - 1, ay), (ax + gap - 6, ay + 5)],
+                    BLACK.filled(),
+                ))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Words joined into lines of at most `width` characters.
+fn wrap_words(s: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for w in s.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + w.chars().count() <= width => {
+                l.push(' ');
+                l.push_str(w);
+            }
+            _ => lines.push(w.to_string()),
+        }
+    }
+    lines
 }

@@ -28,6 +28,9 @@ pub struct ChipArgs {
     /// Show how each figure was derived: formula, inputs, sources, origins
     #[arg(long)]
     pub explain: bool,
+    /// Write a chart (SVG or PNG): cost per good package by number of chiplets
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<String>,
     #[command(flatten)]
     pub data: DataOptions,
     #[command(flatten)]
@@ -85,6 +88,7 @@ fn prepare(args: &ChipArgs) -> Result<(waferwatt::data::Dataset, ChipRequest), F
     });
     args.sampling.check()?;
     crate::sampling::check_explain(args.explain, args.format, &args.sampling)?;
+    crate::sampling::check_chart(args.chart.as_deref(), &args.sampling)?;
     Ok((ds, req))
 }
 
@@ -114,6 +118,9 @@ pub fn run(args: &ChipArgs) -> Result<String, Failure> {
         return crate::sampling::answer_by_data(&ds, &|d| answer(d, &req), task);
     }
     let r = evaluate(chip::bind(&ds, &req)?)?;
+    if let Some(path) = &args.chart {
+        crate::chart::write(path, &crate::figures::splits(&r), "--chart")?;
+    }
     Ok(match args.format {
         Format::Json => {
             format!("{}\n", serde_json::to_string_pretty(&to_json(&r, args.explain)).unwrap_or_default())

@@ -44,6 +44,9 @@ pub struct FleetArgs {
     /// Show how each figure was derived: formula, inputs, sources, origins
     #[arg(long)]
     pub explain: bool,
+    /// Write a chart (SVG or PNG): the chain from scanners to gigawatts
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<String>,
     #[command(flatten)]
     pub data: DataOptions,
     #[command(flatten)]
@@ -103,6 +106,7 @@ fn prepare(args: &FleetArgs) -> Result<(waferwatt::data::Dataset, FleetRequest),
     });
     args.sampling.check()?;
     crate::sampling::check_explain(args.explain, args.format, &args.sampling)?;
+    crate::sampling::check_chart(args.chart.as_deref(), &args.sampling)?;
     Ok((ds, req))
 }
 
@@ -131,6 +135,9 @@ pub fn run(args: &FleetArgs) -> Result<String, Failure> {
         return crate::sampling::answer_by_data(&ds, &|d| answer(d, &req), task);
     }
     let r = evaluate(fleet::bind(&ds, &req)?)?;
+    if let Some(path) = &args.chart {
+        crate::chart::write(path, &crate::figures::chain(&r), "--chart")?;
+    }
     Ok(match args.format {
         Format::Json => {
             format!("{}\n", serde_json::to_string_pretty(&to_json(&r, args.explain)).unwrap_or_default())

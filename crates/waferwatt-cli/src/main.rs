@@ -7,6 +7,7 @@ mod chart;
 mod chip_cmd;
 mod data_cmd;
 mod explain;
+mod figures;
 mod fleet_cmd;
 mod input;
 mod map;

@@ -1,8 +1,13 @@
-//! A wafer map as SVG: whole dies split into good and defective in the proportion the
+//! A wafer map (SVG or PNG, drawn with plotters): whole dies split into good and defective in the proportion the
 //! expected yield gives, partial dies at the edge, the usable circle and the wafer outline.
 
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
 use waferwatt::fab::dies::{self, Place};
 use waferwatt::fab::{WaferBound, WaferOutputs};
+
+use crate::chart::Chart;
 
 /// Size of the drawing in SVG user units (pixels), for a 300 mm-class wafer.
 const SIZE: f64 = 640.0;
@@ -15,7 +20,36 @@ fn rank(i: u64) -> u64 {
     mix(i.wrapping_add(GOLDEN))
 }
 
-pub fn svg(b: &WaferBound, out: &WaferOutputs) -> String {
+/// A wafer map, ready to draw: dies in wafer millimetres and their kind, the circles, the legend.
+pub struct WaferMap {
+    title: String,
+    wafer_mm: f64,
+    usable_mm: f64,
+    die: (f64, f64),
+    /// Lower-left corner of each die (mm, y up) and what it is.
+    dies: Vec<(f64, f64, Kind)>,
+    legend: Vec<(Kind, String)>,
+    footnote: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Good,
+    Defective,
+    Partial,
+}
+
+impl Kind {
+    fn colour(self) -> RGBColor {
+        match self {
+            Kind::Good => RGBColor(0x4c, 0x9a, 0x5b),
+            Kind::Defective => RGBColor(0xd9, 0x53, 0x4f),
+            Kind::Partial => RGBColor(0xc9, 0xc9, 0xcf),
+        }
+    }
+}
+
+pub fn map(b: &WaferBound, out: &WaferOutputs) -> WaferMap {
     let x = &b.inputs;
     let (wafer, usable) = (x.wafer_mm, x.usable_diameter_mm());
     let cell = x.cell();
@@ -27,89 +61,105 @@ pub fn svg(b: &WaferBound, out: &WaferOutputs) -> String {
     let mut by_rank = whole.clone();
     by_rank.sort_by_key(|&i| rank(i as u64));
     let defective: std::collections::BTreeSet<usize> = by_rank.into_iter().take(defective_n).collect();
-
-    let scale = (SIZE - 40.0) / wafer;
-    let c = SIZE / 2.0;
-    // wafer coordinates (mm, y up) to SVG (px, y down)
-    let px = |v: f64| c + v * scale;
-    let py = |v: f64| c - v * scale;
-    let (dw, dh) = (x.die.width_mm * scale, x.die.height_mm * scale);
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{SIZE}\" height=\"{h}\" viewBox=\"0 0 {SIZE} {h}\" \
-         font-family=\"sans-serif\" font-size=\"13\">\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n\
-         <defs><clipPath id=\"wafer\"><circle cx=\"{c}\" cy=\"{c}\" r=\"{rw:.2}\"/></clipPath></defs>\n\
-         <circle cx=\"{c}\" cy=\"{c}\" r=\"{rw:.2}\" fill=\"#e8e8ec\"/>\n<g clip-path=\"url(#wafer)\">\n",
-        h = SIZE + LEGEND,
-        rw = wafer / 2.0 * scale,
-    );
     let (mut good, mut bad, mut partial) = (0, 0, 0);
-    for (i, &(cx, cy, place)) in cells.iter().enumerate() {
-        let fill = match place {
-            Place::Partial => {
-                partial += 1;
-                "#c9c9cf"
-            }
-            Place::Whole if defective.contains(&i) => {
-                bad += 1;
-                "#d9534f"
-            }
-            Place::Whole => {
-                good += 1;
-                "#4c9a5b"
-            }
-        };
-        // the die sits in its cell with half the scribe around it
-        let (x0, y1) = (cx + x.scribe_mm / 2.0, cy + x.scribe_mm / 2.0 + x.die.height_mm);
-        s.push_str(&format!(
-            "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{dw:.2}\" height=\"{dh:.2}\" fill=\"{fill}\" stroke=\"#ffffff\" stroke-width=\"0.5\"/>\n",
-            px(x0),
-            py(y1)
-        ));
-    }
-    s.push_str(&format!(
-        "</g>\n<circle cx=\"{c}\" cy=\"{c}\" r=\"{rw:.2}\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.5\"/>\n\
-         <circle cx=\"{c}\" cy=\"{c}\" r=\"{ru:.2}\" fill=\"none\" stroke=\"#222\" stroke-dasharray=\"4 3\"/>\n",
-        rw = wafer / 2.0 * scale,
-        ru = usable / 2.0 * scale
-    ));
-    let y0 = SIZE + 10.0;
-    s.push_str(&format!(
-        "<text x=\"20\" y=\"{:.0}\" font-weight=\"bold\">{} — {}</text>\n",
-        y0 + 8.0,
-        escape(&b.node_name),
-        escape(&format!("{} × {} mm die", x.die.width_mm, x.die.height_mm))
-    ));
-    let legend = [
-        ("#4c9a5b", format!("good: {good}")),
-        (
-            "#d9534f",
-            format!(
-                "defective: {bad} (expected yield {:.1} % at D0 {:.3}/cm², {})",
-                out.die_yield * 100.0,
-                out.d0_per_cm2,
-                x.yield_model.name()
+    let dies = cells
+        .iter()
+        .enumerate()
+        .map(|(i, &(cx, cy, place))| {
+            let kind = match place {
+                Place::Partial => {
+                    partial += 1;
+                    Kind::Partial
+                }
+                Place::Whole if defective.contains(&i) => {
+                    bad += 1;
+                    Kind::Defective
+                }
+                Place::Whole => {
+                    good += 1;
+                    Kind::Good
+                }
+            };
+            // The die sits in its cell with half the scribe around it.
+            (cx + x.scribe_mm / 2.0, cy + x.scribe_mm / 2.0, kind)
+        })
+        .collect();
+    WaferMap {
+        title: format!("{} — {} × {} mm die", b.node_name, x.die.width_mm, x.die.height_mm),
+        wafer_mm: wafer,
+        usable_mm: usable,
+        die: (x.die.width_mm, x.die.height_mm),
+        dies,
+        legend: vec![
+            (Kind::Good, format!("good: {good}")),
+            (
+                Kind::Defective,
+                format!(
+                    "defective: {bad} (expected yield {:.1} % at D0 {:.3}/cm², {})",
+                    out.die_yield * 100.0,
+                    out.d0_per_cm2,
+                    x.yield_model.name()
+                ),
             ),
+            (Kind::Partial, format!("partial at the edge: {partial}")),
+        ],
+        footnote: format!(
+            "{wafer} mm wafer; dashed: the usable circle inside a {} mm edge exclusion",
+            x.edge_exclusion_mm
         ),
-        ("#c9c9cf", format!("partial at the edge: {partial}")),
-    ];
-    for (k, (color, label)) in legend.iter().enumerate() {
-        let y = y0 + 28.0 + 20.0 * k as f64;
-        s.push_str(&format!(
-            "<rect x=\"20\" y=\"{:.0}\" width=\"12\" height=\"12\" fill=\"{color}\"/><text x=\"40\" y=\"{:.0}\">{}</text>\n",
-            y - 10.0,
-            y,
-            escape(label)
-        ));
     }
-    s.push_str(&format!(
-        "<text x=\"20\" y=\"{:.0}\" fill=\"#555\">{} mm wafer; dashed: the usable circle inside a {} mm edge exclusion</text>\n</svg>\n",
-        y0 + 88.0,
-        wafer,
-        x.edge_exclusion_mm
-    ));
-    s
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+impl Chart for WaferMap {
+    fn size(&self) -> (u32, u32) {
+        (SIZE as u32, (SIZE + LEGEND) as u32)
+    }
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<(), Box<dyn std::error::Error>>
+    where
+        DB::ErrorType: 'static,
+    {
+        root.fill(&WHITE)?;
+        let scale = (SIZE - 40.0) / self.wafer_mm;
+        let c = SIZE / 2.0;
+        // wafer millimetres (y up) to pixels (y down)
+        let px = |v: f64| (c + v * scale).round() as i32;
+        let py = |v: f64| (c - v * scale).round() as i32;
+        let radius = |mm: f64| (mm / 2.0 * scale).round() as i32;
+        let centre = (c as i32, c as i32);
+        root.draw(&Circle::new(centre, radius(self.wafer_mm), RGBColor(0xe8, 0xe8, 0xec).filled()))?;
+        for &(x0, y0, kind) in &self.dies {
+            let (a, b) = ((px(x0), py(y0 + self.die.1)), (px(x0 + self.die.0), py(y0)));
+            root.draw(&Rectangle::new([a, b], kind.colour().filled()))?;
+            root.draw(&Rectangle::new([a, b], WHITE.stroke_width(1)))?;
+        }
+        // Dies at the edge cross the wafer's rim: a white ring covers what lies outside it.
+        let ring = (SIZE / 2.0) as i32;
+        root.draw(&Circle::new(centre, radius(self.wafer_mm) + ring / 2, WHITE.stroke_width(ring as u32)))?;
+        root.draw(&Circle::new(centre, radius(self.wafer_mm), RGBColor(0x55, 0x55, 0x55).stroke_width(2)))?;
+        // The usable circle, dashed.
+        let ru = self.usable_mm / 2.0 * scale;
+        for k in 0..120 {
+            let (t0, t1) =
+                (k as f64 * std::f64::consts::TAU / 120.0, (k as f64 + 0.55) * std::f64::consts::TAU / 120.0);
+            let at = |t: f64| ((c + ru * t.cos()).round() as i32, (c - ru * t.sin()).round() as i32);
+            root.draw(&PathElement::new(vec![at(t0), at(t1)], RGBColor(0x22, 0x22, 0x22).stroke_width(1)))?;
+        }
+        let y0 = SIZE as i32 + 4;
+        let font = |size: f64| (crate::chart::FAMILY, size).into_font();
+        root.draw(&Text::new(self.title.clone(), (20, y0), font(14.0).style(FontStyle::Bold)))?;
+        for (k, (kind, label)) in self.legend.iter().enumerate() {
+            let y = y0 + 26 + 20 * k as i32;
+            root.draw(&Rectangle::new([(20, y), (32, y + 12)], kind.colour().filled()))?;
+            root.draw(&Text::new(label.clone(), (40, y), font(13.0)))?;
+        }
+        root.draw(&Text::new(
+            self.footnote.clone(),
+            (20, y0 + 90),
+            font(12.0).color(&RGBColor(0x55, 0x55, 0x55)),
+        ))?;
+        Ok(())
+    }
 }

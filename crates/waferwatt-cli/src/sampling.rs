@@ -102,6 +102,19 @@ impl SampleOptions {
     }
 }
 
+/// `--chart` draws the central values: refused with sampling, and a file name that is neither
+/// SVG nor PNG is refused before any work.
+pub fn check_chart(chart: Option<&str>, opts: &SampleOptions) -> Result<(), Failure> {
+    let Some(path) = chart else { return Ok(()) };
+    if opts.active() {
+        return Err(Diagnostic::new("--chart draws the central values, not samples")
+            .key("--chart")
+            .expected("--chart without --samples (`waferwatt sensitivity ... --chart` draws a tornado)")
+            .into());
+    }
+    crate::chart::check_name(path, "--chart")
+}
+
 /// `--explain` shows the central derivation: it has no CSV form and does not combine with
 /// sampling.
 pub fn check_explain(explain: bool, format: Format, opts: &SampleOptions) -> Result<(), Failure> {
@@ -383,8 +396,9 @@ pub struct SensOptions {
     /// first-order and total indices
     #[arg(long, value_enum, value_name = "HOW", default_value_t = Method::Oat)]
     pub method: Method,
-    /// Draw the tornado as an SVG file
-    #[arg(long, value_name = "FILE.svg")]
+    /// Where to draw the tornado: the command's own `--chart FILE.svg` (or .png), which under
+    /// `sensitivity` draws the tornado
+    #[arg(skip)]
     pub chart: Option<String>,
 }
 
@@ -399,11 +413,14 @@ impl SensOptions {
                 .into())
         };
         let sobol = self.method == Method::Sobol;
+        if let Some(path) = &self.chart {
+            crate::chart::check_name(path, "--chart")?;
+        }
         if self.chart.is_some() && sobol {
             return refuse(
                 "--chart",
                 "draws the tornado of --method oat",
-                "--method oat with --chart FILE.svg",
+                "--method oat with --chart FILE.svg (or .png)",
             );
         }
         if explain {
@@ -486,7 +503,12 @@ fn sensitivity<M: Model>(
     match sens.method {
         Method::Oat => {
             if let Some(path) = &sens.chart {
-                crate::chart::write_svg(path, &crate::chart::tornado(&sens.output, centre, &swings))?;
+                let chart = crate::chart::Tornado {
+                    title: sens.output.clone(),
+                    centre,
+                    swings: swings.iter().map(|w| (w.key.clone(), w.at_low, w.at_high)).collect(),
+                };
+                crate::chart::write(path, &chart, "--chart")?;
             }
             Ok(match format {
                 Format::Json => format!(

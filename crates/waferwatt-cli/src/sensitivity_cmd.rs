@@ -34,17 +34,19 @@ pub enum SensCommand {
 }
 
 pub fn run(args: &SensitivityArgs) -> Result<String, Failure> {
-    let (sens, opts, explain) = match &args.command {
-        SensCommand::Train(w) => (&w.sens, &w.command.sampling, w.command.explain),
-        SensCommand::Wafer(w) => (&w.sens, &w.command.sampling, w.command.explain),
-        SensCommand::Chip(w) => (&w.sens, &w.command.sampling, w.command.explain),
-        SensCommand::Fleet(w) => (&w.sens, &w.command.sampling, w.command.explain),
+    // The command's `--chart` draws the tornado here.
+    let (sens, opts, explain, chart) = match &args.command {
+        SensCommand::Train(w) => (&w.sens, &w.command.sampling, w.command.explain, &w.command.chart),
+        SensCommand::Wafer(w) => (&w.sens, &w.command.sampling, w.command.explain, &w.command.chart),
+        SensCommand::Chip(w) => (&w.sens, &w.command.sampling, w.command.explain, &w.command.chart),
+        SensCommand::Fleet(w) => (&w.sens, &w.command.sampling, w.command.explain, &w.command.chart),
     };
+    let sens = SensOptions { chart: chart.clone(), ..sens.clone() };
     sens.check(opts, explain)?;
     match &args.command {
-        SensCommand::Train(w) => crate::train_cmd::sensitivity(&w.command, &w.sens),
-        SensCommand::Wafer(w) => crate::wafer_cmd::sensitivity(&w.command, &w.sens),
-        SensCommand::Chip(w) => crate::chip_cmd::sensitivity(&w.command, &w.sens),
-        SensCommand::Fleet(w) => crate::fleet_cmd::sensitivity(&w.command, &w.sens),
+        SensCommand::Train(w) => crate::train_cmd::sensitivity(&w.command, &sens),
+        SensCommand::Wafer(w) => crate::wafer_cmd::sensitivity(&w.command, &sens),
+        SensCommand::Chip(w) => crate::chip_cmd::sensitivity(&w.command, &sens),
+        SensCommand::Fleet(w) => crate::fleet_cmd::sensitivity(&w.command, &sens),
     }
 }

@@ -38,7 +38,7 @@ pub struct StrategyArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write a fan chart of installed compute per path (p5–p95 bands with --samples)
+    /// Write a fan chart of running compute per path (p5–p95 bands with --samples), SVG or PNG
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<String>,
     /// Show how each figure was derived: formula, inputs, sources, origins
@@ -165,6 +165,9 @@ pub fn run(args: &StrategyArgs) -> Result<String, Failure> {
     }
     args.sampling.check()?;
     crate::sampling::check_explain(args.explain, args.format, &args.sampling)?;
+    if let Some(path) = &args.chart {
+        crate::chart::check_name(path, "--chart")?;
+    }
     let req = StrategyRequest {
         paths: args.paths.clone().map(|p| Given::flag(p, "--paths")),
         horizon: args.horizon.as_deref().map(horizon).transpose()?,
@@ -175,7 +178,9 @@ pub fn run(args: &StrategyArgs) -> Result<String, Failure> {
         write_raw(path, &a, s)?;
     }
     if let Some(path) = &args.chart {
-        crate::chart::write_svg(path, &crate::chart::fan(&fan_series(&a), "installed dense BF16 FLOP/s"))?;
+        let chart =
+            crate::chart::FanChart { title: "running dense BF16 FLOP/s".into(), series: fan_series(&a) };
+        crate::chart::write(path, &chart, "--chart")?;
     }
     Ok(match args.format {
         Format::Json => {

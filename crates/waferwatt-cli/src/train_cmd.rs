@@ -81,6 +81,9 @@ pub struct TrainArgs {
     /// Show how each figure was derived: formula, inputs, sources, origins
     #[arg(long)]
     pub explain: bool,
+    /// Write a chart (SVG or PNG): the cost waterfall by ledger item, or the regions side by side
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<String>,
     #[command(flatten)]
     pub data: DataOptions,
     #[command(flatten)]
@@ -146,6 +149,7 @@ pub fn evaluate_all(bounds: Vec<Bound>) -> Result<Vec<Evaluated>, Failure> {
 pub fn run(args: &TrainArgs) -> Result<String, Failure> {
     let (ds, req) = prepare(args)?;
     crate::sampling::check_explain(args.explain, args.format, &args.sampling)?;
+    crate::sampling::check_chart(args.chart.as_deref(), &args.sampling)?;
     if args.sampling.active() {
         let task = Task::Sample {
             opts: &args.sampling,
@@ -155,6 +159,9 @@ pub fn run(args: &TrainArgs) -> Result<String, Failure> {
         return uncertain(&ds, &req, task);
     }
     let results = evaluate_all(train::bind(&ds, &req)?)?;
+    if let Some(path) = &args.chart {
+        crate::figures::train(&results, path)?;
+    }
     Ok(match args.format {
         Format::Json => {
             format!(

@@ -54,6 +54,9 @@ pub struct WaferArgs {
     /// Show how each figure was derived: formula, inputs, sources, origins
     #[arg(long)]
     pub explain: bool,
+    /// Write a chart (SVG or PNG): wafer cost and scanner-hours per wafer, node by node
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<String>,
     #[command(flatten)]
     pub data: DataOptions,
     #[command(flatten)]
@@ -109,6 +112,7 @@ fn prepare(args: &WaferArgs) -> Result<(waferwatt::data::Dataset, WaferRequest),
     };
     args.sampling.check()?;
     crate::sampling::check_explain(args.explain, args.format, &args.sampling)?;
+    crate::sampling::check_chart(args.chart.as_deref(), &args.sampling)?;
     Ok((ds, base.overlay(args.request())))
 }
 
@@ -149,23 +153,18 @@ pub fn run(args: &WaferArgs) -> Result<String, Failure> {
         let task = crate::sampling::Task::Sample { opts: &args.sampling, format: args.format, title };
         return crate::sampling::answer_by_data(&ds, &|d| answer(d, &req), task);
     }
-    if let Some(path) = args.map.as_ref().filter(|p| !p.to_lowercase().ends_with(".svg")) {
-        return Err(Diagnostic::new(format!(
-            "the wafer map is written as SVG, but {path} does not end in .svg"
-        ))
-        .key("--map")
-        .expected("a file name ending in .svg")
-        .into());
+    if let Some(path) = &args.map {
+        crate::chart::check_name(path, "--map")?;
     }
     let results = evaluate_all(fab::bind(&ds, &req)?)?;
+    if let Some(path) = &args.chart {
+        crate::chart::write(path, &crate::figures::wafers(&results), "--chart")?;
+    }
     let mut written = Vec::new();
     if let Some(path) = &args.map {
         for r in &results {
             let file = if results.len() == 1 { path.clone() } else { with_node(path, &r.bound.node) };
-            std::fs::write(&file, crate::map::svg(&r.bound, &r.out)).map_err(|e| {
-                Diagnostic::new(format!("cannot write the wafer map to {file}: {e}"))
-                    .expected("a writable path")
-            })?;
+            crate::chart::write(&file, &crate::map::map(&r.bound, &r.out), "--map")?;
             written.push(file);
         }
     }

@@ -512,8 +512,8 @@ fn the_wafer_map_is_svg_with_one_die_per_gross_die() {
     let fills: Vec<&str> =
         doc.descendants().filter(|n| n.has_tag_name("rect")).filter_map(|n| n.attribute("fill")).collect();
     let (good, bad) = (
-        fills.iter().filter(|f| **f == "#4c9a5b").count(),
-        fills.iter().filter(|f| **f == "#d9534f").count(),
+        fills.iter().filter(|f| f.eq_ignore_ascii_case("#4c9a5b")).count(),
+        fills.iter().filter(|f| f.eq_ignore_ascii_case("#d9534f")).count(),
     );
     assert_eq!(
         (good + bad) as f64,
@@ -606,7 +606,7 @@ fn wafer_reads_data_strictly() {
     assert!(err.contains("26 × 16.5 mm reticle field of a node with High-NA layers"), "{err}");
     ok(&["wafer", "--scenario", "wafer-high-na.toml", "--die", "phone-soc"]);
     for args in [
-        &["wafer", "--map", "map.png"][..],
+        &["wafer", "--map", "map.txt"][..],
         &["wafer", "--node", "n7-duv,,n5"],
         &["wafer", "--set", "fab.litho_steps_per_exposure=13"],
     ] {
