@@ -315,7 +315,7 @@ where
     let n = labels.len().max(1);
     let mut builder = ChartBuilder::on(area);
     if let Some(c) = caption {
-        builder.caption(c.to_string(), text_style(14.0));
+        builder.caption(c, text_style(14.0));
     }
     let mut chart = builder
         .x_label_area_size(34)

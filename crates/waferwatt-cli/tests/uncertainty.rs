@@ -414,7 +414,7 @@ fn sampling_mistakes_exit_2_with_a_clear_message() {
             &["sensitivity", "train", "--run", "llama-3.1-405b", "--output", "total_us"],
             "did you mean `total_usd`",
         ),
-        (&["sensitivity", "wafer", "--output", "masks", "--chart", "t.png"], "does not end in .svg"),
+        (&["sensitivity", "wafer", "--output", "masks", "--chart", "t.txt"], "ends in neither"),
         (
             &["sensitivity", "train", "--output", "total_usd", "--method", "sobol", "--chart", "t.svg"],
             "--method oat",
