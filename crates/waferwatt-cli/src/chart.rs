@@ -297,7 +297,8 @@ impl Chart for FanChart {
 // ---------------------------------------------------------------------------------------------
 
 /// A chart with categories along x and values up y.
-type CategoryChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<SegmentedCoord<RangedCoordusize>, RangedCoordf64>>;
+type CategoryChart<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<SegmentedCoord<RangedCoordusize>, RangedCoordf64>>;
 
 /// A chart with a category on each step of the x axis and values from 0 to `hi` up the y axis,
 /// its axes drawn.

@@ -1,7 +1,7 @@
 //! The charts of each command's results, as chart data (`chart.rs` draws them): shared by the
 //! commands' `--chart` and the HTML and Markdown report.
 
-use waferwatt::fab::ToolClass;
+use waferwatt::fab::{ToolClass, WaferBound, WaferOutputs};
 use waferwatt::fleet::Bottleneck;
 use waferwatt::train::Item;
 
@@ -65,32 +65,37 @@ pub fn train(results: &[crate::train_cmd::Evaluated], path: &str) -> Result<(), 
 }
 
 /// Wafer cost and scanner-hours per wafer, node by node (DUV-only nodes against EUV ones).
-pub fn wafers(results: &[crate::wafer_cmd::Evaluated]) -> Panels {
-    let label = |r: &crate::wafer_cmd::Evaluated| {
-        let euv = r.bound.inputs.class(ToolClass::Euv).exposures > 0.0
-            || r.bound.inputs.class(ToolClass::HighNa).exposures > 0.0;
-        format!("{}{}", r.bound.node, if euv { " (EUV)" } else { "" })
+pub fn wafers_of(results: &[(&WaferBound, &WaferOutputs)]) -> Panels {
+    let label = |(b, _): &(&WaferBound, &WaferOutputs)| {
+        let euv = b.inputs.class(ToolClass::Euv).exposures > 0.0
+            || b.inputs.class(ToolClass::HighNa).exposures > 0.0;
+        format!("{}{}", b.node, if euv { " (EUV)" } else { "" })
     };
     let categories: Vec<String> = results.iter().map(label).collect();
-    let panel = |title: &str, y: &str, f: &dyn Fn(&crate::wafer_cmd::Evaluated) -> f64| Bars {
+    let panel = |title: &str, y: &str, f: &dyn Fn(&WaferOutputs) -> f64| Bars {
         title: title.into(),
         y_desc: y.into(),
         categories: categories.clone(),
-        series: vec![(title.into(), results.iter().map(f).collect())],
+        series: vec![(title.into(), results.iter().map(|(_, o)| f(o)).collect())],
         stacked: false,
     };
+    let die = results.first().map_or((0.0, 0.0), |(b, _)| (b.inputs.die.width_mm, b.inputs.die.height_mm));
     Panels {
         title: "wafer cost and scanner time, node by node".into(),
         subtitle: format!(
             "die {} × {} mm; cost is the fab's, before margin; nodes without (EUV) are DUV only",
-            results.first().map_or(0.0, |r| r.bound.inputs.die.width_mm),
-            results.first().map_or(0.0, |r| r.bound.inputs.die.height_mm)
+            die.0, die.1
         ),
         panels: vec![
-            panel("cost per wafer", "USD", &|r| r.out.wafer_cost_usd),
-            panel("scanner-hours per wafer", "hours", &|r| r.out.scanner_hours),
+            panel("cost per wafer", "USD", &|o| o.wafer_cost_usd),
+            panel("scanner-hours per wafer", "hours", &|o| o.scanner_hours),
         ],
     }
+}
+
+/// The same, from the wafer command's results.
+pub fn wafers(results: &[crate::wafer_cmd::Evaluated]) -> Panels {
+    wafers_of(&results.iter().map(|r| (&r.bound, &r.out)).collect::<Vec<_>>())
 }
 
 /// What the compute silicon costs per good package, split into 1, 2, 4 … chiplets.

@@ -2,8 +2,10 @@
 //! source commentary with the ledgers and the data in force.
 
 mod capacity;
+mod document;
 mod electricity;
 mod packaging;
+mod publish;
 pub mod strategy;
 mod tools;
 
@@ -30,6 +32,12 @@ pub struct ReportArgs {
     /// Output format (`waferwatt train --format csv` gives the ledgers as CSV)
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
+    /// Also write the report as one self-contained HTML page (charts inline, no network needed)
+    #[arg(long, value_name = "FILE.html")]
+    pub html: Option<String>,
+    /// Also write the report as Markdown, its charts as SVG files beside it (FILE-ID.svg)
+    #[arg(long, value_name = "FILE.md")]
+    pub markdown: Option<String>,
     #[command(flatten)]
     pub data: DataOptions,
 }
@@ -52,6 +60,21 @@ pub fn run(args: &ReportArgs) -> Result<String, Failure> {
     tools::check(&tools)?;
     let designs = packaging::check(&chips)?;
     let fleet = capacity::check(&capacity)?;
+    if args.html.is_some() || args.markdown.is_some() {
+        let worked = publish::Worked {
+            ds: &ds,
+            scenario: args.data.scenario.as_deref(),
+            tools: &tools,
+            chips: &chips,
+            designs: &designs,
+            capacity: &capacity,
+            fleet: &fleet,
+            power: &power,
+            ledgers: &ledgers,
+            paths: &paths,
+        };
+        return publish::write(&worked, args.html.as_deref(), args.markdown.as_deref());
+    }
     Ok(match args.format {
         ReportFormat::Json => {
             let v = json!({
