@@ -1,5 +1,6 @@
 //! Charts, drawn with plotters as SVG (or PNG), their text laid out with the font shipped in
-//! `assets/` (DejaVu Sans), so a chart looks the same on every machine: the tornado of
+//! `assets/` (DejaVu Sans): a PNG looks the same on every machine, an SVG names the font and
+//! falls back to the viewer's sans-serif: the tornado of
 //! one-at-a-time swings, the strategy's fan chart, bars (stacked or side by side, in panels),
 //! a cost waterfall, lines, the capacity chain and the wafer map. Each chart is plain data;
 //! commands and the report fill them in.
@@ -7,8 +8,7 @@
 use std::sync::Once;
 
 use plotters::coord::Shift;
-use plotters::coord::ranged1d::SegmentedCoord;
-use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 use waferwatt::diag::Diagnostic;
@@ -26,6 +26,7 @@ static FONT_ONCE: Once = Once::new();
 fn font() {
     FONT_ONCE.call_once(|| {
         // The shipped font is valid; should it not load, plotters draws no text rather than failing.
+        // Only the regular face is shipped: bold text in a PNG is drawn in it too.
         let _ = register_font(FAMILY, FontStyle::Normal, FONT);
         let _ = register_font(FAMILY, FontStyle::Bold, FONT);
     });
@@ -102,6 +103,12 @@ pub fn write<C: Chart>(path: &str, chart: &C, flag: &str) -> Result<(), Failure>
     })
 }
 
+/// Says on standard error where a chart went (standard output keeps the answer, whatever its
+/// format).
+pub fn said(path: &str) {
+    eprintln!("chart written to {path}");
+}
+
 /// Refuses a chart file name that is neither SVG nor PNG before any work is done.
 pub fn check_name(path: &str, flag: &str) -> Result<(), Failure> {
     let lower = path.to_lowercase();
@@ -159,65 +166,93 @@ fn span(values: impl Iterator<Item = f64>, zero: bool) -> (f64, f64) {
 // ---------------------------------------------------------------------------------------------
 
 /// One-at-a-time swings of a figure: for each number, a bar from the figure at its low to the
-/// figure at its high, around the central value; largest on top.
+/// figure at its high, around the central value; largest on top. Numbers that move nothing
+/// are left out.
 pub struct Tornado {
     pub title: String,
     pub centre: f64,
     /// (label, figure at the number's low, figure at its high), largest swing first.
     pub swings: Vec<(String, f64, f64)>,
+    /// Whether the figure is a share, shown in per cent.
+    pub percent: bool,
 }
 
 /// Bars drawn at most (the largest swings).
 const MAX_BARS: usize = 16;
 
+impl Tornado {
+    fn shown(&self) -> Vec<&(String, f64, f64)> {
+        self.swings.iter().filter(|s| s.1 != s.2 || s.1 != self.centre).take(MAX_BARS).collect()
+    }
+}
+
+/// Evenly spaced categories along an axis: `n` unit cells.
+fn cells(n: usize) -> std::ops::Range<f64> {
+    0.0..n.max(1) as f64
+}
+
+/// Labels asked of an axis of `n` cells: every half unit, so that one falls mid-cell.
+fn cell_ticks(n: usize) -> usize {
+    2 * n.max(1) + 1
+}
+
+/// The label of the cell whose middle `v` is (none elsewhere).
+fn cell_label(labels: &[String], v: f64) -> String {
+    if v < 0.0 || (v.fract() - 0.5).abs() > 1e-6 {
+        String::new()
+    } else {
+        labels.get(v.floor() as usize).cloned().unwrap_or_default()
+    }
+}
+
 impl Chart for Tornado {
     fn size(&self) -> (u32, u32) {
-        (960, 110 + 28 * self.swings.len().clamp(1, MAX_BARS) as u32)
+        (960, 130 + 28 * self.shown().len().max(1) as u32)
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
         DB::ErrorType: 'static,
     {
-        let shown = &self.swings[..self.swings.len().min(MAX_BARS)];
+        let shown = self.shown();
+        let fmt = |v: f64| if self.percent { crate::render::percent(v) } else { crate::render::human(v) };
         title(
             root,
             &format!("{}: one-at-a-time swings", self.title),
-            &format!("central {}; dark: the number at its low, light: at its high", sig3(self.centre)),
+            &format!("central {}; dark: the number at its low, light: at its high", fmt(self.centre)),
         )?;
         let (lo, hi) = span(shown.iter().flat_map(|s| [s.1, s.2]).chain([self.centre]), false);
         let n = shown.len().max(1);
+        // Top to bottom: the largest swing in the top cell.
+        let labels: Vec<String> = shown.iter().rev().map(|s| s.0.clone()).collect();
         let mut chart = ChartBuilder::on(&body(root))
             .x_label_area_size(28)
             .y_label_area_size(330)
-            .build_cartesian_2d(lo..hi, (0..n - 1).into_segmented())?;
-        let names: Vec<&str> = shown.iter().map(|s| s.0.as_str()).collect();
+            .build_cartesian_2d(lo..hi, cells(n))?;
         chart
             .configure_mesh()
             .light_line_style(RGBColor(0xf2, 0xf2, 0xf2))
             .disable_y_mesh()
             .x_labels(8)
-            .x_label_formatter(&|v| crate::render::human(*v))
-            .y_labels(n)
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => {
-                    n.checked_sub(1 + *i).and_then(|j| names.get(j)).copied().unwrap_or("").to_string()
-                }
-                _ => String::new(),
-            })
+            .x_label_formatter(&|v| fmt(*v))
+            .y_labels(cell_ticks(n))
+            .y_label_formatter(&|v| cell_label(&labels, *v))
             .label_style(text_style(12.0))
             .draw()?;
         for (k, s) in shown.iter().enumerate() {
-            let row = n - 1 - k;
-            for (v, c) in [(s.1, RGBColor(0x1f, 0x4e, 0x79)), (s.2, RGBColor(0x9d, 0xc3, 0xe6))] {
+            let row = (n - 1 - k) as f64;
+            // The longer end first, so that the shorter stays in sight over it.
+            let mut ends = [(s.1, RGBColor(0x1f, 0x4e, 0x79)), (s.2, RGBColor(0x9d, 0xc3, 0xe6))];
+            ends.sort_by(|a, b| (b.0 - self.centre).abs().total_cmp(&(a.0 - self.centre).abs()));
+            for (v, c) in ends {
                 let (a, b) = (self.centre.min(v), self.centre.max(v));
                 chart.draw_series(std::iter::once(Rectangle::new(
-                    [(a, SegmentValue::Exact(row)), (b, SegmentValue::Exact(row + 1))],
+                    [(a, row + 0.12), (b, row + 0.88)],
                     c.filled(),
                 )))?;
             }
         }
         chart.draw_series(std::iter::once(PathElement::new(
-            vec![(self.centre, SegmentValue::Exact(0)), (self.centre, SegmentValue::Exact(n))],
+            vec![(self.centre, 0.0), (self.centre, n as f64)],
             BLACK.stroke_width(1),
         )))?;
         Ok(())
@@ -243,8 +278,17 @@ impl Chart for FanChart {
     where
         DB::ErrorType: 'static,
     {
-        title(root, &format!("{} by year and path", self.title), "line: p50; band: p5–p95 (log scale)")?;
         let points = || self.series.iter().flat_map(|(_, v)| v.iter());
+        let sampled = points().any(|p| p.1 != p.3);
+        title(
+            root,
+            &format!("{} by year and path", self.title),
+            if sampled {
+                "line: p50; band: p5–p95 (log scale)"
+            } else {
+                "central values, not sampled (log scale)"
+            },
+        )?;
         let positive: Vec<f64> =
             points().flat_map(|p| [p.1, p.2, p.3]).filter(|v| v.is_finite() && *v > 0.0).collect();
         let lo = positive.iter().copied().fold(f64::INFINITY, f64::min);
@@ -256,32 +300,36 @@ impl Chart for FanChart {
         };
         let hi = if hi > lo { hi } else { lo * 10.0 };
         let y0 = points().map(|p| p.0).min().unwrap_or(0);
-        let y1 = points().map(|p| p.0).max().unwrap_or(1).max(y0 + 1);
+        let y1 = points().map(|p| p.0).max().unwrap_or(y0);
+        // Half a year either side, so that a horizon of one year still has room.
+        let (x0, x1) = (f64::from(y0) - 0.5, f64::from(y1) + 0.5);
         let mut chart = ChartBuilder::on(&body(root))
             .x_label_area_size(30)
             .y_label_area_size(70)
-            .build_cartesian_2d(y0..y1, (lo..hi).log_scale())?;
+            .build_cartesian_2d(x0..x1, (lo..hi).log_scale())?;
         chart
             .configure_mesh()
             .light_line_style(RGBColor(0xf2, 0xf2, 0xf2))
-            .x_labels(((y1 - y0) as usize + 1).min(16))
-            .x_label_formatter(&|y| y.to_string())
+            .x_labels(((y1 - y0) as usize + 2).min(18))
+            .x_label_formatter(&|y| if y.fract() == 0.0 { format!("{y:.0}") } else { String::new() })
             .y_label_formatter(&|v| format!("{v:.0e}"))
             .label_style(text_style(12.0))
             .draw()?;
         let clamp = |v: f64| if v.is_finite() && v > 0.0 { v.clamp(lo, hi) } else { lo };
         for (k, (name, v)) in self.series.iter().enumerate() {
             let c = colour(k);
-            let band: Vec<(i32, f64)> = v
+            let year = |p: &(i32, f64, f64, f64)| f64::from(p.0);
+            let band: Vec<(f64, f64)> = v
                 .iter()
-                .map(|p| (p.0, clamp(p.3)))
-                .chain(v.iter().rev().map(|p| (p.0, clamp(p.1))))
+                .map(|p| (year(p), clamp(p.3)))
+                .chain(v.iter().rev().map(|p| (year(p), clamp(p.1))))
                 .collect();
             chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.18).filled())))?;
             chart
-                .draw_series(LineSeries::new(v.iter().map(|p| (p.0, clamp(p.2))), c.stroke_width(2)))?
+                .draw_series(LineSeries::new(v.iter().map(|p| (year(p), clamp(p.2))), c.stroke_width(2)))?
                 .label(name.clone())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3)));
+            chart.draw_series(v.iter().map(|p| Circle::new((year(p), clamp(p.2)), 3, c.filled())))?;
         }
         chart
             .configure_series_labels()
@@ -297,11 +345,10 @@ impl Chart for FanChart {
 // ---------------------------------------------------------------------------------------------
 
 /// A chart with categories along x and values up y.
-type CategoryChart<'a, DB> =
-    ChartContext<'a, DB, Cartesian2d<SegmentedCoord<RangedCoordusize>, RangedCoordf64>>;
+type CategoryChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// A chart with a category on each step of the x axis and values from 0 to `hi` up the y axis,
-/// its axes drawn.
+/// A chart with a category in each unit cell of the x axis and values from 0 to `hi` up the y
+/// axis, its axes drawn.
 fn categories<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     caption: Option<&str>,
@@ -313,7 +360,6 @@ fn categories<'a, DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let n = labels.len().max(1);
     let mut builder = ChartBuilder::on(area);
     if let Some(c) = caption {
         builder.caption(c, text_style(14.0));
@@ -321,16 +367,13 @@ where
     let mut chart = builder
         .x_label_area_size(34)
         .y_label_area_size(68)
-        .build_cartesian_2d((0..n - 1).into_segmented(), 0.0..hi)?;
+        .build_cartesian_2d(cells(labels.len()), 0.0..hi)?;
     chart
         .configure_mesh()
         .light_line_style(RGBColor(0xf2, 0xf2, 0xf2))
         .disable_x_mesh()
-        .x_labels(n)
-        .x_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        })
+        .x_labels(cell_ticks(labels.len()))
+        .x_label_formatter(&|v| cell_label(labels, *v))
         .y_desc(y_desc.to_string())
         .y_label_formatter(&|v| crate::render::human(*v))
         .label_style(text_style(label_size))
@@ -338,6 +381,9 @@ where
         .draw()?;
     Ok(chart)
 }
+
+/// Room above the highest value for a legend inside the plot.
+const LEGEND_ROOM: f64 = 1.3;
 
 /// Bars by category: one series side by side, or several stacked (each category's bar cut
 /// into its series' parts).
@@ -368,18 +414,20 @@ impl Bars {
             })
             .collect();
         let (_, hi) = span(totals.iter().copied(), true);
+        let hi = if self.series.len() > 1 { hi * LEGEND_ROOM } else { hi };
         let mut chart = categories(area, Some(&self.title), &self.categories, &self.y_desc, hi, 12.0)?;
-        // Side by side (not stacked), each series takes its share of a category's cell.
-        let cell = f64::from(chart.plotting_area().dim_in_pixel().0) / n as f64;
-        let inner = (cell - 12.0).max(1.0);
+        // Each category a unit cell with a gap either side; side by side (not stacked), each
+        // series takes its share of the cell.
+        const GAP: f64 = 0.1;
         for (k, (name, values)) in self.series.iter().enumerate() {
             let c = colour(k);
-            let (left, right) = if self.stacked || m == 1 {
-                (6.0, 6.0)
+            let (from, to) = if self.stacked || m == 1 {
+                (GAP, 1.0 - GAP)
             } else {
-                (6.0 + inner * k as f64 / m as f64, 6.0 + inner * (m - k - 1) as f64 / m as f64)
+                let w = (1.0 - 2.0 * GAP) / m as f64;
+                (GAP + w * k as f64, GAP + w * (k + 1) as f64)
             };
-            let bars: Vec<(usize, f64, f64)> = values
+            let bars: Vec<(f64, f64, f64)> = values
                 .iter()
                 .enumerate()
                 .take(n)
@@ -390,18 +438,14 @@ impl Bars {
                     } else {
                         0.0
                     };
-                    (i, base, base + v)
+                    (i as f64, base, base + v)
                 })
                 .collect();
             chart
-                .draw_series(bars.into_iter().map(move |(i, a, b)| {
-                    let mut r = Rectangle::new(
-                        [(SegmentValue::Exact(i), a), (SegmentValue::Exact(i + 1), b)],
-                        c.filled(),
-                    );
-                    r.set_margin(0, 0, left as u32, right as u32);
-                    r
-                }))?
+                .draw_series(
+                    bars.into_iter()
+                        .map(move |(i, a, b)| Rectangle::new([(i + from, a), (i + to, b)], c.filled())),
+                )?
                 .label(name.clone())
                 .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
         }
@@ -484,20 +528,18 @@ impl Chart for Waterfall {
         let mut chart = categories(&area, None, &labels, &self.y_desc, hi, 11.0)?;
         let mut run = 0.0;
         for (k, (_, v)) in self.items.iter().enumerate() {
-            let v = v.max(0.0);
-            let mut r = Rectangle::new(
-                [(SegmentValue::Exact(k), run), (SegmentValue::Exact(k + 1), run + v)],
+            let (v, x) = (v.max(0.0), k as f64);
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x + 0.1, run), (x + 0.9, run + v)],
                 colour(k).filled(),
-            );
-            r.set_margin(0, 0, 10, 10);
-            chart.draw_series(std::iter::once(r))?;
+            )))?;
             chart.draw_series(std::iter::once(Text::new(
                 format!(
                     "{} ({:.0} %)",
                     crate::render::human(v),
                     if total > 0.0 { v / total * 100.0 } else { 0.0 }
                 ),
-                (SegmentValue::CenterOf(k), run + v),
+                (x + 0.5, run + v),
                 text_style(11.0).pos(plotters::style::text_anchor::Pos::new(
                     plotters::style::text_anchor::HPos::Center,
                     plotters::style::text_anchor::VPos::Bottom,
@@ -505,12 +547,11 @@ impl Chart for Waterfall {
             )))?;
             run += v;
         }
-        let mut r = Rectangle::new(
-            [(SegmentValue::Exact(n - 1), 0.0), (SegmentValue::Exact(n), total)],
+        let x = (n - 1) as f64;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(x + 0.1, 0.0), (x + 0.9, total)],
             RGBColor(0x40, 0x40, 0x40).filled(),
-        );
-        r.set_margin(0, 0, 10, 10);
-        chart.draw_series(std::iter::once(r))?;
+        )))?;
         Ok(())
     }
 }
@@ -538,6 +579,8 @@ impl Chart for Lines {
         let pts = || self.series.iter().flat_map(|(_, v)| v.iter());
         let (x0, x1) = span(pts().map(|p| p.0), false);
         let (y0, y1) = span(pts().map(|p| p.1), false);
+        // Room at the top for the legend.
+        let y1 = y0 + (y1 - y0) * LEGEND_ROOM;
         let mut chart = ChartBuilder::on(&body(root))
             .x_label_area_size(40)
             .y_label_area_size(70)

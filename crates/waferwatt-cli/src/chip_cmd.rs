@@ -28,7 +28,8 @@ pub struct ChipArgs {
     /// Show how each figure was derived: formula, inputs, sources, origins
     #[arg(long)]
     pub explain: bool,
-    /// Write a chart (SVG or PNG): cost per good package by number of chiplets
+    /// Write a chart (SVG or PNG): cost per good package by number of chiplets (those of
+    /// --chiplets, else 1, 2, 4, 8 as the report splits)
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<String>,
     #[command(flatten)]
@@ -119,7 +120,22 @@ pub fn run(args: &ChipArgs) -> Result<String, Failure> {
     }
     let r = evaluate(chip::bind(&ds, &req)?)?;
     if let Some(path) = &args.chart {
-        crate::chart::write(path, &crate::figures::splits(&r), "--chart")?;
+        // The split curve needs splits: without --chiplets, the report's (defaults.report_splits).
+        let drawn = if r.splits.is_empty() {
+            let splits = ds
+                .list("defaults.report_splits")
+                .map(|l| l.iter().filter_map(|k| k.parse().ok()).collect::<Vec<u32>>())
+                .unwrap_or_default();
+            let req = chip::ChipRequest {
+                chiplets: Some(Given::data(splits, "defaults.report_splits")),
+                ..req.clone()
+            };
+            evaluate(chip::bind(&ds, &req)?)?
+        } else {
+            evaluate(chip::bind(&ds, &req)?)?
+        };
+        crate::chart::write(path, &crate::figures::splits(&drawn), "--chart")?;
+        crate::chart::said(path);
     }
     Ok(match args.format {
         Format::Json => {

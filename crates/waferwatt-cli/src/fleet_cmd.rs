@@ -137,6 +137,7 @@ pub fn run(args: &FleetArgs) -> Result<String, Failure> {
     let r = evaluate(fleet::bind(&ds, &req)?)?;
     if let Some(path) = &args.chart {
         crate::chart::write(path, &crate::figures::chain(&r), "--chart")?;
+        crate::chart::said(path);
     }
     Ok(match args.format {
         Format::Json => {

@@ -507,8 +507,10 @@ fn sensitivity<M: Model>(
                     title: sens.output.clone(),
                     centre,
                     swings: swings.iter().map(|w| (w.key.clone(), w.at_low, w.at_high)).collect(),
+                    percent: false,
                 };
                 crate::chart::write(path, &chart, "--chart")?;
+                crate::chart::said(path);
             }
             Ok(match format {
                 Format::Json => format!(

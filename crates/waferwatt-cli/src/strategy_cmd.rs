@@ -181,6 +181,7 @@ pub fn run(args: &StrategyArgs) -> Result<String, Failure> {
         let chart =
             crate::chart::FanChart { title: "running dense BF16 FLOP/s".into(), series: fan_series(&a) };
         crate::chart::write(path, &chart, "--chart")?;
+        crate::chart::said(path);
     }
     Ok(match args.format {
         Format::Json => {

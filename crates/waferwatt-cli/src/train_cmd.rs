@@ -161,6 +161,7 @@ pub fn run(args: &TrainArgs) -> Result<String, Failure> {
     let results = evaluate_all(train::bind(&ds, &req)?)?;
     if let Some(path) = &args.chart {
         crate::figures::train(&results, path)?;
+        crate::chart::said(path);
     }
     Ok(match args.format {
         Format::Json => {

@@ -45,7 +45,7 @@ pub struct WaferArgs {
     /// Allow a die larger than the reticle field (stitched from several fields)
     #[arg(long)]
     pub stitched: bool,
-    /// Write a wafer map as SVG (one per node: FILE, or FILE's stem with the node id)
+    /// Write a wafer map as SVG or PNG (one per node: FILE, or FILE's stem with the node id)
     #[arg(long, value_name = "FILE.svg")]
     pub map: Option<String>,
     /// Output format
@@ -134,6 +134,12 @@ fn answer(
 
 /// `waferwatt sensitivity wafer ...`.
 pub fn sensitivity(args: &WaferArgs, sens: &crate::sampling::SensOptions) -> Result<String, Failure> {
+    if args.map.is_some() {
+        return Err(Diagnostic::new("--map draws a wafer, not an analysis")
+            .key("--map")
+            .expected("waferwatt wafer --map FILE, apart")
+            .into());
+    }
     let (ds, req) = prepare(args)?;
     let task = crate::sampling::Task::Sensitivity { opts: &args.sampling, sens, format: args.format };
     crate::sampling::answer_by_data(&ds, &|d| answer(d, &req), task)
@@ -159,6 +165,7 @@ pub fn run(args: &WaferArgs) -> Result<String, Failure> {
     let results = evaluate_all(fab::bind(&ds, &req)?)?;
     if let Some(path) = &args.chart {
         crate::chart::write(path, &crate::figures::wafers(&results), "--chart")?;
+        crate::chart::said(path);
     }
     let mut written = Vec::new();
     if let Some(path) = &args.map {

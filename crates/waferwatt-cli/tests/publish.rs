@@ -35,7 +35,7 @@ fn markdown_report_with_its_charts() {
         .lines()
         .filter_map(|l| l.strip_prefix("!["))
         .filter_map(|l| l.split("](").nth(1))
-        .map(|l| l.trim_end_matches(')'))
+        .map(|l| l.trim_end_matches(')').trim_start_matches('<').trim_end_matches('>'))
         .collect();
     assert!(charts.len() >= 8, "{charts:?}");
     for c in &charts {
@@ -117,27 +117,39 @@ fn a_scenario_flows_into_every_section() {
         "region.cn-gz.pue=1.4",
     ]);
     let (a, b) = (std::fs::read_to_string(a).unwrap(), std::fs::read_to_string(b).unwrap());
-    assert!(b.contains("with scenario `strategy-own-path.toml`"));
+    assert!(b.contains("with scenario `strategy-own-path.toml` and `region.cn-gz.pue=1.4`"));
     let section = |t: &str, name: &str| {
         t.split("## ").find(|s| s.to_lowercase().starts_with(name)).unwrap_or("").to_string()
     };
-    for name in ["the strategy account", "the electricity account"] {
+    for name in ["the strategy account", "the electricity account", "the capacity account"] {
         assert_ne!(section(&a, name), section(&b, name), "{name} did not follow the scenario");
     }
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// Debian's Chromium, or the one `WAFERWATT_CHROMIUM` names.
+/// The Chromium that `WAFERWATT_CHROMIUM` names, or the first on the PATH.
 fn chromium() -> Option<PathBuf> {
     if let Ok(p) = std::env::var("WAFERWATT_CHROMIUM") {
         return Some(PathBuf::from(p));
     }
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"].iter().map(PathBuf::from).find(|p| p.exists())
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|d| ["chromium", "chromium-browser", "google-chrome"].map(|n| d.join(n)))
+        .find(|p| p.is_file())
 }
+
+/// How long the browser may take before the test gives up on it.
+const BROWSER_SECONDS: u64 = 90;
 
 #[test]
 fn the_page_renders_every_chart_in_a_browser_and_fetches_nothing() {
     let Some(browser) = chromium() else {
+        // CI sets WAFERWATT_REQUIRE_BROWSER where it installed Chromium: there a missing
+        // browser is a failure, not a skip.
+        assert!(
+            std::env::var_os("WAFERWATT_REQUIRE_BROWSER").is_none(),
+            "WAFERWATT_REQUIRE_BROWSER is set but no Chromium is on the PATH"
+        );
         eprintln!("skipped: no Chromium here (Debian's chromium package; .ci/run installs it where it can)");
         return;
     };
@@ -145,21 +157,39 @@ fn the_page_renders_every_chart_in_a_browser_and_fetches_nothing() {
     let page = dir.join("report.html");
     ok(&["report", "--html", page.to_str().unwrap()]);
     let html = std::fs::read_to_string(&page).unwrap();
-    // A probe, added to a copy for the test only: each chart's drawn size, and every resource
-    // the page loaded.
+    // Every link stays in the page; nothing names a file or address to load.
+    for (k, _) in html.match_indices("href=\"") {
+        assert!(
+            html[k + 6..].starts_with('#'),
+            "a link out of the page: {}",
+            &html[k..(k + 60).min(html.len())]
+        );
+    }
+    for banned in ["srcset=", "xlink:href", "<image", "<use", "<object", "<embed"] {
+        assert!(!html.contains(banned), "the page holds {banned}");
+    }
+    // A copy for the test only: a policy that forbids every fetch, a record of what it
+    // blocked, and a probe of each chart's drawn size.
+    let guard = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; \
+        script-src 'unsafe-inline'\"><script>window.blocked=[];document.addEventListener('securitypolicyviolation',\
+        e=>window.blocked.push(e.blockedURI||e.violatedDirective));</script>";
     let probe = "<script>window.addEventListener('load',()=>{const c=[...document.querySelectorAll('figure.chart')]\
         .map(f=>{const s=f.querySelector('svg');const b=s?s.getBoundingClientRect():{width:0,height:0};\
         return f.id+' '+Math.round(b.width)+' '+Math.round(b.height)});const r=performance.getEntriesByType('resource')\
         .map(e=>e.name);const p=document.createElement('pre');p.id='probe';p.textContent='CHARTS '+c.join(';')+\
-        ' RESOURCES '+r.length+' '+r.join(' ');document.body.appendChild(p)});</script>";
+        ' RESOURCES '+r.length+' '+r.join(' ')+' BLOCKED '+window.blocked.length+' '+window.blocked.join(' ');\
+        document.body.appendChild(p)});</script>";
     let probed = dir.join("probed.html");
-    std::fs::write(&probed, html.replace("</body>", &format!("{probe}</body>"))).unwrap();
-    let profile = dir.join("profile");
-    let out = std::process::Command::new(&browser)
+    let copy =
+        html.replacen("<head>", &format!("<head>{guard}"), 1).replace("</body>", &format!("{probe}</body>"));
+    std::fs::write(&probed, copy).unwrap();
+    let dom_file = dir.join("dom.html");
+    let child = std::process::Command::new(&browser)
         .args([
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
+            "--disable-dev-shm-usage",
             "--disable-quic",
             "--no-first-run",
             "--disable-background-networking",
@@ -168,23 +198,40 @@ fn the_page_renders_every_chart_in_a_browser_and_fetches_nothing() {
             "--virtual-time-budget=5000",
             "--window-size=1200,900",
         ])
-        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
         .arg("--dump-dom")
         .arg(format!("file://{}", probed.display()))
-        .output();
-    let out = match out {
-        Ok(o) => o,
+        .stdout(std::fs::File::create(&dom_file).unwrap())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
         Err(e) => {
+            assert!(
+                std::env::var_os("WAFERWATT_REQUIRE_BROWSER").is_none(),
+                "{} did not start: {e}",
+                browser.display()
+            );
             eprintln!("skipped: {} could not start: {e}", browser.display());
             return;
         }
     };
-    let dom = String::from_utf8_lossy(&out.stdout);
-    let line =
-        dom.split("<pre id=\"probe\">").nth(1).and_then(|r| r.split("</pre>").next()).unwrap_or_else(|| {
-            panic!("the probe did not run; chromium said: {}", String::from_utf8_lossy(&out.stderr))
-        });
-    let (charts, resources) = line.split_once(" RESOURCES ").expect("probe output");
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed().as_secs() > BROWSER_SECONDS {
+            child.kill().ok();
+            panic!("{} took over {BROWSER_SECONDS} s", browser.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let dom = std::fs::read_to_string(&dom_file).unwrap();
+    let line = dom
+        .split("<pre id=\"probe\">")
+        .nth(1)
+        .and_then(|r| r.split("</pre>").next())
+        .unwrap_or_else(|| panic!("the probe did not run; the page dumped {} bytes", dom.len()));
+    let (charts, rest) = line.split_once(" RESOURCES ").expect("probe output");
+    let (resources, blocked) = rest.split_once(" BLOCKED ").expect("probe output");
     let charts: Vec<&str> = charts.trim_start_matches("CHARTS ").split(';').collect();
     let figures = html.matches("<figure ").count();
     assert_eq!(charts.len(), figures, "{line}");
@@ -193,7 +240,8 @@ fn the_page_renders_every_chart_in_a_browser_and_fetches_nothing() {
         let (w, h): (f64, f64) = (v[1].parse().unwrap(), v[2].parse().unwrap());
         assert!(w > 100.0 && h > 100.0, "chart {} drawn at {w} × {h}", v[0]);
     }
-    assert!(resources.starts_with("0"), "the page loaded resources: {resources}");
+    assert!(resources.starts_with('0'), "the page loaded resources: {resources}");
+    assert!(blocked.starts_with('0'), "the page tried to fetch: {blocked}");
     std::fs::remove_dir_all(&dir).ok();
 }
 

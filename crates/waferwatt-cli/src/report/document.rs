@@ -52,9 +52,9 @@ pub fn from_text(text: &str) -> Vec<Block> {
         if let Some(claim) = line.strip_prefix("Claim: ") {
             let mut text = claim.to_string();
             i += 1;
-            // A claim wraps onto the next line only when its line is full.
+            // A claim wraps onto the next line only when its line was full.
             while i < lines.len()
-                && lines[i - 1].chars().count() >= FULL_LINE
+                && continues(lines[i - 1], lines[i])
                 && !lines[i].trim().is_empty()
                 && !lines[i].starts_with(' ')
                 && !starts_block(lines[i])
@@ -66,7 +66,8 @@ pub fn from_text(text: &str) -> Vec<Block> {
             blocks.push(Block::Heading(3, format!("Claim: {text}")));
             continue;
         }
-        if aligned(line) || (line.ends_with(':') && aligned(next)) {
+        let title = !line.starts_with(' ') && !line.ends_with('.') && !starts_block(line) && aligned(next);
+        if aligned(line) || title {
             // A table: the lines with aligned columns (and a title line before them).
             let mut pre = vec![line];
             i += 1;
@@ -105,6 +106,7 @@ pub fn from_text(text: &str) -> Vec<Block> {
         let mut text = line.trim().to_string();
         i += 1;
         while i < lines.len()
+            && continues(lines[i - 1], lines[i])
             && !lines[i].trim().is_empty()
             && !lines[i].starts_with("  ")
             && !aligned(lines[i])
@@ -140,8 +142,17 @@ fn sentence_case(s: &str) -> String {
     chars.next().map_or(String::new(), |f| f.to_uppercase().collect::<String>() + chars.as_str())
 }
 
-/// A wrapped line at least this long was full (the report wraps at 100 characters).
-const FULL_LINE: usize = 90;
+/// Whether `next` continues the line before it: the wrap (at the report's width) broke there,
+/// that is, `next`'s first word would not have fitted on the line before.
+fn continues(prev: &str, next: &str) -> bool {
+    // The wrap keeps a unit sign with its number ("25 %"): so does this.
+    let mut words = next.split_whitespace();
+    let mut first = words.next().map_or(0, |w| w.chars().count());
+    if let Some(unit) = words.next().filter(|w| w.starts_with('%')) {
+        first += 1 + unit.chars().count();
+    }
+    prev.chars().count() + 1 + first > super::WIDTH
+}
 
 /// Lines that open a block of their own.
 fn starts_block(line: &str) -> bool {
@@ -296,7 +307,7 @@ pub fn markdown(title: &str, blocks: &[Block], file: &dyn Fn(&str) -> String) ->
                 s.push('\n');
             }
             Block::Chart { id, caption, .. } => {
-                let _ = writeln!(s, "![{caption}]({})\n", file(id));
+                let _ = writeln!(s, "![{caption}](<{}>)\n\n*{caption}*\n", file(id));
             }
         }
     }
@@ -309,17 +320,23 @@ mod tests {
 
     #[test]
     fn text_becomes_blocks() {
-        let text = "THE TOOLS ACCOUNT\n-----------------\nA paragraph wrapped\nover two lines.\n\n\
-                    Claim: \"a claim\"\nVerdict: SUPPORTED. Because\nof numbers.\n  an item\n    continued\n  \
-                    another\nname    value\nrow one  1\n";
-        let b = from_text(text);
+        // A full line (99 characters) wraps on; a short one ends its paragraph.
+        let full = "word ".repeat(20);
+        let text = format!(
+            "THE TOOLS ACCOUNT\n-----------------\n{}\nends here.\nA line of its own.\n\n\
+             Claim: \"a claim\"\nVerdict: SUPPORTED. Because\n  an item\n    continued\n  another\n\
+             scanners to wafers\nname    value\nrow one  1\n",
+            full.trim()
+        );
+        let b = from_text(&text);
         assert_eq!(b[0], Block::Heading(2, "The tools account".into()));
         assert_eq!(sentence_case("COMPUTE NOW, OR EUV FIRST?"), "Compute now, or EUV first?");
-        assert_eq!(b[1], Block::Para("A paragraph wrapped over two lines.".into()));
-        assert_eq!(b[2], Block::Heading(3, "Claim: \"a claim\"".into()));
-        assert_eq!(b[3], Block::Para("Verdict: SUPPORTED. Because of numbers.".into()));
-        assert_eq!(b[4], Block::List(vec!["an item continued".into(), "another".into()]));
-        assert_eq!(b[5], Block::Pre("name    value\nrow one  1".into()));
+        assert_eq!(b[1], Block::Para(format!("{} ends here.", full.trim())));
+        assert_eq!(b[2], Block::Para("A line of its own.".into()));
+        assert_eq!(b[3], Block::Heading(3, "Claim: \"a claim\"".into()));
+        assert_eq!(b[4], Block::Para("Verdict: SUPPORTED. Because".into()));
+        assert_eq!(b[5], Block::List(vec!["an item continued".into(), "another".into()]));
+        assert_eq!(b[6], Block::Pre("scanners to wafers\nname    value\nrow one  1".into()));
     }
 
     #[test]
@@ -332,6 +349,6 @@ mod tests {
         assert!(h.contains("<p>a &lt; b &amp; <code>code</code></p>"));
         assert!(h.contains("<figure id=\"chart-fan\""));
         let m = markdown("t", &blocks, &|id| format!("report-{id}.svg"));
-        assert!(m.contains("![the fan](report-fan.svg)"));
+        assert!(m.contains("![the fan](<report-fan.svg>)"));
     }
 }

@@ -32,10 +32,12 @@ pub struct ReportArgs {
     /// Output format (`waferwatt train --format csv` gives the ledgers as CSV)
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
-    /// Also write the report as one self-contained HTML page (charts inline, no network needed)
+    /// Write the report as one self-contained HTML page (charts inline, nothing fetched), instead
+    /// of printing it
     #[arg(long, value_name = "FILE.html")]
     pub html: Option<String>,
-    /// Also write the report as Markdown, its charts as SVG files beside it (FILE-ID.svg)
+    /// Write the report as Markdown, its charts as SVG files beside it (FILE-ID.svg), instead of
+    /// printing it
     #[arg(long, value_name = "FILE.md")]
     pub markdown: Option<String>,
     #[command(flatten)]
@@ -43,6 +45,14 @@ pub struct ReportArgs {
 }
 
 pub fn run(args: &ReportArgs) -> Result<String, Failure> {
+    if (args.html.is_some() || args.markdown.is_some()) && args.format != ReportFormat::Table {
+        return Err(waferwatt::diag::Diagnostic::new(
+            "--html and --markdown write the report, so --format has nothing to print",
+        )
+        .key("--format")
+        .expected("--html FILE or --markdown FILE without --format json (`report --format json` apart)")
+        .into());
+    }
     let (ds, _) = load(&args.data)?;
     // The accounts are independent of one another: worked side by side.
     let (((power, tools), (chips, capacity)), paths) = rayon::join(
@@ -64,6 +74,7 @@ pub fn run(args: &ReportArgs) -> Result<String, Failure> {
         let worked = publish::Worked {
             ds: &ds,
             scenario: args.data.scenario.as_deref(),
+            sets: &args.data.set,
             tools: &tools,
             chips: &chips,
             designs: &designs,

@@ -19,6 +19,8 @@ use crate::chart::{self, Chart, FanChart, Lines, Tornado};
 pub struct Worked<'a> {
     pub ds: &'a Dataset,
     pub scenario: Option<&'a str>,
+    /// `--set` overrides, as given.
+    pub sets: &'a [String],
     pub tools: &'a ToolsAccount,
     pub chips: &'a PackagingAccount,
     pub designs: &'a super::packaging::Designs,
@@ -33,15 +35,12 @@ fn chart_block<C: Chart>(id: &str, caption: String, c: &C) -> Result<Block, Fail
     Ok(Block::Chart { id: id.into(), caption, svg: chart::svg(c)? })
 }
 
-fn tornado(title: &str, centre: f64, swings: &[Swing]) -> Tornado {
+fn tornado(title: &str, centre: f64, swings: &[Swing], percent: bool) -> Tornado {
     Tornado {
         title: title.into(),
         centre,
-        swings: swings
-            .iter()
-            .filter(|s| s.width() > 0.0)
-            .map(|s| (s.key.clone(), s.at_low, s.at_high))
-            .collect(),
+        swings: swings.iter().map(|s| (s.key.clone(), s.at_low, s.at_high)).collect(),
+        percent,
     }
 }
 
@@ -55,23 +54,38 @@ fn section(text: &str, charts: Vec<Block>) -> Vec<Block> {
     blocks
 }
 
-/// The claims of an account's blocks with their verdicts (the verdict's first sentence).
+/// A verdict paragraph without its label ("Verdict: X" is X, "Verdict on deals: X" is
+/// "deals: X"), split into its first sentence and the rest (the numbers).
+fn verdict(p: &str) -> (String, String) {
+    let p = p.trim_start_matches("Verdict").trim_start_matches(" on ").trim_start_matches(": ");
+    // The numbers: the next two sentences (the section under the table has the rest).
+    let mut sentences = p.split(". ");
+    let first = sentences.next().unwrap_or("").trim_end_matches('.').to_string();
+    let rest: Vec<&str> = sentences.take(2).collect();
+    let rest = rest.join(". ");
+    let rest = if rest.is_empty() || rest.ends_with('.') { rest } else { format!("{rest}.") };
+    (first, rest)
+}
+
+/// The claims of an account's blocks, each with its verdicts (every verdict paragraph up to
+/// the next heading) and the numbers behind them.
 fn claims(blocks: &[Block], account: &str) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     for (i, b) in blocks.iter().enumerate() {
         if let Block::Heading(3, t) = b {
             let claim = t.trim_start_matches("Claim: ").to_string();
-            let verdict = blocks[i + 1..]
+            let verdicts: Vec<(String, String)> = blocks[i + 1..]
                 .iter()
                 .take_while(|b| !matches!(b, Block::Heading(..)))
-                .find_map(|b| match b {
-                    Block::Para(p) if p.starts_with("Verdict") => Some(p.clone()),
+                .filter_map(|b| match b {
+                    Block::Para(p) if p.starts_with("Verdict") => Some(verdict(p)),
                     _ => None,
                 })
-                .unwrap_or_default();
-            let verdict = verdict.trim_start_matches("Verdict: ");
-            let first = verdict.split_once(". ").map_or(verdict, |(a, _)| a);
-            rows.push(vec![claim, first.trim_end_matches('.').to_string(), account.to_string()]);
+                .collect();
+            let said: Vec<&str> = verdicts.iter().map(|v| v.0.as_str()).collect();
+            let numbers: Vec<&str> =
+                verdicts.iter().map(|v| v.1.as_str()).filter(|n| !n.is_empty()).collect();
+            rows.push(vec![claim, said.join("; "), numbers.join(" "), account.to_string()]);
         }
     }
     rows
@@ -83,7 +97,16 @@ pub fn document(w: &Worked) -> Result<Vec<Block>, Failure> {
          export controls that started the project, with the ledgers and sourced data. Every default number has a \
          source, a year and a range (the appendix lists the sources); every range below is p5–p95 over Latin \
          hypercube samples of the data's ranges.",
-        w.scenario.map_or("the built-in data".into(), |f| format!("the built-in data with scenario `{f}`"))
+        {
+            let mut on = w
+                .scenario
+                .map_or("the built-in data".into(), |f| format!("the built-in data with scenario `{f}`"));
+            if !w.sets.is_empty() {
+                let sets: Vec<String> = w.sets.iter().map(|s| format!("`{s}`")).collect();
+                on.push_str(&format!(" and {}", sets.join(", ")));
+            }
+            on
+        }
     ))];
 
     // The tools account: wafer cost and scanner time, DUV against EUV; a wafer map; the premium's tornado.
@@ -117,7 +140,7 @@ pub fn document(w: &Worked) -> Result<Vec<Block>, Failure> {
         tools_charts.push(chart_block(
             "premium-tornado",
             format!("What moves the DUV premium per good die ({} against {})", p.duv, p.euv),
-            &tornado("DUV premium per good die", p.premium(0), &w.tools.premium_drivers),
+            &tornado("DUV premium per good die", p.premium(0), &w.tools.premium_drivers, true),
         )?);
     }
     let tools = section(&super::tools::text(w.tools), tools_charts);
@@ -175,7 +198,7 @@ pub fn document(w: &Worked) -> Result<Vec<Block>, Failure> {
         power_charts.push(chart_block(
             "electricity-tornado",
             format!("What moves electricity's share of the cost in {}", first.bound.region),
-            &tornado("electricity's share", first.out.share(Item::Electricity), &w.power.share_drivers),
+            &tornado("electricity's share", first.out.share(Item::Electricity), &w.power.share_drivers, true),
         )?);
     }
     let electricity = section(&super::electricity::text(w.ds, w.power, w.ledgers), power_charts);
@@ -206,28 +229,26 @@ pub fn document(w: &Worked) -> Result<Vec<Block>, Failure> {
         strategy_charts.push(chart_block(
             "strategy-tornado",
             format!("What moves the difference in compute delivered by {}", x.end_year()),
-            &tornado("difference in compute delivered (FLOP)", *centre, swings),
+            &tornado("difference in compute delivered (FLOP)", *centre, swings, false),
         )?);
     }
     let strategy = section(&super::strategy::text(p), strategy_charts);
 
     // The claims, one by one.
-    let mut rows = vec![vec!["claim".to_string(), "verdict".to_string(), "account".to_string()]];
+    let mut rows = vec![["claim", "verdict", "the numbers", "account"].map(String::from).to_vec()];
     for (blocks, name) in
         [(&tools, "tools"), (&packaging, "packaging"), (&capacity, "capacity"), (&electricity, "electricity")]
     {
         rows.extend(claims(blocks, name));
     }
-    let headline = strategy
+    let (headline, numbers) = strategy
         .iter()
         .find_map(|b| match b {
-            Block::Para(t) if t.starts_with("Verdict") => Some(
-                t.trim_start_matches("Verdict: ").split_once(". ").map_or(t.clone(), |(a, _)| a.to_string()),
-            ),
+            Block::Para(t) if t.starts_with("Verdict") => Some(verdict(t)),
             _ => None,
         })
         .unwrap_or_default();
-    rows.push(vec![p.says.clone(), headline, "strategy".into()]);
+    rows.push(vec![p.says.clone(), headline, numbers, "strategy".into()]);
     blocks.push(Block::Heading(2, "The claims, one by one".into()));
     blocks.push(Block::Table(rows));
     for s in [tools, packaging, capacity, electricity, strategy] {
