@@ -305,3 +305,23 @@ fn every_command_with_a_chart_draws_svg_or_png() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_readme_chart_is_the_one_the_command_draws() {
+    // README.md shows docs/strategy-fan.svg, drawn by the command it names: the file must be
+    // what that command draws on today's data.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(readme.contains("(docs/strategy-fan.svg)"));
+    assert!(readme.contains("waferwatt strategy --samples 2000\n--chart docs/strategy-fan.svg"));
+    let dir = scratch("readme-chart");
+    let file = dir.join("fan.svg");
+    ok(&["strategy", "--samples", "2000", "--chart", file.to_str().unwrap()]);
+    let drawn = std::fs::read_to_string(&file).unwrap();
+    let shown = std::fs::read_to_string(root.join("docs/strategy-fan.svg")).unwrap();
+    assert!(
+        drawn == shown,
+        "docs/strategy-fan.svg is out of date: redraw it with the command the README names"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
