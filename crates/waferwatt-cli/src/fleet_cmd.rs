@@ -226,9 +226,10 @@ pub fn to_table(r: &Evaluated) -> String {
     t.row(vec!["  dense BF16 FLOP/s added a year".into(), format!("{:.3e}", o.bf16_flops_added_per_year)]);
     t.row(vec![
         format!(
-            "  largest run in {} days at {} MFU (FLOP)",
+            "  largest run in {} days at {} MFU, {} goodput (FLOP)",
             crate::render::short(x.run_days),
-            percent(x.mfu)
+            percent(x.mfu),
+            percent(x.goodput)
         ),
         format!("{:.3e}", o.largest_run_flop),
     ]);

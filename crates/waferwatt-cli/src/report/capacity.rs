@@ -146,11 +146,12 @@ pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
         ));
     }
     prose.push_str(&format!(
-        "Finding: a year's output adds {:.2e} FLOP/s of dense BF16. Were it one cluster, {} days at {} MFU would \
-         train {:.2e} FLOP{}. Running all year it draws {} GW at the facility and {} TWh, {} of electricity in {}.\n",
+        "Finding: a year's output adds {:.2e} FLOP/s of dense BF16. Were it one cluster, {} days at {} MFU and {} \
+         goodput would train {:.2e} FLOP{}. Running all year it draws {} GW at the facility and {} TWh, {} of electricity in {}.\n",
         o.bf16_flops_added_per_year,
         crate::render::short(x.run_days),
         percent(x.mfu),
+        percent(x.goodput),
         o.largest_run_flop,
         a.run_flop.map(|f| format!(", {} times {}", sig3(o.largest_run_flop / f), a.run)).unwrap_or_default(),
         sig3(o.facility_power_gw),

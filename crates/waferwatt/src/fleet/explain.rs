@@ -61,8 +61,8 @@ pub fn explain(bound: &FleetBound, out: &FleetOutputs) -> Vec<Step> {
         "largest run in the yardstick days",
         out.largest_run_flop,
         "FLOP",
-        "FLOP/s added × MFU × days × 86,400 s",
-        &["run_days", "mfu"],
+        "FLOP/s added × MFU × goodput × days × 86,400 s",
+        &["run_days", "mfu", "goodput"],
     );
     push(
         "IT power",

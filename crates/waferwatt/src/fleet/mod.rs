@@ -48,6 +48,8 @@ pub struct FleetInputs {
     /// Advanced-packaging (interposer) wafers a month; `None` if not limiting.
     pub packaging_wafers_per_month: Option<f64>,
     pub mfu: f64,
+    /// Share of a run's time spent training (not lost to failures and restarts).
+    pub goodput: f64,
     pub run_days: f64,
     pub server_power_multiplier: f64,
     pub avg_power_fraction: f64,
@@ -94,7 +96,8 @@ pub struct FleetOutputs {
     pub accelerators_per_year: f64,
     /// Dense BF16 FLOP/s that a year's accelerators add.
     pub bf16_flops_added_per_year: f64,
-    /// FLOP of the largest run a year's accelerators could train in `run_days` at the MFU.
+    /// FLOP of the largest run a year's accelerators could train in `run_days` at the MFU and
+    /// goodput.
     pub largest_run_flop: f64,
     pub it_power_gw: f64,
     pub facility_power_gw: f64,
@@ -200,7 +203,7 @@ pub fn evaluate(x: &FleetInputs) -> FleetOutputs {
         packages_by_packaging,
         accelerators_per_year,
         bf16_flops_added_per_year: flops,
-        largest_run_flop: flops * x.mfu * x.run_days * HOURS_PER_DAY * SECONDS_PER_HOUR,
+        largest_run_flop: flops * x.mfu * x.goodput * x.run_days * HOURS_PER_DAY * SECONDS_PER_HOUR,
         it_power_gw,
         facility_power_gw: it_power_gw * x.pue,
         energy_twh_per_year: energy_kwh / KWH_PER_TWH,

@@ -53,7 +53,10 @@ fn the_chain_from_scanners_to_gigawatts_holds_together() {
     // FLOP/s, the 100-day run, and power.
     let flops = o.accelerators_per_year * x.chip.bf16_tflops * 1e12;
     assert!((o.bf16_flops_added_per_year - flops).abs() < 1e-6 * flops);
-    assert!((o.largest_run_flop - flops * x.mfu * x.run_days * 86_400.0).abs() < 1e-6 * o.largest_run_flop);
+    assert!(
+        (o.largest_run_flop - flops * x.mfu * x.goodput * x.run_days * 86_400.0).abs()
+            < 1e-6 * o.largest_run_flop
+    );
     assert!((o.facility_power_gw - o.it_power_gw * x.pue).abs() < 1e-12);
     assert!(o.scanner_utilization > 0.0 && o.scanner_utilization <= 1.0 + 1e-12);
     // DUV-only 7 nm takes more ArFi passes than 28 nm: the busy scanners would make more n28
