@@ -78,8 +78,8 @@ pub fn svg<C: Chart>(chart: &C) -> Result<String, Failure> {
 /// Writes a chart to `path`: SVG, or PNG if the name ends in `.png`. `flag` names the option
 /// for messages.
 pub fn write<C: Chart>(path: &str, chart: &C, flag: &str) -> Result<(), Failure> {
-    let lower = path.to_lowercase();
-    if lower.ends_with(".png") {
+    check_name(path, flag)?;
+    if path.to_lowercase().ends_with(".png") {
         font();
         let root = BitMapBackend::new(path, chart.size()).into_drawing_area();
         chart.draw(&root).map_err(failed)?;
@@ -88,12 +88,6 @@ pub fn write<C: Chart>(path: &str, chart: &C, flag: &str) -> Result<(), Failure>
                 Diagnostic::new(format!("cannot write the chart to {path}: {e}")).expected("a writable path"),
             )
         });
-    }
-    if !lower.ends_with(".svg") {
-        return Err(Diagnostic::new(format!("charts are written as SVG or PNG, but {path} ends in neither"))
-            .key(flag.to_string())
-            .expected("a file name ending in .svg or .png")
-            .into());
     }
     let text = svg(chart)?;
     std::fs::write(path, text).map_err(|e| {

@@ -121,6 +121,7 @@ pub fn run(args: &ChipArgs) -> Result<String, Failure> {
     let r = evaluate(chip::bind(&ds, &req)?)?;
     if let Some(path) = &args.chart {
         // The split curve needs splits: without --chiplets, the report's (defaults.report_splits).
+        let with_splits;
         let drawn = if r.splits.is_empty() {
             let splits = ds
                 .list("defaults.report_splits")
@@ -130,11 +131,12 @@ pub fn run(args: &ChipArgs) -> Result<String, Failure> {
                 chiplets: Some(Given::data(splits, "defaults.report_splits")),
                 ..req.clone()
             };
-            evaluate(chip::bind(&ds, &req)?)?
+            with_splits = evaluate(chip::bind(&ds, &req)?)?;
+            &with_splits
         } else {
-            evaluate(chip::bind(&ds, &req)?)?
+            &r
         };
-        crate::chart::write(path, &crate::figures::splits(&drawn), "--chart")?;
+        crate::chart::write(path, &crate::figures::splits(drawn), "--chart")?;
         crate::chart::said(path);
     }
     Ok(match args.format {

@@ -288,8 +288,13 @@ impl Header<'_> {
     }
 }
 
-fn summary_json(s: &Summary) -> Value {
+pub fn summary_json(s: &Summary) -> Value {
     json!({ "p5": s.p5, "p50": s.p50, "p95": s.p95, "mean": s.mean })
+}
+
+/// A summary as JSON, or null where there is none.
+pub fn summary_or_null(s: Option<Summary>) -> Value {
+    s.map_or(Value::Null, |s| summary_json(&s))
 }
 
 fn to_json(mut base: Value, s: &Sampled, h: &Header) -> Value {

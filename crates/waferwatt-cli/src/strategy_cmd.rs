@@ -50,9 +50,6 @@ pub struct StrategyArgs {
     pub sampling: SampleOptions,
 }
 
-/// Steps of the allocation sweep: shares 0, 0.05, …, 1.
-const SWEEP_STEPS: usize = 20;
-
 fn horizon(s: &str) -> Result<Given<(i32, i32)>, Diagnostic> {
     let parsed = s.split_once(':').and_then(|(a, z)| Some((a.trim().parse().ok()?, z.trim().parse().ok()?)));
     parsed.map(|v| Given::flag(v, "--horizon")).ok_or_else(|| {
@@ -134,11 +131,11 @@ pub fn work(
         }
     });
     let sweep = sweep.then(|| {
-        let shares = strategy::shares(SWEEP_STEPS);
+        let shares = strategy::shares();
         match &sampled {
             Some(s) => {
                 let bar = crate::sampling::progress(s.samples, "sweeping");
-                strategy::sweep_samples(ds, req, &keys, &s.plan, &shares, by, &bar)
+                strategy::sweep_samples(ds, req, &keys, &s.plan, by, x.lead_margin, &bar)
             }
             None => {
                 let compute = strategy::sweep(x, &shares, by);
@@ -249,7 +246,7 @@ fn year_or_never(y: Option<i32>) -> String {
 }
 
 /// A percentile range of years, with the share of samples in which the year never comes.
-fn years_range(s: &(Option<Summary>, f64), end: i32) -> String {
+pub fn years_range(s: &(Option<Summary>, f64), end: i32) -> String {
     match s {
         (Some(s), never) if *never > 0.0 => format!(
             "by {end} in {} of samples, in {:.0} (p5–p95 {:.0}–{:.0}) among them; not by {end} in {}",
@@ -285,7 +282,7 @@ pub fn break_even_text(b: &strategy::BreakEven, end: i32) -> String {
 }
 
 /// The central case's break-even, in words.
-fn catch_text(c: strategy::Catch, end: i32) -> String {
+pub fn catch_text(c: strategy::Catch, end: i32) -> String {
     match c {
         strategy::Catch::From(y) => format!("is behind, then has at least as much from {y} on"),
         strategy::Catch::NeverBehind => "is never behind".into(),
@@ -294,7 +291,8 @@ fn catch_text(c: strategy::Catch, end: i32) -> String {
     }
 }
 
-fn range(s: Option<Summary>, f: fn(f64) -> String) -> String {
+/// p50 (p5–p95) of a summary, each number as `f` writes it.
+pub fn range(s: Option<Summary>, f: fn(f64) -> String) -> String {
     s.map_or("—".into(), |s| format!("{} ({}–{})", f(s.p50), f(s.p5), f(s.p95)))
 }
 
@@ -430,7 +428,8 @@ fn quantity(v: f64, unit: &str) -> String {
     if unit == "year" { format!("{v:.0}") } else { format!("{} {unit}", sig3(v)) }
 }
 
-fn usd_h(v: f64) -> String {
+/// Dollars for people, negative as -$.
+pub fn usd_h(v: f64) -> String {
     if v < 0.0 { format!("-${}", human(-v)) } else { format!("${}", human(v)) }
 }
 
@@ -547,16 +546,13 @@ fn sweep_text(a: &Answer, sw: &Sweep) -> String {
     out
 }
 
-fn summary_json(s: Option<Summary>) -> Value {
-    s.map_or(Value::Null, |s| json!({ "p5": s.p5, "p50": s.p50, "p95": s.p95, "mean": s.mean }))
-}
-
 fn num(v: f64) -> Value {
     if v.is_finite() { json!(v) } else { Value::Null }
 }
 
-fn years_json(s: &(Option<Summary>, f64)) -> Value {
-    let mut v = summary_json(s.0);
+/// A year's summary over the samples in which it comes, with the share in which it does not.
+pub fn years_json(s: &(Option<Summary>, f64)) -> Value {
+    let mut v = crate::sampling::summary_or_null(s.0);
     match &mut v {
         Value::Object(m) => {
             m.insert("never".into(), json!(s.1));
@@ -586,7 +582,7 @@ pub fn to_json(a: &Answer, explain: bool) -> Value {
         for (j, (metric, _)) in METRICS.iter().enumerate() {
             let values: Vec<Value> = (0..x.years)
                 .map(|i| match &a.sampled {
-                    Some(s) => summary_json(s.summaries[s.layout.metric(p, i, j)]),
+                    Some(s) => crate::sampling::summary_or_null(s.summaries[s.layout.metric(p, i, j)]),
                     None => num(path.years[i].metric(j)),
                 })
                 .collect();
@@ -713,12 +709,12 @@ pub fn to_json(a: &Answer, explain: bool) -> Value {
             "by_year": x.year(a.by),
             "shares": sw.shares,
             "cumulative_compute_flop": sw.compute.iter().map(|c| match &a.sampled {
-                Some(_) => summary_json(*c),
+                Some(_) => crate::sampling::summary_or_null(*c),
                 None => c.map_or(Value::Null, |c| json!(c.p50)),
             }).collect::<Vec<_>>(),
             "best_share": sw.best.map(|b| b.0),
             "near_best_shares": sw.best.map(|b| json!([b.1, b.2])),
-            "best_share_by_sample": summary_json(sw.best_by_sample),
+            "best_share_by_sample": crate::sampling::summary_or_null(sw.best_by_sample),
         });
     }
     if explain {

@@ -5,33 +5,11 @@
 use serde_json::{Value, json};
 use waferwatt::accounts::strategy::StrategyAccount;
 use waferwatt::strategy::{self, metric};
-use waferwatt::uncertainty::Summary;
 
 use crate::render::{Table, human, percent, sig3, wrap};
 use crate::report::WIDTH;
 
-fn usd(v: f64) -> String {
-    format!("${}", human(v))
-}
-
-/// A year range from a sampled summary of years, with the share of samples it never comes in.
-fn years(s: &(Option<Summary>, f64), end: i32) -> String {
-    match s {
-        (Some(y), never) if *never > 0.0 => format!(
-            "{:.0} (p5–p95 {:.0}–{:.0}) in the {} of samples where it comes by {end}",
-            y.p50,
-            y.p5,
-            y.p95,
-            percent(1.0 - never)
-        ),
-        (Some(y), _) => format!("{:.0} (p5–p95 {:.0}–{:.0})", y.p50, y.p5, y.p95),
-        (None, _) => format!("not by {end} in any sample"),
-    }
-}
-
-fn p50(s: Option<Summary>, f: fn(f64) -> String) -> String {
-    s.map_or("—".into(), |s| format!("{} ({}–{})", f(s.p50), f(s.p5), f(s.p95)))
-}
+use crate::strategy_cmd::{range as p50, usd_h as usd, years_json, years_range as years};
 
 pub fn text(a: &StrategyAccount) -> String {
     let (b, x) = (&a.bound, &a.bound.inputs);
@@ -169,12 +147,7 @@ pub fn text(a: &StrategyAccount) -> String {
     } else {
         "the central case disagrees, so read the answer as open".to_string()
     };
-    let central_text = match central {
-        strategy::Catch::From(y) => format!("behind, then at least level from {y}"),
-        strategy::Catch::NeverBehind => "never behind".into(),
-        strategy::Catch::Same => "the same".into(),
-        strategy::Catch::NotBy => format!("still behind in {end}"),
-    };
+    let central_text = crate::strategy_cmd::catch_text(central, end);
     let best = match a.sweep.best {
         None => "No share of the budget gives a finite result in the sweep".to_string(),
         Some((b, lo, hi)) if b <= 0.0 => format!(
@@ -198,7 +171,7 @@ pub fn text(a: &StrategyAccount) -> String {
         &format!(
             "Verdict: {headline}. In cumulative training compute since {}, \"{challenger}\" is behind and then \
              catches up by {end} in {} of samples ({}), is never behind in {}, stays the same in {} and is still \
-             behind in {end} in {}; at the central values it is {central_text}: {agree}. Installed compute, in \
+             behind in {end} in {}; at the central values it {central_text}: {agree}. Installed compute, in \
              most samples: {pattern}. {cheaper}; in {end} its cost per 10^24 FLOP is {} against {}. EUV arrives \
              {}. {best}{best_by_sample}.\n",
             x.start_year,
@@ -320,18 +293,7 @@ pub fn json(a: &StrategyAccount) -> Value {
             .collect::<serde_json::Map<_, _>>()
             .into()
     };
-    let summary = |s: Option<Summary>| {
-        s.map_or(Value::Null, |s| json!({ "p5": s.p5, "p50": s.p50, "p95": s.p95, "mean": s.mean }))
-    };
-    let years = |s: &(Option<Summary>, f64)| {
-        let mut v = summary(s.0);
-        if let Value::Object(m) = &mut v {
-            m.insert("never".into(), json!(s.1));
-            v
-        } else {
-            json!({ "never": s.1 })
-        }
-    };
+    let summary = crate::sampling::summary_or_null;
     json!({
         "says": a.says,
         "samples": a.samples,
@@ -341,7 +303,7 @@ pub fn json(a: &StrategyAccount) -> Value {
         "p_lead": by_path(&|p, i| json!(a.comparison.lead_compute[i][p])),
         "p_tie": a.comparison.tie_compute,
         "p_cheapest": by_path(&|p, i| json!(a.comparison.lead_cost[i][p])),
-        "euv_arrival": ids.iter().enumerate().map(|(p, id)| (id.to_string(), years(&a.comparison.arrival[p]))).collect::<serde_json::Map<_, _>>(),
+        "euv_arrival": ids.iter().enumerate().map(|(p, id)| (id.to_string(), years_json(&a.comparison.arrival[p]))).collect::<serde_json::Map<_, _>>(),
         "break_even_year": ids.iter().enumerate().skip(1).map(|(p, id)| (id.to_string(), break_even_json(&a.comparison.break_even[p - 1]))).collect::<serde_json::Map<_, _>>(),
         "crossover_year": a.crossover(),
         "cheaper_from_year": a.cheaper_from(),
@@ -357,7 +319,7 @@ pub fn json(a: &StrategyAccount) -> Value {
 
 /// A challenger's break-even over the samples, as JSON.
 pub fn break_even_json(b: &strategy::BreakEven) -> Value {
-    let y = b.year.map_or(Value::Null, |s| json!({ "p5": s.p5, "p50": s.p50, "p95": s.p95, "mean": s.mean }));
+    let y = crate::sampling::summary_or_null(b.year);
     json!({ "year": y, "caught_up": b.caught_up, "never_behind": b.never_behind, "same": b.same,
             "not_by_end": b.not_by_end })
 }

@@ -30,9 +30,6 @@ pub struct StrategyAccount {
     pub electricity_share: Vec<f64>,
 }
 
-/// Steps of the report's allocation sweep: shares 0, 0.05, …, 1.
-const SWEEP_STEPS: usize = 20;
-
 impl StrategyAccount {
     /// The first year from which the challenger (path 1) leads in installed compute in at
     /// least half the samples in every year to the end.
@@ -75,7 +72,7 @@ pub fn account(ds: &Dataset) -> Result<StrategyAccount, Diagnostics> {
     let rows = strategy::sample_paths(ds, &req, &keys, &plan, layout, &quiet);
     let by = bound.inputs.years - 1;
     let drivers = strategy::drivers(ds, &req, &keys, bound.paths.len(), by);
-    let sweep = strategy::sweep_samples(ds, &req, &keys, &plan, &strategy::shares(SWEEP_STEPS), by, &quiet);
+    let sweep = strategy::sweep_samples(ds, &req, &keys, &plan, by, bound.inputs.lead_margin, &quiet);
     let electricity_share = central
         .paths
         .iter()

@@ -37,7 +37,7 @@ use crate::fleet;
 use crate::train;
 use crate::units::{
     FLOPS_PER_TFLOPS, HOURS_PER_DAY, HOURS_PER_YEAR, KWH_PER_MWH, KWH_PER_TWH, MONTHS_PER_YEAR,
-    SECONDS_PER_HOUR, W_PER_KW,
+    SECONDS_PER_HOUR,
 };
 
 /// A year's seconds.
@@ -279,7 +279,7 @@ pub fn simulate(x: &StrategyInputs, t: &Tables, path: &Path) -> PathOutputs {
     let (mut cum_rd, mut cum_spend, mut cum_compute) = (0.0, 0.0, 0.0);
     let mut arrival: Option<i32> = None;
     let mut years = Vec::with_capacity(x.years);
-    let kw = |u: &Unit| u.year_of_use.tdp_w * u.year_of_use.server_power_multiplier / W_PER_KW;
+    let kw = |u: &Unit| train::peak_it_kw(&u.year_of_use);
     for i in 0..x.years {
         let year = x.year(i);
         if arrival.is_none() && path.pursues_euv() {

@@ -269,27 +269,32 @@ impl Sweep {
     }
 }
 
-/// Shares swept: 0 to 1 in `steps` equal steps.
-pub fn shares(steps: usize) -> Vec<f64> {
-    (0..=steps).map(|k| k as f64 / steps as f64).collect()
+/// Steps of the allocation sweep: shares 0, 0.05, …, 1 (a grid fine enough to show where the
+/// best share lies, and 21 simulations a sample).
+const SWEEP_STEPS: usize = 20;
+
+/// The shares swept: 0 to 1 in equal steps.
+pub fn shares() -> Vec<f64> {
+    (0..=SWEEP_STEPS).map(|k| k as f64 / SWEEP_STEPS as f64).collect()
 }
 
+/// The allocation sweep over the samples of `plan`, by year index `by`.
 pub fn sweep_samples(
     ds: &Dataset,
     req: &StrategyRequest,
     keys: &[Uncertain],
     plan: &Plan,
-    shares: &[f64],
     by: usize,
+    margin: f64,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Sweep {
-    let m = model(ds, req, keys, move |x, out| {
-        out.copy_from_slice(&sweep(x, shares, by));
+    let shares = shares();
+    let m = model(ds, req, keys, |x, out| {
+        out.copy_from_slice(&sweep(x, &shares, by));
         true
     });
     let rows = sample(&m, plan, shares.len(), progress);
-    let margin = bind(ds, req).map_or(0.0, |b| b.inputs.lead_margin);
-    Sweep::of(shares, &rows, margin)
+    Sweep::of(&shares, &rows, margin)
 }
 
 /// The numbers that most move the difference in cumulative compute by year index `by`

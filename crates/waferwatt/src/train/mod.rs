@@ -136,13 +136,18 @@ impl Capex {
     }
 }
 
+/// Peak IT power of one accelerator in its server, in kW.
+pub fn peak_it_kw(x: &Inputs) -> f64 {
+    x.tdp_w * x.server_power_multiplier / W_PER_KW
+}
+
 /// The capital cost of installing one accelerator of `x`.
 pub fn capex(x: &Inputs) -> Capex {
     let server_usd = x.accelerator_price_usd * x.server_capex_fraction;
     // The network fraction is of all hardware (accelerators, servers and network).
     let network_usd =
         (x.accelerator_price_usd + server_usd) * x.network_capex_fraction / (1.0 - x.network_capex_fraction);
-    let peak_it_kw = x.tdp_w * x.server_power_multiplier / W_PER_KW;
+    let peak_it_kw = peak_it_kw(x);
     Capex {
         accelerator_usd: x.accelerator_price_usd,
         servers_and_network_usd: server_usd + network_usd,
@@ -166,7 +171,7 @@ pub fn evaluate(x: &Inputs) -> Outputs {
     let mfu = implied_mfu.or(x.compute_flop.map(|_| x.mfu));
     let wall_days = x.accelerators.map(|n| accelerator_hours / n / HOURS_PER_DAY);
 
-    let peak_it_kw = x.tdp_w * x.server_power_multiplier / W_PER_KW;
+    let peak_it_kw = peak_it_kw(x);
     let it_kw = peak_it_kw * x.avg_power_fraction;
     let energy_kwh = accelerator_hours * it_kw * x.pue;
 
