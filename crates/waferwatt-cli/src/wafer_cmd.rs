@@ -259,18 +259,20 @@ pub fn to_table(results: &[Evaluated]) -> String {
     row(&mut t, "process steps", &|r| format!("{}", r.out.process_steps));
     row(&mut t, "cycle time (days)", &|r| sig3(r.out.cycle_days));
     t.section("cost per wafer");
-    row(&mut t, "  lithography", &|r| {
-        format!("{} {:>5}", usd(r.out.litho_usd), percent(r.out.litho_cost_share))
-    });
-    row(&mut t, "    of which masks", &|r| usd(r.out.mask_usd));
+    row(&mut t, "  scanners", &|r| usd(r.out.litho_tool_usd));
+    row(&mut t, "  track and litho metrology", &|r| usd(r.out.track_usd + r.out.metrology_usd));
+    row(&mut t, "  fab capital beyond scanners", &|r| usd(r.out.fab_capital_usd));
     row(&mut t, "  other process steps", &|r| usd(r.out.non_litho_usd));
     row(&mut t, "  substrate", &|r| usd(r.out.substrate_usd));
     row(&mut t, "  overhead", &|r| usd(r.out.overhead_usd));
-    row(&mut t, "  wafer cost", &|r| usd(r.out.wafer_cost_usd));
-    row(&mut t, "wafer price", &|r| usd(r.out.wafer_price_usd));
+    row(&mut t, "  wafer cost, masks apart", &|r| usd(r.out.wafer_cost_usd));
+    row(&mut t, "wafer price, masks apart", &|r| usd(r.out.wafer_price_usd));
     if results.iter().any(|r| r.bound.published_wafer_price_usd.is_some()) {
         row(&mut t, "  as published", &|r| r.bound.published_wafer_price_usd.map(usd).unwrap_or_else(dash));
     }
+    row(&mut t, "mask set (once per design)", &|r| usd(r.out.mask_set_usd));
+    row(&mut t, "  per wafer of the design", &|r| usd(r.out.mask_usd));
+    row(&mut t, "lithography, masks included", &|r| usd(r.out.litho_usd));
     row(&mut t, "litho share of cost", &|r| percent(r.out.litho_cost_share));
     row(&mut t, "litho share of time", &|r| percent(r.out.litho_time_share));
     t.section("dies");
@@ -344,7 +346,12 @@ pub fn to_json(r: &Evaluated, explain: bool) -> Value {
         "scanner_hours_by_class": by_class(r, |c| c.scanner_hours),
         "scanners": scanners,
         "litho_usd": o.litho_usd,
+        "litho_tool_usd": o.litho_tool_usd,
+        "track_usd": o.track_usd,
+        "metrology_usd": o.metrology_usd,
+        "mask_set_usd": o.mask_set_usd,
         "mask_usd": o.mask_usd,
+        "fab_capital_usd": o.fab_capital_usd,
         "non_litho_usd": o.non_litho_usd,
         "substrate_usd": o.substrate_usd,
         "overhead_usd": o.overhead_usd,
@@ -397,7 +404,12 @@ fn to_csv(results: &[Evaluated]) -> String {
     header.extend(
         [
             "litho_usd",
+            "litho_tool_usd",
+            "track_usd",
+            "metrology_usd",
+            "mask_set_usd",
             "mask_usd",
+            "fab_capital_usd",
             "non_litho_usd",
             "substrate_usd",
             "overhead_usd",
@@ -439,7 +451,12 @@ fn to_csv(results: &[Evaluated]) -> String {
         }
         for v in [
             o.litho_usd,
+            o.litho_tool_usd,
+            o.track_usd,
+            o.metrology_usd,
+            o.mask_set_usd,
             o.mask_usd,
+            o.fab_capital_usd,
             o.non_litho_usd,
             o.substrate_usd,
             o.overhead_usd,

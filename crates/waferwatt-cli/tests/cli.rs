@@ -70,11 +70,27 @@ fn report_json_states_the_verdicts_with_their_numbers() {
     // region's largest line is electricity.
     let any_largest = regions.iter().any(|r| r["largest_item"] == "electricity");
     let largest = &e["claims"]["largest"];
-    assert_eq!(largest["electricity_largest_anywhere"].as_bool(), Some(any_largest));
-    assert_eq!(largest["verdict"] == "NOT SUPPORTED", !any_largest);
+    assert_eq!(largest["verdict"] == "not_supported", !any_largest);
     let discount = &e["claims"]["discount"];
     assert!(!discount["tariff_gaps"].as_array().unwrap().is_empty());
-    assert!(discount["verdict_on_tariffs"].as_str().is_some());
+    assert!(!discount["like_for_like"].as_array().unwrap().is_empty());
+    // Every claim of the commentary has a verdict, an actor and its numbers, in one list.
+    let claims = v["claims"].as_array().expect("claims");
+    let ids: Vec<&str> = claims.iter().map(|c| c["claim"].as_str().unwrap()).collect();
+    let data = ok(&["data", "list", "claim"]);
+    for id in &ids {
+        assert!(data.contains(id), "{id} is not a claim of the data");
+    }
+    assert_eq!(ids.len(), data.lines().skip(1).filter(|l| !l.trim().is_empty()).count(), "{data}");
+    for c in claims {
+        let verdict = c["verdict"].as_str().unwrap();
+        assert!(
+            ["supported", "partly", "not_supported", "unsettled", "not_measured"].contains(&verdict),
+            "{verdict}"
+        );
+        assert!(!c["actor"].as_str().unwrap().is_empty());
+        assert!(c["numbers"].as_array().unwrap().len() + c["parts"].as_array().unwrap().len() > 0, "{c}");
+    }
     assert_eq!(e["run_source"]["id"], "llama-3.1-card");
 }
 
@@ -563,13 +579,13 @@ fn wafer_bad_input_exits_2() {
 fn a_scenario_can_define_a_node_of_its_own() {
     let v = json(&["wafer", "--scenario", "wafer-own-node.toml", "--format", "json"]);
     let arr = v.as_array().unwrap();
-    assert_eq!(arr[1]["node"], "n7-smic");
+    assert_eq!(arr[1]["node"], "n7-own");
     assert_eq!(arr[1]["masks"].as_f64(), Some(84.0));
     assert_eq!(arr[1]["yield_model"], "murphy");
     assert!(arr[1]["die_yield"].as_f64() < arr[0]["die_yield"].as_f64());
-    let out = ok(&["wafer", "--scenario", "wafer-own-node.toml", "--explain", "--node", "n7-smic"]);
+    let out = ok(&["wafer", "--scenario", "wafer-own-node.toml", "--explain", "--node", "n7-own"]);
     assert!(
-        out.contains("layer.n7-smic.all-critical.count [source: scenario] (scenario wafer-own-node.toml:"),
+        out.contains("layer.n7-own.all-critical.count [source: scenario] (scenario wafer-own-node.toml:"),
         "{out}"
     );
 }
@@ -587,11 +603,23 @@ fn the_report_carries_the_tools_account() {
     }
     let v = json(&["report", "--format", "json"]);
     let pairs = v["tools"]["pairs"].as_array().unwrap();
-    assert_eq!(pairs[0]["duv"], "n7-duv");
+    // The claim's pair is the actor's: SMIC's DUV-only N+2 against 7 nm with EUV layers; the
+    // same technology on a TSMC-class line comes next, for comparison.
+    assert_eq!((pairs[0]["duv"].as_str(), pairs[0]["euv"].as_str()), (Some("n7-smic"), Some("n7-euv")));
+    assert_eq!(pairs[1]["duv"], "n7-duv");
     let premium = |v: &Value| v["tools"]["pairs"][0]["dies"][0]["duv_premium_per_good_die"].as_f64().unwrap();
     // A dirtier DUV process makes DUV dearer per good die: the account follows the data.
-    let dirtier = json(&["report", "--format", "json", "--set", "node.n7-duv.d0_per_cm2=0.2"]);
+    let dirtier = json(&["report", "--format", "json", "--set", "node.n7-smic.d0_per_cm2=0.2"]);
     assert!(premium(&dirtier) > premium(&v));
+    // The verdict is the actor's, with its parts: feasibility, then economics.
+    let stand_in = &v["tools"]["claims"]["stand_in"];
+    assert!(stand_in["actor"].as_str().unwrap().contains("n7-smic"));
+    let parts = stand_in["parts"].as_array().unwrap();
+    assert_eq!(parts[0]["verdict"], "supported", "SMIC makes 7 nm-class chips in volume");
+    assert!(
+        parts[1]["numbers"][0]["value"].as_f64().unwrap() > 0.25,
+        "SMIC's premium per good reticle-size die"
+    );
 }
 
 #[test]
@@ -788,17 +816,17 @@ fn train_prices_an_accelerator_of_the_scenario_from_its_bill_of_materials() {
 fn the_report_carries_the_packaging_account() {
     let out = ok(&["report"]);
     assert!(out.contains("THE PACKAGING ACCOUNT"));
-    assert!(out.contains("Finding: can chiplets win back the DUV-only yield loss?"), "{out}");
-    assert!(out.contains("(h100-sxm): compute dies on n7-duv"), "{out}");
+    assert!(out.contains("Claim: \"advanced packaging is a second track"), "{out}");
+    assert!(out.contains("(h100-sxm): compute dies on n7-smic"), "{out}");
     let v = json(&["report", "--format", "json"]);
     let p = &v["packaging"];
     let nodes: Vec<&str> =
         p["nodes"].as_array().unwrap().iter().map(|n| n["node"].as_str().unwrap()).collect();
-    assert_eq!(nodes, ["n7-duv", "n7-euv", "n5"]);
-    assert_eq!(p["ported"]["node"], "n7-duv");
+    assert_eq!(nodes, ["n7-smic", "n7-euv", "n5"]);
+    assert_eq!(p["ported"]["node"], "n7-smic");
     assert_eq!(p["design"]["node"], "n5");
     // A far dirtier DUV process makes splitting pay: the account follows the data.
-    let dirty = json(&["report", "--format", "json", "--set", "node.n7-duv.d0_per_cm2=0.3"]);
+    let dirty = json(&["report", "--format", "json", "--set", "node.n7-smic.d0_per_cm2=0.3"]);
     let premium = |v: &Value| v["packaging"]["chiplet_premium"].as_f64().unwrap();
     assert!(premium(&dirty) < 0.0 && premium(&dirty) < premium(&v), "{} {}", premium(&dirty), premium(&v));
     assert!(dirty["packaging"]["recovered_by_best_split"].as_f64().unwrap() > 0.0);
@@ -920,7 +948,7 @@ fn fleet_bad_input_exits_2() {
     let err = bad_input(&["fleet", "--scanners", "nxt2000=100"]);
     assert!(err.contains("did you mean"), "{err}");
     let err = bad_input(&["fleet", "--scanners", "nxe3400c=10", "--accelerator", "ascend-910c"]);
-    assert!(err.contains("no scanner of a class that n7-duv uses"), "{err}");
+    assert!(err.contains("no scanner of a class that n7-smic uses"), "{err}");
     // DUV scanners cannot print a node's EUV layers.
     let err =
         bad_input(&["fleet", "--scanners", "nxt2000i=100", "--node", "n3", "--accelerator", "ascend-910c"]);
@@ -953,13 +981,18 @@ fn fleet_bad_input_exits_2() {
 fn the_report_carries_the_capacity_account() {
     let out = ok(&["report"]);
     assert!(out.contains("THE CAPACITY ACCOUNT"));
-    assert!(out.contains("Claim: \"mature-process chips are over 20 % of the world market\""), "{out}");
+    assert!(
+        out.contains("Claim: \"China's mature-process chips hold over 20 % of the world market"),
+        "{out}"
+    );
     let v = json(&["report", "--format", "json"]);
     let c = &v["capacity"];
-    assert_eq!(c["fleet"]["node"], "n7-duv");
-    // No source measures the claim directly; the proxies found are above it.
-    let verdict = c["claims"]["mature_share"]["verdict"].as_str().unwrap();
-    assert!(verdict.starts_with("NOT DIRECTLY MEASURED, but every proxy found is above it"), "{verdict}");
+    assert_eq!(c["fleet"]["node"], "n7-smic");
+    // China holds 29-34 % of mature capacity (TrendForce), but Taiwan 43 % to China's 34 % (2024).
+    let mature = &c["claims"]["mature_share"];
+    assert_eq!(mature["verdict"], "partly");
+    assert_eq!(mature["parts"][0]["verdict"], "supported");
+    assert_eq!(mature["parts"][1]["verdict"], "not_supported");
     // With HBM binding, twice the stacks give twice the accelerators.
     assert_eq!(c["fleet"]["bottleneck"], "HBM");
     let acc = |v: &Value| v["capacity"]["fleet"]["accelerators_per_year"].as_f64().unwrap();

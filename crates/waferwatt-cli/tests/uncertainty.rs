@@ -398,7 +398,7 @@ fn the_tornado_chart_is_svg_with_one_pair_of_bars_per_number() {
     assert_eq!(doc.root_element().tag_name().name(), "svg");
     let bars = doc.descendants().filter(|n| n.has_tag_name("rect")).count() - 1;
     assert!(bars >= 2 && bars % 2 == 0, "{bars}");
-    assert!(svg.contains("node.n7-duv.d0_per_cm2"));
+    assert!(svg.contains("node.n7-smic.d0_per_cm2"));
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -94,25 +94,50 @@ fn llama_3_1_405b_implied_mfu_lies_in_the_published_band() {
     assert!((0.375..=0.435).contains(&mfu), "implied MFU {mfu}");
 }
 
-/// Wafer prices against published foundry prices. One node, n7-duv (TSMC's first N7, all
-/// DUV, about 10,000 USD a wafer in 2018 per DigiTimes), sets the level of the non-litho cost
-/// per step; IBS's 2014 wafer-cost trend sets how that cost scales per generation. Every other
-/// node's price is then a test of the litho model, the layer stacks and the trend. Published
-/// prices are rounded industry figures that vary by customer and year (N3 is quoted at 18,000
-/// to 20,000), so the tolerance is ±25 %. BENCHMARKS.md records where each node lands.
+/// Wafer prices against published foundry prices when each node was new. One node, n7-duv
+/// (TSMC's first N7, all DUV, about 10,000 USD a wafer in 2018 per DigiTimes, at TSMC's 2018
+/// gross margin of 48.3 %), sets the level of the non-litho cost per step; IBS's 2014 wafer-cost
+/// trend sets how that cost scales per generation. Every other leading-edge price then tests
+/// the fab capital per wafer start by node (CSET's Table 9, TSMC's Fab 18 announcement,
+/// DigiTimes, IBS), the scanners, track, metrology and the layer stacks: N7+/N6 (about 10,000),
+/// N5 (about 16,000 in 2020, DigiTimes) and N3 (about 20,000 in 2022-23, DigiTimes; quoted at
+/// 18,000-20,000). Published prices are rounded industry figures that vary by customer and
+/// year, so the tolerance is ±20 %. The mature nodes' published prices (28 nm 3,000 in 2011,
+/// 16 nm 4,000 in 2022) are those of fabs long depreciated or of a later year: a ledger that
+/// charges a new fab's depreciation prices them about 60 % higher, as BENCHMARKS.md records.
 #[test]
-fn wafer_prices_land_within_a_quarter_of_published_prices() {
+fn leading_edge_wafer_prices_land_within_a_fifth_of_published_prices() {
     use waferwatt::fab::{self, WaferRequest};
     let ds = builtin();
-    for node in ["n28", "n16", "n7-euv", "n5", "n3"] {
+    for node in ["n7-euv", "n5", "n3"] {
         let req =
             WaferRequest { nodes: Some(Given::flag(vec![node.to_string()], "--node")), ..Default::default() };
         let b = fab::bind(&ds, &req).expect("binds").remove(0);
         let price = fab::evaluate(&b.inputs).wafer_price_usd;
         let published = b.published_wafer_price_usd.expect("a published price");
         let ratio = price / published;
-        assert!((0.75..=1.25).contains(&ratio), "{node}: model {price:.0} vs published {published:.0}");
+        assert!((0.8..=1.2).contains(&ratio), "{node}: model {price:.0} vs published {published:.0}");
     }
+}
+
+/// SMIC's N+2 as reported. The Ascend 910B's compute die (21.32 × 31.22 mm, Hardwareluxx) is
+/// reported to yield about 50 % (Reuters, November 2024), about 40 % for the 910C's dies (FT via
+/// DigiTimes, February 2025), about 30 % (Morgan Stanley, end of 2025) and about 20 % (CSIS, March
+/// 2025): the model's n7-smic yield for that die must fall within 20-50 %, the span of what was
+/// reported. Its wafer is priced at SMIC's own gross margin (21.0 % in 2025, SMIC's results).
+#[test]
+fn smic_n2_yields_the_ascend_die_as_reported() {
+    use waferwatt::fab::{self, WaferRequest};
+    let ds = builtin();
+    let req = WaferRequest {
+        nodes: Some(Given::flag(vec!["n7-smic".into()], "--node")),
+        die: Some(Given::flag("ascend-910b".into(), "--die")),
+        ..Default::default()
+    };
+    let b = fab::bind(&ds, &req).expect("binds").remove(0);
+    let out = fab::evaluate(&b.inputs);
+    assert!((0.20..=0.50).contains(&out.die_yield), "910B die yield {:.3}", out.die_yield);
+    assert!((b.inputs.gross_margin - 0.21).abs() < 1e-12);
 }
 
 /// Build costs of well-known accelerators against published estimates: Raymond James's

@@ -2,7 +2,7 @@
 //! draws and what it gives up; and the saying about mature-process chips.
 
 use serde_json::{Value, json};
-use waferwatt::accounts::capacity::{CapacityAccount, MarketClaim, MarketFigure};
+use waferwatt::accounts::capacity::{CapacityAccount, MarketFigure};
 use waferwatt::fleet::Bottleneck;
 
 use crate::Failure;
@@ -30,27 +30,6 @@ fn cite(m: &MarketFigure) -> String {
         format!("range {}–{}; ", v(m.low), v(m.high))
     };
     format!("{} ({range}{}{})", v(m.value), m.source, m.year.map(|y| format!(", {y}")).unwrap_or_default())
-}
-
-/// The verdict on "mature-process chips are over a fifth of the world market": no source
-/// measures it directly, so the verdict is on its proxies.
-fn mature_verdict(c: &MarketClaim) -> String {
-    let above = c.measures.iter().filter(|m| m.param.value > c.value).count();
-    let crossing = c.measures.iter().any(|m| (m.param.low > c.value) != (m.param.high > c.value));
-    let central = if c.measures.is_empty() {
-        "NOT MEASURED"
-    } else if above == c.measures.len() {
-        "NOT DIRECTLY MEASURED, but every proxy found is above it"
-    } else if above == 0 {
-        "NOT DIRECTLY MEASURED, and every proxy found is below it"
-    } else {
-        "NOT DIRECTLY MEASURED, and the proxies found disagree"
-    };
-    if crossing {
-        format!("{central} (though one proxy's range reaches below {})", percent(c.value))
-    } else {
-        central.to_string()
-    }
 }
 
 pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
@@ -178,16 +157,9 @@ pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
              first.\n",
         );
     }
-    let c = &a.claim_mature;
-    prose.push_str(&format!(
-        "\nClaim: \"{}\" (read as: above {})\nVerdict: {}. No source found gives mature chips' share of the whole \
-         chip market by revenue. The proxies: {}. For scale, China alone holds {} of the world's mature capacity.\n",
-        c.says,
-        percent(c.value),
-        mature_verdict(c),
-        c.measures.iter().map(|m| format!("{}: {}", m.what, cite(m))).collect::<Vec<_>>().join("; "),
-        a.figure("cn-share-mature-capacity").map_or("an unknown share".into(), cite),
-    ));
+    prose.push('\n');
+    prose.push_str(&super::verdict::text(&a.verdict_mature));
+    prose.push_str(&super::verdict::text(&a.verdict_asml));
     s.push('\n');
     s.push_str(&wrap(&prose, WIDTH));
     s
@@ -199,7 +171,6 @@ pub fn json(a: &CapacityAccount, e: &Evaluated) -> Value {
         json!({ "id": m.id, "what": m.what, "value": p.value, "low": p.low, "high": p.high, "unit": p.unit,
             "source": &*p.source, "year": p.year })
     };
-    let c = &a.claim_mature;
     json!({
         "fleet": fleet_cmd::to_json(e, false),
         "scanners_only": {
@@ -211,7 +182,9 @@ pub fn json(a: &CapacityAccount, e: &Evaluated) -> Value {
         "run": a.run,
         "run_flop": a.run_flop,
         "market": a.market.iter().map(fig).collect::<Vec<_>>(),
-        "claims": { "mature_share": { "says": c.says, "value": c.value, "verdict": mature_verdict(c),
-            "measures": c.measures.iter().map(fig).collect::<Vec<_>>() } },
+        "claims": {
+            "mature_share": super::verdict::json(&a.verdict_mature),
+            "asml_china_duv": super::verdict::json(&a.verdict_asml),
+        },
     })
 }

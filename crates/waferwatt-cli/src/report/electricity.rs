@@ -2,9 +2,8 @@
 //! several regions, and the verdicts on the claims about electricity.
 
 use serde_json::{Value, json};
-use waferwatt::accounts::electricity::{self, ElectricityAccount, Match};
+use waferwatt::accounts::electricity::{self, ElectricityAccount};
 use waferwatt::data::Dataset;
-use waferwatt::train::Item;
 
 use crate::render::{percent, short, sig3, usd, wrap};
 use crate::report::WIDTH;
@@ -58,34 +57,7 @@ pub fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Stri
     let mut s = String::new();
 
     // Claim 1: electricity is the largest cost.
-    s.push_str(&format!("Claim: \"{}\"\n", a.claim_largest));
-    let verdict = if a.electricity_largest_anywhere { "SUPPORTED in some regions" } else { "NOT SUPPORTED" };
-    let share_range = |f: &dyn Fn(&electricity::RegionLedger) -> f64, with_regions: bool| {
-        let v: Vec<(f64, &str)> = a.ledgers.iter().map(|l| (f(l), l.bound.region.as_str())).collect();
-        let lo = v.iter().copied().min_by(|p, q| p.0.total_cmp(&q.0)).unwrap_or((0.0, ""));
-        let hi = v.iter().copied().max_by(|p, q| p.0.total_cmp(&q.0)).unwrap_or((0.0, ""));
-        if percent(lo.0) == percent(hi.0) {
-            percent(lo.0)
-        } else if with_regions {
-            format!("{} ({}) to {} ({})", percent(lo.0), lo.1, percent(hi.0), hi.1)
-        } else {
-            format!("{}–{}", percent(lo.0), percent(hi.0))
-        }
-    };
-    let mut largest: Vec<&str> = a.ledgers.iter().map(|l| l.out.largest().name()).collect();
-    largest.dedup();
-    let hardware = share_range(
-        &|l| [Item::Accelerators, Item::ServersAndNetwork].into_iter().map(|i| l.out.share(i)).sum(),
-        false,
-    );
-    s.push_str(&format!(
-        "Verdict: {verdict}. Electricity is {} of the cost of owning and running the cluster. \
-         The largest line is {} ({}); the hardware (accelerators, servers, network) together takes {}.\n",
-        share_range(&|l| l.out.share(Item::Electricity), true),
-        largest.join(" or "),
-        share_range(&|l| l.out.share(l.out.largest()), false),
-        hardware,
-    ));
+    s.push_str(&super::verdict::text(&a.verdict_largest));
     for l in &a.ledgers {
         s.push_str(&format!(
             "  {}: electricity would be the largest line only above {}/kWh, {}× its tariff of {}.\n",
@@ -95,45 +67,59 @@ pub fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Stri
             usd(l.bound.inputs.tariff_usd_per_kwh)
         ));
     }
-    if let Some(first) = a.ledgers.first() {
-        let drivers = super::top_drivers(&a.share_drivers, percent);
-        s.push_str(&format!("  Electricity's share in {}: {}.\n\n", first.bound.region, drivers));
-    }
+    s.push('\n');
 
-    // Claim 2: Chinese hubs pay about 40 % less.
-    let (low, high) = a.claimed_range;
-    s.push_str(&format!("Claim: \"{}\"\n", a.claim_discount));
-    s.push_str(&format!(
-        "Prices are compared per kWh in USD as each region buys them (`waferwatt data show region.ID`). \
-         \"About {}\" is read as {}–{}.\n",
-        percent(a.claimed_discount),
-        percent(low),
-        percent(high),
-    ));
+    // Claim 2: Chinese hubs pay about 40 % less; and what that buys with domestic chips.
+    s.push_str(&super::verdict::text(&a.verdict_discount));
+    s.push_str(
+        "  Prices are compared per kWh in USD as each region buys them (`waferwatt data show region.ID`):\n",
+    );
     for l in &a.ledgers {
-        s.push_str(&format!("  {}: {}\n", l.bound.region, tariff_basis(ds, &l.bound)));
+        s.push_str(&format!("    {}: {}\n", l.bound.region, tariff_basis(ds, &l.bound)));
     }
     for g in &a.gaps {
         s.push_str(&gap_line(g, ""));
     }
-    s.push_str(&format!("Verdict on tariffs: {}\n", verdict_on(a, &a.gaps)));
-    if !a.deal_gaps.is_empty() {
-        s.push_str("On the published data-centre deals (`--power-deal`), VAT recovered likewise:\n");
-        for g in a.deal_gaps.iter().filter(|g| a.claim_against.contains(&g.dear)) {
-            s.push_str(&gap_line(g, " deal"));
-        }
-        s.push_str(&format!("Verdict on deals: {}\n", verdict_on(a, &a.deal_gaps)));
+    for g in a.deal_gaps.iter().filter(|g| a.claim_against.contains(&g.dear)) {
+        s.push_str(&gap_line(g, " deal"));
     }
-    s.push_str(&format!("What a tariff {} lower is worth:\n", percent(a.claimed_discount)));
+    s.push_str(&format!("  What a tariff {} lower is worth:\n", percent(a.claimed_discount)));
     for l in a.ledgers.iter().filter(|l| l.country != a.claim_country) {
         s.push_str(&format!(
-            "  {}: the total falls by {} ({} of {}), as much as a {} cheaper accelerator would save.\n",
+            "    {}: the total falls by {} ({} of {}), as much as a {} cheaper accelerator would save.\n",
             l.bound.region,
             percent(-l.total_change_at_claimed_discount),
             usd(-l.total_change_at_claimed_discount * l.out.total_usd),
             usd(l.out.total_usd),
             percent(l.equivalent_price_cut),
         ));
+    }
+    if let Some(d) = &a.domestic {
+        if let Some(l) = d.ledgers.first() {
+            s.push_str(&format!(
+                "  The same run on {} ({} of them, the same compute at the same MFU and wall-clock time, at {} \
+                 each):\n",
+                d.accelerator_name,
+                l.bound.inputs.accelerators.map(|n| format!("{n:.0}")).unwrap_or_default(),
+                usd(l.bound.inputs.accelerator_price_usd),
+            ));
+        }
+        for x in &d.against {
+            s.push_str(&format!(
+                "    {} in {}: {} and {} MWh, against {} and {} MWh in {}; the cheaper power saves {}, the \
+                 hardware, facility and upkeep cost {} {}.\n",
+                d.accelerator,
+                x.domestic_region,
+                usd(x.domestic_total_usd),
+                crate::render::human(x.domestic_energy_mwh),
+                usd(x.foreign_total_usd),
+                crate::render::human(x.foreign_energy_mwh),
+                x.foreign_region,
+                usd(x.tariff_saving_usd),
+                usd(x.hardware_gap_usd.abs()),
+                if x.hardware_gap_usd >= 0.0 { "more" } else { "less" },
+            ));
+        }
     }
     s.push_str(&format!(
         "\nTry: waferwatt train --run {} --region {} --explain\n",
@@ -147,7 +133,7 @@ pub fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Stri
 fn gap_line(g: &electricity::TariffGap, what: &str) -> String {
     let (word, d) = if g.discount >= 0.0 { ("cheaper", g.discount) } else { ("dearer", -g.discount) };
     format!(
-        "  {}{what} ${}/kWh against {} ${}/kWh: {} {word} ({}); whole ledger {} {}.\n",
+        "    {}{what} ${}/kWh against {} ${}/kWh: {} {word} ({}); whole ledger {} {}.\n",
         g.cheap,
         sig3(g.cheap_usd_per_kwh),
         g.dear,
@@ -190,44 +176,6 @@ fn tariff_basis(ds: &Dataset, b: &waferwatt::train::Bound) -> String {
     format!("{how}{vat}{fx} [source: {source}] = ${}/kWh", sig3(b.inputs.tariff_usd_per_kwh))
 }
 
-/// The verdict on the discount claim over some gaps: only those against the regions the
-/// claim names count.
-fn verdict_on(a: &ElectricityAccount, gaps: &[electricity::TariffGap]) -> String {
-    let named: Vec<_> = gaps.iter().filter(|g| a.claim_against.contains(&g.dear)).collect();
-    if named.is_empty() {
-        return format!(
-            "NO COMPARISON: the report's regions pair no {} region with {}",
-            a.claim_country,
-            a.claim_against.join(" or ")
-        );
-    }
-    let all = |ms: &[Match]| named.iter().all(|g| ms.contains(&g.verdict));
-    let verdict = if all(&[Match::AsClaimed]) {
-        "SUPPORTED"
-    } else if all(&[Match::Larger]) {
-        "UNDERSTATED: the gap is larger than claimed"
-    } else if all(&[Match::Smaller, Match::Dearer]) {
-        "OVERSTATED: the gap is smaller than claimed"
-    } else {
-        "PARTLY SUPPORTED: it depends on the hub and the US region"
-    };
-    let pairs = |ms: &[Match]| -> String {
-        let v: Vec<String> = named
-            .iter()
-            .filter(|g| ms.contains(&g.verdict))
-            .map(|g| format!("{} vs {}", g.cheap, g.dear))
-            .collect();
-        if v.is_empty() { "none".into() } else { v.join(", ") }
-    };
-    format!(
-        "{verdict} (against {}). As claimed: {}. Smaller: {}. Larger: {}.",
-        a.claim_against.join(", "),
-        pairs(&[Match::AsClaimed]),
-        pairs(&[Match::Smaller, Match::Dearer]),
-        pairs(&[Match::Larger]),
-    )
-}
-
 pub fn json(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Value {
     let gap = |g: &electricity::TariffGap| {
         json!({ "cheap": g.cheap, "dear": g.dear, "cheap_usd_per_kwh": g.cheap_usd_per_kwh,
@@ -259,29 +207,29 @@ pub fn json(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Valu
     let source = a.run_source.as_ref().map(
         |s| json!({ "id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url, "date": s.date }),
     );
+    let like: Vec<Value> = a
+        .domestic
+        .iter()
+        .flat_map(|d| d.against.iter().map(move |x| (d, x)))
+        .map(|(d, x)| {
+            json!({ "accelerator": d.accelerator, "domestic_region": x.domestic_region,
+                "foreign_region": x.foreign_region, "domestic_total_usd": x.domestic_total_usd,
+                "foreign_total_usd": x.foreign_total_usd, "domestic_energy_mwh": x.domestic_energy_mwh,
+                "foreign_energy_mwh": x.foreign_energy_mwh, "tariff_saving_usd": x.tariff_saving_usd,
+                "hardware_gap_usd": x.hardware_gap_usd })
+        })
+        .collect();
+    let mut largest = super::verdict::json(&a.verdict_largest);
+    largest["electricity_share_drivers"] = json!(drivers);
+    largest["electricity_share_range"] = super::range_json(&a.share_drivers);
+    let mut discount = super::verdict::json(&a.verdict_discount);
+    discount["tariff_gaps"] = json!(a.gaps.iter().map(gap).collect::<Vec<_>>());
+    discount["deal_gaps"] = json!(a.deal_gaps.iter().map(gap).collect::<Vec<_>>());
+    discount["like_for_like"] = json!(like);
     json!({
-            "run": a.run,
-            "run_source": source,
-            "claims": {
-                "largest": {
-                    "says": a.claim_largest,
-                    "verdict": if a.electricity_largest_anywhere { "SUPPORTED in some regions" } else { "NOT SUPPORTED" },
-                    "electricity_largest_anywhere": a.electricity_largest_anywhere,
-                    "electricity_share_drivers": drivers,
-                    "electricity_share_range": super::range_json(&a.share_drivers),
-                },
-                "discount": {
-                    "says": a.claim_discount,
-                    "claimed_discount": a.claimed_discount,
-                    "read_as": [a.claimed_range.0, a.claimed_range.1],
-                    "country": a.claim_country,
-                    "against": a.claim_against,
-                    "verdict_on_tariffs": verdict_on(a, &a.gaps),
-                    "verdict_on_deals": (!a.deal_gaps.is_empty()).then(|| verdict_on(a, &a.deal_gaps)),
-                    "tariff_gaps": a.gaps.iter().map(gap).collect::<Vec<_>>(),
-                    "deal_gaps": a.deal_gaps.iter().map(gap).collect::<Vec<_>>(),
-                },
-            },
-            "regions": regions,
+        "run": a.run,
+        "run_source": source,
+        "claims": { "largest": largest, "discount": discount },
+        "regions": regions,
     })
 }

@@ -8,6 +8,7 @@ mod packaging;
 mod publish;
 pub mod strategy;
 mod tools;
+pub mod verdict;
 
 use clap::Args;
 use serde_json::json;
@@ -94,6 +95,14 @@ pub fn run(args: &ReportArgs) -> Result<String, Failure> {
                 "packaging": packaging::json(&chips, &designs),
                 "capacity": capacity::json(&capacity, &fleet),
                 "strategy": strategy::json(&paths),
+                "claims": verdicts(&tools, &chips, &capacity, &power, &paths)
+                    .into_iter()
+                    .map(|(v, account)| {
+                        let mut j = verdict::json(v);
+                        j["account"] = json!(account);
+                        j
+                    })
+                    .collect::<Vec<_>>(),
             });
             format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
         }
@@ -124,6 +133,27 @@ pub fn run(args: &ReportArgs) -> Result<String, Failure> {
             s
         }
     })
+}
+
+/// Every claim's verdict, in the order of the report's accounts, each with its account.
+pub fn verdicts<'a>(
+    tools: &'a accounts::tools::ToolsAccount,
+    chips: &'a accounts::packaging::PackagingAccount,
+    capacity: &'a accounts::capacity::CapacityAccount,
+    power: &'a accounts::electricity::ElectricityAccount,
+    paths: &'a accounts::strategy::StrategyAccount,
+) -> Vec<(&'a accounts::verdict::ClaimVerdict, &'static str)> {
+    vec![
+        (&tools.verdict_time, "tools"),
+        (&tools.verdict_cost, "tools"),
+        (&tools.verdict_stand_in, "tools"),
+        (&chips.verdict_track, "packaging"),
+        (&capacity.verdict_mature, "capacity"),
+        (&capacity.verdict_asml, "capacity"),
+        (&power.verdict_largest, "electricity"),
+        (&power.verdict_discount, "electricity"),
+        (&paths.verdict, "strategy"),
+    ]
 }
 
 /// A figure's spread over the data's uncertain numbers (p5–p95, written by `figure`), then the

@@ -36,29 +36,6 @@ pub fn check(a: &PackagingAccount) -> Result<Designs, Failure> {
     })
 }
 
-/// The first node (the DUV-only one) against the second (its EUV counterpart): how much
-/// dearer one die is, and how much of that the first node's best split wins back.
-#[derive(Clone, Copy, Debug)]
-struct Recovery {
-    /// Monolithic cost per good package on the first node over the second's, minus one.
-    penalty: f64,
-    best_chiplets: u32,
-    /// Share of the gap the best split closes (0 when one die is already the cheapest).
-    recovered: f64,
-}
-
-fn recovery(a: &PackagingAccount) -> Option<Recovery> {
-    let (duv, other) = (a.nodes.first()?, a.nodes.get(1)?);
-    let (mono, best, reference) = (duv.monolithic()?, duv.best()?, other.monolithic()?);
-    let gap = mono.cost_per_good_package_usd - reference.cost_per_good_package_usd;
-    let gain = mono.cost_per_good_package_usd - best.cost_per_good_package_usd;
-    Some(Recovery {
-        penalty: mono.cost_per_good_package_usd / reference.cost_per_good_package_usd - 1.0,
-        best_chiplets: best.chiplets,
-        recovered: if gap > 0.0 { gain / gap } else { 0.0 },
-    })
-}
-
 fn node_line(n: &NodeSplits, span: (f64, f64)) -> String {
     let (Some(mono), Some(best)) = (n.monolithic(), n.best()) else { return String::new() };
     let best_part = if best.chiplets == 1 {
@@ -78,23 +55,6 @@ fn node_line(n: &NodeSplits, span: (f64, f64)) -> String {
         percent(mono.die_yield),
         usd(mono.cost_per_good_package_usd)
     )
-}
-
-/// The data numbers whose sourced range puts the best split on the other side of one die.
-fn flips(drivers: &[waferwatt::sensitivity::Swing], premium: f64) -> Vec<String> {
-    drivers
-        .iter()
-        .filter_map(|d| {
-            let (end, at) = if (d.at_low < 0.0) != (premium < 0.0) {
-                ("low", d.low)
-            } else if (d.at_high < 0.0) != (premium < 0.0) {
-                ("high", d.high)
-            } else {
-                return None;
-            };
-            Some(format!("{} at its {end} end ({} {})", d.key, crate::render::short(at), d.unit))
-        })
-        .collect()
 }
 
 pub fn text(a: &PackagingAccount, d: &Designs) -> String {
@@ -132,59 +92,8 @@ pub fn text(a: &PackagingAccount, d: &Designs) -> String {
     s.push('\n');
     let mut prose: String =
         a.nodes.iter().map(|n| node_line(n, waferwatt::chip::break_even_span(x))).collect();
-    let premium = a.nodes.first().and_then(|n| Some((n, n.chiplet_premium()?)));
-    let flips = premium.map(|(_, p)| flips(&a.chiplet_premium_drivers, p)).unwrap_or_default();
-    if let (Some(r), [duv, other, ..]) = (recovery(a), nodes.as_slice()) {
-        let central = if r.penalty <= 0.0 {
-            format!(
-                "one die on {duv} costs no more than on {other}: there is no yield loss for chiplets to win back"
-            )
-        } else if r.best_chiplets == 1 {
-            format!(
-                "NO: one die on {duv} costs {} more per good package than on {other}, and no split on {duv} \
-                 wins any of it back; the die-to-die area, bonding and test cost more than the yield gains",
-                percent(r.penalty)
-            )
-        } else if r.recovered >= 1.0 {
-            format!(
-                "YES: one die on {duv} costs {} more per good package than on {other}, and {} chiplets on \
-                 {duv} win all of it back",
-                percent(r.penalty),
-                r.best_chiplets
-            )
-        } else {
-            format!(
-                "PARTLY: one die on {duv} costs {} more per good package than on {other}; {} chiplets on \
-                 {duv} win back {} of that",
-                percent(r.penalty),
-                r.best_chiplets,
-                percent(r.recovered)
-            )
-        };
-        let verdict = if flips.is_empty() {
-            central
-        } else {
-            format!(
-                "UNSETTLED: on the central values, {central}; but {} within {} sourced range{} {} it around: {}",
-                crate::render::count(flips.len(), "number"),
-                if flips.len() == 1 { "its" } else { "their" },
-                if flips.len() == 1 { "" } else { "s" },
-                if flips.len() == 1 { "turns" } else { "each turn" },
-                flips.join("; ")
-            )
-        };
-        prose.push_str(&format!("Finding: can chiplets win back the DUV-only yield loss? {verdict}.\n"));
-    }
-    if let Some((first, premium)) = premium {
-        prose.push_str(&format!(
-            "  The best split of two or more chiplets on {} is {} {} per good package than one die; \
-             {}.\n",
-            first.node,
-            percent(premium.abs()),
-            if premium >= 0.0 { "dearer" } else { "cheaper" },
-            super::top_drivers(&a.chiplet_premium_drivers, signed)
-        ));
-    }
+    prose.push('\n');
+    prose.push_str(&super::verdict::text(&a.verdict_track));
     s.push_str(&wrap(&prose, WIDTH));
 
     // The same design on the DUV-only node.
@@ -241,7 +150,7 @@ pub fn json(a: &PackagingAccount, d: &Designs) -> Value {
                 "best_chiplets": n.best().map(|s| s.chiplets), "break_even_area_mm2": n.break_even_mm2 })
         })
         .collect();
-    let r = recovery(a);
+    let r = a.recovery();
     json!({
         "die": a.die,
         "area_mm2": a.area_mm2,
@@ -255,5 +164,6 @@ pub fn json(a: &PackagingAccount, d: &Designs) -> Value {
         "chiplet_premium_range": super::range_json(&a.chiplet_premium_drivers),
         "ported_build_cost_drivers": super::drivers_json(&a.ported_cost_drivers),
         "ported_build_cost_range": super::range_json(&a.ported_cost_drivers),
+        "claims": { "track": super::verdict::json(&a.verdict_track) },
     })
 }

@@ -54,41 +54,23 @@ fn section(text: &str, charts: Vec<Block>) -> Vec<Block> {
     blocks
 }
 
-/// A verdict paragraph without its label ("Verdict: X" is X, "Verdict on deals: X" is
-/// "deals: X"), split into its first sentence and the rest (the numbers).
-fn verdict(p: &str) -> (String, String) {
-    let p = p.trim_start_matches("Verdict").trim_start_matches(" on ").trim_start_matches(": ");
-    // The numbers: the next two sentences (the section under the table has the rest).
-    let mut sentences = p.split(". ");
-    let first = sentences.next().unwrap_or("").trim_end_matches('.').to_string();
-    let rest: Vec<&str> = sentences.take(2).collect();
-    let rest = rest.join(". ");
-    let rest = if rest.is_empty() || rest.ends_with('.') { rest } else { format!("{rest}.") };
-    (first, rest)
-}
-
-/// The claims of an account's blocks, each with its verdicts (every verdict paragraph up to
-/// the next heading) and the numbers behind them.
-fn claims(blocks: &[Block], account: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    for (i, b) in blocks.iter().enumerate() {
-        if let Block::Heading(3, t) = b {
-            let claim = t.trim_start_matches("Claim: ").to_string();
-            let verdicts: Vec<(String, String)> = blocks[i + 1..]
-                .iter()
-                .take_while(|b| !matches!(b, Block::Heading(..)))
-                .filter_map(|b| match b {
-                    Block::Para(p) if p.starts_with("Verdict") => Some(verdict(p)),
-                    _ => None,
-                })
-                .collect();
-            let said: Vec<&str> = verdicts.iter().map(|v| v.0.as_str()).collect();
-            let numbers: Vec<&str> =
-                verdicts.iter().map(|v| v.1.as_str()).filter(|n| !n.is_empty()).collect();
-            rows.push(vec![claim, said.join("; "), numbers.join(" "), account.to_string()]);
-        }
-    }
-    rows
+/// A row of the claims table: the claim, its verdict and whose numbers, the first numbers
+/// behind it (its own, or its parts'), and the account.
+fn claim_row(v: &waferwatt::accounts::verdict::ClaimVerdict, account: &str) -> Vec<String> {
+    use super::verdict::{number, word};
+    let evidence = if v.evidence.is_empty() {
+        v.parts.iter().filter_map(|p| p.evidence.first()).collect::<Vec<_>>()
+    } else {
+        v.evidence.iter().take(2).collect()
+    };
+    let numbers: Vec<String> =
+        evidence.iter().map(|e| format!("{}: {}", e.label, number(e.value, &e.unit))).collect();
+    vec![
+        v.claim.says.clone(),
+        format!("{} (for {})", word(v.verdict), v.actor),
+        numbers.join("; "),
+        account.to_string(),
+    ]
 }
 
 pub fn document(w: &Worked) -> Result<Vec<Block>, Failure> {
@@ -140,7 +122,12 @@ pub fn document(w: &Worked) -> Result<Vec<Block>, Failure> {
         tools_charts.push(chart_block(
             "premium-tornado",
             format!("What moves the DUV premium per good die ({} against {})", p.duv, p.euv),
-            &tornado("DUV premium per good die", p.premium(0), &w.tools.premium_drivers, true),
+            &tornado(
+                "DUV premium per good die",
+                p.premium(0),
+                w.tools.premium_drivers.first().map_or(&[][..], |f| &f.swings),
+                true,
+            ),
         )?);
     }
     let tools = section(&super::tools::text(w.tools), tools_charts);
@@ -234,21 +221,11 @@ pub fn document(w: &Worked) -> Result<Vec<Block>, Failure> {
     }
     let strategy = section(&super::strategy::text(p), strategy_charts);
 
-    // The claims, one by one.
+    // The claims, one by one, from the verdicts the accounts decided.
     let mut rows = vec![["claim", "verdict", "the numbers", "account"].map(String::from).to_vec()];
-    for (blocks, name) in
-        [(&tools, "tools"), (&packaging, "packaging"), (&capacity, "capacity"), (&electricity, "electricity")]
-    {
-        rows.extend(claims(blocks, name));
-    }
-    let (headline, numbers) = strategy
-        .iter()
-        .find_map(|b| match b {
-            Block::Para(t) if t.starts_with("Verdict") => Some(verdict(t)),
-            _ => None,
-        })
-        .unwrap_or_default();
-    rows.push(vec![p.says.clone(), headline, numbers, "strategy".into()]);
+    rows.extend(
+        super::verdicts(w.tools, w.chips, w.capacity, w.power, p).into_iter().map(|(v, a)| claim_row(v, a)),
+    );
     blocks.push(Block::Heading(2, "The claims, one by one".into()));
     blocks.push(Block::Table(rows));
     for s in [tools, packaging, capacity, electricity, strategy] {

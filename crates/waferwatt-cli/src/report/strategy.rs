@@ -167,9 +167,10 @@ pub fn text(a: &StrategyAccount) -> String {
             if b >= 1.0 { ": lithography alone" } else { ": neither pure answer" }
         ),
     };
+    s.push_str(&wrap(&super::verdict::text(&a.verdict), WIDTH));
     s.push_str(&wrap(
         &format!(
-            "Verdict: {headline}. In cumulative training compute since {}, \"{challenger}\" is behind and then \
+            "In detail: {headline}. In cumulative training compute since {}, \"{challenger}\" is behind and then \
              catches up by {end} in {} of samples ({}), is never behind in {}, stays the same in {} and is still \
              behind in {end} in {}; at the central values it {central_text}: {agree}. Installed compute, in \
              most samples: {pattern}. {cheaper}; in {end} its cost per 10^24 FLOP is {} against {}. EUV arrives \
@@ -296,6 +297,7 @@ pub fn json(a: &StrategyAccount) -> Value {
     let summary = crate::sampling::summary_or_null;
     json!({
         "says": a.says,
+        "claim": super::verdict::json(&a.verdict),
         "samples": a.samples,
         "years": (0..x.years).map(|i| x.year(i)).collect::<Vec<_>>(),
         "installed_flops": by_path(&|p, i| summary(a.sampled(p, i, metric::INSTALLED_FLOPS))),

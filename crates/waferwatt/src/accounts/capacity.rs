@@ -2,45 +2,15 @@
 //! node, in accelerators and FLOP a year, the power it draws, and the mature-node output it
 //! gives up; and the saying that mature-process chips are over a fifth of the world market.
 
-use crate::data::{Dataset, Param, key};
+use crate::data::Dataset;
 use crate::diag::Diagnostics;
 use crate::fleet::{self, FleetBound, FleetOutputs, FleetRequest};
 use crate::provenance::Given;
 use crate::sensitivity;
 use crate::train::{self, TrainRequest};
 
-/// A market figure from the data: what it measures, and the number with its range and source.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MarketFigure {
-    pub id: String,
-    pub what: String,
-    pub param: Param,
-}
-
-/// Every market figure in the data, in id order.
-pub fn market(ds: &Dataset) -> Vec<MarketFigure> {
-    ds.ids_of("market")
-        .iter()
-        .filter_map(|id| {
-            let p = ["share", "wafers_per_month", "units"]
-                .iter()
-                .find_map(|f| ds.param(&key("market", Some(id), f)))?;
-            Some(MarketFigure {
-                id: id.to_string(),
-                what: ds.text(&key("market", Some(id), "what")).unwrap_or(id).to_string(),
-                param: p.clone(),
-            })
-        })
-        .collect()
-}
-
-/// A claim read against the market figures that measure it.
-#[derive(Clone, Debug)]
-pub struct MarketClaim {
-    pub says: String,
-    pub value: f64,
-    pub measures: Vec<MarketFigure>,
-}
+pub use super::market::{MarketFigure, market};
+use super::verdict::ClaimVerdict;
 
 #[derive(Clone, Debug)]
 pub struct CapacityAccount {
@@ -54,7 +24,10 @@ pub struct CapacityAccount {
     pub run: String,
     pub run_flop: Option<f64>,
     pub market: Vec<MarketFigure>,
-    pub claim_mature: MarketClaim,
+    /// "China's mature-process chips are over 20 % of the world market, China the largest supplier".
+    pub verdict_mature: ClaimVerdict,
+    /// "China took over 40 % of ASML's DUV orders for several quarters".
+    pub verdict_asml: ClaimVerdict,
 }
 
 impl CapacityAccount {
@@ -87,14 +60,6 @@ pub fn account(ds: &Dataset) -> Result<CapacityAccount, Diagnostics> {
     .and_then(|mut b| b.pop())
     .and_then(|b| train::evaluate(&b.inputs).compute_flop);
     let market = market(ds);
-    let id = "mature-share";
-    let claim = super::tools::claim(ds, id)?;
-    let measures = ds
-        .list(&key("claim", Some(id), "measures"))
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|m| market.iter().find(|f| &f.id == m).cloned())
-        .collect();
     Ok(CapacityAccount {
         bound,
         out,
@@ -102,7 +67,8 @@ pub fn account(ds: &Dataset) -> Result<CapacityAccount, Diagnostics> {
         drivers,
         run,
         run_flop,
-        claim_mature: MarketClaim { says: claim.says, value: claim.value, measures },
+        verdict_mature: super::market::mature_verdict(ds)?,
+        verdict_asml: super::market::asml_verdict(ds)?,
         market,
     })
 }
@@ -115,10 +81,9 @@ mod tests {
     fn the_account_follows_the_data() {
         let ds = Dataset::builtin().unwrap();
         let a = account(&ds).unwrap();
-        assert_eq!(a.bound.node, "n7-duv");
+        assert_eq!(a.bound.node, "n7-smic");
         // The HBM cap can only lower the output.
         assert!(a.out.accelerators_per_year <= a.scanners_only.accelerators_per_year);
-        assert_eq!(a.claim_mature.measures.len(), 2);
         assert!(a.figure("smic-advanced-capacity").is_some());
         // The scanner count is among the drivers whenever scanners bind, HBM when HBM binds.
         let key = match a.out.bottleneck {

@@ -1,8 +1,11 @@
 //! The electricity account: a published frontier-scale run, owned and run in several
 //! regions, tested against two claims of the source commentary — that electricity is the
 //! largest cost of training, and that Chinese hubs pay about 40 % less for it than
-//! Virginia or California.
+//! Virginia or California — and the commentary's argument behind the second: the same run on
+//! domestic accelerators in the Chinese hubs against H100s in the US, total cost and energy side
+//! by side, and what the tariff gap is worth next to the hardware gap.
 
+use super::verdict::{self, ClaimVerdict, Evidence, Side, Verdict};
 use crate::data::{Dataset, Source, key};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::sensitivity;
@@ -38,6 +41,15 @@ pub enum Match {
 }
 
 impl Match {
+    /// Where the measured discount stands against the claimed band.
+    pub fn side(self) -> Side {
+        match self {
+            Match::Dearer | Match::Smaller => Side::Below,
+            Match::AsClaimed => Side::Within,
+            Match::Larger => Side::Above,
+        }
+    }
+
     pub fn words(self) -> &'static str {
         match self {
             Match::Dearer => "dearer, not cheaper",
@@ -60,6 +72,33 @@ pub struct TariffGap {
     /// How much lower the cheap region's whole ledger is than the dear one's.
     pub total_discount: f64,
     pub verdict: Match,
+}
+
+/// The same run on a domestic accelerator in a hub of the claim's country, against the
+/// reference accelerator in a region the claim names.
+#[derive(Clone, Debug)]
+pub struct LikeForLike {
+    pub domestic_region: String,
+    pub foreign_region: String,
+    pub domestic_total_usd: f64,
+    pub foreign_total_usd: f64,
+    pub domestic_energy_mwh: f64,
+    pub foreign_energy_mwh: f64,
+    /// What the domestic run saves on electricity by the tariff gap alone: its own energy at
+    /// the foreign tariff less at its own.
+    pub tariff_saving_usd: f64,
+    /// The domestic run's hardware, facility and upkeep less the foreign run's.
+    pub hardware_gap_usd: f64,
+}
+
+/// The reference run redone on a domestic accelerator: the same compute at the same MFU, on
+/// enough accelerators to finish in the same wall-clock time.
+#[derive(Clone, Debug)]
+pub struct Domestic {
+    pub accelerator: String,
+    pub accelerator_name: String,
+    pub ledgers: Vec<RegionLedger>,
+    pub against: Vec<LikeForLike>,
 }
 
 #[derive(Clone, Debug)]
@@ -85,6 +124,11 @@ pub struct ElectricityAccount {
     pub electricity_largest_anywhere: bool,
     /// What moves electricity's share of the first region's ledger most, largest first.
     pub share_drivers: sensitivity::Figure,
+    /// The run on the country's own accelerators, when the data names one.
+    pub domestic: Option<Domestic>,
+    /// The verdicts on the two claims.
+    pub verdict_largest: ClaimVerdict,
+    pub verdict_discount: ClaimVerdict,
 }
 
 impl ElectricityAccount {
@@ -151,6 +195,14 @@ pub fn account(ds: &Dataset) -> Result<ElectricityAccount, Diagnostics> {
         })
         .collect();
     let deal_gaps = tariff_gaps(&deal_ledgers, &ledgers, &claim_country, claimed_range);
+    let share_drivers = sensitivity::figure(ds, samples, seed, |ds| {
+        let b = train::bind(ds, &req)?.remove(0);
+        let share = train::evaluate(&b.inputs).share(Item::Electricity);
+        Ok((b.bindings, share))
+    })?;
+    let domestic = domestic(ds, &ledgers, &claim_country, &claim_against, claimed_discount)?;
+    let verdict_largest = largest_verdict(ds, &ledgers, &share_drivers)?;
+    let verdict_discount = discount_verdict(ds, &gaps, &deal_gaps, domestic.as_ref(), &claim_against)?;
     Ok(ElectricityAccount {
         run: run.to_string(),
         run_name: ds.text(&key("run", Some(run), "name")).unwrap_or(run).to_string(),
@@ -168,12 +220,204 @@ pub fn account(ds: &Dataset) -> Result<ElectricityAccount, Diagnostics> {
         claim_country,
         gaps,
         deal_gaps,
-        share_drivers: sensitivity::figure(ds, samples, seed, |ds| {
-            let b = train::bind(ds, &req)?.remove(0);
-            let share = train::evaluate(&b.inputs).share(Item::Electricity);
-            Ok((b.bindings, share))
-        })?,
+        share_drivers,
+        domestic,
+        verdict_largest,
+        verdict_discount,
     })
+}
+
+/// The reference run on the data's domestic accelerator (`defaults.report_domestic_accelerator`)
+/// in each region of the claim's country, set beside the reference accelerator in each region
+/// the claim names. The same compute at the reference run's MFU, on as many accelerators as
+/// finish it in the same wall-clock time.
+fn domestic(
+    ds: &Dataset,
+    reference: &[RegionLedger],
+    country: &str,
+    against: &[String],
+    claimed_discount: f64,
+) -> Result<Option<Domestic>, Diagnostics> {
+    let choice = "defaults.report_domestic_accelerator";
+    let Some(acc) = ds.text(choice) else { return Ok(None) };
+    let Some(first) = reference.first() else { return Ok(None) };
+    let (x, out) = (&first.bound.inputs, &first.out);
+    let (Some(flop), Some(mfu), Some(n)) = (out.compute_flop, out.mfu, x.accelerators) else {
+        return Ok(None);
+    };
+    let regions: Vec<String> =
+        reference.iter().filter(|l| l.country == country).map(|l| l.bound.region.clone()).collect();
+    if regions.is_empty() {
+        return Ok(None);
+    }
+    let peak_key = key("accelerator", Some(acc), &format!("{}_tflops", first.bound.precision));
+    let Some(peak) = ds.param(&peak_key).map(|p| p.value) else { return Ok(None) };
+    let req = TrainRequest {
+        accelerator: Some(Given::data(acc.to_string(), choice)),
+        flop: Some(Given::data(flop, "defaults.report_run")),
+        mfu: Some(Given::data(mfu, "defaults.report_run")),
+        goodput: Some(Given::data(x.goodput, "defaults.report_run")),
+        accelerators: Some(Given::data((n * x.peak_tflops / peak).ceil(), "defaults.report_run")),
+        precision: Some(Given::data(first.bound.precision.clone(), "defaults.report_run")),
+        regions: Some(Given::data(regions, "defaults.report_regions")),
+        ..Default::default()
+    };
+    let ledgers: Vec<RegionLedger> = train::bind(ds, &req)?
+        .into_iter()
+        .map(|bound| {
+            let out = train::evaluate(&bound.inputs);
+            RegionLedger { country: country.to_string(), ..region_ledger(bound, out, claimed_discount) }
+        })
+        .collect();
+    let mut pairs = Vec::new();
+    for d in &ledgers {
+        for f in reference.iter().filter(|l| against.contains(&l.bound.region)) {
+            let non_electric = |o: &Outputs| o.total_usd - o.usd(Item::Electricity);
+            let (d_tariff, f_tariff) = (d.bound.inputs.tariff_usd_per_kwh, f.bound.inputs.tariff_usd_per_kwh);
+            pairs.push(LikeForLike {
+                domestic_region: d.bound.region.clone(),
+                foreign_region: f.bound.region.clone(),
+                domestic_total_usd: d.out.total_usd,
+                foreign_total_usd: f.out.total_usd,
+                domestic_energy_mwh: d.out.energy_mwh,
+                foreign_energy_mwh: f.out.energy_mwh,
+                tariff_saving_usd: d.out.energy_mwh * KWH_PER_MWH * (f_tariff - d_tariff),
+                hardware_gap_usd: non_electric(&d.out) - non_electric(&f.out),
+            });
+        }
+    }
+    let accelerator_name = ledgers.first().map(|l| l.bound.accelerator_name.clone()).unwrap_or_default();
+    Ok(Some(Domestic { accelerator: acc.to_string(), accelerator_name, ledgers, against: pairs }))
+}
+
+/// "Electricity is the largest cost": for every region compared, is it the largest line?
+fn largest_verdict(
+    ds: &Dataset,
+    ledgers: &[RegionLedger],
+    drivers: &sensitivity::Figure,
+) -> Result<ClaimVerdict, Diagnostics> {
+    let claim = verdict::claim(ds, CLAIM_LARGEST)?;
+    let largest: Vec<Side> = ledgers
+        .iter()
+        .map(|l| if l.out.largest() == Item::Electricity { Side::Within } else { Side::Below })
+        .collect();
+    let regions: Vec<&str> = ledgers.iter().map(|l| l.bound.region.as_str()).collect();
+    let mut v = ClaimVerdict::new(
+        &claim,
+        format!("{} with the reference run's accelerators, in {}", claim.actor, regions.join(", ")),
+        verdict::from_sides(&largest),
+    )
+    .side(verdict::common_side(&largest));
+    for l in ledgers {
+        v = v.evidence(Evidence::new(
+            format!("{}: electricity's share of the run's cost", l.bound.region),
+            l.out.share(Item::Electricity),
+            "fraction",
+        ));
+    }
+    if let Some(first) = ledgers.first() {
+        let largest_other = Item::ALL
+            .into_iter()
+            .filter(|i| *i != Item::Electricity)
+            .max_by(|a, b| first.out.usd(*a).total_cmp(&first.out.usd(*b)))
+            .unwrap_or(Item::Accelerators);
+        v = v.evidence(
+            Evidence::new(
+                format!("electricity's share in {}, over the report's samples", first.bound.region),
+                first.out.share(Item::Electricity),
+                "fraction",
+            )
+            .sampled(drivers),
+        );
+        // Electricity is the largest line above the share of the largest other line: a swing
+        // turns the verdict only if it takes the share past that.
+        let line = first.out.share(largest_other);
+        return Ok(v.decided_by(verdict::deciders(ds, drivers, |x| x > line)));
+    }
+    Ok(v)
+}
+
+/// "Chinese hubs pay about 40 % less": the tariffs of the claim's hubs against the regions it
+/// names; the published data-centre deals; and the argument behind it, the run on domestic
+/// accelerators against the reference accelerators.
+fn discount_verdict(
+    ds: &Dataset,
+    gaps: &[TariffGap],
+    deal_gaps: &[TariffGap],
+    domestic: Option<&Domestic>,
+    against: &[String],
+) -> Result<ClaimVerdict, Diagnostics> {
+    let claim = verdict::claim(ds, CLAIM_DISCOUNT)?;
+    let part = |gaps: &[TariffGap], what: &str| {
+        let named: Vec<&TariffGap> = gaps.iter().filter(|g| against.contains(&g.dear)).collect();
+        let sides: Vec<Side> = named.iter().map(|g| g.verdict.side()).collect();
+        let hubs: Vec<&str> = {
+            let mut h: Vec<&str> = named.iter().map(|g| g.cheap.as_str()).collect();
+            h.dedup();
+            h
+        };
+        let mut v = ClaimVerdict::new(
+            &claim.part(format!(
+                "the hubs' {what} are about the claimed share below {}'s",
+                against.join(" and ")
+            )),
+            format!("{} against {}", hubs.join(", "), against.join(", ")),
+            verdict::from_sides(&sides),
+        )
+        .side(verdict::common_side(&sides));
+        for g in named {
+            v = v.evidence(Evidence::new(
+                format!("{} against {}: discount per kWh", g.cheap, g.dear),
+                g.discount,
+                "fraction",
+            ));
+        }
+        v
+    };
+    let mut parts = vec![part(gaps, "industrial tariffs")];
+    // The deals are a buyer's option: context, not part of the verdict.
+    let deals = deal_gaps
+        .iter()
+        .any(|g| against.contains(&g.dear))
+        .then(|| part(deal_gaps, "published data-centre deals"));
+    // The argument behind it: cheap power makes the country's own compute competitive. Each
+    // pair stands within the claim if the domestic run costs no more in all.
+    if let Some(d) = domestic {
+        let sides: Vec<Side> = d
+            .against
+            .iter()
+            .map(|p| if p.domestic_total_usd <= p.foreign_total_usd { Side::Within } else { Side::Above })
+            .collect();
+        let mut p = ClaimVerdict::new(
+            &claim.part(format!(
+                "with {} accelerators, the cheaper power makes the whole run in the hubs no dearer than with the \
+                 reference run's accelerators in {}",
+                d.accelerator_name,
+                against.join(" or ")
+            )),
+            format!("{} in the hubs against the reference run's accelerators in {}", d.accelerator_name, against.join(", ")),
+            verdict::from_sides(&sides),
+        )
+        .side(verdict::common_side(&sides));
+        for x in &d.against {
+            p = p.evidence(Evidence::new(
+                format!(
+                    "{} in {} over the reference run in {}: whole run",
+                    d.accelerator, x.domestic_region, x.foreign_region
+                ),
+                x.domestic_total_usd / x.foreign_total_usd - 1.0,
+                "premium",
+            ));
+        }
+        parts.push(p);
+    }
+    // The tariffs and the argument decide.
+    let deciding: Vec<Verdict> = parts.iter().map(|p| p.verdict).collect();
+    let mut v = ClaimVerdict::new(&claim, claim.actor.clone(), verdict::combine(&deciding));
+    v.side = parts[0].side;
+    parts.extend(deals);
+    v.parts = parts;
+    Ok(v)
 }
 
 /// A region's ledger with the figures the account derives from it (country left blank).
@@ -228,4 +472,55 @@ fn tariff_gaps(
         }
     }
     gaps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::verdict::Verdict;
+
+    fn account_with(sets: &[&str]) -> ElectricityAccount {
+        account(&crate::accounts::test_data(sets)).unwrap()
+    }
+
+    #[test]
+    fn electricity_is_the_largest_line_only_where_power_is_dear_enough() {
+        let a = account_with(&[]);
+        assert_eq!(a.verdict_largest.central, Verdict::NotSupported);
+        // At 2 USD/kWh in California electricity is its largest line: true in one region of five.
+        let a = account_with(&["region.us-ca.tariff_usd_per_kwh=2"]);
+        assert_eq!(a.verdict_largest.central, Verdict::Partly);
+    }
+
+    #[test]
+    fn the_discount_verdict_follows_the_tariffs_and_the_domestic_run() {
+        let a = account_with(&[]);
+        // Inner Mongolia 40 % below Virginia, Guizhou 26 %: partly as claimed.
+        assert_eq!(a.verdict_discount.parts[0].verdict, Verdict::Partly);
+        // The same run on Ascend 910C in the hubs costs more than on H100s in the US.
+        let domestic = a.verdict_discount.parts.iter().find(|p| p.actor.contains("Ascend")).unwrap();
+        assert_eq!(domestic.verdict, Verdict::NotSupported);
+        assert!(
+            a.domestic.as_ref().unwrap().against.iter().all(|x| x.hardware_gap_usd > x.tariff_saving_usd)
+        );
+        // US power at 6 cents: the hubs are no cheaper than claimed anywhere.
+        let a =
+            account_with(&["region.us-va.tariff_usd_per_kwh=0.06", "region.us-ca.tariff_usd_per_kwh=0.06"]);
+        assert_eq!(a.verdict_discount.parts[0].verdict, Verdict::NotSupported);
+        // A 910C at a tenth of its price makes the domestic run the cheaper one.
+        let a = account_with(&["accelerator.ascend-910c.price_usd=2860"]);
+        let domestic = a.verdict_discount.parts.iter().find(|p| p.actor.contains("Ascend")).unwrap();
+        assert_eq!(domestic.verdict, Verdict::Supported);
+    }
+
+    #[test]
+    fn the_domestic_run_does_the_same_compute_in_the_same_time() {
+        let a = account_with(&[]);
+        let d = a.domestic.as_ref().unwrap();
+        let (reference, own) = (&a.ledgers[0], &d.ledgers[0]);
+        assert_eq!(own.out.compute_flop, reference.out.compute_flop);
+        // As many accelerators as finish it in the same wall-clock time, to within one accelerator.
+        let days = |l: &RegionLedger| l.out.wall_days.unwrap();
+        assert!((days(own) / days(reference) - 1.0).abs() < 1e-3, "{} {}", days(own), days(reference));
+    }
 }

@@ -3,6 +3,7 @@
 //! or 8 chiplets on a DUV-only node and on an EUV node; and what an H100-class design costs
 //! when made on the DUV-only node.
 
+use super::verdict::{self, ClaimVerdict, Evidence, Side, Verdict};
 use crate::chip::{self, ChipBound, ChipInputs, ChipOutputs, ChipRequest, Split};
 use crate::data::{Dataset, key};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -39,6 +40,35 @@ impl NodeSplits {
     }
 }
 
+/// The claim this account tests (an entry of `claim.*` in the data).
+pub const CLAIM_TRACK: &str = "packaging-track";
+
+/// The first node (the DUV-only one) against the second (its EUV counterpart): how much dearer
+/// one die is, and how much of that the first node's best split wins back.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Recovery {
+    /// Monolithic cost per good package on the first node over the second's, minus one.
+    pub penalty: f64,
+    pub best_chiplets: u32,
+    /// Share of the gap the best split closes (0 when one die is already the cheapest).
+    pub recovered: f64,
+}
+
+impl Recovery {
+    /// Whether chiplets win back the yield loss: all of it, part, none, or there was none.
+    pub fn verdict(&self) -> Verdict {
+        if self.penalty <= 0.0 {
+            Verdict::NotMeasured
+        } else if self.best_chiplets == 1 {
+            Verdict::NotSupported
+        } else if self.recovered >= 1.0 {
+            Verdict::Supported
+        } else {
+            Verdict::Partly
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct PackagingAccount {
     pub die: String,
@@ -51,6 +81,72 @@ pub struct PackagingAccount {
     pub ported_cost_drivers: sensitivity::Figure,
     /// What moves the first node's chiplet premium (`NodeSplits::chiplet_premium`) most.
     pub chiplet_premium_drivers: sensitivity::Figure,
+    /// The verdict on the commentary's "second track".
+    pub verdict_track: ClaimVerdict,
+}
+
+impl PackagingAccount {
+    pub fn recovery(&self) -> Option<Recovery> {
+        let (duv, other) = (self.nodes.first()?, self.nodes.get(1)?);
+        let (mono, best, reference) = (duv.monolithic()?, duv.best()?, other.monolithic()?);
+        let gap = mono.cost_per_good_package_usd - reference.cost_per_good_package_usd;
+        let gain = mono.cost_per_good_package_usd - best.cost_per_good_package_usd;
+        Some(Recovery {
+            penalty: mono.cost_per_good_package_usd / reference.cost_per_good_package_usd - 1.0,
+            best_chiplets: best.chiplets,
+            recovered: if gap > 0.0 { gain / gap } else { 0.0 },
+        })
+    }
+}
+
+/// "Advanced packaging is a second track": the back-end tools the commentary counts, against
+/// what is reported; and the quantitative answer, whether chiplets win back what the DUV-only
+/// node loses in yield against its EUV counterpart.
+fn track_verdict(ds: &Dataset, a: &PackagingAccount) -> Result<ClaimVerdict, Diagnostic> {
+    let claim = verdict::claim(ds, CLAIM_TRACK)?;
+    let mut tools = verdict::against_published(
+        &claim.part(match claim.band {
+            Some(b) => {
+                format!("the tools the commentary counts, about {}, against the counts reported", b.value)
+            }
+            None => "the tools the commentary counts, against the counts reported".to_string(),
+        }),
+        claim.actor.clone(),
+        &super::measures(ds, CLAIM_TRACK),
+    );
+    for (what, p) in super::context(ds, CLAIM_TRACK) {
+        tools = tools.evidence(Evidence::published(what, &p));
+    }
+    let nodes: Vec<&str> = a.nodes.iter().take(2).map(|n| n.node.as_str()).collect();
+    let mut chiplets = match a.recovery() {
+        Some(r) => {
+            let premium = a.nodes.first().and_then(NodeSplits::chiplet_premium).unwrap_or(0.0);
+            let v = ClaimVerdict::new(
+                &claim.part(format!(
+                    "splitting a reticle-size die into chiplets on {} wins back what it loses in yield against {}",
+                    nodes.first().unwrap_or(&""),
+                    nodes.get(1).unwrap_or(&"")
+                )),
+                format!("{} against {}, for the compute silicon of {}", nodes.first().unwrap_or(&""), nodes.get(1).unwrap_or(&""), a.die),
+                r.verdict(),
+            )
+            .evidence(Evidence::new("one die's cost per good package over the EUV node's", r.penalty, "premium"))
+            .evidence(Evidence::new("share of that the best split wins back", r.recovered, "fraction"))
+            .evidence(
+                Evidence::new("the best split of two or more chiplets against one die, per good package", premium, "premium")
+                    .sampled(&a.chiplet_premium_drivers),
+            );
+            v.decided_by(verdict::deciders(ds, &a.chiplet_premium_drivers, |x| x < 0.0))
+        }
+        None => ClaimVerdict::new(&claim, claim.actor.clone(), Verdict::NotMeasured),
+    };
+    chiplets.side = None;
+    let overall = verdict::combine(&[tools.verdict, chiplets.verdict]);
+    let mut v = ClaimVerdict::new(&claim, claim.actor.clone(), overall);
+    v.central = verdict::combine(&[tools.central, chiplets.central]);
+    v.side = tools.side.filter(|s| *s != Side::Within);
+    v.parts = vec![tools, chiplets];
+    Ok(v)
 }
 
 fn list(ds: &Dataset, k: &str) -> Result<Vec<String>, Diagnostic> {
@@ -125,7 +221,7 @@ pub fn account(ds: &Dataset) -> Result<PackagingAccount, Diagnostics> {
         let cost = chip::evaluate(&b.inputs).build_cost_usd;
         Ok((b.bindings, cost))
     })?;
-    Ok(PackagingAccount {
+    let mut a = PackagingAccount {
         die,
         area_mm2,
         nodes,
@@ -133,7 +229,10 @@ pub fn account(ds: &Dataset) -> Result<PackagingAccount, Diagnostics> {
         ported: (ported, ported_out),
         ported_cost_drivers,
         chiplet_premium_drivers,
-    })
+        verdict_track: ClaimVerdict::new(&verdict::claim(ds, CLAIM_TRACK)?, "", Verdict::NotMeasured),
+    };
+    a.verdict_track = track_verdict(ds, &a)?;
+    Ok(a)
 }
 
 /// `area_mm2` split `ks` ways on `node` (and the break-even area if `break_even`), with the
@@ -189,10 +288,25 @@ mod tests {
         }
         // The design is ported to the DUV-only node and grows there.
         let port = a.ported.0.port.as_ref().unwrap();
-        assert_eq!((port.from_node.as_str(), port.to_node.as_str()), ("n5", "n7-duv"));
+        assert_eq!((port.from_node.as_str(), port.to_node.as_str()), ("n5", "n7-smic"));
         assert!(port.area_to_mm2 > port.area_from_mm2);
         // A dirtier DUV process makes chiplets pay better (their premium falls).
-        let d0 = a.chiplet_premium_drivers.iter().find(|d| d.key == "node.n7-duv.d0_per_cm2").unwrap();
+        let d0 = a.chiplet_premium_drivers.iter().find(|d| d.key == "node.n7-smic.d0_per_cm2").unwrap();
         assert!(d0.at_high < d0.at_low);
+    }
+
+    #[test]
+    fn the_second_track_verdict_follows_the_chiplets() {
+        let mut ds = Dataset::builtin().unwrap();
+        ds.apply_set("defaults.report_samples=16").unwrap();
+        let v = account(&ds).unwrap().verdict_track;
+        // No source counts the packaging tools delivered: that part is not measured.
+        assert_eq!(v.parts[0].verdict, Verdict::NotMeasured);
+        // At SMIC's defect density chiplets win back all of its yield loss against EUV 7 nm.
+        assert_eq!(v.parts[1].central, Verdict::Supported);
+        // At a TSMC-class defect density one die is cheapest: chiplets win nothing back.
+        ds.apply_set("node.n7-smic.d0_per_cm2=0.045").unwrap();
+        let v = account(&ds).unwrap().verdict_track;
+        assert_ne!(v.parts[1].central, Verdict::Supported);
     }
 }

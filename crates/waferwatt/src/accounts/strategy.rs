@@ -3,6 +3,7 @@
 //! the report's samples: who leads year by year, when the EUV path breaks even, what share
 //! of the budget R&D should get, and which assumptions flip the answer.
 
+use super::verdict::{self, ClaimVerdict, Evidence, Side, Verdict};
 use crate::data::Dataset;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::sensitivity::{self, Swing};
@@ -28,6 +29,9 @@ pub struct StrategyAccount {
     /// The electricity bill's share of the year's cost of compute, by path, in the last year
     /// (central).
     pub electricity_share: Vec<f64>,
+    /// The answer to the closing question, as a verdict on "EUV first delivers at least as
+    /// much training compute by the last year".
+    pub verdict: ClaimVerdict,
 }
 
 impl StrategyAccount {
@@ -51,6 +55,79 @@ impl StrategyAccount {
 fn lasting(by_year: &[Vec<f64>]) -> Option<usize> {
     let holds = |i: usize| by_year[i].get(1).is_some_and(|p| *p >= 0.5);
     (0..by_year.len()).rev().take_while(|i| holds(*i)).last()
+}
+
+/// The claim this account answers (an entry of `claim.*` in the data).
+pub const CLAIM: &str = "compute-or-euv";
+
+/// The closing question as a verdict: whether the challenger (path 1) has delivered at least
+/// as much cumulative training compute as the baseline by the last year, in most samples; the
+/// central case disagreeing, or a sourced range turning the central sign, leaves it unsettled.
+fn answer(
+    ds: &Dataset,
+    bound: &StrategyBound,
+    central: &StrategyOutputs,
+    c: &Comparison,
+    drivers: Option<&(f64, Vec<Swing>)>,
+) -> Result<ClaimVerdict, Diagnostic> {
+    let claim = verdict::claim(ds, CLAIM)?;
+    let x = &bound.inputs;
+    let (base, challenger) = (&bound.paths[0].1, &bound.paths[1].1);
+    let be = &c.break_even[0];
+    let at_least = be.caught_up + be.never_behind + be.same;
+    let sampled = if at_least > 0.5 {
+        Verdict::Supported
+    } else if be.not_by_end > 0.5 {
+        Verdict::NotSupported
+    } else {
+        Verdict::Unsettled
+    };
+    let central_catch = strategy::break_even(&central.paths[0], &central.paths[1], x.lead_margin);
+    let central_side =
+        if matches!(central_catch, strategy::Catch::NotBy) { Side::Below } else { Side::Within };
+    let central_verdict = verdict::from_sides(&[central_side]);
+    let mut v = ClaimVerdict::new(
+        &claim,
+        format!(
+            "{}: \"{challenger}\" against \"{base}\", {}–{}",
+            claim.actor,
+            x.start_year,
+            x.year(x.years - 1)
+        ),
+        central_verdict,
+    )
+    .side(Some(central_side))
+    .evidence(Evidence::new(
+        "samples in which the challenger catches up by the last year",
+        be.caught_up,
+        "fraction",
+    ))
+    .evidence(Evidence::new("samples in which it is never behind", be.never_behind, "fraction"))
+    .evidence(Evidence::new("samples in which the two stay level", be.same, "fraction"))
+    .evidence(Evidence::new(
+        "samples in which it is still behind in the last year",
+        be.not_by_end,
+        "fraction",
+    ));
+    if let Some(y) = be.year {
+        v = v.evidence(
+            Evidence::new("break-even year, where it comes", y.p50, "year").range(Some((y.p5, y.p95))),
+        );
+    }
+    if let Some((difference, swings)) = drivers {
+        v = v.evidence(Evidence::new(
+            "cumulative compute by the last year, challenger less baseline, at the central values",
+            *difference,
+            "FLOP",
+        ));
+        // A tie counts as "at least as much".
+        v = v.decided_by(verdict::deciders(ds, swings, |d| d >= 0.0));
+    }
+    // The samples decide; a central case on the other side of them, or a sourced range that
+    // turns the central sign, leaves the answer open.
+    v.verdict =
+        if sampled != central_verdict { Verdict::Unsettled } else { verdict::settle(sampled, &v.deciding) };
+    Ok(v)
 }
 
 /// Works the account on the data in force.
@@ -82,10 +159,13 @@ pub fn account(ds: &Dataset) -> Result<StrategyAccount, Diagnostics> {
             if year_cost > 0.0 { y.electricity_usd / year_cost } else { 0.0 }
         })
         .collect();
-    let says = super::claim_text(ds, "compute-or-euv")?;
+    let says = super::claim_text(ds, CLAIM)?;
+    let comparison = strategy::compare(&rows, layout);
+    let verdict = answer(ds, &bound, &central, &comparison, drivers.as_ref())?;
     Ok(StrategyAccount {
         says,
-        comparison: strategy::compare(&rows, layout),
+        verdict,
+        comparison,
         summaries: summarize_rows(&rows),
         bound,
         central,
@@ -119,5 +199,12 @@ mod tests {
         ds.apply_set("strategy.euv_earliest_year=2038").unwrap();
         let later = account(&ds).unwrap();
         assert!(later.crossover().unwrap_or(i32::MAX) >= a.crossover().unwrap_or(i32::MAX));
+        // The answer follows the samples: with EUV no sooner than 2038, "EUV first" cannot
+        // catch up by 2040 in most samples, and the verdict turns.
+        let be = &later.comparison.break_even[0];
+        assert!(be.not_by_end > 0.5, "{be:?}");
+        assert_eq!(later.verdict.central, Verdict::NotSupported);
+        assert!(matches!(later.verdict.verdict, Verdict::NotSupported | Verdict::Unsettled));
+        assert_eq!(a.verdict.central, Verdict::Supported, "at the central values EUV first is never behind");
     }
 }

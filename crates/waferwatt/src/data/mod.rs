@@ -30,6 +30,8 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ("data/chips.toml", include_str!("../../../../data/chips.toml")),
     ("data/fleet.toml", include_str!("../../../../data/fleet.toml")),
     ("data/strategy.toml", include_str!("../../../../data/strategy.toml")),
+    ("data/claims.toml", include_str!("../../../../data/claims.toml")),
+    ("data/market.toml", include_str!("../../../../data/market.toml")),
 ];
 
 /// Where a value came from.

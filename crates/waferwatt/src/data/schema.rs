@@ -203,6 +203,12 @@ pub const TOOL_CLASSES: &[&str] = &["high-na", "euv", "arfi", "arf-dry", "krf", 
 pub const YIELD_MODELS: &[&str] = &["poisson", "murphy", "seeds", "negbin"];
 /// Package kinds (`chip::PackageKind`).
 pub const PACKAGE_KINDS: &[&str] = &["cowos-s", "cowos-l", "organic"];
+/// The report's accounts, in the order the report gives them.
+pub const ACCOUNTS: &[&str] = &["tools", "packaging", "capacity", "electricity", "strategy"];
+/// Whether a published figure is for a past year or forecast before it.
+pub const STATUSES: &[&str] = &["actual", "forecast"];
+/// How a claim's figure is read (`accounts::verdict::Reads`).
+pub const CLAIM_READINGS: &[&str] = &["about", "at least", "at most"];
 /// Tariff models a region may use (DESIGN.md §3).
 pub const TARIFF_MODELS: &[&str] = &["flat", "two-part"];
 
@@ -386,8 +392,8 @@ pub const KINDS: &[Kind] = &[
     Kind {
         name: "mask",
         keyed: true,
-        doc: "photomask cost by scanner class",
-        fields: &[num("cost_usd", "USD", true, "price of one mask").positive()],
+        doc: "photomask cost by scanner class, at the 7 nm generation (nodes scale it by their mask price index)",
+        fields: &[num("cost_usd", "USD", true, "price of one mask at the 7 nm generation").positive()],
         one_of: &[],
     },
     Kind {
@@ -397,7 +403,8 @@ pub const KINDS: &[Kind] = &[
         fields: &[
             text("name", true, "description"),
             list("scanners", true, "scanner model used for each class").refers("scanner"),
-            num("d0_per_cm2", "1/cm2", true, "defect density before the schemes' adders"),
+            num("d0_per_cm2", "1/cm2", true, "defect density before the schemes' adders, in the year given"),
+            num("d0_floor_per_cm2", "1/cm2", false, "the defect density learning takes it towards, when still learning").positive(),
             num("density_mtr_mm2", "MTr/mm2", false, "logic transistor density").positive(),
             num("steps_per_mask", "count", true, "process steps per mask layer").positive(),
             num("cost_per_step_usd", "USD", true, "cost of a non-lithography process step per wafer"),
@@ -405,7 +412,10 @@ pub const KINDS: &[Kind] = &[
             num("overhead_fraction", "fraction", true, "fab overhead on direct cost"),
             num("days_per_mask", "days", true, "cycle time per mask layer").positive(),
             num("gross_margin", "fraction", true, "foundry gross margin").below_one(),
-            num("wafers_per_mask_set", "count", true, "wafers a mask set is spread over").positive(),
+            num("wafers_per_mask_set", "count", true, "wafers a design's mask set is spread over").positive(),
+            num("mask_price_index", "ratio", true, "price of a mask at this node over the 7 nm-generation price of its class")
+                .positive(),
+            num("fab_capex_usd_per_wpm", "USD/wpm", true, "fab capital per wafer start a month of capacity"),
             num("published_wafer_price_usd", "USD", false, "a published wafer price, for comparison")
                 .positive(),
             num("density_index", "ratio", false, "logic density relative to TSMC N7").positive(),
@@ -457,6 +467,10 @@ pub const KINDS: &[Kind] = &[
             num("litho_step_time_factor", "ratio", true, "time of a litho step against another step")
                 .positive(),
             num("negbin_alpha", "ratio", true, "defect clustering of the negative binomial model").positive(),
+            num("track_usd_per_exposure", "USD", true, "coat-and-develop track cost of one exposure"),
+            num("metrology_usd_per_exposure", "USD", true, "litho metrology (CD, overlay) cost of one exposure"),
+            num("capex_litho_share", "fraction", true, "share of a fab's capital that is scanners").below_one(),
+            num("capex_life_years", "years", true, "years over which a fab's capital is recovered").positive(),
             choice("yield_model", YIELD_MODELS, true, "default yield model"),
         ],
         one_of: &[],
@@ -568,15 +582,46 @@ pub const KINDS: &[Kind] = &[
         one_of: &[OneOf { fields: &["share", "wafers_per_month", "units"], when: None }],
     },
     Kind {
+        name: "asml_quarter",
+        keyed: true,
+        doc: "ASML's quarterly system sales: total, EUV's share, China's share (ids: 2024q1)",
+        fields: &[
+            num("system_sales_eur", "EUR", true, "net system sales in the quarter").positive(),
+            num("euv_share", "fraction", true, "EUV systems' share of net system sales").below_one(),
+            num("cn_share", "fraction", true, "customers in mainland China's share of net system sales"),
+            num("arfi_units", "count", false, "ArF immersion systems recognised in the quarter"),
+        ],
+        one_of: &[],
+    },
+    Kind {
+        name: "mature_capacity",
+        keyed: true,
+        doc: "published shares of the world's mature (28 nm and older) capacity, by year and source",
+        fields: &[
+            num("year", "year", true, "the year the shares are for").positive(),
+            choice("status", STATUSES, true, "an estimate for a past year, or a forecast"),
+            text("basis", true, "what is counted: foundry capacity, or every fab"),
+            num("cn_share", "fraction", true, "China's share"),
+            num("tw_share", "fraction", false, "Taiwan's share, where the same source gives it"),
+        ],
+        one_of: &[],
+    },
+    Kind {
         name: "claim",
         keyed: true,
         doc: "claims of the source commentary, as data to test",
         fields: &[
-            text("says", true, "the claim in words"),
-            num("value", "fraction", false, "the figure the claim states, if any"),
+            text("says", true, "the claim in words, as the commentary makes it"),
+            text("reading", true, "the proposition the report tests"),
+            text("actor", true, "whose numbers answer it (a company, a country, the world)"),
+            choice("account", ACCOUNTS, true, "the report's account that gives its verdict"),
+            num("value", "fraction", false, "the share the claim states, if any"),
+            num("count", "count", false, "the count the claim states, if any"),
+            choice("reads", CLAIM_READINGS, false, "how the figure is read: about (low-high), at least (low), at most (high)"),
             text("country", false, "the country whose regions the claim is about, if any"),
             list("against", false, "regions the claim compares with, if any").refers("region"),
             list("measures", false, "market figures that measure the claim, if any").refers("market"),
+            list("context", false, "market figures the verdict cites beside its measures, if any").refers("market"),
         ],
         one_of: &[],
     },
@@ -608,8 +653,6 @@ pub const KINDS: &[Kind] = &[
             num("hbm_stock_stacks", "count", true, "HBM stacks in stock at the start, drawn as needed"),
             num("hbm_domestic_stacks_per_month", "stacks/month", true, "domestic HBM stacks a month in the start year"),
             num("hbm_growth", "ratio/year", true, "domestic HBM stacks a month each year over the year before"),
-            num("d0_duv_start", "1/cm2", true, "defect density of the DUV node in the start year, before learning")
-                .positive(),
             num("d0_new_node", "1/cm2", true, "defect density of an EUV node in its first year").positive(),
             num("d0_learning_years", "years", true, "years for a node's excess defect density to fall by a factor e")
                 .positive(),
@@ -642,6 +685,7 @@ pub const KINDS: &[Kind] = &[
             choice("precision", PRECISIONS, true, "precision when none is named"),
             text("report_run", true, "the reference run of the electricity account").refers("run"),
             list("report_regions", true, "regions the electricity account compares").refers("region"),
+            text("report_domestic_accelerator", false, "the accelerator the electricity account runs the reference run on in the claim's own country").refers("accelerator"),
             text("node", true, "process node when none is named").refers("node"),
             text("die", true, "die when none is named").refers("die"),
             list("report_node_pairs", true, "node pairs the tools account compares, as a-vs-b"),

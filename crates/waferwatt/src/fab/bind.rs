@@ -334,6 +334,7 @@ fn bind_node(
     b.derived("d0_adder_per_cm2", d0_adder, "1/cm2", "Σ layer count × the scheme's defect adder".into());
 
     let usd_per_eur = b.data("usd_per_eur", "fx.usd_per_eur")?;
+    let mask_price_index = b.data("mask_price_index", &nk("mask_price_index"))?;
     let mut classes = [ClassInputs::default(); 6];
     for class in ToolClass::ALL {
         let (exposures, masks) = per_class[class as usize];
@@ -379,7 +380,8 @@ fn bind_node(
                 .data("service_fraction_per_year", &s("service_fraction_per_year"))?,
             consumables_usd_per_exposure: b
                 .data("consumables_usd_per_exposure", &s("consumables_usd_per_exposure"))?,
-            mask_cost_usd: b.data("mask_cost_usd", &key("mask", Some(class.name()), "cost_usd"))?,
+            mask_cost_usd: b.data("mask_cost_usd", &key("mask", Some(class.name()), "cost_usd"))?
+                * mask_price_index,
         };
         b.group = None;
     }
@@ -466,6 +468,11 @@ fn bind_node(
         electricity_usd_per_kwh: b.data("electricity_usd_per_kwh", "fab.electricity_usd_per_kwh")?,
         litho_steps_per_exposure: b.data("litho_steps_per_exposure", "fab.litho_steps_per_exposure")?,
         litho_step_time_factor: b.data("litho_step_time_factor", "fab.litho_step_time_factor")?,
+        track_usd_per_exposure: b.data("track_usd_per_exposure", "fab.track_usd_per_exposure")?,
+        metrology_usd_per_exposure: b.data("metrology_usd_per_exposure", "fab.metrology_usd_per_exposure")?,
+        fab_capex_usd_per_wpm: b.data("fab_capex_usd_per_wpm", &nk("fab_capex_usd_per_wpm"))?,
+        capex_litho_share: b.data("capex_litho_share", "fab.capex_litho_share")?,
+        capex_life_years: b.data("capex_life_years", "fab.capex_life_years")?,
         wafer_mm,
         edge_exclusion_mm,
         scribe_mm,

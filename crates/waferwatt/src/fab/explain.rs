@@ -67,11 +67,43 @@ pub fn explain(bound: &WaferBound, out: &WaferOutputs) -> Vec<Step> {
         );
     }
     push(
+        "mask_set_usd",
+        out.mask_set_usd,
+        "USD",
+        "Σ classes masks × the class's 7 nm-generation mask price × the node's mask price index",
+        &["scheme_masks", "mask_cost_usd", "mask_price_index"],
+        None,
+    );
+    push(
+        "mask_usd",
+        out.mask_usd,
+        "USD",
+        "mask set ÷ the design's wafers (non-recurring: billed apart from the wafer price)",
+        &["wafers_per_mask_set"],
+        None,
+    );
+    push(
+        "track_usd",
+        out.track_usd,
+        "USD",
+        "exposures × track cost per exposure (coat, bake, develop)",
+        &["track_usd_per_exposure"],
+        None,
+    );
+    push(
+        "metrology_usd",
+        out.metrology_usd,
+        "USD",
+        "exposures × litho metrology cost per exposure (CD, overlay)",
+        &["metrology_usd_per_exposure"],
+        None,
+    );
+    push(
         "litho_usd",
         out.litho_usd,
         "USD",
-        "Σ classes (scanner-hours × USD per scanner-hour + exposures × consumables) + mask set ÷ wafers per set",
-        &["consumables_usd_per_exposure", "scheme_masks", "mask_cost_usd", "wafers_per_mask_set"],
+        "Σ classes (scanner-hours × USD per scanner-hour + exposures × consumables) + track + metrology + masks per wafer",
+        &["consumables_usd_per_exposure"],
         None,
     );
     push(
@@ -91,15 +123,43 @@ pub fn explain(bound: &WaferBound, out: &WaferOutputs) -> Vec<Step> {
         None,
     );
     push(
+        "fab_capital_usd",
+        out.fab_capital_usd,
+        "USD",
+        "fab capex per wafer start a month × (1 − scanners' share) × crf(cost of capital, life) ÷ (12 × utilization)",
+        &[
+            "fab_capex_usd_per_wpm",
+            "capex_litho_share",
+            "capex_life_years",
+            "fab_cost_of_capital",
+            "tool_utilization",
+        ],
+        None,
+    );
+    push(
         "wafer_cost_usd",
         out.wafer_cost_usd,
         "USD",
-        "(litho + non-litho + substrate) × (1 + overhead fraction)",
+        "(scanners + track + metrology + non-litho + fab capital + substrate) × (1 + overhead fraction); masks apart",
         &["substrate_usd", "overhead_fraction"],
         None,
     );
-    push("wafer_price_usd", out.wafer_price_usd, "USD", "cost ÷ (1 − gross margin)", &["gross_margin"], None);
-    push("litho_cost_share", out.litho_cost_share, "fraction", "litho ÷ wafer cost", &[], None);
+    push(
+        "wafer_price_usd",
+        out.wafer_price_usd,
+        "USD",
+        "cost ÷ (1 − gross margin); masks billed apart",
+        &["gross_margin"],
+        None,
+    );
+    push(
+        "litho_cost_share",
+        out.litho_cost_share,
+        "fraction",
+        "litho (masks included) ÷ (wafer cost + masks per wafer)",
+        &[],
+        None,
+    );
     push(
         "litho_time_share",
         out.litho_time_share,
@@ -166,6 +226,21 @@ pub fn explain(bound: &WaferBound, out: &WaferOutputs) -> Vec<Step> {
         None,
     );
     push("good_dies", out.good_dies, "count", "gross dies × die yield", &[], None);
-    push("cost_per_good_die_usd", out.cost_per_good_die_usd, "USD", "wafer cost ÷ good dies", &[], None);
+    push(
+        "cost_per_good_die_usd",
+        out.cost_per_good_die_usd,
+        "USD",
+        "(wafer cost + masks per wafer) ÷ good dies",
+        &[],
+        None,
+    );
+    push(
+        "price_per_good_die_usd",
+        out.price_per_good_die_usd,
+        "USD",
+        "(wafer price + masks per wafer) ÷ good dies",
+        &[],
+        None,
+    );
     steps
 }

@@ -16,7 +16,7 @@ pub use explain::explain;
 pub use yields::YieldModel;
 
 use crate::finance::crf;
-use crate::units::{HOURS_PER_MONTH, HOURS_PER_YEAR, MM2_PER_CM2};
+use crate::units::{HOURS_PER_MONTH, HOURS_PER_YEAR, MM2_PER_CM2, MONTHS_PER_YEAR};
 use dies::Cell;
 
 /// Scanner classes, from EUV down to the i-line steppers of non-critical layers.
@@ -67,6 +67,7 @@ pub struct ClassInputs {
     pub power_kw: f64,
     pub service_fraction_per_year: f64,
     pub consumables_usd_per_exposure: f64,
+    /// One mask of this class at this node (the class's price × the node's mask price index).
     pub mask_cost_usd: f64,
 }
 
@@ -119,6 +120,16 @@ pub struct WaferInputs {
     pub electricity_usd_per_kwh: f64,
     pub litho_steps_per_exposure: f64,
     pub litho_step_time_factor: f64,
+    /// The litho cell's coat-and-develop track, per exposure.
+    pub track_usd_per_exposure: f64,
+    /// Litho metrology (CD and overlay), per exposure.
+    pub metrology_usd_per_exposure: f64,
+    /// The fab's capital per wafer start a month of capacity (building, cleanroom and tools).
+    pub fab_capex_usd_per_wpm: f64,
+    /// The share of that capital that is scanners, already charged per scanner-hour.
+    pub capex_litho_share: f64,
+    /// Years over which the rest is recovered.
+    pub capex_life_years: f64,
     pub wafer_mm: f64,
     pub edge_exclusion_mm: f64,
     pub scribe_mm: f64,
@@ -161,15 +172,27 @@ pub struct WaferOutputs {
     pub exposures: f64,
     pub masks: f64,
     pub scanner_hours: f64,
+    /// Scanner time and consumables.
     pub litho_tool_usd: f64,
+    /// The coat-and-develop track and litho metrology.
+    pub track_usd: f64,
+    pub metrology_usd: f64,
+    /// The node's mask set for one design (non-recurring), priced apart from the wafer.
+    pub mask_set_usd: f64,
+    /// The mask set spread over the design's wafers.
     pub mask_usd: f64,
+    /// Lithography per wafer: scanners, track, metrology and masks.
     pub litho_usd: f64,
     pub process_steps: f64,
     pub litho_steps: f64,
     pub non_litho_usd: f64,
+    /// The rest of the fab's capital (building, cleanroom, non-litho tools) per wafer start.
+    pub fab_capital_usd: f64,
     pub substrate_usd: f64,
     pub overhead_usd: f64,
+    /// What the foundry spends on a wafer, masks apart.
     pub wafer_cost_usd: f64,
+    /// What it charges for one, masks apart (the masks are billed as non-recurring cost).
     pub wafer_price_usd: f64,
     pub litho_cost_share: f64,
     pub litho_time_share: f64,
@@ -182,7 +205,9 @@ pub struct WaferOutputs {
     pub gross_dies_analytic: f64,
     pub die_yield: f64,
     pub good_dies: f64,
+    /// Wafer cost and masks per wafer, over good dies.
     pub cost_per_good_die_usd: f64,
+    /// Wafer price and masks per wafer (at cost), over good dies: what a designer pays.
     pub price_per_good_die_usd: f64,
     /// The grid offset of the exact count's best layout (for drawing it), if counted exactly.
     pub grid_offset_mm: Option<(f64, f64)>,
@@ -225,7 +250,9 @@ pub fn evaluate(x: &WaferInputs) -> WaferOutputs {
         mask_set_usd += c.masks * c.mask_cost_usd;
     }
     let mask_usd = mask_set_usd / x.wafers_per_mask_set;
-    let litho_usd = litho_tool_usd + mask_usd;
+    let track_usd = exposures * x.track_usd_per_exposure;
+    let metrology_usd = exposures * x.metrology_usd_per_exposure;
+    let litho_usd = litho_tool_usd + track_usd + metrology_usd + mask_usd;
 
     // A mask layer's flow is `steps_per_mask` steps, one lithography pass among them; each
     // further exposure adds a pass, each scheme its extra deposition and etch steps.
@@ -233,7 +260,12 @@ pub fn evaluate(x: &WaferInputs) -> WaferOutputs {
     let other_steps = masks * (x.steps_per_mask - x.litho_steps_per_exposure) + x.extra_steps;
     let process_steps = litho_steps + other_steps;
     let non_litho_usd = other_steps * x.cost_per_step_usd;
-    let direct_usd = litho_usd + non_litho_usd + x.substrate_usd;
+    // The fab's capital beyond its scanners, recovered over its life from the wafers it starts.
+    let fab_capital_usd =
+        x.fab_capex_usd_per_wpm * (1.0 - x.capex_litho_share) * crf(x.cost_of_capital, x.capex_life_years)
+            / (MONTHS_PER_YEAR * x.tool_utilization);
+    let direct_usd =
+        litho_tool_usd + track_usd + metrology_usd + non_litho_usd + fab_capital_usd + x.substrate_usd;
     let overhead_usd = direct_usd * x.overhead_fraction;
     let wafer_cost_usd = direct_usd + overhead_usd;
     let weighted_litho = litho_steps * x.litho_step_time_factor;
@@ -250,22 +282,27 @@ pub fn evaluate(x: &WaferInputs) -> WaferOutputs {
     let gross_dies = gross_dies_exact.map_or(gross_dies_analytic, |n| n as f64);
     let good_dies = gross_dies * die_yield;
     let wafer_price_usd = wafer_cost_usd / (1.0 - x.gross_margin);
+    let cost_with_masks_usd = wafer_cost_usd + mask_usd;
     WaferOutputs {
         classes,
         exposures,
         masks,
         scanner_hours,
         litho_tool_usd,
+        track_usd,
+        metrology_usd,
+        mask_set_usd,
         mask_usd,
         litho_usd,
         process_steps,
         litho_steps,
         non_litho_usd,
+        fab_capital_usd,
         substrate_usd: x.substrate_usd,
         overhead_usd,
         wafer_cost_usd,
         wafer_price_usd,
-        litho_cost_share: litho_usd / wafer_cost_usd,
+        litho_cost_share: litho_usd / cost_with_masks_usd,
         litho_time_share: weighted_litho / (weighted_litho + other_steps),
         cycle_days: x.days_per_mask * process_steps / x.steps_per_mask,
         grid_offset_mm: exact.map(|e| e.1),
@@ -276,8 +313,8 @@ pub fn evaluate(x: &WaferInputs) -> WaferOutputs {
         gross_dies_analytic,
         die_yield,
         good_dies,
-        cost_per_good_die_usd: wafer_cost_usd / good_dies,
-        price_per_good_die_usd: wafer_price_usd / good_dies,
+        cost_per_good_die_usd: cost_with_masks_usd / good_dies,
+        price_per_good_die_usd: (wafer_price_usd + mask_usd) / good_dies,
     }
 }
 

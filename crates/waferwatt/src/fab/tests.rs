@@ -39,6 +39,11 @@ pub(crate) fn hand_case() -> WaferInputs {
         electricity_usd_per_kwh: 0.1,
         litho_steps_per_exposure: 5.0,
         litho_step_time_factor: 1.0,
+        track_usd_per_exposure: 1.0,
+        metrology_usd_per_exposure: 0.5,
+        fab_capex_usd_per_wpm: 120_000.0,
+        capex_litho_share: 0.25,
+        capex_life_years: 5.0,
         wafer_mm: 300.0,
         edge_exclusion_mm: 3.0,
         scribe_mm: 0.0,
@@ -63,16 +68,27 @@ fn hand_worked_wafer() {
     // 13,227,600 USD over 8760 × 0.9 = 7884 productive hours = 1677.7626 USD/h
     let per_hour = (8_760_000.0 + 4_380_000.0 + 87_600.0) / 7884.0;
     assert!(close(arfi.usd_per_scanner_hour, per_hour));
-    // litho: 0.05 h × per hour + 10 × 2 USD consumables + 10 masks × 100k / 10k wafers = 100
-    let litho = 0.05 * per_hour + 20.0 + 100.0;
+    // litho: 0.05 h × per hour + 10 × 2 USD consumables, track 10 × 1, metrology 10 × 0.5, and
+    // 10 masks × 100k over 10k wafers = 100 (billed apart from the wafer)
+    let tools = 0.05 * per_hour + 20.0;
+    assert!(close(out.litho_tool_usd, tools));
+    assert!(close(out.track_usd, 10.0) && close(out.metrology_usd, 5.0));
+    assert!(close(out.mask_set_usd, 1_000_000.0) && close(out.mask_usd, 100.0));
+    let litho = tools + 15.0 + 100.0;
     assert!(close(out.litho_usd, litho));
     // steps: 10 masks × 12 + 20 extra = 140; litho steps 10 × 5 = 50; others 90 at 5 USD = 450
     assert_eq!(out.process_steps, 140.0);
     assert!(close(out.non_litho_usd, 450.0));
-    // cost = (litho + 450 + 100) × 1.1; price at 50 % margin is twice that
-    let cost = (litho + 450.0 + 100.0) * 1.1;
+    // fab capital: 120k per wafer-month × 75 % not scanners ÷ 5 years (no interest) ÷ 12 months
+    // at full utilization = 1,500 a wafer
+    assert!(close(out.fab_capital_usd, 1500.0));
+    // cost = (tools + track + metrology + 450 + 1,500 + 100 substrate) × 1.1, masks apart; price
+    // at 50 % margin is twice that
+    let cost = (tools + 15.0 + 450.0 + 1500.0 + 100.0) * 1.1;
     assert!(close(out.wafer_cost_usd, cost));
     assert!(close(out.wafer_price_usd, 2.0 * cost));
+    // litho's share counts the masks, in the cost and beside it
+    assert!(close(out.litho_cost_share, litho / (cost + 100.0)));
     // cycle: 1 day per mask × 140 / 12; litho time share 50 / (50 + 90)
     assert!(close(out.cycle_days, 140.0 / 12.0));
     assert!(close(out.litho_time_share, 50.0 / 140.0));
@@ -81,7 +97,22 @@ fn hand_worked_wafer() {
     // 1 cm² die at D0 0.1: yield e^-0.1; analytic dies 613.556 on a 294 mm usable circle
     assert!(close(out.die_yield, (-0.1f64).exp()));
     assert!((out.gross_dies - 613.556).abs() < 0.001);
-    assert!(close(out.cost_per_good_die_usd, cost / (out.gross_dies * out.die_yield)));
+    let good = out.gross_dies * out.die_yield;
+    assert!(close(out.cost_per_good_die_usd, (cost + 100.0) / good));
+    assert!(close(out.price_per_good_die_usd, (2.0 * cost + 100.0) / good));
+}
+
+#[test]
+fn fab_capital_is_an_annuity_over_the_started_wafers() {
+    // 10 % over 5 years: crf 0.263797; 200k × (1 − 0.2) × 0.263797 ÷ (12 × 0.8) = 4,396.6
+    let x = WaferInputs {
+        fab_capex_usd_per_wpm: 200_000.0,
+        capex_litho_share: 0.2,
+        cost_of_capital: 0.1,
+        tool_utilization: 0.8,
+        ..hand_case()
+    };
+    assert!((evaluate(&x).fab_capital_usd - 4396.62).abs() < 0.01);
 }
 
 #[test]
@@ -159,6 +190,22 @@ proptest! {
         prop_assert!(o.litho_time_share > 0.0 && o.litho_time_share < 1.0);
         prop_assert!(o.wafer_price_usd >= o.wafer_cost_usd);
         prop_assert!(o.die_yield > 0.0 && o.die_yield <= 1.0);
+    }
+
+    #[test]
+    fn fab_capital_and_masks_cost_more_and_masks_carry_no_margin(x in inputs(), k in 0.1..3.0f64) {
+        let a = evaluate(&x);
+        let b = evaluate(&WaferInputs { fab_capex_usd_per_wpm: x.fab_capex_usd_per_wpm * (1.0 + k), ..x });
+        prop_assert!(b.wafer_cost_usd > a.wafer_cost_usd && b.fab_capital_usd > a.fab_capital_usd);
+        let mut dearer = x;
+        dearer.classes[ToolClass::Arfi as usize].mask_cost_usd *= 1.0 + k;
+        let c = evaluate(&dearer);
+        // Masks are billed apart, at cost: the wafer's price does not move, the die's does, by
+        // exactly the masks' extra cost per good die.
+        prop_assert!(c.wafer_price_usd == a.wafer_price_usd);
+        let extra = (c.mask_usd - a.mask_usd) / a.good_dies;
+        prop_assert!((c.price_per_good_die_usd - a.price_per_good_die_usd - extra).abs() <= 1e-9 * c.price_per_good_die_usd);
+        prop_assert!(a.price_per_good_die_usd >= a.cost_per_good_die_usd);
     }
 
     #[test]

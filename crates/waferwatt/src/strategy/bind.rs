@@ -201,13 +201,15 @@ fn bind_strategy(ds: &Dataset, req: &StrategyRequest) -> Result<StrategyBound, D
             .key(s("duv_node"))
             .expected("a node made without EUV (e.g. n7-duv), the one a path has before EUV arrives"));
     }
-    let d0_duv_start = b.data("d0_duv_start", &s("d0_duv_start"))?;
-    let duv = Node {
-        chip: duv_chip.inputs,
-        d0_start: d0_duv_start.max(floor(&duv_chip)),
-        d0_floor: floor(&duv_chip),
-        wafers_per_month_per_tool: 0.0,
+    // The DUV node starts at its defect density of the data's year and learns towards its
+    // floor (`node.ID.d0_floor_per_cm2`, with the same scheme adders), if it gives one.
+    let d0_now = floor(&duv_chip);
+    let floor_key = key("node", Some(&duv_node), "d0_floor_per_cm2");
+    let d0_floor = match b.data_opt("duv_d0_floor_per_cm2", &floor_key) {
+        Some(f) => (f + duv_chip.inputs.compute.wafer.d0_adder_per_cm2).min(d0_now),
+        None => d0_now,
     };
+    let duv = Node { chip: duv_chip.inputs, d0_start: d0_now, d0_floor, wafers_per_month_per_tool: 0.0 };
     b.bindings.extend(duv_chip.bindings.iter().cloned());
 
     // An EUV tool's wafer starts a month on each EUV node, as the capacity ledger counts them.

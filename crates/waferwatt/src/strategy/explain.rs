@@ -73,10 +73,11 @@ pub fn explain(bound: &StrategyBound, out: &StrategyOutputs) -> Vec<Step> {
         "defect density of the DUV node",
         x.duv.d0_start,
         "1/cm2",
-        "floor + (start − floor) × exp(−age ÷ d0_learning_years), the floor the node's own defect density; an \
-         EUV node starts at d0_new_node"
+        "floor + (start − floor) × exp(−age ÷ d0_learning_years): the DUV node starts at its own defect density \
+         of the data's year and learns towards its floor (node's d0_floor_per_cm2); an EUV node starts at \
+         d0_new_node and learns towards its own defect density"
             .into(),
-        &["d0_duv_start", "d0_new_node", "d0_learning_years", "d0_per_cm2"],
+        &["duv_d0_floor_per_cm2", "d0_new_node", "d0_learning_years", "d0_per_cm2"],
     );
     push(
         "working accelerators a wafer start",

@@ -1,0 +1,210 @@
+//! A claim's verdict, as the library decided it, in words and as JSON. Nothing here decides a
+//! verdict: it renders [`ClaimVerdict`]'s enum, numbers and deciding assumptions.
+
+use serde_json::{Value, json};
+use waferwatt::accounts::verdict::{ClaimVerdict, Decider, Evidence, Reads, Side, Verdict};
+
+use crate::render::{human, percent, short, sig3, signed, usd};
+
+/// The verdict's name in the report's text.
+pub fn word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Supported => "SUPPORTED",
+        Verdict::Partly => "PARTLY SUPPORTED",
+        Verdict::NotSupported => "NOT SUPPORTED",
+        Verdict::Unsettled => "UNSETTLED",
+        Verdict::NotMeasured => "NOT MEASURED",
+    }
+}
+
+/// A number in its unit, as the report writes it.
+pub fn number(x: f64, unit: &str) -> String {
+    let (n, u) = split(x, unit);
+    if u.is_empty() { n } else { format!("{n} {u}") }
+}
+
+/// A number and the unit to write after it (empty where the number carries its own).
+fn split(x: f64, unit: &str) -> (String, String) {
+    let whole = |x: f64| if x.fract() == 0.0 && x.abs() < 1e4 { format!("{x:.0}") } else { human(x) };
+    match unit {
+        "fraction" => (percent(x), String::new()),
+        // A ratio less one: how much dearer or cheaper, larger or smaller.
+        "premium" => (signed(x), String::new()),
+        "ratio" => (short(x), String::new()),
+        "USD" => (usd(x), String::new()),
+        "count" | "year" => (whole(x), String::new()),
+        "FLOP" => (format!("{x:.3e}"), unit.into()),
+        "1/cm2" => (sig3(x), "per cm²".into()),
+        _ if x.abs() >= 1e4 => (human(x), unit.into()),
+        _ => (short(x), unit.into()),
+    }
+}
+
+/// A range in one unit: "45.0 k–50.0 k wafers/month".
+fn range(lo: f64, hi: f64, unit: &str) -> String {
+    let ((a, u), (b, _)) = (split(lo, unit), split(hi, unit));
+    if u.is_empty() { format!("{a}–{b}") } else { format!("{a}–{b} {u}") }
+}
+
+/// How the claim's figure is read, in words: "(read as 45 %–55 %)".
+fn reading_band(v: &ClaimVerdict) -> String {
+    let Some(b) = v.claim.band else { return String::new() };
+    let unit = if b.high <= 1.0 { "fraction" } else { "count" };
+    let n = |x| number(x, unit);
+    match b.reads {
+        Reads::About if b.low < b.high => format!(" (read as {}–{})", n(b.low), n(b.high)),
+        Reads::About => format!(" (read as {})", n(b.value)),
+        Reads::AtLeast => format!(" (read as: at least {})", n(b.low)),
+        Reads::AtMost => format!(" (read as: at most {})", n(b.high)),
+    }
+}
+
+fn side_words(s: Side) -> &'static str {
+    match s {
+        Side::Below => "the figure falls short of the claim",
+        Side::Within => "the figure is as claimed",
+        Side::Above => "the figure goes beyond the claim",
+    }
+}
+
+fn evidence_line(e: &Evidence) -> String {
+    let range = e.range.map(|(lo, hi)| {
+        if e.source.is_some() {
+            format!("range {}", range(lo, hi, &e.unit))
+        } else {
+            format!("p5–p95 {}", range(lo, hi, &e.unit))
+        }
+    });
+    let cite =
+        e.source.as_ref().map(|s| format!("{s}{}", e.year.map(|y| format!(", {y}")).unwrap_or_default()));
+    let extra: Vec<String> = [range, cite].into_iter().flatten().collect();
+    let extra = if extra.is_empty() { String::new() } else { format!(" ({})", extra.join("; ")) };
+    format!("{}: {}{extra}", e.label, number(e.value, &e.unit))
+}
+
+fn decider_line(d: &Decider, unit: &str) -> String {
+    let tail = match (d.flips, d.assumption) {
+        (true, true) => ", turns it; an assumption with no published source",
+        (true, false) => ", turns it",
+        (false, true) => "; an assumption",
+        (false, false) => "",
+    };
+    let w = &d.swing;
+    format!("{} ({}: {}{tail})", w.key, range(w.low, w.high, &w.unit), range(w.at_low, w.at_high, unit))
+}
+
+/// The verdict's sentence: the verdict, whose numbers, why it is unsettled if it is.
+fn headline(v: &ClaimVerdict) -> String {
+    let mut s = word(v.verdict).to_string();
+    if v.verdict == Verdict::Unsettled && v.central != Verdict::Unsettled {
+        s.push_str(&format!(": on the central values {}", word(v.central)));
+        // What turns it: its own deciding numbers, or its parts' where it has none.
+        let mut flips: Vec<&str> = v.flipped_by().map(|d| d.swing.key.as_str()).collect();
+        if flips.is_empty() {
+            flips = v.parts.iter().flat_map(|p| p.flipped_by()).map(|d| d.swing.key.as_str()).collect();
+            flips.dedup();
+        }
+        match flips.as_slice() {
+            [] => {}
+            [one] => s.push_str(&format!(", but {one} within its sourced range turns it")),
+            many => {
+                s.push_str(&format!(", but each of {} within its sourced range turns it", many.join(", ")))
+            }
+        }
+    }
+    if let Some(side) = v.side.filter(|s| *s != Side::Within && v.central != Verdict::Supported) {
+        s.push_str(&format!(" ({})", side_words(side)));
+    }
+    if v.rests_on_assumptions() {
+        s.push_str(
+            ". What turns it is an assumption with no published source: the answer cannot be called measured",
+        );
+    }
+    s
+}
+
+/// The unit a verdict's deciding figure is in: its first evidence line's.
+fn deciding_unit(v: &ClaimVerdict) -> &str {
+    v.evidence
+        .iter()
+        .find(|e| e.range.is_some() && e.source.is_none())
+        .or(v.evidence.first())
+        .map_or("", |e| e.unit.as_str())
+}
+
+/// A plain figure of a series: what comes before ": " in its label (a quarter, a region) and
+/// what after.
+fn series(e: &Evidence) -> Option<(&str, &str)> {
+    if e.range.is_none() && e.source.is_none() { e.label.split_once(": ") } else { None }
+}
+
+fn body(v: &ClaimVerdict, indent: &str, s: &mut String) {
+    // A run of plain figures that differ only in what comes before ": " (a series by quarter or
+    // region) is written as one line.
+    let mut i = 0;
+    while i < v.evidence.len() {
+        let run: Vec<&Evidence> = match series(&v.evidence[i]) {
+            Some((_, what)) => {
+                v.evidence[i..].iter().take_while(|e| series(e).is_some_and(|(_, w)| w == what)).collect()
+            }
+            None => Vec::new(),
+        };
+        if run.len() > 2 {
+            let what = series(run[0]).map_or("", |(_, w)| w);
+            let items: Vec<String> = run
+                .iter()
+                .filter_map(|e| series(e).map(|(k, _)| format!("{k} {}", number(e.value, &e.unit))))
+                .collect();
+            s.push_str(&format!("{indent}{what}: {}.\n", items.join(", ")));
+            i += run.len();
+        } else {
+            s.push_str(&format!("{indent}{}.\n", evidence_line(&v.evidence[i])));
+            i += 1;
+        }
+    }
+    if !v.deciding.is_empty() {
+        let unit = deciding_unit(v);
+        let ds: Vec<String> = v.deciding.iter().map(|d| decider_line(d, unit)).collect();
+        s.push_str(&format!("{indent}Moved most by: {}.\n", ds.join("; ")));
+    }
+}
+
+/// The claim and its verdict, as the report prints them ("Claim: …", "Verdict: …", then the
+/// numbers and, for a claim of several parts, each part).
+pub fn text(v: &ClaimVerdict) -> String {
+    let mut s = format!("Claim: \"{}\"{}\n", v.claim.says, reading_band(v));
+    s.push_str(&format!("Tested: {}; for {}.\n", v.claim.reading, v.actor));
+    s.push_str(&format!("Verdict: {}.\n", headline(v)));
+    body(v, "  ", &mut s);
+    for p in &v.parts {
+        s.push_str(&format!("  Part: {} ({}): {}.\n", p.claim.reading, p.actor, headline(p)));
+        body(p, "    ", &mut s);
+    }
+    s
+}
+
+/// The verdict as JSON: its enum, whose numbers, the numbers and ranges, the deciding
+/// assumptions, and its parts.
+pub fn json(v: &ClaimVerdict) -> Value {
+    json!({
+        "claim": v.claim.id,
+        "says": v.claim.says,
+        "reading": v.claim.reading,
+        "actor": v.actor,
+        "read_as": v.claim.band.map(|b| json!({ "value": b.value, "low": b.low, "high": b.high,
+            "reads": match b.reads { Reads::About => "about", Reads::AtLeast => "at least", Reads::AtMost => "at most" } })),
+        "verdict": v.verdict.id(),
+        "central": v.central.id(),
+        "side": v.side.map(Side::id),
+        "rests_on_assumptions": v.rests_on_assumptions(),
+        "numbers": v.evidence.iter().map(|e| json!({
+            "label": e.label, "value": e.value, "unit": e.unit,
+            "range": e.range.map(|(lo, hi)| [lo, hi]), "source": e.source, "year": e.year,
+        })).collect::<Vec<_>>(),
+        "deciding": v.deciding.iter().map(|d| json!({
+            "parameter": d.swing.key, "low": d.swing.low, "high": d.swing.high, "unit": d.swing.unit,
+            "at_low": d.swing.at_low, "at_high": d.swing.at_high, "turns_it": d.flips, "assumption": d.assumption,
+        })).collect::<Vec<_>>(),
+        "parts": v.parts.iter().map(json).collect::<Vec<_>>(),
+    })
+}
