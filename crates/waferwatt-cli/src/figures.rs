@@ -120,6 +120,7 @@ pub fn chain(r: &crate::fleet_cmd::Evaluated) -> ChainChart {
     let scanners: f64 = b.inputs.scanners.iter().map(|g| g.count * g.share).sum();
     let binds = match o.bottleneck {
         Bottleneck::Scanners(_) => 0,
+        Bottleneck::WaferStarts => 1,
         Bottleneck::Hbm | Bottleneck::Packaging => 3,
     };
     ChainChart {

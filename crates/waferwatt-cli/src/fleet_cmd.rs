@@ -23,15 +23,29 @@ pub struct FleetArgs {
     /// The node the fleet makes (default: the accelerator's own)
     #[arg(long, value_name = "ID")]
     pub node: Option<String>,
-    /// The accelerator made, with a bill of materials (`waferwatt data list package`; default: the report's)
-    #[arg(long, value_name = "ID")]
+    /// One accelerator made, with a bill of materials (`waferwatt data list package`; default: the
+    /// report's mix, `waferwatt data list fleet_mix`)
+    #[arg(long, value_name = "ID", conflicts_with = "mix")]
     pub accelerator: Option<String>,
-    /// HBM stacks a month the fleet can draw on (default: not limiting)
-    #[arg(long, value_name = "N")]
-    pub hbm_stacks_per_month: Option<f64>,
-    /// Advanced-packaging (interposer) wafers a month (default: not limiting)
-    #[arg(long, value_name = "N")]
-    pub packaging_wafers_per_month: Option<f64>,
+    /// Accelerators made from one compute die and their shares of the packages, e.g.
+    /// ascend-910c=0.8,ascend-910b=0.2
+    #[arg(long, value_name = "ID=F[,...]")]
+    pub mix: Option<String>,
+    /// Wafer starts a month given to the accelerators, or "none" for as many as the scanners
+    /// carry (default: the report's, for its own mix and scanners)
+    #[arg(long, value_name = "N|none")]
+    pub wafer_starts_per_month: Option<String>,
+    /// Compute dies in a bank made abroad, or "none" (default: the report's, for its own mix)
+    #[arg(long, value_name = "N|none")]
+    pub die_bank_dies: Option<String>,
+    /// HBM stacks a month the fleet can draw on, or "none" for not limiting (default: the HBM
+    /// stock drawn down and the domestic flow, `waferwatt data show memory`)
+    #[arg(long, value_name = "N|none")]
+    pub hbm_stacks_per_month: Option<String>,
+    /// Advanced-packaging (interposer) wafers a month, or "none" for not limiting (default: the
+    /// report's)
+    #[arg(long, value_name = "N|none")]
+    pub packaging_wafers_per_month: Option<String>,
     /// Where the output is powered, for its electricity bill (default: the report's region)
     #[arg(long, value_name = "ID")]
     pub region: Option<String>,
@@ -82,6 +96,23 @@ fn prepare(args: &FleetArgs) -> Result<(waferwatt::data::Dataset, FleetRequest),
     };
     let flag = |v: &Option<f64>, name: &str| v.map(|x| Given::flag(x, name));
     let text = |v: &Option<String>, name: &str| v.as_ref().map(|x| Given::flag(x.clone(), name));
+    let limit = |v: &Option<String>, name: &str| -> Result<Option<Given<Option<f64>>>, Diagnostic> {
+        v.as_ref()
+            .map(|x| {
+                waferwatt::provenance::parse_limit(x).map(|l| Given::flag(l, name)).ok_or_else(|| {
+                    Diagnostic::new(format!(
+                        "`{x}` is not a number or \"{}\"",
+                        waferwatt::provenance::NOT_LIMITING
+                    ))
+                    .key(name)
+                    .expected(format!(
+                        "a number, zero or more, or \"{}\" for not limiting",
+                        waferwatt::provenance::NOT_LIMITING
+                    ))
+                })
+            })
+            .transpose()
+    };
     let req = base.overlay(FleetRequest {
         scanners: match &args.scanners {
             Some(s) => Some(Given::flag(
@@ -99,8 +130,17 @@ fn prepare(args: &FleetArgs) -> Result<(waferwatt::data::Dataset, FleetRequest),
         },
         node: text(&args.node, "--node"),
         accelerator: text(&args.accelerator, "--accelerator"),
-        hbm_stacks_per_month: flag(&args.hbm_stacks_per_month, "--hbm-stacks-per-month"),
-        packaging_wafers_per_month: flag(&args.packaging_wafers_per_month, "--packaging-wafers-per-month"),
+        mix: match &args.mix {
+            Some(s) => Some(Given::flag(
+                counts(s, "--mix", "accelerator ids and shares, e.g. ascend-910c=0.8,ascend-910b=0.2")?,
+                "--mix",
+            )),
+            None => None,
+        },
+        wafer_starts_per_month: limit(&args.wafer_starts_per_month, "--wafer-starts-per-month")?,
+        die_bank_dies: limit(&args.die_bank_dies, "--die-bank-dies")?,
+        hbm_stacks_per_month: limit(&args.hbm_stacks_per_month, "--hbm-stacks-per-month")?,
+        packaging_wafers_per_month: limit(&args.packaging_wafers_per_month, "--packaging-wafers-per-month")?,
         region: text(&args.region, "--region"),
         mfu: flag(&args.mfu, "--mfu"),
     });
@@ -179,14 +219,27 @@ fn fleet_words(b: &FleetBound) -> String {
         .join(", ")
 }
 
+/// The accelerators made: one, or the mix with each share.
+pub fn mix_words(b: &FleetBound) -> String {
+    let total: f64 = b.inputs.mix.iter().map(|m| m.share).sum();
+    if b.mix.len() == 1 {
+        return format!("{} ({})", b.accelerator_name, b.accelerator);
+    }
+    b.mix
+        .iter()
+        .zip(&b.inputs.mix)
+        .map(|((id, name), m)| format!("{name} ({id}, {} of packages)", percent(m.share / total)))
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
 pub fn to_table(r: &Evaluated) -> String {
     let (b, o, x) = (&r.bound, &r.out, &r.bound.inputs);
     let mut s = wrap(
         &format!(
-            "fleet: {} making {} ({}) on {}, powered in {}\n",
+            "fleet: {} making {} on {}, powered in {}\n",
             fleet_words(b),
-            b.accelerator_name,
-            b.accelerator,
+            mix_words(b),
             b.node,
             b.region
         ),
@@ -199,19 +252,36 @@ pub fn to_table(r: &Evaluated) -> String {
             t.row(vec![format!("  {} scanners carry (wafer starts a month)", c.name()), human(w)]);
         }
     }
-    t.row(vec!["  wafer starts a month".into(), human(o.wafer_starts_per_month)]);
+    if let Some(w) = x.wafer_starts_per_month {
+        t.row(vec!["  wafer starts a month given to the accelerators".into(), human(w)]);
+    }
+    t.row(vec!["  wafer starts a month used".into(), human(o.wafer_starts_per_month)]);
     t.row(vec!["  bottleneck".into(), o.bottleneck.name()]);
     t.row(vec!["  scanner capacity used".into(), percent(o.scanner_utilization)]);
     t.section("wafers to accelerators");
     t.row(vec![
         format!(
             "  compute die ({} mm², yield {})",
-            sig3(x.chip.compute.area_mm2),
+            sig3(x.chip().compute.area_mm2),
             percent(o.chip.compute_die.die_yield)
         ),
         format!("{} good a wafer", sig3(o.chip.compute_die.good_dies)),
     ]);
-    t.row(vec!["  good dies a month".into(), human(o.good_dies_per_month)]);
+    t.row(vec!["  good dies a month from the wafers".into(), human(o.good_dies_per_month)]);
+    t.row(vec![
+        "  dies a month from the bank made abroad".into(),
+        x.die_bank.map_or("none".into(), |_| human(o.bank_dies_per_month)),
+    ]);
+    t.row(vec!["  HBM stacks a month".into(), o.hbm_stacks_per_month.map_or("not limiting".into(), human)]);
+    t.row(vec![
+        format!("  a package takes (dies, HBM stacks, packaging wafers)"),
+        format!(
+            "{}, {}, {}",
+            sig3(o.dies_per_package),
+            sig3(o.stacks_per_package),
+            crate::render::short(o.packaging_wafers_per_package)
+        ),
+    ]);
     t.row(vec!["  packages a month the dies allow".into(), human(o.packages_by_dies)]);
     t.row(vec![
         "  packages a month HBM allows".into(),
@@ -221,6 +291,11 @@ pub fn to_table(r: &Evaluated) -> String {
         "  packages a month packaging allows".into(),
         o.packages_by_packaging.map_or("not limiting".into(), human),
     ]);
+    for ((id, _), n) in b.mix.iter().zip(&o.accelerators_by_item) {
+        if b.mix.len() > 1 {
+            t.row(vec![format!("  {id} a year"), human(*n)]);
+        }
+    }
     t.row(vec!["  accelerators a year".into(), human(o.accelerators_per_year)]);
     t.section("accelerators to compute and power");
     t.row(vec!["  dense BF16 FLOP/s added a year".into(), format!("{:.3e}", o.bf16_flops_added_per_year)]);
@@ -266,11 +341,16 @@ pub fn to_json(r: &Evaluated, explain: bool) -> Value {
         .collect();
     let mut v = json!({
         "accelerator": b.accelerator,
+        "mix": b.mix.iter().zip(&x.mix).zip(&o.accelerators_by_item).map(|(((id, _), m), n)| json!({
+            "accelerator": id, "share": m.share, "accelerators_per_year": n })).collect::<Vec<_>>(),
         "node": b.node,
         "region": b.region,
         "scanners": scanners,
         "class_wafers_per_month": Value::Object(by_class),
+        "wafer_starts_given_per_month": x.wafer_starts_per_month,
         "wafer_starts_per_month": o.wafer_starts_per_month,
+        "bank_dies_per_month": o.bank_dies_per_month,
+        "hbm_stacks_per_month": o.hbm_stacks_per_month,
         "bottleneck": o.bottleneck.name(),
         "scanner_utilization": o.scanner_utilization,
         "die_yield": o.chip.compute_die.die_yield,

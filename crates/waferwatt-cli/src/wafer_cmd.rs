@@ -352,6 +352,7 @@ pub fn to_json(r: &Evaluated, explain: bool) -> Value {
         "mask_set_usd": o.mask_set_usd,
         "mask_usd": o.mask_usd,
         "fab_capital_usd": o.fab_capital_usd,
+        "scanner_capex_usd_per_wpm": o.scanner_capex_usd_per_wpm,
         "non_litho_usd": o.non_litho_usd,
         "substrate_usd": o.substrate_usd,
         "overhead_usd": o.overhead_usd,

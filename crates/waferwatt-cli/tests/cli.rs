@@ -834,7 +834,13 @@ fn the_report_carries_the_packaging_account() {
 
 #[test]
 fn fleet_prints_the_chain_from_scanners_to_gigawatts() {
-    let args = ["fleet", "--scanners", "nxt2000i=100", "--node", "n7-duv", "--accelerator", "ascend-910c"];
+    // One's own scanners with HBM and packaging asked not to limit: the scanners bind.
+    let open = ["--hbm-stacks-per-month", "none", "--packaging-wafers-per-month", "none"];
+    let args = [
+        &["fleet", "--scanners", "nxt2000i=100", "--node", "n7-duv", "--accelerator", "ascend-910c"][..],
+        &open,
+    ]
+    .concat();
     let out = ok(&args);
     for line in [
         "arfi scanners carry",
@@ -869,26 +875,45 @@ fn fleet_prints_the_chain_from_scanners_to_gigawatts() {
     assert_eq!(v["bottleneck"], "arfi scanners");
     let acc = v["accelerators_per_year"].as_f64().unwrap();
     // Twice the scanners, twice the output while they bind.
-    let two = json(&[
+    let two = json(
+        &[
+            &[
+                "fleet",
+                "--scanners",
+                "nxt2000i=200",
+                "--node",
+                "n7-duv",
+                "--accelerator",
+                "ascend-910c",
+                "--format",
+                "json",
+            ][..],
+            &open,
+        ]
+        .concat(),
+    );
+    assert!((two["accelerators_per_year"].as_f64().unwrap() / acc - 2.0).abs() < 1e-9);
+    // A tight HBM supply binds instead and leaves scanners idle.
+    let hbm = json(&[
         "fleet",
         "--scanners",
-        "nxt2000i=200",
+        "nxt2000i=100",
         "--node",
         "n7-duv",
         "--accelerator",
         "ascend-910c",
+        "--hbm-stacks-per-month",
+        "8000",
+        "--packaging-wafers-per-month",
+        "none",
         "--format",
         "json",
     ]);
-    assert!((two["accelerators_per_year"].as_f64().unwrap() / acc - 2.0).abs() < 1e-9);
-    // A tight HBM supply binds instead and leaves scanners idle.
-    j.extend(["--hbm-stacks-per-month", "8000"]);
-    let hbm = json(&j);
     assert_eq!(hbm["bottleneck"], "HBM");
     assert!(hbm["accelerators_per_year"].as_f64() < Some(acc));
     assert!(hbm["scanner_utilization"].as_f64() < Some(1.0));
     // One CSV row.
-    let mut c = args.to_vec();
+    let mut c = args.clone();
     c.extend(["--format", "csv"]);
     assert_eq!(ok(&c).lines().count(), 2);
     // The MFU sets the largest run and nothing else.
@@ -931,6 +956,10 @@ fn a_scenario_gives_a_fleet_and_its_share() {
         "n7-duv",
         "--accelerator",
         "ascend-910c",
+        "--hbm-stacks-per-month",
+        "none",
+        "--packaging-wafers-per-month",
+        "none",
         "--format",
         "json",
     ]);
@@ -996,6 +1025,13 @@ fn the_report_carries_the_capacity_account() {
     // With HBM binding, twice the stacks give twice the accelerators.
     assert_eq!(c["fleet"]["bottleneck"], "HBM");
     let acc = |v: &Value| v["capacity"]["fleet"]["accelerators_per_year"].as_f64().unwrap();
-    let more = json(&["report", "--format", "json", "--set", "fleet.report_hbm_stacks_per_month=2.16e6"]);
-    assert!((acc(&more) / acc(&v) - 2.0).abs() < 1e-9);
+    // HBM is drawn over fewer months: the output follows the stacks a month while HBM binds.
+    let more = json(&["report", "--format", "json", "--set", "memory.drawdown_months=9"]);
+    let stacks = |v: &Value| v["capacity"]["fleet"]["hbm_stacks_per_month"].as_f64().unwrap();
+    assert!(stacks(&more) > stacks(&v));
+    assert!((acc(&more) / acc(&v) - stacks(&more) / stacks(&v)).abs() < 1e-9);
+    // The backtest sets every reported figure beside the model's count of the same thing.
+    let backtest = c["backtest"].as_array().unwrap();
+    assert_eq!(backtest.len(), 3);
+    assert!(backtest.iter().any(|r| r["counts"] == "ascend-910c"));
 }

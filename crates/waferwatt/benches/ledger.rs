@@ -143,7 +143,7 @@ fn main() {
         fleet::evaluate(black_box(&y)).accelerators_per_year
     });
     println!(
-        "capacity ledger, the report's fleet (350 ArFi, ascend-910c on n7-duv): {:.1} µs an evaluation",
+        "capacity ledger, the report's fleet (its scanners, the Ascend mix on n7-smic, every limit): {:.1} µs an evaluation",
         t * 1e6
     );
     // The report's accounts from loaded data, sensitivity sweeps included (what `waferwatt

@@ -99,6 +99,18 @@ pub fn data_keys(bindings: &[Binding]) -> Vec<&str> {
     keys
 }
 
+/// `bindings` with each binding once (the same number read twice, say for two layer groups of
+/// one scheme or two accelerators of one mix), in the order first read.
+pub fn unique(bindings: Vec<Binding>) -> Vec<Binding> {
+    let mut out: Vec<Binding> = Vec::with_capacity(bindings.len());
+    for b in bindings {
+        if !out.contains(&b) {
+            out.push(b);
+        }
+    }
+    out
+}
+
 /// Reads numbers from the data and the request, keeping a record of each.
 pub(crate) struct Binder<'a> {
     pub ds: &'a Dataset,
@@ -205,6 +217,14 @@ impl Rule {
     }
 }
 
+/// The word that asks for a resource not to limit (`--hbm-stacks-per-month none`).
+pub const NOT_LIMITING: &str = "none";
+
+/// A limit as a flag gives it: a number, or [`NOT_LIMITING`].
+pub fn parse_limit(s: &str) -> Option<Option<f64>> {
+    if s == NOT_LIMITING { Some(None) } else { s.trim().parse::<f64>().ok().map(Some) }
+}
+
 /// One key of a scenario's command section (`[train]`, `[wafer]`, ...), with the readers
 /// every section shares: each returns the value with its origin, or says what was expected.
 pub struct SectionInput<'a> {
@@ -252,6 +272,14 @@ impl SectionInput<'_> {
             }
             crate::data::InputValue::List(v) => Ok(self.given(v.clone())),
             _ => Err(self.wrong(&format!("a {what} or a list of {what}s"))),
+        }
+    }
+    /// A limit: a number, or "none" for a resource that is not to limit (`None`).
+    pub fn limit(&self) -> Result<Given<Option<f64>>, Diagnostic> {
+        match &self.input.value {
+            crate::data::InputValue::Number(x) => Ok(self.given(Some(*x))),
+            crate::data::InputValue::Text(s) if s == NOT_LIMITING => Ok(self.given(None)),
+            _ => Err(self.wrong(&format!("a number, or \"{NOT_LIMITING}\" for not limiting"))),
         }
     }
     /// Text parsed by `parse`, or `expected` in the message.

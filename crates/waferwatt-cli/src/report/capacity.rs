@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 use waferwatt::accounts::capacity::{CapacityAccount, MarketFigure};
+use waferwatt::accounts::verdict::Side;
 use waferwatt::fleet::Bottleneck;
 
 use crate::Failure;
@@ -18,7 +19,10 @@ pub fn check(a: &CapacityAccount) -> Result<Evaluated, Failure> {
 
 /// A market figure in words: value, range if any, source and year.
 fn cite(m: &MarketFigure) -> String {
-    let m = &m.param;
+    cite_param(&m.param)
+}
+
+fn cite_param(m: &waferwatt::data::Param) -> String {
     let v = |x: f64| if m.unit == "fraction" { percent(x) } else { human(x) };
     let range = if m.low >= m.high {
         String::new()
@@ -36,85 +40,88 @@ pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
     let (b, o, x) = (&a.bound, &a.out, &a.bound.inputs);
     let mut s = String::from("THE CAPACITY ACCOUNT\n--------------------\n");
     let scanners: f64 = x.scanners.iter().map(|g| g.count).sum();
+    let memory = match x.hbm {
+        Some(waferwatt::fleet::Hbm::Stock(m)) => format!(
+            "the HBM stock that reached China before the December 2024 controls ({} stacks, {} of it to these \
+             accelerators, drawn over {} months) and {} domestic stacks a month (under a ceiling of {})",
+            human(m.stock_stacks),
+            percent(m.stock_share),
+            crate::render::short(m.drawdown_months),
+            human(m.domestic_stacks_per_month),
+            human(m.domestic_ceiling_stacks_per_month),
+        ),
+        Some(waferwatt::fleet::Hbm::Flow(f)) => format!("{} HBM stacks a month", human(f)),
+        None => "HBM taken as not limiting".into(),
+    };
     s.push_str(&wrap(
         &format!(
-            "What can a DUV-only fleet make? About {} immersion scanners, an order of magnitude for all of China \
-             (no count is published; see `waferwatt data show fleet`), all making {} for the {}, with {} HBM \
-             stacks a month (the stacks that reached China before the December 2024 ban, spent over a year). \
-             Only lithography, HBM and packaging are modelled as limits.\n\n",
-            sig3(scanners),
+            "What did China make in 2025, and what limited it? Huawei's accelerators ({}) from {} wafer starts a \
+             month of SMIC's {} given to them, dies from a bank made by TSMC before the controls ({}), {}, {} \
+             advanced-packaging wafers a month, and about {} immersion scanners for the whole country (no count \
+             is published; `waferwatt data show fleet`), each printing only the layers its overlay allows. Only \
+             lithography, the dies, HBM and packaging are modelled as limits; `waferwatt fleet` gives the same \
+             answer with no flags, and `none` lifts a limit (`--hbm-stacks-per-month none`).\n\n",
+            fleet_cmd::mix_words(b),
+            x.wafer_starts_per_month.map_or("as many".into(), human),
             b.node,
-            b.accelerator_name,
-            human(x.hbm_stacks_per_month.unwrap_or(0.0)),
+            x.die_bank.map_or("none".into(), |d| format!(
+                "{} dies drawn over {} months",
+                human(d.dies),
+                crate::render::short(d.drawdown_months)
+            )),
+            memory,
+            x.packaging_wafers_per_month.map_or("unlimited".into(), human),
+            sig3(scanners),
         ),
         WIDTH,
     ));
     s.push_str(&fleet_cmd::to_table(e));
     let mut prose = String::new();
-    let scanner_wafers = a.scanners_only.wafer_starts_per_month;
-    let cn_mature = a.figure("mature-capacity-cn");
-    // Lithography alone, and the same scanners at 28 nm: a check on the fleet's size.
-    if let Some(smic) = a.figure("smic-advanced-capacity") {
-        prose.push_str(&format!(
-            "Finding: in lithography alone the scanners could carry {} wafer starts a month of {}, {} times SMIC's \
-             reported advanced-node capacity of {}. Given wholly to {} they would carry {} wafer starts a month{}. \
-             {}\n",
-            human(scanner_wafers),
-            b.node,
-            sig3(scanner_wafers / smic.param.value),
-            cite(smic),
-            b.mature_node,
-            human(o.mature_capacity_per_month),
-            cn_mature
-                .map(|m| format!(
-                    ", {} times China's whole mature capacity of about {}",
-                    sig3(o.mature_capacity_per_month / m.param.value),
-                    cite(m)
-                ))
-                .unwrap_or_default(),
-            if cn_mature.is_some_and(|m| o.mature_capacity_per_month > m.param.value) {
-                "Since China's scanners also make its mature chips, either the fleet's size (an order of magnitude, \
-                 grade C) or the model's throughput per scanner is high: read the scanner figures as upper bounds."
-            } else {
-                "The fleet's scanners are on the scale of China's output."
-            }
-        ));
-    }
+    let items: Vec<String> =
+        b.mix.iter().zip(&o.accelerators_by_item).map(|((id, _), n)| format!("{} {id}", human(*n))).collect();
     prose.push_str(&format!(
-        "Finding: {} binds. The fleet makes {} accelerators a year, keeping {} of the scanners' capacity busy. \
-         Without the HBM cap, lithography alone would allow {} (an upper bound: the rest of the fab is not \
+        "Finding: {} binds. The year's output is {} accelerators ({}); {} of them from the bank's dies. With no \
+         limit but the scanners, lithography alone would allow {} (an upper bound: the rest of the fab is not \
          modelled).\n",
         o.bottleneck.name(),
         human(o.accelerators_per_year),
-        percent(o.scanner_utilization),
+        items.join(", "),
+        percent(if o.dies_per_package > 0.0 && o.accelerators_per_year > 0.0 {
+            (o.bank_dies_per_month * 12.0 / o.dies_per_package)
+                / (o.accelerators_per_year / x.chip().package_yield())
+        } else {
+            0.0
+        }),
         human(a.scanners_only.accelerators_per_year),
     ));
-    // Against what was reported.
-    let reported: Vec<String> = ["ascend-910c-output-2025", "ascend-output-2025"]
-        .iter()
-        .filter_map(|id| a.figure(id))
-        .map(|m| format!("{}: {}", m.what, cite(m)))
-        .collect();
-    if let Some(m) = a.figure("ascend-910c-output-2025") {
-        let (acc, p) = (o.accelerators_per_year, &m.param);
-        let why = match o.bottleneck {
-            Bottleneck::Hbm => "the HBM stock spent more slowly than over one year, or given to other chips",
-            Bottleneck::Packaging => "less packaging capacity, or capacity given to other chips",
-            Bottleneck::Scanners(_) => {
-                "yields below the model's at the die, or scanners given to other chips"
-            }
+    prose.push_str(&format!("  Accelerators a year: {}.\n", super::top_drivers(&a.drivers, human)));
+    // The backtest: the model's 2025 against every reported figure.
+    prose.push_str("Finding: the backtest, 2025's output against what was reported:\n");
+    for r in &a.backtest {
+        let count = r.accelerator.as_deref().map_or("every Ascend model".to_string(), |a| a.to_string());
+        let stands = match r.side {
+            Side::Within => "within its range".to_string(),
+            Side::Above => format!("{} times its top", sig3(r.model / r.reported.high)),
+            Side::Below => format!("{} of its bottom", percent(r.model / r.reported.low)),
         };
-        prose.push_str(&if acc > p.high {
-            format!(
-                "  That is {} times the highest reported output ({}): something else binds, such as {why}.\n",
-                sig3(acc / p.high),
-                reported.join("; ")
-            )
-        } else if acc < p.low {
-            format!("  That is below the reported output ({}).\n", reported.join("; "))
-        } else {
-            format!("  That is within the reported output ({}).\n", reported.join("; "))
-        });
+        let moves = r
+            .to_move
+            .as_ref()
+            .map(|(k, f)| {
+                format!(
+                    "; for the model to reach it the binding limit, {} ({k}), would have to be ×{} (if nothing else \
+                     binds first)",
+                    o.bottleneck.name(),
+                    sig3(*f)
+                )
+            })
+            .unwrap_or_default();
+        prose.push_str(&format!(
+            "  {}: reported {}; the model ({count}) {}, {stands}{moves}.\n",
+            r.what,
+            cite_param(&r.reported),
+            human(r.model),
+        ));
     }
     if let Some(y) = a.figure("ascend-910c-yield") {
         prose.push_str(&format!(
@@ -122,6 +129,37 @@ pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
             b.accelerator,
             percent(o.chip.compute_die.die_yield),
             cite(y)
+        ));
+    }
+    // Like with like: a company's allocated tools against its reported capacity; the country's
+    // fleet against the country's demand.
+    let scanner_name = b.scanner_ids.first().cloned().unwrap_or_default();
+    if let (Some((cap, n)), Some(out_n)) = (a.smic_capacity_scanners, a.output_scanners) {
+        prose.push_str(&format!(
+            "Finding, like with like: SMIC's reported advanced-node capacity, {} wafer starts a month, takes about {} \
+             {scanner_name}-class scanners on {} (every layer and its overlay counted); the accelerators' {} wafer \
+             starts a month take about {}. Those are a company's tools against its own capacity; the country's \
+             {} immersion scanners also print China's mature logic, DRAM and NAND.\n",
+            human(cap),
+            sig3(n),
+            b.node,
+            human(o.wafer_starts_per_month),
+            sig3(out_n),
+            sig3(scanners),
+        ));
+    }
+    if let Some(m) = a.figure("mature-capacity-cn") {
+        prose.push_str(&format!(
+            "  The country's fleet against the country's demand: given wholly to {} the scanners would carry {} \
+             wafer starts a month, {} times China's whole mature capacity of about {}{}; read the fleet's size (an \
+             order of magnitude, grade C) or the model's throughput per scanner as high, or the rest as memory's.\n",
+            b.mature_node,
+            human(o.mature_capacity_per_month),
+            sig3(o.mature_capacity_per_month / m.param.value),
+            cite(m),
+            a.figure("cxmt-dram-wafers")
+                .map(|d| format!(", beside CXMT's {} DRAM wafers a month", cite(d)))
+                .unwrap_or_default(),
         ));
     }
     prose.push_str(&format!(
@@ -142,20 +180,19 @@ pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
         "Finding: the scanners this output keeps busy would otherwise make {} {} wafer starts a month{}.\n",
         human(o.forgone_mature_wafers_per_month),
         b.mature_node,
-        cn_mature
+        a.figure("mature-capacity-cn")
             .map(|m| format!(
                 ", {} of China's mature capacity",
-                percent(o.forgone_mature_wafers_per_month / m.param.value),
+                percent(o.forgone_mature_wafers_per_month / m.param.value)
             ))
             .unwrap_or_default(),
     ));
-    let drivers = super::top_drivers(&a.drivers, human);
-    prose.push_str(&format!("  Accelerators a year: {drivers}.\n"));
-    if o.bottleneck == Bottleneck::Hbm {
-        prose.push_str(
-            "  With HBM binding, more scanners add nothing: the question for a DUV-only industry is memory \
-             first.\n",
-        );
+    if matches!(o.bottleneck, Bottleneck::Hbm | Bottleneck::Packaging) {
+        prose.push_str(&format!(
+            "  With {} binding, more scanners add nothing: the question for a DUV-only industry is what binds \
+             beyond lithography.\n",
+            o.bottleneck.name()
+        ));
     }
     prose.push('\n');
     prose.push_str(&super::verdict::text(&a.verdict_mature));
@@ -181,6 +218,17 @@ pub fn json(a: &CapacityAccount, e: &Evaluated) -> Value {
         "accelerators_per_year_range": super::range_json(&a.drivers),
         "run": a.run,
         "run_flop": a.run_flop,
+        "backtest": a.backtest.iter().map(|r| json!({
+            "id": r.id, "what": r.what, "reported": r.reported.value, "low": r.reported.low,
+            "high": r.reported.high, "source": &*r.reported.source, "year": r.reported.year,
+            "counts": r.accelerator.as_deref().unwrap_or("all"), "model": r.model, "side": r.side.id(),
+            "to_move": r.to_move.as_ref().map(|(k, f)| json!({ "limit": k, "factor": f })),
+        })).collect::<Vec<_>>(),
+        "like_for_like": {
+            "smic_advanced_capacity_wafers_per_month": a.smic_capacity_scanners.map(|c| c.0),
+            "scanners_it_takes": a.smic_capacity_scanners.map(|c| c.1),
+            "scanners_the_output_takes": a.output_scanners,
+        },
         "market": a.market.iter().map(fig).collect::<Vec<_>>(),
         "claims": {
             "mature_share": super::verdict::json(&a.verdict_mature),

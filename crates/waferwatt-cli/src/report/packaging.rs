@@ -70,7 +70,8 @@ pub fn text(a: &PackagingAccount, d: &Designs) -> String {
              of {} of its area, a known-good-die test of {}, bonding at {} yield per chiplet and {}, and the \
              package costs {} per mm² of silicon. On {}: the first is the DUV-only process, the second its EUV \
              counterpart, any others are context (same area, so not the same design; the port below is \
-             the same design). Per good package counts the compute silicon at the foundry's price, its \
+             the same design). Per good package counts the compute silicon at the foundry's cost (the nodes \
+             carry different margins, SMIC's and TSMC's, and the question is what making the chips takes), its \
              test, bonding and package; HBM, interposer and final assembly, the same for every split, are \
              left out.\n",
             a.die,

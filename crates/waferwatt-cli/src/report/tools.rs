@@ -93,7 +93,10 @@ pub fn text(a: &ToolsAccount) -> String {
 
 /// What standing in takes, pair by pair: masks, steps, cycle time and scanners.
 fn stand_in_context(a: &ToolsAccount) -> String {
-    let mut s = String::from("  What standing in takes:\n");
+    let mut s = String::from(
+        "  What standing in takes (SMIC's nodes relax their pitches, so they can take fewer masks and steps \
+         than an EUV node of the same name; they pay in density and yield):\n",
+    );
     for p in &a.pairs {
         let Some((_, d, e)) = p.by_die.first() else { continue };
         let arfi = |w: &waferwatt::accounts::tools::Wafer| {

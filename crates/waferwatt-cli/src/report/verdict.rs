@@ -28,6 +28,8 @@ fn split(x: f64, unit: &str) -> (String, String) {
     let whole = |x: f64| if x.fract() == 0.0 && x.abs() < 1e4 { format!("{x:.0}") } else { human(x) };
     match unit {
         "fraction" => (percent(x), String::new()),
+        // A difference of two fractions, in percentage points.
+        "points" => (format!("{:.1}", x * 100.0).replace('-', "−"), "points".into()),
         // A ratio less one: how much dearer or cheaper, larger or smaller.
         "premium" => (signed(x), String::new()),
         "ratio" => (short(x), String::new()),
@@ -49,8 +51,7 @@ fn range(lo: f64, hi: f64, unit: &str) -> String {
 /// How the claim's figure is read, in words: "(read as 45 %–55 %)".
 fn reading_band(v: &ClaimVerdict) -> String {
     let Some(b) = v.claim.band else { return String::new() };
-    let unit = if b.high <= 1.0 { "fraction" } else { "count" };
-    let n = |x| number(x, unit);
+    let n = |x| number(x, b.unit);
     match b.reads {
         Reads::About if b.low < b.high => format!(" (read as {}–{})", n(b.low), n(b.high)),
         Reads::About => format!(" (read as {})", n(b.value)),
@@ -61,9 +62,9 @@ fn reading_band(v: &ClaimVerdict) -> String {
 
 fn side_words(s: Side) -> &'static str {
     match s {
-        Side::Below => "the figure falls short of the claim",
-        Side::Within => "the figure is as claimed",
-        Side::Above => "the figure goes beyond the claim",
+        Side::Below => "the figure is below the claimed band",
+        Side::Within => "the figure is within the claimed band",
+        Side::Above => "the figure is above the claimed band",
     }
 }
 
@@ -79,7 +80,8 @@ fn evidence_line(e: &Evidence) -> String {
         e.source.as_ref().map(|s| format!("{s}{}", e.year.map(|y| format!(", {y}")).unwrap_or_default()));
     let extra: Vec<String> = [range, cite].into_iter().flatten().collect();
     let extra = if extra.is_empty() { String::new() } else { format!(" ({})", extra.join("; ")) };
-    format!("{}: {}{extra}", e.label, number(e.value, &e.unit))
+    let case = e.case.as_ref().map(|c| format!("{c}: ")).unwrap_or_default();
+    format!("{case}{}: {}{extra}", e.label, number(e.value, &e.unit))
 }
 
 fn decider_line(d: &Decider, unit: &str) -> String {
@@ -101,15 +103,19 @@ fn headline(v: &ClaimVerdict) -> String {
         // What turns it: its own deciding numbers, or its parts' where it has none.
         let mut flips: Vec<&str> = v.flipped_by().map(|d| d.swing.key.as_str()).collect();
         if flips.is_empty() {
-            flips = v.parts.iter().flat_map(|p| p.flipped_by()).map(|d| d.swing.key.as_str()).collect();
+            flips = v
+                .parts
+                .iter()
+                .filter(|p| !p.context)
+                .flat_map(|p| p.flipped_by())
+                .map(|d| d.swing.key.as_str())
+                .collect();
             flips.dedup();
         }
         match flips.as_slice() {
             [] => {}
-            [one] => s.push_str(&format!(", but {one} within its sourced range turns it")),
-            many => {
-                s.push_str(&format!(", but each of {} within its sourced range turns it", many.join(", ")))
-            }
+            [one] => s.push_str(&format!(", but {one} within its range turns it")),
+            many => s.push_str(&format!(", but each of {} within its range turns it", many.join(", "))),
         }
     }
     if let Some(side) = v.side.filter(|s| *s != Side::Within && v.central != Verdict::Supported) {
@@ -132,15 +138,17 @@ fn deciding_unit(v: &ClaimVerdict) -> &str {
         .map_or("", |e| e.unit.as_str())
 }
 
-/// A plain figure of a series: what comes before ": " in its label (a quarter, a region) and
-/// what after.
+/// A plain figure of a series: its case (a quarter, a region) and what it is.
 fn series(e: &Evidence) -> Option<(&str, &str)> {
-    if e.range.is_none() && e.source.is_none() { e.label.split_once(": ") } else { None }
+    if e.range.is_none() && e.source.is_none() {
+        e.case.as_deref().map(|c| (c, e.label.as_str()))
+    } else {
+        None
+    }
 }
 
 fn body(v: &ClaimVerdict, indent: &str, s: &mut String) {
-    // A run of plain figures that differ only in what comes before ": " (a series by quarter or
-    // region) is written as one line.
+    // A run of plain figures of one series (by quarter, node or region) is written as one line.
     let mut i = 0;
     while i < v.evidence.len() {
         let run: Vec<&Evidence> = match series(&v.evidence[i]) {
@@ -163,9 +171,12 @@ fn body(v: &ClaimVerdict, indent: &str, s: &mut String) {
         }
     }
     if !v.deciding.is_empty() {
-        let unit = deciding_unit(v);
+        let (unit, on) = match &v.deciding_on {
+            Some(m) => (m.unit.as_str(), format!(" ({})", m.label)),
+            None => (deciding_unit(v), String::new()),
+        };
         let ds: Vec<String> = v.deciding.iter().map(|d| decider_line(d, unit)).collect();
-        s.push_str(&format!("{indent}Moved most by: {}.\n", ds.join("; ")));
+        s.push_str(&format!("{indent}Moved most by{on}: {}.\n", ds.join("; ")));
     }
 }
 
@@ -177,7 +188,8 @@ pub fn text(v: &ClaimVerdict) -> String {
     s.push_str(&format!("Verdict: {}.\n", headline(v)));
     body(v, "  ", &mut s);
     for p in &v.parts {
-        s.push_str(&format!("  Part: {} ({}): {}.\n", p.claim.reading, p.actor, headline(p)));
+        let kind = if p.context { "For context, not counted" } else { "Part" };
+        s.push_str(&format!("  {kind}: {} ({}): {}.\n", p.claim.reading, p.actor, headline(p)));
         body(p, "    ", &mut s);
     }
     s
@@ -191,20 +203,22 @@ pub fn json(v: &ClaimVerdict) -> Value {
         "says": v.claim.says,
         "reading": v.claim.reading,
         "actor": v.actor,
-        "read_as": v.claim.band.map(|b| json!({ "value": b.value, "low": b.low, "high": b.high,
-            "reads": match b.reads { Reads::About => "about", Reads::AtLeast => "at least", Reads::AtMost => "at most" } })),
+        "read_as": v.claim.band.map(|b| json!({ "value": b.value, "low": b.low, "high": b.high, "unit": b.unit,
+            "reads": Reads::NAMES[b.reads as usize] })),
         "verdict": v.verdict.id(),
         "central": v.central.id(),
         "side": v.side.map(Side::id),
         "rests_on_assumptions": v.rests_on_assumptions(),
+        "context": v.context,
         "numbers": v.evidence.iter().map(|e| json!({
-            "label": e.label, "value": e.value, "unit": e.unit,
+            "label": e.label, "case": e.case, "value": e.value, "unit": e.unit,
             "range": e.range.map(|(lo, hi)| [lo, hi]), "source": e.source, "year": e.year,
         })).collect::<Vec<_>>(),
         "deciding": v.deciding.iter().map(|d| json!({
             "parameter": d.swing.key, "low": d.swing.low, "high": d.swing.high, "unit": d.swing.unit,
             "at_low": d.swing.at_low, "at_high": d.swing.at_high, "turns_it": d.flips, "assumption": d.assumption,
         })).collect::<Vec<_>>(),
+        "deciding_on": v.deciding_on.as_ref().map(|m| json!({ "label": m.label, "unit": m.unit })),
         "parts": v.parts.iter().map(json).collect::<Vec<_>>(),
     })
 }

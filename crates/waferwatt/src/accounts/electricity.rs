@@ -5,7 +5,7 @@
 //! domestic accelerators in the Chinese hubs against H100s in the US, total cost and energy side
 //! by side, and what the tariff gap is worth next to the hardware gap.
 
-use super::verdict::{self, ClaimVerdict, Evidence, Side, Verdict};
+use super::verdict::{self, ClaimVerdict, Evidence, Side};
 use crate::data::{Dataset, Source, key};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::sensitivity;
@@ -170,6 +170,9 @@ pub fn account(ds: &Dataset) -> Result<ElectricityAccount, Diagnostics> {
         .param(&claimed_param)
         .ok_or_else(|| Diagnostic::new(format!("the data has no `{claimed_param}`")).key(claimed_param))?;
     let (claimed_discount, claimed_range) = (claimed.value, (claimed.low, claimed.high));
+    let band = verdict::claim(ds, CLAIM_DISCOUNT)?.band.ok_or_else(|| {
+        Diagnostic::new(format!("claim `{CLAIM_DISCOUNT}` states no share")).key(claimed_param_key())
+    })?;
     let claim_against =
         ds.list(&key("claim", Some(CLAIM_DISCOUNT), "against")).map(<[String]>::to_vec).unwrap_or_default();
     let country = |region: &str| ds.text(&key("region", Some(region), "country")).unwrap_or("").to_string();
@@ -182,7 +185,7 @@ pub fn account(ds: &Dataset) -> Result<ElectricityAccount, Diagnostics> {
         .collect();
     let claim_country =
         ds.text(&key("claim", Some(CLAIM_DISCOUNT), "country")).unwrap_or_default().to_string();
-    let gaps = tariff_gaps(&ledgers, &ledgers, &claim_country, claimed_range);
+    let gaps = tariff_gaps(&ledgers, &ledgers, &claim_country, band);
     // The same hubs on their published special data-centre prices, where they have one.
     let with_deal =
         TrainRequest { power_deal: Some(Given::data(true, "dc_deal_cny_per_kwh")), ..req.clone() };
@@ -194,14 +197,19 @@ pub fn account(ds: &Dataset) -> Result<ElectricityAccount, Diagnostics> {
             RegionLedger { country: country(&bound.region), ..region_ledger(bound, out, claimed_discount) }
         })
         .collect();
-    let deal_gaps = tariff_gaps(&deal_ledgers, &ledgers, &claim_country, claimed_range);
+    let deal_gaps = tariff_gaps(&deal_ledgers, &ledgers, &claim_country, band);
     let share_drivers = sensitivity::figure(ds, samples, seed, |ds| {
         let b = train::bind(ds, &req)?.remove(0);
         let share = train::evaluate(&b.inputs).share(Item::Electricity);
         Ok((b.bindings, share))
     })?;
     let domestic = domestic(ds, &ledgers, &claim_country, &claim_against, claimed_discount)?;
-    let verdict_largest = largest_verdict(ds, &ledgers, &share_drivers)?;
+    // Whether electricity is the largest line turns on its share less the largest other line's.
+    let margin_drivers = sensitivity::figure(ds, samples, seed, |ds| {
+        let b = train::bind(ds, &req)?.remove(0);
+        Ok((b.bindings, electricity_margin(&train::evaluate(&b.inputs))))
+    })?;
+    let verdict_largest = largest_verdict(ds, &ledgers, &share_drivers, &margin_drivers)?;
     let verdict_discount = discount_verdict(ds, &gaps, &deal_gaps, domestic.as_ref(), &claim_against)?;
     Ok(ElectricityAccount {
         run: run.to_string(),
@@ -291,10 +299,19 @@ fn domestic(
 }
 
 /// "Electricity is the largest cost": for every region compared, is it the largest line?
+/// Electricity's share of a ledger less the largest other line's: positive where electricity
+/// is the largest line.
+pub fn electricity_margin(out: &Outputs) -> f64 {
+    let other =
+        Item::ALL.into_iter().filter(|i| *i != Item::Electricity).map(|i| out.share(i)).fold(0.0, f64::max);
+    out.share(Item::Electricity) - other
+}
+
 fn largest_verdict(
     ds: &Dataset,
     ledgers: &[RegionLedger],
     drivers: &sensitivity::Figure,
+    margin: &sensitivity::Figure,
 ) -> Result<ClaimVerdict, Diagnostics> {
     let claim = verdict::claim(ds, CLAIM_LARGEST)?;
     let largest: Vec<Side> = ledgers
@@ -309,18 +326,16 @@ fn largest_verdict(
     )
     .side(verdict::common_side(&largest));
     for l in ledgers {
-        v = v.evidence(Evidence::new(
-            format!("{}: electricity's share of the run's cost", l.bound.region),
-            l.out.share(Item::Electricity),
-            "fraction",
-        ));
+        v = v.evidence(
+            Evidence::new(
+                "electricity's share of the run's cost",
+                l.out.share(Item::Electricity),
+                "fraction",
+            )
+            .case(&l.bound.region),
+        );
     }
     if let Some(first) = ledgers.first() {
-        let largest_other = Item::ALL
-            .into_iter()
-            .filter(|i| *i != Item::Electricity)
-            .max_by(|a, b| first.out.usd(*a).total_cmp(&first.out.usd(*b)))
-            .unwrap_or(Item::Accelerators);
         v = v.evidence(
             Evidence::new(
                 format!("electricity's share in {}, over the report's samples", first.bound.region),
@@ -329,10 +344,13 @@ fn largest_verdict(
             )
             .sampled(drivers),
         );
-        // Electricity is the largest line above the share of the largest other line: a swing
-        // turns the verdict only if it takes the share past that.
-        let line = first.out.share(largest_other);
-        return Ok(v.decided_by(verdict::deciders(ds, drivers, |x| x > line)));
+        // A swing turns the verdict only if it makes electricity the largest line, or not.
+        let central = electricity_margin(&first.out);
+        let measure = verdict::Measure {
+            label: format!("electricity's share less the largest other line's in {}", first.bound.region),
+            unit: "points".into(),
+        };
+        return Ok(v.decided_on(measure, verdict::deciders(ds, central, margin, |x| x > 0.0)));
     }
     Ok(v)
 }
@@ -366,11 +384,10 @@ fn discount_verdict(
         )
         .side(verdict::common_side(&sides));
         for g in named {
-            v = v.evidence(Evidence::new(
-                format!("{} against {}: discount per kWh", g.cheap, g.dear),
-                g.discount,
-                "fraction",
-            ));
+            v = v.evidence(
+                Evidence::new("discount per kWh", g.discount, "fraction")
+                    .case(format!("{} against {}", g.cheap, g.dear)),
+            );
         }
         v
     };
@@ -400,24 +417,26 @@ fn discount_verdict(
         )
         .side(verdict::common_side(&sides));
         for x in &d.against {
-            p = p.evidence(Evidence::new(
-                format!(
-                    "{} in {} over the reference run in {}: whole run",
-                    d.accelerator, x.domestic_region, x.foreign_region
-                ),
-                x.domestic_total_usd / x.foreign_total_usd - 1.0,
-                "premium",
-            ));
+            p = p.evidence(
+                Evidence::new(
+                    format!("the whole run on {} over the reference run", d.accelerator),
+                    x.domestic_total_usd / x.foreign_total_usd - 1.0,
+                    "premium",
+                )
+                .case(format!("{} against {}", x.domestic_region, x.foreign_region)),
+            );
         }
         parts.push(p);
     }
-    // The tariffs and the argument decide.
-    let deciding: Vec<Verdict> = parts.iter().map(|p| p.verdict).collect();
-    let mut v = ClaimVerdict::new(&claim, claim.actor.clone(), verdict::combine(&deciding));
-    v.side = parts[0].side;
-    parts.extend(deals);
-    v.parts = parts;
+    // The tariffs and the argument decide; the deals are context.
+    let side = parts[0].side;
+    let mut v = ClaimVerdict::of_parts(&claim, claim.actor.clone(), parts, deals.into_iter().collect());
+    v.side = side;
     Ok(v)
+}
+
+fn claimed_param_key() -> String {
+    key("claim", Some(CLAIM_DISCOUNT), "value")
 }
 
 /// A region's ledger with the figures the account derives from it (country left blank).
@@ -446,7 +465,7 @@ fn tariff_gaps(
     cheap: &[RegionLedger],
     dear: &[RegionLedger],
     country: &str,
-    claimed_range: (f64, f64),
+    band: verdict::Band,
 ) -> Vec<TariffGap> {
     let mut gaps = Vec::new();
     for c in cheap.iter().filter(|l| l.country == country) {
@@ -458,14 +477,11 @@ fn tariff_gaps(
                 cheap_usd_per_kwh: c.bound.inputs.tariff_usd_per_kwh,
                 dear_usd_per_kwh: d.bound.inputs.tariff_usd_per_kwh,
                 discount,
-                verdict: if discount < 0.0 {
-                    Match::Dearer
-                } else if discount < claimed_range.0 {
-                    Match::Smaller
-                } else if discount > claimed_range.1 {
-                    Match::Larger
-                } else {
-                    Match::AsClaimed
+                verdict: match band.side(discount) {
+                    _ if discount < 0.0 => Match::Dearer,
+                    Side::Below => Match::Smaller,
+                    Side::Within => Match::AsClaimed,
+                    Side::Above => Match::Larger,
                 },
                 total_discount: 1.0 - c.out.total_usd / d.out.total_usd,
             });

@@ -36,6 +36,23 @@ pub fn market(ds: &Dataset) -> Vec<MarketFigure> {
         .collect()
 }
 
+/// Whether a published figure is an estimate for a past year or a forecast.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Actual,
+    Forecast,
+}
+
+impl Status {
+    pub fn of(s: &str) -> Option<Status> {
+        match s {
+            "actual" => Some(Status::Actual),
+            "forecast" => Some(Status::Forecast),
+            _ => None,
+        }
+    }
+}
+
 /// One source's shares of the world's mature capacity for one year.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MatureShare {
@@ -57,7 +74,7 @@ pub fn mature_shares(ds: &Dataset) -> Vec<MatureShare> {
             Some(MatureShare {
                 id: id.to_string(),
                 year: ds.param(&k("year"))?.value as i32,
-                forecast: ds.text(&k("status")) == Some("forecast"),
+                forecast: Status::of(ds.text(&k("status")).unwrap_or_default()) == Some(Status::Forecast),
                 basis: ds.text(&k("basis")).unwrap_or_default().to_string(),
                 cn: ds.param(&k("cn_share"))?.clone(),
                 tw: ds.param(&k("tw_share")).cloned(),
@@ -157,6 +174,10 @@ pub fn mature_verdict(ds: &Dataset) -> Result<ClaimVerdict, Diagnostic> {
     for (what, p) in &measures {
         share = share.evidence(Evidence::published(what.clone(), p));
     }
+    // Forecasts and other figures that do not count, for context.
+    for (what, p) in super::context(ds, CLAIM_MATURE) {
+        share = share.evidence(Evidence::published(what, &p));
+    }
 
     // China against Taiwan, where one source gives both for one year.
     let both: Vec<&MatureShare> = shares.iter().filter(|s| s.tw.is_some()).collect();
@@ -184,10 +205,7 @@ pub fn mature_verdict(ds: &Dataset) -> Result<ClaimVerdict, Diagnostic> {
         largest = largest.evidence(Evidence::published(label(s, "China"), &s.cn));
     }
 
-    let overall = verdict::combine(&[share.verdict, largest.verdict]);
-    let mut v = ClaimVerdict::new(&claim, claim.actor.clone(), overall);
-    v.parts = vec![share, largest];
-    Ok(v)
+    Ok(ClaimVerdict::of_parts(&claim, claim.actor.clone(), vec![share, largest], Vec::new()))
 }
 
 /// "China took over 40 % of ASML's DUV orders for several quarters, and the tools went to
@@ -228,11 +246,9 @@ pub fn asml_verdict(ds: &Dataset) -> Result<ClaimVerdict, Diagnostic> {
         ))
         .evidence(Evidence::new("quarters above it in all", count as f64, "count"));
         for q in &quarters {
-            p = p.evidence(Evidence::new(
-                format!("{}: China's share of {basis}", q.id),
-                share(q),
-                "fraction",
-            ));
+            p = p.evidence(
+                Evidence::new(format!("China's share of {basis}"), share(q), "fraction").case(&q.id),
+            );
         }
         p
     };
@@ -259,10 +275,8 @@ pub fn asml_verdict(ds: &Dataset) -> Result<ClaimVerdict, Diagnostic> {
         went = went.evidence(Evidence::published(what, &p));
     }
 
-    let overall = verdict::combine(&[duv.verdict, orders.verdict, went.verdict]);
-    let mut v = ClaimVerdict::new(&claim, claim.actor.clone(), overall);
-    v.parts = vec![sales, duv, orders, went];
-    Ok(v)
+    // The claim is about DUV: China's share of all system sales, EUV included, is context.
+    Ok(ClaimVerdict::of_parts(&claim, claim.actor.clone(), vec![duv, orders, went], vec![sales]))
 }
 
 #[cfg(test)]
@@ -323,15 +337,22 @@ mod tests {
     fn the_asml_claim_holds_for_sales_not_orders() {
         let ds = Dataset::builtin().unwrap();
         let v = asml_verdict(&ds).unwrap();
-        // ASML's results: 49 %, 49 %, 47 % in 2024 Q1-Q3: three quarters in a row above 40 %.
-        assert_eq!(v.parts[0].verdict, Verdict::Supported);
-        assert_eq!(v.parts[0].evidence[0].value, 3.0);
+        // The deciding parts: non-EUV sales, orders, where the tools went; all sales as context.
+        let (duv, orders, sales) = (&v.parts[0], &v.parts[1], &v.parts[3]);
+        assert!(sales.context && !duv.context);
+        // ASML's results: 49 %, 49 %, 47 % of all sales in 2024 Q1-Q3: three quarters in a row
+        // above 40 %; of non-EUV sales, ten in a row from 2023 Q3.
+        assert_eq!(sales.verdict, Verdict::Supported);
+        assert_eq!(sales.evidence[0].value, 3.0);
+        assert_eq!(duv.evidence[0].value, 10.0);
         // The backlog was about 20 % (ASML's CFO): as orders, the claim does not hold.
-        assert_eq!(v.parts[2].verdict, Verdict::NotSupported);
+        assert_eq!(orders.verdict, Verdict::NotSupported);
         assert_eq!(v.verdict, Verdict::Partly);
-        // Four quarters in a row needed: sales alone no longer hold.
+        // Four quarters in a row needed: all sales no longer hold; non-EUV sales still do.
         let mut ds = ds;
         ds.apply_set("claim.asml-china-duv.count=4").unwrap();
-        assert_eq!(asml_verdict(&ds).unwrap().parts[0].verdict, Verdict::NotSupported);
+        let v = asml_verdict(&ds).unwrap();
+        assert_eq!(v.parts[3].verdict, Verdict::NotSupported);
+        assert_eq!(v.parts[0].verdict, Verdict::Supported);
     }
 }

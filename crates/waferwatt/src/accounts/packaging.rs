@@ -3,7 +3,7 @@
 //! or 8 chiplets on a DUV-only node and on an EUV node; and what an H100-class design costs
 //! when made on the DUV-only node.
 
-use super::verdict::{self, ClaimVerdict, Evidence, Side, Verdict};
+use super::verdict::{self, ClaimVerdict, Evidence, Verdict};
 use crate::chip::{self, ChipBound, ChipInputs, ChipOutputs, ChipRequest, Split};
 use crate::data::{Dataset, key};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -81,21 +81,39 @@ pub struct PackagingAccount {
     pub ported_cost_drivers: sensitivity::Figure,
     /// What moves the first node's chiplet premium (`NodeSplits::chiplet_premium`) most.
     pub chiplet_premium_drivers: sensitivity::Figure,
+    /// What moves the share of the DUV-only node's yield loss its best split wins back.
+    pub recovery_drivers: sensitivity::Figure,
     /// The verdict on the commentary's "second track".
     pub verdict_track: ClaimVerdict,
 }
 
 impl PackagingAccount {
     pub fn recovery(&self) -> Option<Recovery> {
-        let (duv, other) = (self.nodes.first()?, self.nodes.get(1)?);
-        let (mono, best, reference) = (duv.monolithic()?, duv.best()?, other.monolithic()?);
-        let gap = mono.cost_per_good_package_usd - reference.cost_per_good_package_usd;
-        let gain = mono.cost_per_good_package_usd - best.cost_per_good_package_usd;
-        Some(Recovery {
-            penalty: mono.cost_per_good_package_usd / reference.cost_per_good_package_usd - 1.0,
-            best_chiplets: best.chiplets,
-            recovered: if gap > 0.0 { gain / gap } else { 0.0 },
-        })
+        recovery(&self.nodes)
+    }
+}
+
+/// The first node (the DUV-only one) against the second (its EUV counterpart).
+pub fn recovery(nodes: &[NodeSplits]) -> Option<Recovery> {
+    let (duv, other) = (nodes.first()?, nodes.get(1)?);
+    let (mono, best, reference) = (duv.monolithic()?, duv.best()?, other.monolithic()?);
+    let gap = mono.cost_per_good_package_usd - reference.cost_per_good_package_usd;
+    let gain = mono.cost_per_good_package_usd - best.cost_per_good_package_usd;
+    Some(Recovery {
+        penalty: mono.cost_per_good_package_usd / reference.cost_per_good_package_usd - 1.0,
+        best_chiplets: best.chiplets,
+        recovered: if gap > 0.0 { gain / gap } else { 0.0 },
+    })
+}
+
+/// Where a recovered share stands: none, part, all of the yield loss.
+fn recovery_side(recovered: f64) -> u8 {
+    if recovered >= 1.0 {
+        2
+    } else if recovered > 0.0 {
+        1
+    } else {
+        0
     }
 }
 
@@ -117,36 +135,36 @@ fn track_verdict(ds: &Dataset, a: &PackagingAccount) -> Result<ClaimVerdict, Dia
     for (what, p) in super::context(ds, CLAIM_TRACK) {
         tools = tools.evidence(Evidence::published(what, &p));
     }
-    let nodes: Vec<&str> = a.nodes.iter().take(2).map(|n| n.node.as_str()).collect();
-    let mut chiplets = match a.recovery() {
+    let (duv, euv) = match a.nodes.as_slice() {
+        [d, e, ..] => (d.node.as_str(), e.node.as_str()),
+        _ => ("", ""),
+    };
+    let chiplets = match a.recovery() {
         Some(r) => {
             let premium = a.nodes.first().and_then(NodeSplits::chiplet_premium).unwrap_or(0.0);
-            let v = ClaimVerdict::new(
+            ClaimVerdict::new(
                 &claim.part(format!(
-                    "splitting a reticle-size die into chiplets on {} wins back what it loses in yield against {}",
-                    nodes.first().unwrap_or(&""),
-                    nodes.get(1).unwrap_or(&"")
+                    "splitting a reticle-size die into chiplets on {duv} wins back what it loses in yield against {euv}"
                 )),
-                format!("{} against {}, for the compute silicon of {}", nodes.first().unwrap_or(&""), nodes.get(1).unwrap_or(&""), a.die),
+                format!("{duv} against {euv}, for the compute silicon of {}, at the foundries' cost", a.die),
                 r.verdict(),
             )
             .evidence(Evidence::new("one die's cost per good package over the EUV node's", r.penalty, "premium"))
-            .evidence(Evidence::new("share of that the best split wins back", r.recovered, "fraction"))
             .evidence(
-                Evidence::new("the best split of two or more chiplets against one die, per good package", premium, "premium")
-                    .sampled(&a.chiplet_premium_drivers),
-            );
-            v.decided_by(verdict::deciders(ds, &a.chiplet_premium_drivers, |x| x < 0.0))
+                Evidence::new("share of that the best split wins back", r.recovered, "fraction")
+                    .sampled(&a.recovery_drivers),
+            )
+            .evidence(Evidence::new(
+                "the best split of two or more chiplets against one die, per good package",
+                premium,
+                "premium",
+            ))
+            .decided_by(verdict::deciders(ds, r.recovered, &a.recovery_drivers, recovery_side))
         }
         None => ClaimVerdict::new(&claim, claim.actor.clone(), Verdict::NotMeasured),
     };
-    chiplets.side = None;
-    let overall = verdict::combine(&[tools.verdict, chiplets.verdict]);
-    let mut v = ClaimVerdict::new(&claim, claim.actor.clone(), overall);
-    v.central = verdict::combine(&[tools.central, chiplets.central]);
-    v.side = tools.side.filter(|s| *s != Side::Within);
-    v.parts = vec![tools, chiplets];
-    Ok(v)
+    // The count of tools nothing measures: the claim is at most partly borne out.
+    Ok(ClaimVerdict::of_parts(&claim, claim.actor.clone(), vec![tools, chiplets], Vec::new()))
 }
 
 fn list(ds: &Dataset, k: &str) -> Result<Vec<String>, Diagnostic> {
@@ -215,6 +233,26 @@ pub fn account(ds: &Dataset) -> Result<PackagingAccount, Diagnostics> {
         }
         _ => sensitivity::Figure::default(),
     };
+    // The share of the yield loss the DUV-only node's best split wins back.
+    let recovery_drivers = match list(ds, "defaults.report_packaging_nodes")?.as_slice() {
+        [duv, euv, ..] if ks.iter().any(|k| *k > 1) => {
+            let (duv, euv) = (duv.clone(), euv.clone());
+            sensitivity::figure(ds, samples, seed, |ds| {
+                let design = chip::bind(ds, &chip_req(None))?;
+                let (d, mut bindings) = node_splits(ds, &duv, area_mm2, &ks, &design.inputs, false)?;
+                let (e, more) = node_splits(ds, &euv, area_mm2, &ks, &design.inputs, false)?;
+                bindings.extend(more);
+                bindings.extend(design.bindings.into_iter().filter(|b| match &b.provenance {
+                    Provenance::Data { key, .. } => {
+                        ["package.", "packaging.", "chiplet."].iter().any(|p| key.starts_with(p))
+                    }
+                    _ => false,
+                }));
+                Ok((bindings, recovery(&[d, e]).map_or(0.0, |r| r.recovered)))
+            })?
+        }
+        _ => sensitivity::Figure::default(),
+    };
     let req = chip_req(Some(&port_node));
     let ported_cost_drivers = sensitivity::figure(ds, samples, seed, |ds| {
         let b = chip::bind(ds, &req)?;
@@ -229,6 +267,7 @@ pub fn account(ds: &Dataset) -> Result<PackagingAccount, Diagnostics> {
         ported: (ported, ported_out),
         ported_cost_drivers,
         chiplet_premium_drivers,
+        recovery_drivers,
         verdict_track: ClaimVerdict::new(&verdict::claim(ds, CLAIM_TRACK)?, "", Verdict::NotMeasured),
     };
     a.verdict_track = track_verdict(ds, &a)?;
@@ -251,7 +290,10 @@ fn node_splits(
         stitched: Some(Given::data(true, "defaults.die")),
         ..Default::default()
     };
-    let wafer = fab::bind(ds, &req)?.remove(0);
+    let mut wafer = fab::bind(ds, &req)?.remove(0);
+    // At the foundry's cost: the nodes compared carry different margins (SMIC's and TSMC's),
+    // and the question is what making the chips takes, not what a foundry charges.
+    wafer.inputs.gross_margin = 0.0;
     let splits = NodeSplits {
         splits: ks.iter().map(|k| chip::split(area_mm2, *k, &wafer.inputs, x)).collect(),
         break_even_mm2: break_even
@@ -296,17 +338,39 @@ mod tests {
     }
 
     #[test]
+    fn a_recovery_reads_as_all_part_none_or_nothing_to_recover() {
+        let r = |penalty, best_chiplets, recovered| Recovery { penalty, best_chiplets, recovered }.verdict();
+        assert_eq!(r(0.2, 2, 1.0), Verdict::Supported);
+        assert_eq!(r(0.2, 4, 0.999), Verdict::Partly);
+        assert_eq!(r(0.2, 1, 0.0), Verdict::NotSupported);
+        assert_eq!(r(0.0, 2, 0.0), Verdict::NotMeasured, "no yield loss to win back");
+    }
+
+    #[test]
     fn the_second_track_verdict_follows_the_chiplets() {
         let mut ds = Dataset::builtin().unwrap();
         ds.apply_set("defaults.report_samples=16").unwrap();
         let v = account(&ds).unwrap().verdict_track;
         // No source counts the packaging tools delivered: that part is not measured.
         assert_eq!(v.parts[0].verdict, Verdict::NotMeasured);
-        // At SMIC's defect density chiplets win back all of its yield loss against EUV 7 nm.
-        assert_eq!(v.parts[1].central, Verdict::Supported);
-        // At a TSMC-class defect density one die is cheapest: chiplets win nothing back.
-        ds.apply_set("node.n7-smic.d0_per_cm2=0.045").unwrap();
+        // At SMIC's defect density and costs, chiplets win back part of what one die on N+2 loses
+        // against 7 nm with EUV layers, at cost.
+        assert_eq!(v.parts[1].central, Verdict::Partly);
+        // At the low end of its defect density one die on N+2 costs no more than on EUV 7 nm:
+        // there is nothing for chiplets to win back.
+        let mut low = ds.clone();
+        low.apply_set("node.n7-smic.d0_per_cm2=0.045").unwrap();
+        assert_eq!(account(&low).unwrap().verdict_track.parts[1].central, Verdict::NotMeasured);
+        // With dear die-to-die interfaces, tests and bonds, and a defect density between its
+        // floor and today's, one die is cheapest: chiplets win nothing back.
+        ds.apply_set("node.n7-smic.d0_per_cm2=0.1").unwrap();
+        ds.apply_set("chiplet.d2d_area_fraction=0.15").unwrap();
+        ds.apply_set("packaging.kgd_test_usd_per_die=50").unwrap();
+        ds.apply_set("chiplet.bond_usd_per_die=30").unwrap();
+        ds.apply_set("chiplet.bond_yield_per_die=0.99").unwrap();
         let v = account(&ds).unwrap().verdict_track;
-        assert_ne!(v.parts[1].central, Verdict::Supported);
+        assert_eq!(v.parts[1].central, Verdict::NotSupported);
+        // The claim cannot be more than partly borne out while the tool count is unmeasured.
+        assert_ne!(v.central, Verdict::Supported);
     }
 }

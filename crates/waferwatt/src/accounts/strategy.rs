@@ -120,8 +120,11 @@ fn answer(
             *difference,
             "FLOP",
         ));
-        // A tie counts as "at least as much".
-        v = v.decided_by(verdict::deciders(ds, swings, |d| d >= 0.0));
+        // Not behind by more than the lead margin of the baseline's cumulative compute counts
+        // as "at least as much", as the break-even test reads it.
+        let baseline = central.paths[0].years.last().map_or(0.0, |y| y.cumulative_compute_flop);
+        let line = -x.lead_margin * baseline.abs();
+        v = v.decided_by(verdict::deciders(ds, *difference, swings, |d| d >= line));
     }
     // The samples decide; a central case on the other side of them, or a sourced range that
     // turns the central sign, leaves the answer open.

@@ -34,8 +34,13 @@ impl Pair {
     /// DUV's cost per good die over EUV's, less one, for the die at `i`.
     pub fn premium(&self, i: usize) -> f64 {
         let (_, d, e) = &self.by_die[i];
-        d.out.cost_per_good_die_usd / e.out.cost_per_good_die_usd - 1.0
+        premium(d, e)
     }
+}
+
+/// One wafer's cost per good die over another's, less one.
+fn premium(d: &Wafer, e: &Wafer) -> f64 {
+    d.out.cost_per_good_die_usd / e.out.cost_per_good_die_usd - 1.0
 }
 
 #[derive(Clone, Debug)]
@@ -108,7 +113,7 @@ pub fn account(ds: &Dataset) -> Result<ToolsAccount, Diagnostics> {
         let (duv, euv, die) = (p.duv.clone(), p.euv.clone(), first_die.clone());
         premium_drivers.push(sensitivity::figure(ds, samples, seed, move |ds| {
             let (d, e) = (wafer(ds, &duv, &die)?, wafer(ds, &euv, &die)?);
-            let premium = d.out.cost_per_good_die_usd / e.out.cost_per_good_die_usd - 1.0;
+            let premium = premium(&d, &e);
             Ok(([d.bound.bindings, e.bound.bindings].concat(), premium))
         })?);
     }
@@ -173,11 +178,11 @@ fn share_verdict(
     )
     .side(Some(side));
     for (i, w) in all.iter().enumerate() {
-        let e =
-            Evidence::new(format!("{}: lithography's share of {what}", w.bound.node), f(&w.out), "fraction");
+        let e = Evidence::new(format!("lithography's share of {what}"), f(&w.out), "fraction")
+            .case(&w.bound.node);
         v = v.evidence(if i == 0 { e.sampled(drivers) } else { e });
     }
-    Ok(v.decided_by(verdict::deciders(ds, drivers, |x| band.side(x))))
+    Ok(v.decided_by(verdict::deciders(ds, f(&actor.out), drivers, |x| band.side(x))))
 }
 
 /// "DUV multi-patterning can stand in for EUV at 7 nm", for the first pair's DUV node (the
@@ -222,17 +227,18 @@ fn stand_in_verdict(
         .side(verdict::common_side(&sides));
         for (i, (die, _, _)) in p.by_die.iter().enumerate() {
             let e = Evidence::new(
-                format!("{} over {}, cost per good {die} die", p.duv, p.euv),
+                format!("{} over {}, cost per good die", p.duv, p.euv),
                 p.premium(i),
                 "premium",
-            );
+            )
+            .case(die);
             v = v.evidence(match fig {
                 Some(f) if i == 0 => e.sampled(f),
                 _ => e,
             });
         }
         match fig {
-            Some(f) => v.decided_by(verdict::deciders(ds, f, |x| band.side(x))),
+            Some(f) => v.decided_by(verdict::deciders(ds, p.premium(0), f, |x| band.side(x))),
             None => v,
         }
     };
@@ -264,23 +270,34 @@ fn stand_in_verdict(
                 ));
         }
     }
-    let mut v = ClaimVerdict::new(
+    let side = economic.side;
+    let infeasible = feasible.verdict == Verdict::NotSupported;
+    let context: Vec<ClaimVerdict> = pairs
+        .iter()
+        .skip(1)
+        .find(|p| p.euv == first.euv)
+        .map(|other| {
+            economics(
+                other,
+                drivers.get(1),
+                format!(
+                    "for comparison, the same technology on another line: {} against {}",
+                    other.duv, other.euv
+                ),
+            )
+        })
+        .into_iter()
+        .collect();
+    let mut v = ClaimVerdict::of_parts(
         &claim,
         format!("{} ({} against {})", claim.actor, first.duv, first.euv),
-        verdict::combine(&[feasible.verdict, economic.verdict]),
+        vec![feasible, economic],
+        context,
     );
-    v.central = verdict::combine(&[feasible.central, economic.central]);
-    v.side = economic.side;
-    v.parts = vec![feasible, economic];
-    if let Some(other) = pairs.iter().skip(1).find(|p| p.euv == first.euv) {
-        v.parts.push(economics(
-            other,
-            drivers.get(1),
-            format!(
-                "for comparison, the same technology on another line: {} against {}",
-                other.duv, other.euv
-            ),
-        ));
+    v.side = side;
+    // Feasibility comes first: a line that makes nothing in volume stands in for nothing.
+    if infeasible {
+        (v.verdict, v.central) = (Verdict::NotSupported, Verdict::NotSupported);
     }
     Ok(v)
 }
@@ -297,10 +314,8 @@ mod tests {
         assert_eq!(a.pairs[0].duv, "n7-smic");
         assert!(a.verdict_time.actor.contains("n7-smic") && a.verdict_cost.actor.contains("n7-smic"));
         // The first number is the actor's own, sampled.
-        assert!(
-            a.verdict_cost.evidence[0].label.starts_with("n7-smic")
-                && a.verdict_cost.evidence[0].range.is_some()
-        );
+        let first = &a.verdict_cost.evidence[0];
+        assert!(first.case.as_deref() == Some("n7-smic") && first.range.is_some());
     }
 
     #[test]
@@ -334,6 +349,8 @@ mod tests {
         let v = account(&data(&["claim.duv-for-euv.value=1"])).unwrap().verdict_stand_in;
         assert_eq!(v.parts[1].central, Verdict::Supported);
         assert_eq!(v.central, Verdict::Supported);
+        // The TSMC-class line is context: it does not count.
+        assert!(v.parts[2].context && !v.parts[1].context);
         // No volume reported: not feasible, so not supported whatever the economics.
         let v = account(&data(&[
             "claim.duv-for-euv.value=1",
@@ -343,6 +360,6 @@ mod tests {
         .unwrap()
         .verdict_stand_in;
         assert_eq!(v.parts[0].verdict, Verdict::NotSupported);
-        assert_eq!(v.central, Verdict::Partly);
+        assert_eq!((v.verdict, v.central), (Verdict::NotSupported, Verdict::NotSupported));
     }
 }

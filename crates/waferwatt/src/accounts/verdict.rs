@@ -95,6 +95,8 @@ pub struct Band {
     pub low: f64,
     pub high: f64,
     pub reads: Reads,
+    /// The figure's unit (a share, a count).
+    pub unit: &'static str,
 }
 
 impl Band {
@@ -153,6 +155,7 @@ pub fn claim(ds: &Dataset, id: &str) -> Result<Claim, Diagnostic> {
         low: p.low,
         high: p.high,
         reads,
+        unit: p.unit,
     });
     Ok(Claim {
         id: id.to_string(),
@@ -177,14 +180,18 @@ pub fn from_sides(sides: &[Side]) -> Verdict {
     }
 }
 
-/// The verdict on a claim of several parts from its parts' verdicts: the same verdict
-/// throughout is that verdict (parts nothing measures aside); any part that holds, in whole
-/// or in part, beside parts that do not makes it partial; otherwise an unsettled part leaves
-/// it unsettled.
+/// The verdict on a claim of several settled parts: the same verdict throughout is that
+/// verdict; any part that holds, in whole or in part, beside parts that do not makes it
+/// partial; none that holds, not supported. Parts nothing measures are set aside, but a claim
+/// one of whose parts cannot be measured is at most partly supported.
 pub fn combine(parts: &[Verdict]) -> Verdict {
     let measured: Vec<Verdict> = parts.iter().copied().filter(|v| *v != Verdict::NotMeasured).collect();
+    let unmeasured = measured.len() < parts.len();
     match measured.first() {
         None => Verdict::NotMeasured,
+        Some(Verdict::Supported) if unmeasured && measured.iter().all(|v| *v == Verdict::Supported) => {
+            Verdict::Partly
+        }
         Some(first) if measured.iter().all(|v| v == first) => *first,
         Some(_) if measured.iter().any(|v| matches!(v, Verdict::Supported | Verdict::Partly)) => {
             Verdict::Partly
@@ -192,6 +199,39 @@ pub fn combine(parts: &[Verdict]) -> Verdict {
         Some(_) if measured.contains(&Verdict::Unsettled) => Verdict::Unsettled,
         Some(_) => Verdict::NotSupported,
     }
+}
+
+/// What a part may turn out to be: a settled part its verdict; an unsettled one its central
+/// verdict or any other that a number within its range could give.
+fn outcomes(p: &ClaimVerdict) -> Vec<Verdict> {
+    if p.verdict == Verdict::Unsettled {
+        let mut v = vec![p.central];
+        v.extend(
+            [Verdict::Supported, Verdict::Partly, Verdict::NotSupported]
+                .into_iter()
+                .filter(|o| *o != p.central),
+        );
+        v
+    } else {
+        vec![p.verdict]
+    }
+}
+
+/// The verdict and the central verdict of a claim from its deciding parts: the central one
+/// combines the parts' central verdicts; the verdict is the one every way the unsettled parts
+/// could turn out agrees on, or unsettled if they do not agree.
+pub fn combine_parts(parts: &[&ClaimVerdict]) -> (Verdict, Verdict) {
+    let central = combine(&parts.iter().map(|p| p.central).collect::<Vec<_>>());
+    let mut combos: Vec<Vec<Verdict>> = vec![Vec::new()];
+    for p in parts {
+        combos = combos
+            .into_iter()
+            .flat_map(|c| outcomes(p).into_iter().map(move |o| [c.clone(), vec![o]].concat()))
+            .collect();
+    }
+    let results: Vec<Verdict> = combos.iter().map(|c| combine(c)).collect();
+    let verdict = if results.iter().all(|r| *r == results[0]) { results[0] } else { Verdict::Unsettled };
+    (verdict, central)
 }
 
 /// A claim's figure against published figures that measure it (`claim.ID.measures`): the
@@ -223,6 +263,8 @@ pub fn common_side(sides: &[Side]) -> Option<Side> {
 pub struct Evidence {
     /// What it is, in words.
     pub label: String,
+    /// The case it is for, when it is one of a series (a node, a region, a quarter).
+    pub case: Option<String>,
     pub value: f64,
     pub unit: String,
     /// p5–p95 over the report's samples, or a published figure's low–high.
@@ -234,7 +276,19 @@ pub struct Evidence {
 
 impl Evidence {
     pub fn new(label: impl Into<String>, value: f64, unit: &str) -> Evidence {
-        Evidence { label: label.into(), value, unit: unit.to_string(), range: None, source: None, year: None }
+        Evidence {
+            label: label.into(),
+            case: None,
+            value,
+            unit: unit.to_string(),
+            range: None,
+            source: None,
+            year: None,
+        }
+    }
+    /// One of a series: the same figure for the case named.
+    pub fn case(self, case: impl Into<String>) -> Evidence {
+        Evidence { case: Some(case.into()), ..self }
     }
     pub fn range(self, range: Option<(f64, f64)>) -> Evidence {
         Evidence { range, ..self }
@@ -247,6 +301,7 @@ impl Evidence {
     pub fn published(label: impl Into<String>, p: &crate::data::Param) -> Evidence {
         Evidence {
             label: label.into(),
+            case: None,
             value: p.value,
             unit: p.unit.to_string(),
             range: (p.low < p.high).then_some((p.low, p.high)),
@@ -270,14 +325,21 @@ pub struct Decider {
 /// How many of a figure's largest swings a verdict names besides those that turn it.
 pub const NAMED_DRIVERS: usize = 3;
 
-/// The assumptions behind a figure: its largest swings, and every swing that moves it from one
-/// side of the claim's line to the other (`side` names the side of a value of the figure).
-pub fn deciders<T: PartialEq>(ds: &Dataset, swings: &[Swing], side: impl Fn(f64) -> T) -> Vec<Decider> {
+/// The assumptions behind a figure of value `central`: its largest swings, and every swing
+/// that, at either end of its range, takes the figure to another side of the claim's line than
+/// the central value's (`side` names the side of a value of the figure).
+pub fn deciders<T: PartialEq>(
+    ds: &Dataset,
+    central: f64,
+    swings: &[Swing],
+    side: impl Fn(f64) -> T,
+) -> Vec<Decider> {
+    let at = side(central);
     swings
         .iter()
         .enumerate()
         .filter_map(|(i, s)| {
-            let flips = side(s.at_low) != side(s.at_high);
+            let flips = side(s.at_low) != at || side(s.at_high) != at;
             (i < NAMED_DRIVERS || flips).then(|| Decider {
                 swing: s.clone(),
                 flips,
@@ -297,6 +359,13 @@ pub fn settle(central: Verdict, deciding: &[Decider]) -> Verdict {
     }
 }
 
+/// A figure named with its unit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Measure {
+    pub label: String,
+    pub unit: String,
+}
+
 /// What an account concludes of one claim.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClaimVerdict {
@@ -312,9 +381,14 @@ pub struct ClaimVerdict {
     pub evidence: Vec<Evidence>,
     /// The assumptions that move the figure it turns on.
     pub deciding: Vec<Decider>,
+    /// The figure the deciding swings move, where it is not the first evidence line's (a
+    /// margin to the claim's line rather than the figure itself).
+    pub deciding_on: Option<Measure>,
     /// Parts of the answer that are verdicts of their own (a claim of two propositions, or
     /// one answered for two actors), each with the same shape.
     pub parts: Vec<ClaimVerdict>,
+    /// A part given for context: it does not count towards its claim's verdict.
+    pub context: bool,
 }
 
 impl ClaimVerdict {
@@ -327,14 +401,34 @@ impl ClaimVerdict {
             side: None,
             evidence: Vec::new(),
             deciding: Vec::new(),
+            deciding_on: None,
             parts: Vec::new(),
+            context: false,
         }
+    }
+    /// A claim decided by `parts`, with `context` parts beside them that do not count.
+    pub fn of_parts(
+        claim: &Claim,
+        actor: impl Into<String>,
+        parts: Vec<ClaimVerdict>,
+        context: Vec<ClaimVerdict>,
+    ) -> ClaimVerdict {
+        let (verdict, central) = combine_parts(&parts.iter().collect::<Vec<_>>());
+        let mut v = ClaimVerdict::new(claim, actor, central);
+        v.verdict = verdict;
+        v.parts = parts;
+        v.parts.extend(context.into_iter().map(|c| ClaimVerdict { context: true, ..c }));
+        v
     }
     /// The deciding assumptions, and the verdict they leave.
     pub fn decided_by(mut self, deciding: Vec<Decider>) -> ClaimVerdict {
         self.verdict = settle(self.central, &deciding);
         self.deciding = deciding;
         self
+    }
+    /// The deciding assumptions, swinging `measure` rather than the first evidence line.
+    pub fn decided_on(self, measure: Measure, deciding: Vec<Decider>) -> ClaimVerdict {
+        ClaimVerdict { deciding_on: Some(measure), ..self.decided_by(deciding) }
     }
     pub fn side(self, side: Option<Side>) -> ClaimVerdict {
         ClaimVerdict { side, ..self }
@@ -358,7 +452,7 @@ mod tests {
     use super::*;
 
     fn band(reads: Reads) -> Band {
-        Band { value: 0.3, low: 0.25, high: 0.35, reads }
+        Band { value: 0.3, low: 0.25, high: 0.35, reads, unit: "fraction" }
     }
 
     #[test]
@@ -391,12 +485,34 @@ mod tests {
     fn parts_combine_into_a_verdict() {
         use Verdict::*;
         assert_eq!(combine(&[Supported, Supported]), Supported);
-        assert_eq!(combine(&[Supported, NotMeasured]), Supported);
+        // A part nothing measures keeps the rest from being more than partly supported.
+        assert_eq!(combine(&[Supported, NotMeasured]), Partly);
+        assert_eq!(combine(&[NotSupported, NotMeasured]), NotSupported);
         assert_eq!(combine(&[NotMeasured]), NotMeasured);
         assert_eq!(combine(&[Supported, NotSupported]), Partly);
         assert_eq!(combine(&[Unsettled, Partly]), Partly);
         assert_eq!(combine(&[Unsettled, NotSupported]), Unsettled);
         assert_eq!(combine(&[NotSupported, NotSupported, NotMeasured]), NotSupported);
+    }
+
+    fn part(verdict: Verdict, central: Verdict) -> ClaimVerdict {
+        let c = Claim { id: "c".into(), says: "".into(), reading: "".into(), actor: "".into(), band: None };
+        ClaimVerdict { verdict, ..ClaimVerdict::new(&c, "", central) }
+    }
+
+    #[test]
+    fn an_unsettled_part_leaves_the_claim_open_only_if_its_outcomes_disagree() {
+        use Verdict::*;
+        let settled = part(Supported, Supported);
+        let open = part(Unsettled, Partly);
+        // Supported and an open part: partly or supported as the part turns out: unsettled.
+        assert_eq!(combine_parts(&[&settled, &open]), (Unsettled, Partly));
+        // A part nothing measures and an open one: whatever the open part is, at most partly.
+        let none = part(NotMeasured, NotMeasured);
+        let open_supported = part(Unsettled, Supported);
+        assert_eq!(combine_parts(&[&none, &open_supported]), (Unsettled, Partly));
+        // Settled parts only: the rule of `combine`.
+        assert_eq!(combine_parts(&[&settled, &part(NotSupported, NotSupported)]), (Partly, Partly));
     }
 
     fn swing(key: &str, at_low: f64, at_high: f64) -> Swing {
@@ -415,7 +531,7 @@ mod tests {
             swing("c", 0.29, 0.31),
             swing("d", 0.24, 0.30),
         ];
-        let d = deciders(&ds, &swings, |x| b.side(x));
+        let d = deciders(&ds, 0.3, &swings, |x| b.side(x));
         // The three largest are named; the fourth is left out; the fifth turns it, so it stays.
         assert_eq!(
             d.iter().map(|d| d.swing.key.as_str()).collect::<Vec<_>>(),

@@ -18,7 +18,7 @@ fn wafer() -> WaferInputs {
         overhead_fraction: 0.0,
         wafers_per_mask_set: 1.0,
         electricity_usd_per_kwh: 0.0,
-        fab_capex_usd_per_wpm: 0.0,
+        other_capex_usd_per_wpm: 0.0,
         die: Die { width_mm: 10.0, height_mm: 10.0 },
         count: Count::Analytic,
         ..crate::fab::tests::hand_case()

@@ -371,6 +371,8 @@ pub const KINDS: &[Kind] = &[
             num("power_kw", "kW", true, "electrical power draw"),
             num("service_fraction_per_year", "fraction/year", true, "service contract per tool price"),
             num("consumables_usd_per_exposure", "USD", true, "resist and other consumables per wafer pass"),
+            num("overlay_nm", "nm", false, "matched-machine overlay: the layers it can print against another scanner's")
+                .positive(),
         ],
         one_of: &[],
     },
@@ -386,6 +388,10 @@ pub const KINDS: &[Kind] = &[
             num("extra_steps", "count", true, "deposition, etch and clean steps added per layer"),
             num("defect_adder_per_cm2", "1/cm2", true, "defect density added per layer"),
             num("min_pitch_nm", "nm", true, "finest pitch it prints in production").positive(),
+            num("throughput_factor", "fraction", true, "a scanner's throughput on this scheme's layers over its effective throughput")
+                .positive(),
+            num("overlay_budget_nm", "nm", false, "the scanner overlay its layers need, if tight: a scanner above it cannot print them")
+                .positive(),
         ],
         one_of: &[],
     },
@@ -415,7 +421,7 @@ pub const KINDS: &[Kind] = &[
             num("wafers_per_mask_set", "count", true, "wafers a design's mask set is spread over").positive(),
             num("mask_price_index", "ratio", true, "price of a mask at this node over the 7 nm-generation price of its class")
                 .positive(),
-            num("fab_capex_usd_per_wpm", "USD/wpm", true, "fab capital per wafer start a month of capacity"),
+            num("other_capex_usd_per_wpm", "USD/wpm", true, "fab capital per wafer start a month of capacity beyond its litho cells (scanners, tracks, metrology)"),
             num("published_wafer_price_usd", "USD", false, "a published wafer price, for comparison")
                 .positive(),
             num("density_index", "ratio", false, "logic density relative to TSMC N7").positive(),
@@ -469,7 +475,6 @@ pub const KINDS: &[Kind] = &[
             num("negbin_alpha", "ratio", true, "defect clustering of the negative binomial model").positive(),
             num("track_usd_per_exposure", "USD", true, "coat-and-develop track cost of one exposure"),
             num("metrology_usd_per_exposure", "USD", true, "litho metrology (CD, overlay) cost of one exposure"),
-            num("capex_litho_share", "fraction", true, "share of a fab's capital that is scanners").below_one(),
             num("capex_life_years", "years", true, "years over which a fab's capital is recovered").positive(),
             choice("yield_model", YIELD_MODELS, true, "default yield model"),
         ],
@@ -560,12 +565,41 @@ pub const KINDS: &[Kind] = &[
             num("report_arfi_scanners", "count", true, "immersion scanners of the report's DUV-only fleet")
                 .positive(),
             text("report_scanner", true, "the scanner model of the report's fleet").refers("scanner"),
-            num("report_hbm_stacks_per_month", "stacks/month", true, "HBM stacks the report's fleet can draw on")
+            num("report_wafer_starts_per_month", "wafers/month", true, "wafer starts a month given to the report's accelerators")
                 .positive(),
+            num("die_bank_dies", "count", true, "compute dies made abroad before the controls, in the bank"),
+            num("die_bank_months", "months", true, "months over which the bank's dies are drawn").positive(),
+            num("report_interposer_wafers_per_month", "wafers/month", true, "advanced-packaging (interposer) wafers a month the report's fleet can draw on"),
             text("report_node", true, "the node the report's fleet makes").refers("node"),
-            text("report_accelerator", true, "the accelerator the report's fleet makes").refers("accelerator"),
+            text("report_accelerator", true, "the report's fleet's main design (first of its mix)").refers("accelerator"),
             text("report_region", true, "where the report's fleet output is powered").refers("region"),
             text("mature_node", true, "the mature node whose output a fleet gives up").refers("node"),
+            list("backtest", false, "reported output the report's fleet is set beside").refers("market"),
+        ],
+        one_of: &[],
+    },
+    Kind {
+        name: "fleet_mix",
+        keyed: true,
+        doc: "the accelerators the report's fleet makes, with their shares of the packages",
+        fields: &[
+            text("accelerator", true, "the accelerator").refers("accelerator"),
+            num("share", "fraction", true, "its share of the packages (the mix's shares are taken relative to their sum)")
+                .positive(),
+        ],
+        one_of: &[],
+    },
+    Kind {
+        name: "memory",
+        keyed: false,
+        doc: "HBM as a stock and a flow: the stacks bought before the controls, and domestic lines",
+        fields: &[
+            num("stock_stacks", "count", true, "HBM stacks in stock when the controls took effect"),
+            num("drawdown_months", "months", true, "months over which the stock is drawn").positive(),
+            num("stock_share", "fraction", true, "share of the stock that goes to the report's accelerators"),
+            num("domestic_stacks_per_month", "stacks/month", true, "domestic HBM stacks a month in the data's year"),
+            num("dram_wafers_for_hbm_per_month", "wafers/month", true, "DRAM wafer starts a month the domestic HBM lines can take"),
+            num("stacks_per_wafer", "count", true, "good HBM stacks a DRAM wafer gives, die and stacking yields included"),
         ],
         one_of: &[],
     },
@@ -575,6 +609,7 @@ pub const KINDS: &[Kind] = &[
         doc: "market figures the report cites for context (capacity, shares, output)",
         fields: &[
             text("what", true, "what the figure measures, in words"),
+            text("accelerator", false, "the accelerator a count is of, if one (else every model)").refers("accelerator"),
             num("share", "fraction", false, "a share"),
             num("wafers_per_month", "wafers/month", false, "a capacity in 300 mm-equivalent wafers a month"),
             num("units", "count", false, "a count of units"),

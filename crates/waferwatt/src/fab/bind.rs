@@ -95,7 +95,12 @@ pub struct LayerGroup {
     pub class: ToolClass,
     pub count: f64,
     pub exposures: f64,
+    /// Scanner time a wafer's layers of this group take, in exposures at full speed.
+    pub exposure_time: f64,
     pub masks: f64,
+    /// The overlay its scheme needs, if it needs a tighter one than any scanner of its class
+    /// gives: only scanners at or below it can print the group.
+    pub overlay_budget_nm: Option<f64>,
 }
 
 /// A request bound to the data for one node.
@@ -277,7 +282,7 @@ fn bind_node(
     // Layer groups: every `layer.*` entry naming this node.
     let mut layers = Vec::new();
     let (mut extra_steps, mut d0_adder) = (0.0, 0.0);
-    let mut per_class = [(0.0, 0.0); 6];
+    let mut per_class = [(0.0, 0.0, 0.0); 6];
     for id in ds.ids_of("layer") {
         if ds.text(&key("layer", Some(id), "node")) != Some(node) {
             continue;
@@ -310,11 +315,14 @@ fn bind_node(
         }
         let exposures = b.data("scheme_exposures", &sk("exposures"))?;
         let masks = b.data("scheme_masks", &sk("masks"))?;
+        let throughput = b.data("scheme_throughput_factor", &sk("throughput_factor"))?;
+        let overlay_budget_nm = b.data_opt("scheme_overlay_budget_nm", &sk("overlay_budget_nm"));
         extra_steps += count * b.data("scheme_extra_steps", &sk("extra_steps"))?;
         d0_adder += count * b.data("scheme_defect_adder_per_cm2", &sk("defect_adder_per_cm2"))?;
         b.group = None;
         per_class[class as usize].0 += count * exposures;
         per_class[class as usize].1 += count * masks;
+        per_class[class as usize].2 += count * exposures * (1.0 / throughput - 1.0);
         layers.push(LayerGroup {
             id: id.to_string(),
             name: ds.text(&key("layer", Some(id), "name")).unwrap_or(id).to_string(),
@@ -322,7 +330,9 @@ fn bind_node(
             class,
             count,
             exposures: count * exposures,
+            exposure_time: count * exposures / throughput,
             masks: count * masks,
+            overlay_budget_nm,
         });
     }
     if layers.is_empty() {
@@ -337,7 +347,7 @@ fn bind_node(
     let mask_price_index = b.data("mask_price_index", &nk("mask_price_index"))?;
     let mut classes = [ClassInputs::default(); 6];
     for class in ToolClass::ALL {
-        let (exposures, masks) = per_class[class as usize];
+        let (exposures, masks, exposure_overhead) = per_class[class as usize];
         if exposures == 0.0 && masks == 0.0 {
             continue;
         }
@@ -367,8 +377,18 @@ fn bind_node(
         let s = |f: &str| key("scanner", Some(&scanner), f);
         b.group = Some(class.name());
         b.derived("exposures", exposures, "count", format!("Σ over the {} layer groups", class.name()));
+        b.derived(
+            "exposure_overhead",
+            exposure_overhead,
+            "count",
+            format!(
+                "Σ over the {} layer groups: count × exposures × (1 ÷ the scheme's throughput factor − 1)",
+                class.name()
+            ),
+        );
         classes[class as usize] = ClassInputs {
             exposures,
+            exposure_overhead,
             masks,
             wph: b.data("wph", &s("wph"))?,
             effective_fraction: b.data("effective_fraction", &s("effective_fraction"))?,
@@ -470,8 +490,7 @@ fn bind_node(
         litho_step_time_factor: b.data("litho_step_time_factor", "fab.litho_step_time_factor")?,
         track_usd_per_exposure: b.data("track_usd_per_exposure", "fab.track_usd_per_exposure")?,
         metrology_usd_per_exposure: b.data("metrology_usd_per_exposure", "fab.metrology_usd_per_exposure")?,
-        fab_capex_usd_per_wpm: b.data("fab_capex_usd_per_wpm", &nk("fab_capex_usd_per_wpm"))?,
-        capex_litho_share: b.data("capex_litho_share", "fab.capex_litho_share")?,
+        other_capex_usd_per_wpm: b.data("other_capex_usd_per_wpm", &nk("other_capex_usd_per_wpm"))?,
         capex_life_years: b.data("capex_life_years", "fab.capex_life_years")?,
         wafer_mm,
         edge_exclusion_mm,

@@ -126,14 +126,9 @@ pub fn explain(bound: &WaferBound, out: &WaferOutputs) -> Vec<Step> {
         "fab_capital_usd",
         out.fab_capital_usd,
         "USD",
-        "fab capex per wafer start a month × (1 − scanners' share) × crf(cost of capital, life) ÷ (12 × utilization)",
-        &[
-            "fab_capex_usd_per_wpm",
-            "capex_litho_share",
-            "capex_life_years",
-            "fab_cost_of_capital",
-            "tool_utilization",
-        ],
+        "the fab's capital per wafer start a month beyond its litho cells × crf(cost of capital, life) ÷ (12 × \
+         utilization)",
+        &["other_capex_usd_per_wpm", "capex_life_years", "fab_cost_of_capital", "tool_utilization"],
         None,
     );
     push(

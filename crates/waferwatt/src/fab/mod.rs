@@ -11,7 +11,7 @@ pub mod dies;
 mod explain;
 pub mod yields;
 
-pub use bind::{WAFER_KEYS, WaferBound, WaferRequest, bind};
+pub use bind::{LayerGroup, WAFER_KEYS, WaferBound, WaferRequest, bind};
 pub use explain::explain;
 pub use yields::YieldModel;
 
@@ -54,6 +54,10 @@ impl ToolClass {
 pub struct ClassInputs {
     /// Exposures (wafer passes) per wafer on this class.
     pub exposures: f64,
+    /// The scanner time its patterning schemes add beyond their exposures at the scanner's
+    /// effective throughput (dose, dense alignment, send-ahead, rework on overlay-critical
+    /// layers), in exposures at full speed: Σ count × exposures × (1 ÷ throughput factor − 1).
+    pub exposure_overhead: f64,
     /// Masks of this class in the node's set.
     pub masks: f64,
     /// Rated throughput of the node's scanner of this class, at its stated dose.
@@ -124,10 +128,10 @@ pub struct WaferInputs {
     pub track_usd_per_exposure: f64,
     /// Litho metrology (CD and overlay), per exposure.
     pub metrology_usd_per_exposure: f64,
-    /// The fab's capital per wafer start a month of capacity (building, cleanroom and tools).
-    pub fab_capex_usd_per_wpm: f64,
-    /// The share of that capital that is scanners, already charged per scanner-hour.
-    pub capex_litho_share: f64,
+    /// The fab's capital per wafer start a month of capacity beyond its litho cells (building,
+    /// cleanroom, every tool but the scanners, tracks and litho metrology, which are charged per
+    /// exposure).
+    pub other_capex_usd_per_wpm: f64,
     /// Years over which the rest is recovered.
     pub capex_life_years: f64,
     pub wafer_mm: f64,
@@ -188,6 +192,8 @@ pub struct WaferOutputs {
     pub non_litho_usd: f64,
     /// The rest of the fab's capital (building, cleanroom, non-litho tools) per wafer start.
     pub fab_capital_usd: f64,
+    /// The capital of the scanners a wafer start a month needs.
+    pub scanner_capex_usd_per_wpm: f64,
     pub substrate_usd: f64,
     pub overhead_usd: f64,
     /// What the foundry spends on a wafer, masks apart.
@@ -224,6 +230,7 @@ pub fn evaluate(x: &WaferInputs) -> WaferOutputs {
     let mut classes = [ClassOutputs::default(); 6];
     let (mut exposures, mut masks, mut scanner_hours, mut litho_tool_usd, mut mask_set_usd) =
         (0.0, 0.0, 0.0, 0.0, 0.0);
+    let mut scanner_capex_per_wpm = 0.0;
     for (c, out) in x.classes.iter().zip(classes.iter_mut()) {
         if c.exposures == 0.0 && c.masks == 0.0 {
             continue;
@@ -233,7 +240,7 @@ pub fn evaluate(x: &WaferInputs) -> WaferOutputs {
             + c.price_usd * c.service_fraction_per_year
             + c.power_kw * HOURS_PER_YEAR * x.electricity_usd_per_kwh;
         let usd_per_hour = annual_usd / productive_hours;
-        let hours = c.exposures / (c.wph * c.effective_fraction);
+        let hours = (c.exposures + c.exposure_overhead) / (c.wph * c.effective_fraction);
         *out = ClassOutputs {
             exposures: c.exposures,
             masks: c.masks,
@@ -246,6 +253,7 @@ pub fn evaluate(x: &WaferInputs) -> WaferOutputs {
         exposures += c.exposures;
         masks += c.masks;
         scanner_hours += hours;
+        scanner_capex_per_wpm += out.scanners_per_10k_wafers_month / WAFERS_PER_MONTH_BASIS * c.price_usd;
         litho_tool_usd += out.tool_usd;
         mask_set_usd += c.masks * c.mask_cost_usd;
     }
@@ -260,10 +268,9 @@ pub fn evaluate(x: &WaferInputs) -> WaferOutputs {
     let other_steps = masks * (x.steps_per_mask - x.litho_steps_per_exposure) + x.extra_steps;
     let process_steps = litho_steps + other_steps;
     let non_litho_usd = other_steps * x.cost_per_step_usd;
-    // The fab's capital beyond its scanners, recovered over its life from the wafers it starts.
-    let fab_capital_usd =
-        x.fab_capex_usd_per_wpm * (1.0 - x.capex_litho_share) * crf(x.cost_of_capital, x.capex_life_years)
-            / (MONTHS_PER_YEAR * x.tool_utilization);
+    // The fab's capital beyond its litho cells, recovered over its life from the wafers it starts.
+    let fab_capital_usd = x.other_capex_usd_per_wpm * crf(x.cost_of_capital, x.capex_life_years)
+        / (MONTHS_PER_YEAR * x.tool_utilization);
     let direct_usd =
         litho_tool_usd + track_usd + metrology_usd + non_litho_usd + fab_capital_usd + x.substrate_usd;
     let overhead_usd = direct_usd * x.overhead_fraction;
@@ -298,6 +305,7 @@ pub fn evaluate(x: &WaferInputs) -> WaferOutputs {
         litho_steps,
         non_litho_usd,
         fab_capital_usd,
+        scanner_capex_usd_per_wpm: scanner_capex_per_wpm,
         substrate_usd: x.substrate_usd,
         overhead_usd,
         wafer_cost_usd,

@@ -10,6 +10,7 @@ pub(crate) fn hand_case() -> WaferInputs {
     let mut classes = [ClassInputs::default(); 6];
     classes[ToolClass::Arfi as usize] = ClassInputs {
         exposures: 10.0,
+        exposure_overhead: 0.0,
         masks: 10.0,
         wph: 250.0,
         effective_fraction: 0.8,
@@ -41,8 +42,7 @@ pub(crate) fn hand_case() -> WaferInputs {
         litho_step_time_factor: 1.0,
         track_usd_per_exposure: 1.0,
         metrology_usd_per_exposure: 0.5,
-        fab_capex_usd_per_wpm: 120_000.0,
-        capex_litho_share: 0.25,
+        other_capex_usd_per_wpm: 90_000.0,
         capex_life_years: 5.0,
         wafer_mm: 300.0,
         edge_exclusion_mm: 3.0,
@@ -79,12 +79,14 @@ fn hand_worked_wafer() {
     // steps: 10 masks × 12 + 20 extra = 140; litho steps 10 × 5 = 50; others 90 at 5 USD = 450
     assert_eq!(out.process_steps, 140.0);
     assert!(close(out.non_litho_usd, 450.0));
-    // fab capital: 120k per wafer-month × 75 % not scanners ÷ 5 years (no interest) ÷ 12 months
-    // at full utilization = 1,500 a wafer
+    // fab capital: 90,000 per wafer-month beyond the litho cells ÷ 5 years (no interest) ÷ 12
+    // months at full utilization = 1,500 a wafer; the scanners a wafer start a month needs,
+    // 0.05 h ÷ (730 h × 0.9) × 87.6 M = 6,666.67 USD of capital, are charged per hour instead
     assert!(close(out.fab_capital_usd, 1500.0));
+    assert!(close(out.scanner_capex_usd_per_wpm, 0.05 / 657.0 * 87_600_000.0));
     // cost = (tools + track + metrology + 450 + 1,500 + 100 substrate) × 1.1, masks apart; price
     // at 50 % margin is twice that
-    let cost = (tools + 15.0 + 450.0 + 1500.0 + 100.0) * 1.1;
+    let cost = (tools + 15.0 + 450.0 + out.fab_capital_usd + 100.0) * 1.1;
     assert!(close(out.wafer_cost_usd, cost));
     assert!(close(out.wafer_price_usd, 2.0 * cost));
     // litho's share counts the masks, in the cost and beside it
@@ -104,15 +106,15 @@ fn hand_worked_wafer() {
 
 #[test]
 fn fab_capital_is_an_annuity_over_the_started_wafers() {
-    // 10 % over 5 years: crf 0.263797; 200k × (1 − 0.2) × 0.263797 ÷ (12 × 0.8) = 4,396.6
+    // 10 % over 5 years, crf 0.263797; 200k × 0.263797 ÷ (12 × 0.8) = 5,495.8 a wafer
     let x = WaferInputs {
-        fab_capex_usd_per_wpm: 200_000.0,
-        capex_litho_share: 0.2,
+        other_capex_usd_per_wpm: 200_000.0,
         cost_of_capital: 0.1,
         tool_utilization: 0.8,
         ..hand_case()
     };
-    assert!((evaluate(&x).fab_capital_usd - 4396.62).abs() < 0.01);
+    let v = evaluate(&x).fab_capital_usd;
+    assert!((v - 5495.78).abs() < 0.01, "{v}");
 }
 
 #[test]
@@ -195,7 +197,7 @@ proptest! {
     #[test]
     fn fab_capital_and_masks_cost_more_and_masks_carry_no_margin(x in inputs(), k in 0.1..3.0f64) {
         let a = evaluate(&x);
-        let b = evaluate(&WaferInputs { fab_capex_usd_per_wpm: x.fab_capex_usd_per_wpm * (1.0 + k), ..x });
+        let b = evaluate(&WaferInputs { other_capex_usd_per_wpm: x.other_capex_usd_per_wpm * (1.0 + k), ..x });
         prop_assert!(b.wafer_cost_usd > a.wafer_cost_usd && b.fab_capital_usd > a.fab_capital_usd);
         let mut dearer = x;
         dearer.classes[ToolClass::Arfi as usize].mask_cost_usd *= 1.0 + k;

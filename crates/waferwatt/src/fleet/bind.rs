@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use super::{FleetInputs, ScannerGroup};
+use super::{DieBank, FleetInputs, Hbm, Memory, MixItem, ScannerGroup};
 use crate::chip::{self, ChipBound, ChipRequest};
 use crate::data::{Dataset, ScenarioInput, key};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::fab::{self, ToolClass, WaferRequest};
-use crate::provenance::{Binder, Binding, Given, InputOrigin, read_command_section};
+use crate::provenance::{Binder, Binding, Given, InputOrigin, NOT_LIMITING, read_command_section};
 use crate::train::{self, TrainRequest};
 use crate::units::HOURS_PER_YEAR;
 
@@ -19,11 +19,17 @@ pub const FLEET_KEYS: &[&str] = &[
     "share",
     "node",
     "accelerator",
+    "mix",
+    "wafer_starts_per_month",
+    "die_bank_dies",
     "hbm_stacks_per_month",
     "packaging_wafers_per_month",
     "region",
     "mfu",
 ];
+
+/// The most accelerators a mix may hold (each is a chip ledger per evaluation).
+pub const MIX_MAX: usize = 8;
 
 /// A fleet as asked for; what is left out comes from the data.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -33,9 +39,15 @@ pub struct FleetRequest {
     /// Share of each scanner class given to the node.
     pub shares: Option<Given<Vec<(String, f64)>>>,
     pub node: Option<Given<String>>,
+    /// One accelerator, made alone.
     pub accelerator: Option<Given<String>>,
-    pub hbm_stacks_per_month: Option<Given<f64>>,
-    pub packaging_wafers_per_month: Option<Given<f64>>,
+    /// Accelerators and their shares of the packages.
+    pub mix: Option<Given<Vec<(String, f64)>>>,
+    /// Limits: a number, or `None` inside for "not limiting".
+    pub wafer_starts_per_month: Option<Given<Option<f64>>>,
+    pub die_bank_dies: Option<Given<Option<f64>>>,
+    pub hbm_stacks_per_month: Option<Given<Option<f64>>>,
+    pub packaging_wafers_per_month: Option<Given<Option<f64>>>,
     pub region: Option<Given<String>>,
     pub mfu: Option<Given<f64>>,
 }
@@ -71,9 +83,15 @@ impl FleetRequest {
                 }
                 "node" => req.node = Some(f.text()?),
                 "accelerator" => req.accelerator = Some(f.text()?),
+                "mix" => req.mix = Some(f.parsed(
+                    parse_counts,
+                    "accelerator ids and shares of the packages, e.g. \"ascend-910c=0.8,ascend-910b=0.2\"",
+                )?),
                 "region" => req.region = Some(f.text()?),
-                "hbm_stacks_per_month" => req.hbm_stacks_per_month = Some(f.number()?),
-                "packaging_wafers_per_month" => req.packaging_wafers_per_month = Some(f.number()?),
+                "wafer_starts_per_month" => req.wafer_starts_per_month = Some(f.limit()?),
+                "die_bank_dies" => req.die_bank_dies = Some(f.limit()?),
+                "hbm_stacks_per_month" => req.hbm_stacks_per_month = Some(f.limit()?),
+                "packaging_wafers_per_month" => req.packaging_wafers_per_month = Some(f.limit()?),
                 "mfu" => req.mfu = Some(f.number()?),
                 _ => return Err(f.unknown(FLEET_KEYS)),
             }
@@ -83,11 +101,16 @@ impl FleetRequest {
     }
 
     pub fn overlay(self, over: FleetRequest) -> FleetRequest {
+        let (over_acc, over_mix) = (over.accelerator.is_some(), over.mix.is_some());
         FleetRequest {
             scanners: over.scanners.or(self.scanners),
             shares: over.shares.or(self.shares),
             node: over.node.or(self.node),
-            accelerator: over.accelerator.or(self.accelerator),
+            // One accelerator or a mix: whichever the overlay names replaces both.
+            accelerator: if over_mix { over.accelerator } else { over.accelerator.or(self.accelerator) },
+            mix: if over_acc { over.mix } else { over.mix.or(self.mix) },
+            wafer_starts_per_month: over.wafer_starts_per_month.or(self.wafer_starts_per_month),
+            die_bank_dies: over.die_bank_dies.or(self.die_bank_dies),
             hbm_stacks_per_month: over.hbm_stacks_per_month.or(self.hbm_stacks_per_month),
             packaging_wafers_per_month: over.packaging_wafers_per_month.or(self.packaging_wafers_per_month),
             region: over.region.or(self.region),
@@ -95,22 +118,19 @@ impl FleetRequest {
         }
     }
 
-    /// The report's fleet, from the data's `[fleet]` entries.
+    /// The report's fleet, from the data's `[fleet]` entries: its scanners, node and region.
+    /// Its mix, wafer starts, die bank, HBM and packaging are read from the data in `bind`
+    /// unless the request names them.
     pub fn from_data(ds: &Dataset) -> FleetRequest {
         let text = |k: &str| ds.text(k).map(|v| Given::data(v.to_string(), k));
-        let num = |k: &str| ds.param(k).map(|p| Given::data(p.value, k));
         FleetRequest {
             scanners: ds
                 .text("fleet.report_scanner")
                 .zip(ds.param("fleet.report_arfi_scanners"))
                 .map(|(s, n)| Given::data(vec![(s.to_string(), n.value)], "fleet.report_arfi_scanners")),
-            shares: None,
             node: text("fleet.report_node"),
-            accelerator: text("fleet.report_accelerator"),
-            hbm_stacks_per_month: num("fleet.report_hbm_stacks_per_month"),
-            packaging_wafers_per_month: None,
             region: text("fleet.report_region"),
-            mfu: None,
+            ..Default::default()
         }
     }
 }
@@ -118,8 +138,11 @@ impl FleetRequest {
 /// A request bound to the data.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FleetBound {
+    /// The main design (the mix's first).
     pub accelerator: String,
     pub accelerator_name: String,
+    /// Every accelerator of the mix, with its name, in the order of `inputs.mix`.
+    pub mix: Vec<(String, String)>,
     pub node: String,
     pub region: String,
     pub mature_node: String,
@@ -157,31 +180,124 @@ pub fn bind(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostics>
     bind_fleet(ds, req).map_err(Diagnostics::from)
 }
 
+/// A limit as asked: checked, then its value, or `None` for "not limiting" with a note; the
+/// number is read from the data when the request names a data key.
+fn limit(
+    b: &mut Binder,
+    g: &Given<Option<f64>>,
+    name: &'static str,
+    unit: &'static str,
+    what: &str,
+    notes: &mut Vec<String>,
+) -> Result<Option<f64>, Diagnostic> {
+    match g.value {
+        Some(v) => {
+            let g = Given { value: v, from: g.from.clone() };
+            at_least(&g, name, 0.0, &format!("{what}, zero or more, or \"{NOT_LIMITING}\""))?;
+            Ok(Some(number(b, name, unit, &g)?))
+        }
+        None => {
+            notes.push(format!("{what}: not limiting, as asked ({})", g.name(name)));
+            Ok(None)
+        }
+    }
+}
+
+/// The accelerators made and their shares: one accelerator as asked, a mix as asked, or the
+/// report's (its main design, `fleet.report_accelerator`, then every `fleet_mix` entry).
+fn mix_of(ds: &Dataset, b: &mut Binder, req: &FleetRequest) -> Result<Vec<(Given<String>, f64)>, Diagnostic> {
+    if let Some(a) = &req.accelerator {
+        b.derived("mix_share", 1.0, "fraction", format!("{} alone", a.value));
+        return Ok(vec![(a.clone(), 1.0)]);
+    }
+    if let Some(m) = &req.mix {
+        let mut v = Vec::new();
+        for (id, share) in &m.value {
+            let g = Given { value: *share, from: m.from.clone() };
+            at_least(&g, "mix", f64::MIN_POSITIVE, "a share of the packages above zero")?;
+            b.given("mix_share", "fraction", &g);
+            v.push((Given { value: id.clone(), from: m.from.clone() }, *share));
+        }
+        return Ok(v);
+    }
+    let main_key = "fleet.report_accelerator";
+    let main = ds
+        .text(main_key)
+        .ok_or_else(|| Diagnostic::new(format!("the data has no `{main_key}`")).key(main_key))?;
+    let mut v: Vec<(Given<String>, f64)> = Vec::new();
+    for id in ds.ids_of("fleet_mix") {
+        let ak = key("fleet_mix", Some(id), "accelerator");
+        let acc = ds.text(&ak).unwrap_or_default().to_string();
+        let share = b.data("mix_share", &key("fleet_mix", Some(id), "share"))?;
+        v.push((Given::data(acc, &ak), share));
+    }
+    if v.is_empty() {
+        v.push((Given::data(main.to_string(), main_key), 1.0));
+    }
+    // The main design first.
+    v.sort_by_key(|(a, _)| a.value != main);
+    Ok(v)
+}
+
 fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic> {
     let from_data = FleetRequest::from_data(ds);
     let pick = |a: &Option<Given<String>>, b: &Option<Given<String>>, k: &str| {
         a.clone().or(b.clone()).ok_or_else(|| Diagnostic::new(format!("the data has no `{k}`")).key(k))
     };
-    let accelerator = pick(&req.accelerator, &from_data.accelerator, "fleet.report_accelerator")?;
-    ds.require_id("accelerator", &accelerator.value, &accelerator.name("accelerator"))
-        .map_err(|d| d.at(accelerator.at()))?;
-    // The node: as asked, or the one the accelerator's bill of materials names.
-    let node = match &req.node {
-        Some(n) => n.clone(),
+    let mut b = Binder::new(ds);
+    let mix = mix_of(ds, &mut b, req)?;
+    if mix.is_empty() || mix.len() > MIX_MAX {
+        return Err(Diagnostic::new(format!("a mix of {} accelerators", mix.len()))
+            .key("mix")
+            .expected(format!("one accelerator or more, at most {MIX_MAX}")));
+    }
+    for (i, (a, _)) in mix.iter().enumerate() {
+        ds.require_id("accelerator", &a.value, &a.name("accelerator")).map_err(|d| d.at(a.at()))?;
+        if mix[..i].iter().any(|(x, _)| x.value == a.value) {
+            return Err(Diagnostic::new(format!("accelerator `{}` is named twice in the mix", a.value))
+                .at(a.at())
+                .key(a.name("mix"))
+                .expected("each accelerator once, with its share"));
+        }
+    }
+    let accelerator = mix[0].0.clone();
+    // The node: as asked, or the one the main design's bill of materials names.
+    let node = match req
+        .node
+        .clone()
+        .or(from_data.node.clone().filter(|_| req.accelerator.is_none() && req.mix.is_none()))
+    {
+        Some(n) => n,
         None => {
             let k = key("package", Some(&accelerator.value), "node");
             Given::data(ds.text(&k).unwrap_or_default().to_string(), &k)
         }
     };
     let region = pick(&req.region, &from_data.region, "fleet.report_region")?;
-    let chip = chip::bind(
-        ds,
-        &ChipRequest { accelerator: Some(accelerator.clone()), node: Some(node.clone()), chiplets: None },
-    )
-    .map_err(first)?;
-
-    let mut b = Binder::new(ds);
+    let mut chips = Vec::new();
+    for (a, _) in &mix {
+        let c = chip::bind(
+            ds,
+            &ChipRequest { accelerator: Some(a.clone()), node: Some(node.clone()), chiplets: None },
+        )
+        .map_err(first)?;
+        chips.push(c);
+    }
+    let chip = chips[0].clone();
+    // A mix shares one compute die: the dies of the wafers, or of the bank, go to any of them.
+    for c in &chips[1..] {
+        let (a, m) = (c.inputs.compute.area_mm2, chip.inputs.compute.area_mm2);
+        if (a - m).abs() > 1e-9 * m {
+            return Err(Diagnostic::new(format!(
+                "{}'s compute die ({} mm²) is not {}'s ({} mm²): a fleet's mix shares one compute die",
+                c.accelerator, a, chip.accelerator, m
+            ))
+            .key(accelerator.name("mix"))
+            .expected("accelerators made from the same compute die, or one accelerator at a time"));
+        }
+    }
     let mut notes = chip.notes.clone();
+    let report_mix = req.accelerator.is_none() && req.mix.is_none();
 
     // The scanners, model by model.
     let scanners = req
@@ -259,6 +375,7 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
             wph: b.data("fleet_wph", &sk("wph"))?,
             effective_fraction: b.data("fleet_effective_fraction", &sk("effective_fraction"))?,
             availability: b.data("fleet_availability", &sk("availability"))?,
+            overlay_nm: b.data_opt("fleet_overlay_nm", &sk("overlay_nm")),
         });
         b.group = None;
         scanner_ids.push(id.clone());
@@ -308,6 +425,36 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
             unnamed.join(", ")
         ));
     }
+    // What the node's layers ask of the scanners, with the overlay each needs.
+    let node_layers = fab::bind(
+        ds,
+        &WaferRequest {
+            nodes: Some(Given { value: vec![node.value.clone()], from: node.from.clone() }),
+            die_area_mm2: Some(Given::data(chip.inputs.compute.area_mm2, "package.die_area_mm2")),
+            stitched: Some(Given::data(true, "fleet")),
+            ..Default::default()
+        },
+    )
+    .map_err(first)?
+    .remove(0);
+    let demand = super::demand(&node_layers.layers);
+    b.bindings.extend(node_layers.bindings.iter().filter(|x| x.name.starts_with("scheme_overlay")).cloned());
+    for g in &groups {
+        let blocked: Vec<&str> = node_layers
+            .layers
+            .iter()
+            .filter(|l| l.class == g.class && !super::prints(g.overlay_nm, l.overlay_budget_nm))
+            .map(|l| l.id.as_str())
+            .collect();
+        if !blocked.is_empty() {
+            notes.push(format!(
+                "{} scanners' overlay ({} nm) is too loose for {}: only the class's finer scanners print them",
+                g.class.name(),
+                g.overlay_nm.unwrap_or_default(),
+                blocked.join(", ")
+            ));
+        }
+    }
 
     if let Some(io) = &chip.io_node {
         notes.push(format!(
@@ -316,37 +463,84 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
         ));
     }
 
-    // Caps on the accelerators: HBM and packaging, if given.
-    let hbm_stacks_per_month = match &req.hbm_stacks_per_month {
+    // The compute dies: the wafer starts given to the accelerators (the report's, for its own
+    // mix), and the bank of dies made abroad before the controls (likewise).
+    let wafer_starts_per_month = match &req.wafer_starts_per_month {
         Some(g) => {
-            at_least(g, "hbm_stacks_per_month", 0.0, "a number of stacks, zero or more")?;
-            Some(number(&mut b, "hbm_stacks_per_month", "stacks/month", g)?)
+            limit(&mut b, g, "wafer_starts_per_month", "wafers/month", "wafer starts a month", &mut notes)?
         }
-        None => {
-            notes.push("HBM supply not given: taken as not limiting (--hbm-stacks-per-month)".into());
-            None
+        None if report_mix
+            && req.scanners.as_ref().is_none_or(|g| matches!(g.from, InputOrigin::Data(_))) =>
+        {
+            Some(b.data("wafer_starts_per_month", "fleet.report_wafer_starts_per_month")?)
         }
+        None => None,
     };
-    let packaging_wafers_per_month = match &req.packaging_wafers_per_month {
-        Some(g) => {
-            at_least(g, "packaging_wafers_per_month", 0.0, "a number of wafers, zero or more")?;
-            if chip.inputs.package_kind != chip::PackageKind::SiliconInterposer {
-                notes.push(format!(
-                    "packaging wafers cap silicon-interposer packages only; {} uses {}",
-                    accelerator.value,
-                    chip.inputs.package_kind.name()
-                ));
-            }
-            Some(number(&mut b, "packaging_wafers_per_month", "wafers/month", g)?)
-        }
+    let die_bank = match &req.die_bank_dies {
+        Some(g) => limit(&mut b, g, "die_bank_dies", "count", "dies in the bank", &mut notes)?,
+        None if report_mix => Some(b.data("die_bank_dies", "fleet.die_bank_dies")?),
         None => {
             notes.push(
-                "advanced-packaging capacity not given: taken as not limiting (--packaging-wafers-per-month)"
-                    .into(),
+                "no bank of dies made abroad: the fleet's own wafers make every die (--die-bank-dies)".into(),
             );
             None
         }
+    }
+    .map(|dies| -> Result<DieBank, Diagnostic> {
+        Ok(DieBank { dies, drawdown_months: b.data("die_bank_months", "fleet.die_bank_months")? })
+    })
+    .transpose()?;
+
+    // Caps on the accelerators: HBM and packaging, from the data unless asked otherwise.
+    let hbm = match &req.hbm_stacks_per_month {
+        Some(g) => {
+            limit(&mut b, g, "hbm_stacks_per_month", "stacks/month", "HBM stacks a month", &mut notes)?
+                .map(Hbm::Flow)
+        }
+        None => {
+            let m = |b: &mut Binder, name, f: &str| b.data(name, &key("memory", None, f));
+            let wafers = m(&mut b, "hbm_dram_wafers_per_month", "dram_wafers_for_hbm_per_month")?;
+            let per_wafer = m(&mut b, "hbm_stacks_per_wafer", "stacks_per_wafer")?;
+            let ceiling = wafers * per_wafer;
+            b.derived(
+                "hbm_domestic_ceiling",
+                ceiling,
+                "stacks/month",
+                "DRAM wafers a month for HBM × good stacks a wafer".into(),
+            );
+            Some(Hbm::Stock(Memory {
+                stock_stacks: m(&mut b, "hbm_stock_stacks", "stock_stacks")?,
+                drawdown_months: m(&mut b, "hbm_drawdown_months", "drawdown_months")?,
+                stock_share: m(&mut b, "hbm_stock_share", "stock_share")?,
+                domestic_stacks_per_month: m(
+                    &mut b,
+                    "hbm_domestic_stacks_per_month",
+                    "domestic_stacks_per_month",
+                )?,
+                domestic_ceiling_stacks_per_month: ceiling,
+            }))
+        }
     };
+    let packaging_wafers_per_month = match &req.packaging_wafers_per_month {
+        Some(g) => limit(
+            &mut b,
+            g,
+            "packaging_wafers_per_month",
+            "wafers/month",
+            "advanced-packaging wafers a month",
+            &mut notes,
+        )?,
+        None => Some(b.data("packaging_wafers_per_month", "fleet.report_interposer_wafers_per_month")?),
+    };
+    if packaging_wafers_per_month.is_some() {
+        for c in chips.iter().filter(|c| c.inputs.package_kind != chip::PackageKind::SiliconInterposer) {
+            notes.push(format!(
+                "packaging wafers cap silicon-interposer packages only; {} uses {}",
+                c.accelerator,
+                c.inputs.package_kind.name()
+            ));
+        }
+    }
     if let Some(g) = &req.mfu {
         at_least(g, "mfu", f64::MIN_POSITIVE, "an MFU above zero")?;
     }
@@ -394,8 +588,7 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
         },
     )
     .map_err(first)?
-    .remove(0)
-    .inputs;
+    .remove(0);
     let run_days = b.data("run_days", "fleet.run_days")?;
     let mfu = b.either("mfu", &req.mfu, "training.mfu")?;
     if mfu > 1.0 {
@@ -405,10 +598,18 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
     }
     let t = &tb.inputs;
     let inputs = FleetInputs {
-        chip: chip.inputs,
-        mature,
+        mix: chips
+            .iter()
+            .zip(&mix)
+            .map(|(c, (_, share))| MixItem { chip: c.inputs, share: *share })
+            .collect(),
+        demand,
+        mature_demand: super::demand(&mature.layers),
+        mature: mature.inputs,
         scanners: groups,
-        hbm_stacks_per_month,
+        wafer_starts_per_month,
+        die_bank,
+        hbm,
         packaging_wafers_per_month,
         mfu,
         goodput: t.goodput,
@@ -419,17 +620,20 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
         tariff_usd_per_kwh: t.tariff_usd_per_kwh,
     };
     // The chip ledger's numbers feed the die and package figures.
-    b.bindings.extend(chip.bindings.iter().cloned());
+    for c in &chips {
+        b.bindings.extend(c.bindings.iter().cloned());
+    }
     Ok(FleetBound {
         accelerator: accelerator.value.clone(),
         accelerator_name: chip.accelerator_name.clone(),
+        mix: chips.iter().map(|c| (c.accelerator.clone(), c.accelerator_name.clone())).collect(),
         node: chip.node.clone(),
         region: region.value.clone(),
         mature_node,
         scanner_ids,
         chip,
         inputs,
-        bindings: b.bindings,
+        bindings: crate::provenance::unique(b.bindings),
         notes,
     })
 }

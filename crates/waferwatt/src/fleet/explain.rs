@@ -14,13 +14,24 @@ pub fn explain(bound: &FleetBound, out: &FleetOutputs) -> Vec<Step> {
                 value: w,
                 unit: "wafers/month",
                 formula: format!(
-                    "{} scanners × share × 10,000 ÷ the fab ledger's {} scanners per 10k wafer starts a month on {} \
-                     (exposures ÷ (wph × effective fraction) ÷ (hours a month × availability × utilization))",
+                    "the least, over each overlay a layer of {} needs and over all its layers, of the {} scanners able \
+                     to print at that overlay (scanners × share × wph × effective fraction × availability × \
+                     utilization × hours a month, in exposures) over the scanner time of the layers that need it \
+                     (count × exposures ÷ the scheme's throughput factor)",
+                    bound.node,
                     class.name(),
-                    class.name(),
-                    bound.node
                 ),
-                uses: &["scanners", "share", "fleet_wph", "fleet_effective_fraction", "fleet_availability", "exposures"],
+                uses: &[
+                    "scanners",
+                    "share",
+                    "fleet_wph",
+                    "fleet_effective_fraction",
+                    "fleet_availability",
+                    "fleet_overlay_nm",
+                    "scheme_overlay_budget_nm",
+                    "scheme_throughput_factor",
+                    "exposures",
+                ],
                 group: Some(class.name()),
             });
         }
@@ -29,11 +40,36 @@ pub fn explain(bound: &FleetBound, out: &FleetOutputs) -> Vec<Step> {
         steps.push(Step { figure, value, unit, formula: formula.to_string(), uses, group: None })
     };
     push(
+        "HBM stacks a month",
+        out.hbm_stacks_per_month.unwrap_or(0.0),
+        "stacks/month",
+        "the stock × the share that goes to these accelerators ÷ the months it is drawn over + the domestic flow, \
+         no more than its ceiling (DRAM wafers a month for HBM × good stacks a wafer); or as given",
+        &[
+            "hbm_stock_stacks",
+            "hbm_stock_share",
+            "hbm_drawdown_months",
+            "hbm_domestic_stacks_per_month",
+            "hbm_dram_wafers_per_month",
+            "hbm_stacks_per_wafer",
+            "hbm_domestic_ceiling",
+            "hbm_stacks_per_month",
+        ],
+    );
+    push(
+        "dies a month from the bank",
+        out.bank_dies_per_month,
+        "dies/month",
+        "the bank's dies ÷ the months they are drawn over, at the share of the die supply the output uses",
+        &["die_bank_dies", "die_bank_months"],
+    );
+    push(
         "wafer starts per month",
         out.wafer_starts_per_month,
         "wafers/month",
-        "the least class's wafer starts, or fewer if HBM or packaging caps the accelerators",
-        &["hbm_stacks_per_month", "packaging_wafers_per_month"],
+        "the wafer starts given to the accelerators (no more than the least class carries), at the share of the \
+         die supply the output uses",
+        &["wafer_starts_per_month"],
     );
     push(
         "good dies per month",
@@ -46,9 +82,10 @@ pub fn explain(bound: &FleetBound, out: &FleetOutputs) -> Vec<Step> {
         "accelerators per year",
         out.accelerators_per_year,
         "count",
-        "12 × the least of: good dies ÷ dies per package; HBM stacks ÷ stacks per package; packaging wafers × \
-         good interposers per wafer ÷ interposers per package; × packaging yield",
-        &["die_count", "hbm_stacks", "hbm_stacks_per_month", "packaging_wafers_per_month", "packaging_yield"],
+        "12 × the least of: (good dies from the wafers + the bank's) ÷ dies per package; HBM stacks ÷ stacks per \
+         package; packaging wafers ÷ packaging wafers per package (interposers ÷ (good interposers a wafer)); each \
+         per package averaged over the mix by its shares; × each accelerator's share × its packaging yield",
+        &["mix_share", "die_count", "hbm_stacks", "packaging_wafers_per_month", "packaging_yield"],
     );
     push(
         "BF16 FLOP/s added per year",

@@ -227,6 +227,7 @@ fn bind_strategy(ds: &Dataset, req: &StrategyRequest) -> Result<StrategyBound, D
         wph: b.data("euv_tool_wph", &sk("wph"))?,
         effective_fraction: b.data("euv_tool_effective_fraction", &sk("effective_fraction"))?,
         availability: b.data("euv_tool_availability", &sk("availability"))?,
+        overlay_nm: None,
     };
     let euv_nodes: Vec<String> = ds.list(&s("euv_nodes")).map(<[String]>::to_vec).unwrap_or_default();
     if euv_nodes.is_empty() {
