@@ -10,6 +10,7 @@ use waferwatt::provenance::Given;
 use waferwatt::sensitivity::Swing;
 use waferwatt::strategy::{
     self, Comparison, FLOP_UNIT, Layout, METRICS, StrategyBound, StrategyOutputs, StrategyRequest, Sweep,
+    metric,
 };
 use waferwatt::uncertainty::{Plan, Rows, Sampling, Summary, Uncertain, summarize, summarize_rows};
 
@@ -319,12 +320,12 @@ fn to_table(a: &Answer) -> String {
                     "running FLOP/s",
                     "accelerators",
                     &format!("largest {:.0}-day run", x.run_days),
-                    "spend",
-                    "unspent",
                     "per 1e24 FLOP",
                     "energy TWh",
-                    "electricity",
                     "EUV share",
+                    "imported",
+                    "wafers/month",
+                    "HBM/month",
                 ]
                 .map(String::from)
                 .to_vec(),
@@ -335,8 +336,8 @@ fn to_table(a: &Answer) -> String {
                     "running FLOP/s p50 (p5–p95)",
                     &format!("largest {:.0}-day run", x.run_days),
                     "cumulative spend",
+                    "carried",
                     "per 1e24 FLOP",
-                    "energy TWh",
                     "P(EUV)",
                 ]
                 .map(String::from)
@@ -350,28 +351,31 @@ fn to_table(a: &Answer) -> String {
                     sig3(y.installed_flops),
                     human(y.accelerators),
                     sig3(y.largest_run_flop),
-                    usd_h(y.spend_usd),
-                    usd_h(y.unspent_usd),
                     y.usd_per_unit_flop.map_or("—".into(), usd_h),
                     sig3(y.energy_twh),
-                    usd_h(y.electricity_usd),
                     percent(y.euv_flops_share),
+                    percent(y.imported_flops_share),
+                    human(y.capacity[strategy::supply::WAFERS]),
+                    human(y.capacity[strategy::supply::HBM]),
                 ]),
                 Some(s) => {
                     let at = |j: usize| s.summaries[s.layout.metric(p, i, j)];
                     t.row(vec![
                         y.year.to_string(),
-                        range(at(0), sig3),
-                        range(at(2), sig3),
-                        range(at(5), usd_h),
-                        range(at(8), usd_h),
-                        range(at(9), sig3),
+                        range(at(metric::INSTALLED_FLOPS), sig3),
+                        range(at(metric::LARGEST_RUN), sig3),
+                        range(at(metric::CUMULATIVE_SPEND), usd_h),
+                        range(at(metric::CARRIED), usd_h),
+                        range(at(metric::USD_PER_UNIT_FLOP), usd_h),
                         percent(s.comparison.euv[i][p]),
                     ])
                 }
             }
         }
         out.push_str(&t.render());
+        if a.sampled.is_none() {
+            out.push_str(&money_table(path));
+        }
     }
     if a.bound.paths.len() > 1 {
         out.push_str(&comparison_table(a));
@@ -431,6 +435,35 @@ fn quantity(v: f64, unit: &str) -> String {
 /// Dollars for people, negative as -$.
 pub fn usd_h(v: f64) -> String {
     if v < 0.0 { format!("-${}", human(-v)) } else { format!("${}", human(v)) }
+}
+
+/// Where a path's money went each year: every outlet, and what was carried to the next year
+/// (new money + money carried in = R&D + running + accelerators + capacity + carried).
+fn money_table(path: &strategy::PathOutputs) -> String {
+    let mut t = Table::new(
+        ["year", "budget", "carried in", "R&D", "running", "domestic", "imported", "capacity", "carried out"]
+            .map(String::from)
+            .to_vec(),
+    );
+    for y in &path.years {
+        t.row(vec![
+            y.year.to_string(),
+            usd_h(y.budget_usd),
+            usd_h(y.carried_in_usd),
+            usd_h(y.rd_usd),
+            usd_h(y.running_usd),
+            usd_h(y.domestic_usd),
+            usd_h(y.imports_usd),
+            usd_h(y.capacity_usd),
+            usd_h(y.carried_usd),
+        ]);
+    }
+    format!(
+        "where the money went (running: electricity and upkeep; domestic and imported: accelerators installed; \
+         capacity: wafer starts, HBM and packaging lines ordered; carried out: what no outlet could take, \
+         carried at the cost of capital)\n{}",
+        t.render()
+    )
 }
 
 fn comparison_table(a: &Answer) -> String {
@@ -503,6 +536,47 @@ fn lead_name(values: &[f64], most: bool, names: &[&str], margin: f64) -> String 
     }
 }
 
+/// The allocation sweep in words: how much of the budget R&D can take at no cost in expected
+/// compute, the span of shares within the lead margin of the most (where the share barely
+/// matters), and the best share sample by sample. Never an optimum where the sweep is flat.
+pub fn sweep_words(sw: &Sweep, margin: f64, by: i32) -> String {
+    let mut parts = Vec::new();
+    match sw.free_up_to(margin) {
+        Some(f) if f > 0.0 => parts.push(format!(
+            "giving lithography R&D up to {} of the budget until EUV arrives costs no expected compute by {by} \
+             against giving it none",
+            percent(f)
+        )),
+        Some(_) => parts.push(format!("any share given to lithography R&D costs expected compute by {by}")),
+        None => {}
+    }
+    match sw.best {
+        Some((best, lo, hi)) if hi > lo => parts.push(format!(
+            "shares from {} to {} all come within {} of the most expected compute (the most at {}): between \
+             them the share barely matters",
+            percent(lo),
+            percent(hi),
+            percent(margin),
+            percent(best)
+        )),
+        Some((best, _, _)) => parts.push(format!(
+            "the most expected compute comes at a share of {}, and no other share within {} of it",
+            percent(best),
+            percent(margin)
+        )),
+        None => parts.push("no share gives a finite result".into()),
+    }
+    if let Some(b) = sw.best_by_sample {
+        parts.push(format!(
+            "sample by sample the best share is {} (p5–p95 {}–{})",
+            percent(b.p50),
+            percent(b.p5),
+            percent(b.p95)
+        ));
+    }
+    format!("{}.\n", parts.join("; "))
+}
+
 fn sweep_text(a: &Answer, sw: &Sweep) -> String {
     let x = &a.bound.inputs;
     let mut out = format!(
@@ -524,24 +598,11 @@ fn sweep_text(a: &Answer, sw: &Sweep) -> String {
         ]);
     }
     out.push_str(&t.render());
-    match sw.best {
-        Some((best, lo, hi)) => out.push_str(&format!(
-            "the share that gives the most expected compute: {} (shares {}–{} come within {} of it)",
-            percent(best),
-            percent(lo),
-            percent(hi),
-            percent(x.lead_margin)
-        )),
-        None => out.push_str("no share gives a finite result"),
-    }
-    if let Some(b) = sw.best_by_sample {
-        out.push_str(&format!(
-            "; sample by sample the best share is {} (p5–p95 {}–{})",
-            percent(b.p50),
-            percent(b.p5),
-            percent(b.p95)
-        ));
-    }
+    let words = sweep_words(sw, x.lead_margin, x.year(a.by));
+    let mut chars = words.chars();
+    out.push_str(
+        &chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default(),
+    );
     out.push('\n');
     out
 }

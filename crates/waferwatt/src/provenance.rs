@@ -121,16 +121,24 @@ pub(crate) struct Binder<'a> {
 
 impl<'a> Binder<'a> {
     pub fn new(ds: &'a Dataset) -> Binder<'a> {
-        Binder { ds, bindings: Vec::with_capacity(64), group: None }
+        Binder { ds, bindings: Vec::with_capacity(if ds.quiet { 0 } else { 64 }), group: None }
+    }
+
+    /// Keeps a record of `b`, unless the data is a quiet working copy ([`Dataset::quiet`]).
+    fn record(&mut self, b: impl FnOnce() -> Binding) {
+        if !self.ds.quiet {
+            self.bindings.push(b());
+        }
     }
 
     pub fn data(&mut self, name: &'static str, key: &str) -> Result<f64, Diagnostic> {
         let p = self.ds.param(key).ok_or_else(|| {
             Diagnostic::new(format!("the data has no `{key}`")).key(key).expected("a number in the data")
         })?;
-        self.bindings.push(Binding {
+        let group = self.group;
+        self.record(|| Binding {
             name,
-            group: self.group,
+            group,
             value: p.value,
             unit: p.unit,
             provenance: Provenance::Data {
@@ -149,9 +157,10 @@ impl<'a> Binder<'a> {
     }
 
     pub fn given(&mut self, name: &'static str, unit: &'static str, g: &Given<f64>) -> f64 {
-        self.bindings.push(Binding {
+        let group = self.group;
+        self.record(|| Binding {
             name,
-            group: self.group,
+            group,
             value: g.value,
             unit,
             provenance: Provenance::Input(g.from.clone()),
@@ -176,13 +185,8 @@ impl<'a> Binder<'a> {
     }
 
     pub fn derived(&mut self, name: &'static str, value: f64, unit: &'static str, how: String) {
-        self.bindings.push(Binding {
-            name,
-            group: self.group,
-            value,
-            unit,
-            provenance: Provenance::Derived(how),
-        });
+        let group = self.group;
+        self.record(|| Binding { name, group, value, unit, provenance: Provenance::Derived(how) });
     }
 }
 

@@ -19,17 +19,26 @@ pub fn text(a: &StrategyAccount) -> String {
     let mut s = String::from(
         "THE STRATEGY ACCOUNT: COMPUTE NOW, OR EUV FIRST?\n------------------------------------------------\n",
     );
+    let t = &x.euv_timing;
     let threshold =
-        a.bound.bindings.iter().find(|k| k.name == "rd_needed_usd").map_or(x.rd_needed_usd, |k| k.value);
+        a.bound.bindings.iter().find(|k| k.name == "rd_needed_usd").map_or(t.rd_needed_usd, |k| k.value);
+    let [wafers, hbm, packaging] = &x.supplies;
     s.push_str(&wrap(
         &format!(
             "The commentary closes by asking: \"{}\" The strategy ledger (`waferwatt strategy`) answers it year by \
-             year, {}–{end}, over {} samples of {} uncertain numbers: a budget of {} a year (×{} a year after), \
-             which each path splits between lithography R&D and compute. Compute buys {} accelerators installed \
-             (servers, network, facility), as many as the fabs make ({} wafer starts a month on {} in {}, {} more \
-             each year, capped by HBM) and powered in {} (price ×{} a year). EUV comes once cumulative R&D passes \
-             a threshold ({} at the central value, lognormal) and not before {:.0}; then domestic EUV tools (like \
-             the {}) open {}. \"{base}\" spends {} on R&D, \"{challenger}\" {} until EUV arrives.\n",
+             year, {}–{end}, over {} samples of {} uncertain numbers, for China's own industry: a budget of {} a \
+             year (×{} a year after, China's AI capital spending), which each path splits between lithography \
+             R&D and everything else. Everything else always has somewhere to go, at a price: the running costs \
+             of what is installed, then accelerators, the cheapest compute a year first: {} on {} within the \
+             wafer starts ({} a month in {}, ramping to at most {}), HBM (a stock of {} stacks, then {} a month \
+             domestic, ramping to at most {}) and packaging there are, and imports within the export rules in \
+             force each year ({}); then capacity for more wafer starts, HBM and packaging at {}, {} and {} per unit \
+             a month, each arriving after {}–{} years; the rest is carried to the next year and reported. \
+             Powered in {} (price ×{} a year). EUV comes once both the time and the money are enough: not before \
+             {:.0}, and once cumulative R&D reaches {} at the central value (lognormal), more if rushed below \
+             {:.0} years from {:.0}; then domestic EUV tools (learning towards the {}) open {}, where a design \
+             gains compute per die and per HBM stack by the nodes' density. \"{base}\" spends {} on R&D, \
+             \"{challenger}\" {} until EUV arrives.\n",
             a.says,
             x.start_year,
             a.samples,
@@ -37,14 +46,25 @@ pub fn text(a: &StrategyAccount) -> String {
             usd(x.budget_usd),
             sig3(x.budget_growth),
             b.accelerator_name,
-            human(x.duv_wafers_per_month),
             b.duv_node,
+            human(wafers.start),
             x.start_year,
-            human(x.duv_wafers_added_per_year),
+            human(wafers.ceiling),
+            human(x.hbm_stock_stacks),
+            human(hbm.start),
+            human(hbm.ceiling),
+            b.imports.join(", "),
+            usd(wafers.capex_usd),
+            usd(hbm.capex_usd),
+            usd(packaging.capex_usd),
+            sig3(packaging.lead_years.min(hbm.lead_years).min(wafers.lead_years)),
+            sig3(packaging.lead_years.max(hbm.lead_years).max(wafers.lead_years)),
             b.region,
             sig3(x.tariff_trend),
+            t.earliest_year,
             usd(threshold),
-            x.euv_earliest_year,
+            t.natural_years,
+            t.programme_start,
             b.euv_scanner,
             b.euv_nodes.join(" then "),
             percent(x.paths[0].rd_share),
@@ -117,18 +137,6 @@ pub fn text(a: &StrategyAccount) -> String {
         ),
         None => format!("\"{challenger}\" is not cheaper per FLOP in most samples through to {end}"),
     };
-    let best_by_sample = a
-        .sweep
-        .best_by_sample
-        .map(|b| {
-            format!(
-                "; sample by sample the best share is {} (p5–p95 {}–{})",
-                percent(b.p50),
-                percent(b.p5),
-                percent(b.p95)
-            )
-        })
-        .unwrap_or_default();
     let headline = if be.not_by_end > 0.5 {
         format!(
             "in most samples \"{challenger}\" has delivered less training compute than \"{base}\" by {end}"
@@ -148,25 +156,7 @@ pub fn text(a: &StrategyAccount) -> String {
         "the central case disagrees, so read the answer as open".to_string()
     };
     let central_text = crate::strategy_cmd::catch_text(central, end);
-    let best = match a.sweep.best {
-        None => "No share of the budget gives a finite result in the sweep".to_string(),
-        Some((b, lo, hi)) if b <= 0.0 => format!(
-            "Compute alone is best: giving R&D any share of the budget gives no more expected compute by {end} \
-             (shares {}–{} come within {} of the best)",
-            percent(lo),
-            percent(hi),
-            percent(x.lead_margin)
-        ),
-        Some((b, lo, hi)) => format!(
-            "The share of the budget given to lithography R&D (until EUV arrives) with the most expected compute \
-             by {end} is {} (shares {}–{} come within {} of it){}",
-            percent(b),
-            percent(lo),
-            percent(hi),
-            percent(x.lead_margin),
-            if b >= 1.0 { ": lithography alone" } else { ": neither pure answer" }
-        ),
-    };
+    let best = crate::strategy_cmd::sweep_words(&a.sweep, x.lead_margin, end);
     s.push_str(&wrap(&super::verdict::text(&a.verdict), WIDTH));
     s.push_str(&wrap(
         &format!(
@@ -174,7 +164,7 @@ pub fn text(a: &StrategyAccount) -> String {
              catches up by {end} in {} of samples ({}), is never behind in {}, stays the same in {} and is still \
              behind in {end} in {}; at the central values it {central_text}: {agree}. Installed compute, in \
              most samples: {pattern}. {cheaper}; in {end} its cost per 10^24 FLOP is {} against {}. EUV arrives \
-             {}. {best}{best_by_sample}.\n",
+             {}. The allocation sweep: {best}",
             x.start_year,
             percent(be.caught_up),
             be.year.map_or("no break-even year".into(), |y| format!(
@@ -191,25 +181,38 @@ pub fn text(a: &StrategyAccount) -> String {
         WIDTH,
     ));
     s.push('\n');
-    // Whether money or the fabs bind, on the baseline at the central values.
-    let binds = a.central.paths[0].years.iter().find(|y| y.unspent_usd <= 0.0).map(|y| y.year);
-    let limit = match binds {
-        Some(y) if y == x.start_year => {
-            "money binds from the start: the budget buys all the fabs can make and more".to_string()
-        }
-        Some(y) => format!(
-            "until {} the fabs and HBM, not money, limit \"{base}\" (budget is left unspent), and from {y} money does",
-            y - 1
+    // Whether money or the supplies bind, on the baseline at the central values: money left
+    // over means no outlet could take it.
+    let years_carried: Vec<&strategy::Year> =
+        a.central.paths[0].years.iter().filter(|y| y.carried_usd > 0.0).collect();
+    let last_year = a.central.paths[0].years.last();
+    let limit = match (years_carried.first(), years_carried.last(), last_year) {
+        (None, _, _) => format!("money binds \"{base}\" in every year: each outlet could take more"),
+        (Some(f), Some(l), Some(z)) => format!(
+            "the supplies (HBM, the fabs' tools, the import rules), not money, bind \"{base}\" in {} of {} years \
+             ({}–{}): money no outlet could take is carried, {} by {end} ({}× that year's budget), so a share \
+             given to R&D in those years costs it no compute",
+            years_carried.len(),
+            x.years,
+            f.year,
+            l.year,
+            usd(z.carried_usd),
+            sig3(z.carried_usd / z.budget_usd)
         ),
-        None => format!(
-            "the fabs and HBM, not money, limit \"{base}\" in every year to {end} (budget is left unspent)"
-        ),
+        _ => String::new(),
     };
     let trend = a
         .drivers
         .as_ref()
         .and_then(|(c, w)| w.iter().find(|w| w.key == "strategy.tariff_trend").map(|w| (*c, w.clone())));
     let trend = match trend {
+        Some((_, w)) if (w.at_high - w.at_low).abs() <= 1e-6 * w.at_low.abs().max(w.at_high.abs()) => {
+            format!(
+                "; the price trend's range (×{}–×{} a year) does not move the difference in compute by {end}",
+                sig3(w.low),
+                sig3(w.high)
+            )
+        }
         Some((c, w)) => format!(
             "; the price trend's range (×{}–×{} a year) moves the difference in compute by {end} from {} to {} FLOP \
              (central {}){}",
@@ -228,8 +231,8 @@ pub fn text(a: &StrategyAccount) -> String {
     };
     s.push_str(&wrap(
         &format!(
-            "Cheap power: electricity is {} of the year's cost of compute in {end} on \"{base}\" at {}'s price \
-             (central values){trend}. At the central values {limit}.\n",
+            "What limits compute: at the central values {limit}. Cheap power: electricity is {} of the year's cost \
+             of compute in {end} on \"{base}\" at {}'s price (central values){trend}.\n",
             percent(a.electricity_share[0]),
             b.region
         ),
@@ -246,10 +249,12 @@ pub fn text(a: &StrategyAccount) -> String {
             WIDTH,
         ));
         let mut t = Table::new(
-            ["number", "low", "high", "difference at low", "at high", "flips it?"].map(String::from).to_vec(),
+            ["number", "low", "high", "difference at low", "at high", "turns the answer"]
+                .map(String::from)
+                .to_vec(),
         );
         let flips = |w: &waferwatt::sensitivity::Swing| strategy::flips(w, *centre);
-        for w in swings.iter().filter(|w| w.width() > 0.0).take(6) {
+        for (w, at) in swings.iter().zip(&a.flip_at).filter(|(w, _)| w.width() > 0.0).take(6) {
             let q = |v: f64| if w.unit == "year" { format!("{v:.0}") } else { sig3(v) };
             t.row(vec![
                 w.key.clone(),
@@ -257,7 +262,11 @@ pub fn text(a: &StrategyAccount) -> String {
                 q(w.high),
                 sig3(w.at_low),
                 sig3(w.at_high),
-                if flips(w) { "yes".into() } else { "no".into() },
+                match at {
+                    Some(v) if flips(w) => format!("at about {}", q(*v)),
+                    Some(v) => format!("only at about {}, beyond its range", q(*v)),
+                    None => "no".into(),
+                },
             ]);
         }
         s.push_str(&t.render());

@@ -34,7 +34,8 @@ fn split(x: f64, unit: &str) -> (String, String) {
         "premium" => (signed(x), String::new()),
         "ratio" => (short(x), String::new()),
         "USD" => (usd(x), String::new()),
-        "count" | "year" => (whole(x), String::new()),
+        "count" => (whole(x), String::new()),
+        "year" => (format!("{x:.0}"), String::new()),
         "FLOP" => (format!("{x:.3e}"), unit.into()),
         "1/cm2" => (sig3(x), "per cm²".into()),
         _ if x.abs() >= 1e4 => (human(x), unit.into()),
@@ -92,7 +93,12 @@ fn decider_line(d: &Decider, unit: &str) -> String {
         (false, false) => "",
     };
     let w = &d.swing;
-    format!("{} ({}: {}{tail})", w.key, range(w.low, w.high, &w.unit), range(w.at_low, w.at_high, unit))
+    let at = match d.flip_at {
+        Some(x) if d.flips => format!(", at about {}", number(x, &w.unit)),
+        Some(x) => format!("; it would turn it at about {}, beyond its range", number(x, &w.unit)),
+        None => String::new(),
+    };
+    format!("{} ({}: {}{tail}{at})", w.key, range(w.low, w.high, &w.unit), range(w.at_low, w.at_high, unit))
 }
 
 /// The verdict's sentence: the verdict, whose numbers, why it is unsettled if it is.
@@ -217,6 +223,7 @@ pub fn json(v: &ClaimVerdict) -> Value {
         "deciding": v.deciding.iter().map(|d| json!({
             "parameter": d.swing.key, "low": d.swing.low, "high": d.swing.high, "unit": d.swing.unit,
             "at_low": d.swing.at_low, "at_high": d.swing.at_high, "turns_it": d.flips, "assumption": d.assumption,
+            "turns_it_at": d.flip_at,
         })).collect::<Vec<_>>(),
         "deciding_on": v.deciding_on.as_ref().map(|m| json!({ "label": m.label, "unit": m.unit })),
         "parts": v.parts.iter().map(json).collect::<Vec<_>>(),

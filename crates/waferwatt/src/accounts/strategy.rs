@@ -24,6 +24,9 @@ pub struct StrategyAccount {
     /// The difference in cumulative compute by the last year (challenger − baseline) at the
     /// central values, and what moves it.
     pub drivers: Option<(f64, Vec<Swing>)>,
+    /// For each of the drivers' swings, where that number would turn the answer (the
+    /// difference reaching the line "at least as much" is read at), if it can.
+    pub flip_at: Vec<Option<f64>>,
     /// The allocation sweep by the last year, over the same samples.
     pub sweep: Sweep,
     /// The electricity bill's share of the year's cost of compute, by path, in the last year
@@ -120,17 +123,26 @@ fn answer(
             *difference,
             "FLOP",
         ));
-        // Not behind by more than the lead margin of the baseline's cumulative compute counts
-        // as "at least as much", as the break-even test reads it.
-        let baseline = central.paths[0].years.last().map_or(0.0, |y| y.cumulative_compute_flop);
-        let line = -x.lead_margin * baseline.abs();
-        v = v.decided_by(verdict::deciders(ds, *difference, swings, |d| d >= line));
+        let line = answer_line(central, x.lead_margin);
+        let measure = verdict::Measure {
+            label: "cumulative compute by the last year, challenger less baseline".into(),
+            unit: "FLOP".into(),
+        };
+        v = v.decided_on(measure, verdict::deciders_to_line(ds, *difference, line, swings));
     }
     // The samples decide; a central case on the other side of them, or a sourced range that
     // turns the central sign, leaves the answer open.
     v.verdict =
         if sampled != central_verdict { Verdict::Unsettled } else { verdict::settle(sampled, &v.deciding) };
     Ok(v)
+}
+
+/// The difference in cumulative compute by the last year (challenger less baseline) at which
+/// the challenger has delivered "at least as much": not behind by more than the lead margin of
+/// the baseline's, as the break-even test reads it.
+fn answer_line(central: &StrategyOutputs, margin: f64) -> f64 {
+    let baseline = central.paths[0].years.last().map_or(0.0, |y| y.cumulative_compute_flop);
+    -margin * baseline.abs()
 }
 
 /// Works the account on the data in force.
@@ -163,6 +175,11 @@ pub fn account(ds: &Dataset) -> Result<StrategyAccount, Diagnostics> {
         })
         .collect();
     let says = super::claim_text(ds, CLAIM)?;
+    let line = answer_line(&central, bound.inputs.lead_margin);
+    let flip_at = drivers
+        .as_ref()
+        .map(|(c, swings)| swings.iter().map(|w| verdict::flip_point(ds, *c, line, w)).collect())
+        .unwrap_or_default();
     let comparison = strategy::compare(&rows, layout);
     let verdict = answer(ds, &bound, &central, &comparison, drivers.as_ref())?;
     Ok(StrategyAccount {
@@ -176,6 +193,7 @@ pub fn account(ds: &Dataset) -> Result<StrategyAccount, Diagnostics> {
         samples,
         uncertain: keys.len(),
         drivers,
+        flip_at,
         sweep,
         electricity_share,
     })
@@ -202,12 +220,18 @@ mod tests {
         ds.apply_set("strategy.euv_earliest_year=2038").unwrap();
         let later = account(&ds).unwrap();
         assert!(later.crossover().unwrap_or(i32::MAX) >= a.crossover().unwrap_or(i32::MAX));
-        // The answer follows the samples: with EUV no sooner than 2038, "EUV first" cannot
-        // catch up by 2040 in most samples, and the verdict turns.
-        let be = &later.comparison.break_even[0];
-        assert!(be.not_by_end > 0.5, "{be:?}");
-        assert_eq!(later.verdict.central, Verdict::NotSupported);
-        assert!(matches!(later.verdict.verdict, Verdict::NotSupported | Verdict::Unsettled));
+        // At the built-in budget the supplies, not money, bind: R&D costs "compute now" no
+        // compute, so "EUV first" is never behind and the answer is that it delivers at least
+        // as much.
         assert_eq!(a.verdict.central, Verdict::Supported, "at the central values EUV first is never behind");
+        // Where money binds (a tenth of the budget), R&D is compute forgone: with EUV no
+        // sooner than 2038, "EUV first" cannot catch up by 2040 in most samples, and the
+        // verdict turns.
+        ds.apply_set("strategy.budget_usd=9e9").unwrap();
+        let poor = account(&ds).unwrap();
+        let be = &poor.comparison.break_even[0];
+        assert!(be.not_by_end > 0.5, "{be:?}");
+        assert_eq!(poor.verdict.central, Verdict::NotSupported);
+        assert!(matches!(poor.verdict.verdict, Verdict::NotSupported | Verdict::Unsettled));
     }
 }

@@ -320,6 +320,25 @@ pub struct Decider {
     pub flips: bool,
     /// No published figure is behind it (`source = "assumption"`).
     pub assumption: bool,
+    /// Where the number would take the figure to the claim's line, read as a straight line
+    /// through its swing (see [`crossing`]); `None` if neither end moves the figure towards it
+    /// or no line was given.
+    pub flip_at: Option<f64>,
+}
+
+/// The value of a number at which a figure reaches `line`, read as a straight line from the
+/// central value (where the figure is `central`) through each end of the number's swing:
+/// within the range where an end passes the line, else beyond the end that moves the figure
+/// towards it (a trend, not a result); the nearer of the two. `None` if neither end moves the
+/// figure towards the line.
+pub fn crossing(value: f64, central: f64, line: f64, s: &Swing) -> Option<f64> {
+    let towards = |at: f64| (at - central) * (line - central) > 0.0;
+    [(s.low, s.at_low), (s.high, s.at_high)]
+        .into_iter()
+        .filter(|(x, at)| towards(*at) && *x != value)
+        .map(|(x, at)| value + (x - value) * (line - central) / (at - central))
+        .filter(|x| x.is_finite())
+        .min_by(|a, b| (a - value).abs().total_cmp(&(b - value).abs()))
 }
 
 /// How many of a figure's largest swings a verdict names besides those that turn it.
@@ -344,9 +363,28 @@ pub fn deciders<T: PartialEq>(
                 swing: s.clone(),
                 flips,
                 assumption: ds.param(&s.key).is_some_and(|p| &*p.source == "assumption"),
+                flip_at: None,
             })
         })
         .collect()
+}
+
+/// Where the number of swing `s` would take a figure of value `central` to `line`
+/// ([`crossing`] from the number's central value in the data), if that is a value the number
+/// can take (a crossing at a negative count is none).
+pub fn flip_point(ds: &Dataset, central: f64, line: f64, s: &Swing) -> Option<f64> {
+    let (lo, hi) = crate::data::schema::limits(&s.key).unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+    ds.param(&s.key).and_then(|p| crossing(p.value, central, line, s)).filter(|x| (lo..=hi).contains(x))
+}
+
+/// The deciders of a figure whose claim's line is the value `line`, each with where it would
+/// take the figure to the line ([`flip_point`]).
+pub fn deciders_to_line(ds: &Dataset, central: f64, line: f64, swings: &[Swing]) -> Vec<Decider> {
+    let mut out = deciders(ds, central, swings, |v| v >= line);
+    for d in &mut out {
+        d.flip_at = flip_point(ds, central, line, &d.swing);
+    }
+    out
 }
 
 /// The verdict once the deciding assumptions are weighed: a central answer that one of them
@@ -542,5 +580,28 @@ mod tests {
         assert_eq!(settle(Verdict::Supported, &d[..3]), Verdict::Supported);
         // A verdict with nothing measured stays so, whatever moves.
         assert_eq!(settle(Verdict::NotMeasured, &d), Verdict::NotMeasured);
+    }
+
+    #[test]
+    fn where_a_number_would_take_the_figure_to_the_line() {
+        // Central value 0.5 gives 10; the line is at 0.
+        let s = |at_low, at_high| Swing {
+            key: "k".into(),
+            low: 0.0,
+            high: 1.0,
+            unit: "ratio".into(),
+            at_low,
+            at_high,
+        };
+        // The low end passes the line: it crosses within the range, a quarter of the way from
+        // the central value (10 → −10 over 0.5 → 0: zero at 0.25).
+        assert_eq!(crossing(0.5, 10.0, 0.0, &s(-10.0, 12.0)), Some(0.25));
+        // Neither end passes it, but the high moves towards it: beyond the high, on the trend
+        // (10 → 8 over 0.5 → 1: zero at 3).
+        assert_eq!(crossing(0.5, 10.0, 0.0, &s(11.0, 8.0)), Some(3.0));
+        // Both ends move towards it: the nearer crossing.
+        assert_eq!(crossing(0.5, 10.0, 0.0, &s(0.0, 5.0)), Some(0.0));
+        // Neither end moves towards it.
+        assert_eq!(crossing(0.5, 10.0, 0.0, &s(12.0, 11.0)), None);
     }
 }

@@ -116,6 +116,9 @@ pub struct Dataset {
     pub ids: BTreeMap<&'static str, BTreeSet<String>>,
     /// Sources that the built-in data cites, before any override (for `data check`).
     pub cited_by_builtin: BTreeSet<String>,
+    /// A working copy that samples or sweeps re-bind thousands of times: binding it records
+    /// no provenance (no one reads it, and recording it costs more than the arithmetic).
+    pub quiet: bool,
 }
 
 /// The key of a field: `kind.id.field` for keyed kinds, `kind.field` otherwise.
@@ -183,6 +186,18 @@ impl Dataset {
             Some(TextValue::List(v)) => Some(v),
             _ => None,
         }
+    }
+
+    /// Ids of the layer groups of `node`, sorted: one ordered pass over the layers' texts
+    /// (binding a node asks this for every sample; a lookup per layer costs several times more).
+    pub fn layers_of<'a>(&'a self, node: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        use std::ops::Bound::{Excluded, Included};
+        self.texts.range::<str, _>((Included("layer."), Excluded("layer/"))).filter_map(
+            move |(k, t)| match &t.value {
+                TextValue::One(v) if v == node => k.strip_prefix("layer.")?.strip_suffix(".node"),
+                _ => None,
+            },
+        )
     }
 
     /// Ids of a keyed kind, sorted.

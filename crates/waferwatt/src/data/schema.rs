@@ -683,11 +683,35 @@ pub const KINDS: &[Kind] = &[
             num("euv_tools_first_year", "count/year", true, "EUV tools made in the year EUV arrives"),
             num("euv_tools_growth", "ratio/year", true, "EUV tools made each year over the year before"),
             num("euv_tools_max_per_year", "count/year", true, "the most EUV tools made in a year"),
-            num("duv_wafers_per_month", "wafers/month", true, "DUV-node wafer starts a month for accelerators in the start year"),
-            num("duv_wafers_added_per_year", "wafers/month/year", true, "DUV-node wafer starts a month added each year"),
-            num("hbm_stock_stacks", "count", true, "HBM stacks in stock at the start, drawn as needed"),
-            num("hbm_domestic_stacks_per_month", "stacks/month", true, "domestic HBM stacks a month in the start year"),
-            num("hbm_growth", "ratio/year", true, "domestic HBM stacks a month each year over the year before"),
+            list("imports", true, "the import rules in force over the horizon (entries of `import`)").refers("import"),
+            num("duv_wafers_per_month", "wafers/month", true, "DUV-node wafer starts a month for accelerators in the start year")
+                .positive(),
+            num("duv_wafers_ceiling", "wafers/month", true, "the most DUV-node wafer starts a month for accelerators can reach")
+                .positive(),
+            num("duv_ramp_rate", "1/year", true, "logistic rate of the DUV wafer starts' growth towards their ceiling"),
+            num("duv_capex_usd_per_wpm", "USD/wpm", true, "capital for one more DUV wafer start a month").positive(),
+            num("duv_lead_years", "years", true, "years from ordering DUV capacity to its output"),
+            num("hbm_ceiling_stacks_per_month", "stacks/month", true, "the most domestic HBM stacks a month can reach")
+                .positive(),
+            num("hbm_ramp_rate", "1/year", true, "logistic rate of domestic HBM's growth towards its ceiling"),
+            num("hbm_capex_usd_per_stack_month", "USD/(stack/month)", true, "capital for one more HBM stack a month")
+                .positive(),
+            num("hbm_lead_years", "years", true, "years from ordering HBM capacity to its output"),
+            num("packaging_ceiling_wafers_per_month", "wafers/month", true, "the most advanced-packaging (interposer) wafers a month can reach")
+                .positive(),
+            num("packaging_ramp_rate", "1/year", true, "logistic rate of packaging's growth towards its ceiling"),
+            num("packaging_capex_usd_per_wpm", "USD/wpm", true, "capital for one more packaging wafer a month").positive(),
+            num("packaging_lead_years", "years", true, "years from ordering packaging capacity to its output"),
+            num("euv_programme_start", "year", true, "the year the EUV programme began").positive(),
+            num("euv_natural_years", "years", true, "the programme's length at its natural pace; a shorter one needs more R&D")
+                .positive(),
+            num("euv_time_cost_elasticity", "ratio", true, "R&D needed rises as (natural length ÷ elapsed years) to this power"),
+            num("euv_wph_first", "wafers/hour", true, "a domestic EUV tool's throughput in the year EUV arrives").positive(),
+            num("euv_wph_learning_rate", "1/year", true, "logistic rate of the tools' throughput towards the mature scanner's"),
+            num("euv_availability_first", "fraction", true, "a domestic EUV tool's availability in the year EUV arrives")
+                .positive(),
+            num("euv_availability_years", "years", true, "years for availability to reach the mature scanner's, in a straight line")
+                .positive(),
             num("d0_new_node", "1/cm2", true, "defect density of an EUV node in its first year").positive(),
             num("d0_learning_years", "years", true, "years for a node's excess defect density to fall by a factor e")
                 .positive(),
@@ -695,6 +719,21 @@ pub const KINDS: &[Kind] = &[
             num("tariff_trend", "ratio/year", true, "the region's electricity price each year over the year before")
                 .positive(),
             num("lead_margin", "fraction", true, "a lead smaller than this share is called a tie"),
+        ],
+        one_of: &[],
+    },
+    Kind {
+        name: "import",
+        keyed: true,
+        doc: "an export rule in force for imported accelerators: the part, the dates, a volume, a levy, and the share let in",
+        fields: &[
+            text("name", true, "the rule in words"),
+            text("accelerator", true, "the part the rule allows").refers("accelerator"),
+            num("open_from", "year", true, "when it may first be bought (a decimal year)"),
+            num("open_to", "year", true, "when it may no longer be bought (a decimal year)"),
+            num("units_per_year", "count/year", true, "the most that can be bought in a year while it is open"),
+            num("levy", "fraction", true, "a levy, tariff or premium on its price, paid by the buyer"),
+            num("acceptance", "fraction", true, "the share the importing country lets in"),
         ],
         one_of: &[],
     },

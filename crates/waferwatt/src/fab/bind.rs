@@ -283,10 +283,7 @@ fn bind_node(
     let mut layers = Vec::new();
     let (mut extra_steps, mut d0_adder) = (0.0, 0.0);
     let mut per_class = [(0.0, 0.0, 0.0); 6];
-    for id in ds.ids_of("layer") {
-        if ds.text(&key("layer", Some(id), "node")) != Some(node) {
-            continue;
-        }
+    for id in ds.layers_of(node) {
         let scheme_key = key("layer", Some(id), "scheme");
         let scheme = ds.text(&scheme_key).unwrap_or_default();
         ds.require_id("scheme", scheme, &scheme_key).map_err(|d| d.at(ds.text_location(&scheme_key)))?;

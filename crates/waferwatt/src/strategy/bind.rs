@@ -1,8 +1,9 @@
 //! Binding the strategy ledger to the data: the paths and the `[strategy]` numbers, the
 //! accelerator on each node through the chip ledger, its year of use in the region through
-//! the training ledger, and an EUV tool's wafer starts through the capacity ledger.
+//! the training ledger, an EUV tool's wafer starts through the capacity ledger, the import
+//! rules (`[import.ID]`) and the domestic supplies' ceilings, ramps, capital and lead times.
 
-use super::{Node, Path, StrategyInputs};
+use super::{EuvLearning, EuvTiming, Import, Node, Path, StrategyInputs, Supply, imported_unit};
 use crate::chip::{self, ChipBound, ChipRequest};
 use crate::data::{Dataset, key};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -10,7 +11,7 @@ use crate::fab::{Count, ToolClass};
 use crate::fleet::{self, ScannerGroup};
 use crate::provenance::{Binder, Binding, Given};
 use crate::train::{self, TrainRequest};
-use crate::units::HOURS_PER_YEAR;
+use crate::units::{HOURS_PER_YEAR, MONTHS_PER_YEAR};
 
 /// The longest horizon simulated, in years (a bound on work, not a modelling choice).
 pub const MAX_YEARS: i32 = 200;
@@ -36,6 +37,8 @@ pub struct StrategyBound {
     pub region: String,
     pub duv_node: String,
     pub euv_nodes: Vec<String>,
+    /// The import rules' ids, in the order of `inputs.imports`.
+    pub imports: Vec<String>,
     pub euv_scanner: String,
     pub inputs: StrategyInputs,
     pub bindings: Vec<Binding>,
@@ -170,7 +173,7 @@ fn bind_strategy(ds: &Dataset, req: &StrategyRequest) -> Result<StrategyBound, D
         "peak_tflops",
         "tdp_w",
     ];
-    b.bindings.extend(tb.bindings.iter().filter(|x| !NOT_USED.contains(&x.name)).cloned());
+    b.bindings.extend(tb.bindings.into_iter().filter(|x| !NOT_USED.contains(&x.name)));
 
     // The nodes: the accelerator's compute dies on each, counted analytically (the exact count
     // costs more than the rest of a year's accounts and moves them by well under a die).
@@ -210,7 +213,7 @@ fn bind_strategy(ds: &Dataset, req: &StrategyRequest) -> Result<StrategyBound, D
         None => d0_now,
     };
     let duv = Node { chip: duv_chip.inputs, d0_start: d0_now, d0_floor, wafers_per_month_per_tool: 0.0 };
-    b.bindings.extend(duv_chip.bindings.iter().cloned());
+    b.bindings.extend(duv_chip.bindings);
 
     // An EUV tool's wafer starts a month on each EUV node, as the capacity ledger counts them.
     let scanner = text(ds, &s("euv_scanner"))?;
@@ -236,9 +239,28 @@ fn bind_strategy(ds: &Dataset, req: &StrategyRequest) -> Result<StrategyBound, D
             .expected("node ids, e.g. [\"n7-euv\", \"n5\"]"));
     }
     let d0_new_node = b.data("d0_new_node", &s("d0_new_node"))?;
+    // A design made on an EUV node keeps the DUV design's die area and packs the node's density
+    // into it: more compute per die and per HBM stack, at the node's power per transistor;
+    // made in a domestic fab, at the DUV node's margin.
+    let index = |b: &mut Binder, name, node: &str, f: &str| {
+        let k = key("node", Some(node), f);
+        b.data(name, &k).map_err(|d| d.expected(format!("`{f}` for {node}, to say what its chips gain")))
+    };
+    let duv_density = index(&mut b, "duv_density_index", &duv_node, "density_index")?;
+    let duv_power = index(&mut b, "duv_power_index", &duv_node, "power_index")?;
     let mut euv = Vec::new();
     for node in &euv_nodes {
-        let c = node_chip(node, &s("euv_nodes"))?;
+        let mut c = node_chip(node, &s("euv_nodes"))?;
+        let gain = index(&mut b, "euv_density_index", node, "density_index")? / duv_density;
+        let power = index(&mut b, "euv_power_index", node, "power_index")? / duv_power;
+        let (d, ci) = (&duv.chip, &mut c.inputs);
+        ci.compute.area_mm2 = d.compute.area_mm2;
+        ci.compute.count = d.compute.count;
+        ci.extra_chiplets = d.extra_chiplets;
+        ci.bf16_tflops = d.bf16_tflops * gain;
+        ci.fp8_tflops = d.fp8_tflops.map(|f| f * gain);
+        ci.tdp_w = d.tdp_w * gain * power;
+        ci.compute.wafer.gross_margin = d.compute.wafer.gross_margin;
         let per_tool = fleet::group_capacity(&c.inputs.compute.wafer, &tool).ok_or_else(|| {
             Diagnostic::new(format!("{node} prints no layer with EUV"))
                 .key(s("euv_nodes"))
@@ -250,17 +272,98 @@ fn bind_strategy(ds: &Dataset, req: &StrategyRequest) -> Result<StrategyBound, D
             d0_floor: floor(&c),
             wafers_per_month_per_tool: per_tool,
         });
-        b.bindings.extend(c.bindings.iter().cloned());
+        b.bindings.extend(c.bindings);
     }
 
+    // The domestic supplies: in service at the start (the capacity ledger's numbers), their
+    // ceilings, ramps, capital and lead times.
+    let supply = |b: &mut Binder,
+                  start: (&'static str, &str),
+                  f: [(&'static str, &str); 4]|
+     -> Result<Supply, Diagnostic> {
+        Ok(Supply {
+            start: b.data(start.0, start.1)?,
+            ceiling: b.data(f[0].0, &s(f[0].1))?,
+            ramp_rate: b.data(f[1].0, &s(f[1].1))?,
+            capex_usd: b.data(f[2].0, &s(f[2].1))?,
+            lead_years: b.data(f[3].0, &s(f[3].1))?,
+        })
+    };
+    let wafers = supply(
+        &mut b,
+        ("duv_wafers_per_month", &s("duv_wafers_per_month")),
+        [
+            ("duv_wafers_ceiling", "duv_wafers_ceiling"),
+            ("duv_ramp_rate", "duv_ramp_rate"),
+            ("duv_capex_usd_per_wpm", "duv_capex_usd_per_wpm"),
+            ("duv_lead_years", "duv_lead_years"),
+        ],
+    )?;
+    let hbm = supply(
+        &mut b,
+        ("hbm_domestic_stacks_per_month", "memory.domestic_stacks_per_month"),
+        [
+            ("hbm_ceiling_stacks_per_month", "hbm_ceiling_stacks_per_month"),
+            ("hbm_ramp_rate", "hbm_ramp_rate"),
+            ("hbm_capex_usd_per_stack_month", "hbm_capex_usd_per_stack_month"),
+            ("hbm_lead_years", "hbm_lead_years"),
+        ],
+    )?;
+    let packaging = supply(
+        &mut b,
+        ("packaging_wafers_per_month", "fleet.report_interposer_wafers_per_month"),
+        [
+            ("packaging_ceiling_wafers_per_month", "packaging_ceiling_wafers_per_month"),
+            ("packaging_ramp_rate", "packaging_ramp_rate"),
+            ("packaging_capex_usd_per_wpm", "packaging_capex_usd_per_wpm"),
+            ("packaging_lead_years", "packaging_lead_years"),
+        ],
+    )?;
+
+    // The import rules: each part at its price with the levy, in the region's year of use.
+    let import_ids = ds.list(&s("imports")).map(<[String]>::to_vec).unwrap_or_default();
+    let mut imports = Vec::new();
+    for id in &import_ids {
+        ds.require_id("import", id, &s("imports"))?;
+        let ik = |f: &str| key("import", Some(id), f);
+        let acc = text(ds, &ik("accelerator"))?;
+        ds.require_id("accelerator", &acc, &ik("accelerator"))?;
+        let ak = |f: &str| key("accelerator", Some(&acc), f);
+        let price = b
+            .data("import_price_usd", &ak("price_usd"))
+            .map_err(|d| d.expected(format!("a market price for {acc}, the part import.{id} allows")))?;
+        let levy = b.data("import_levy", &ik("levy"))?;
+        let (tdp, tflops) =
+            (b.data("import_tdp_w", &ak("tdp_w"))?, b.data("import_bf16_tflops", &ak("bf16_tflops"))?);
+        imports.push(Import {
+            unit: imported_unit(&tb.inputs, price * (1.0 + levy), tdp, tflops),
+            open_from: b.data("import_open_from", &ik("open_from"))?,
+            open_to: b.data("import_open_to", &ik("open_to"))?,
+            units_per_year: b.data("import_units_per_year", &ik("units_per_year"))?,
+            acceptance: b.data("import_acceptance", &ik("acceptance"))?,
+        });
+    }
+
+    // The stocks made or bought abroad before the controls, as the capacity ledger draws them:
+    // the HBM stock's share for these accelerators over its months, the bank of dies over its.
+    let hbm_stock_stacks = b.data("hbm_stock_stacks", "memory.stock_stacks")?
+        * b.data("hbm_stock_share", "memory.stock_share")?;
+    let hbm_months = b.data("hbm_drawdown_months", "memory.drawdown_months")?;
+    let die_bank_dies = b.data("die_bank_dies", "fleet.die_bank_dies")?;
+    let bank_months = b.data("die_bank_months", "fleet.die_bank_months")?;
     let inputs = StrategyInputs {
         start_year: start,
         years: (end - start + 1) as usize,
         budget_usd: b.data("budget_usd", &s("budget_usd"))?,
         budget_growth: b.data("budget_growth", &s("budget_growth"))?,
         paths,
-        rd_needed_usd: b.data("rd_needed_usd", &s("rd_needed_usd"))?,
-        euv_earliest_year: b.data("euv_earliest_year", &s("euv_earliest_year"))?,
+        euv_timing: EuvTiming {
+            rd_needed_usd: b.data("rd_needed_usd", &s("rd_needed_usd"))?,
+            earliest_year: b.data("euv_earliest_year", &s("euv_earliest_year"))?,
+            programme_start: b.data("euv_programme_start", &s("euv_programme_start"))?,
+            natural_years: b.data("euv_natural_years", &s("euv_natural_years"))?,
+            elasticity: b.data("euv_time_cost_elasticity", &s("euv_time_cost_elasticity"))?,
+        },
         euv_year,
         duv,
         euv,
@@ -268,12 +371,20 @@ fn bind_strategy(ds: &Dataset, req: &StrategyRequest) -> Result<StrategyBound, D
         euv_tools_first_year: b.data("euv_tools_first_year", &s("euv_tools_first_year"))?,
         euv_tools_growth: b.data("euv_tools_growth", &s("euv_tools_growth"))?,
         euv_tools_max_per_year: b.data("euv_tools_max_per_year", &s("euv_tools_max_per_year"))?,
-        duv_wafers_per_month: b.data("duv_wafers_per_month", &s("duv_wafers_per_month"))?,
-        duv_wafers_added_per_year: b.data("duv_wafers_added_per_year", &s("duv_wafers_added_per_year"))?,
-        hbm_stock_stacks: b.data("hbm_stock_stacks", &s("hbm_stock_stacks"))?,
-        hbm_domestic_stacks_per_month: b
-            .data("hbm_domestic_stacks_per_month", &s("hbm_domestic_stacks_per_month"))?,
-        hbm_growth: b.data("hbm_growth", &s("hbm_growth"))?,
+        euv_learning: EuvLearning {
+            wph_first: b.data("euv_wph_first", &s("euv_wph_first"))?,
+            wph_mature: tool.wph,
+            wph_rate: b.data("euv_wph_learning_rate", &s("euv_wph_learning_rate"))?,
+            availability_first: b.data("euv_availability_first", &s("euv_availability_first"))?,
+            availability_mature: tool.availability,
+            availability_years: b.data("euv_availability_years", &s("euv_availability_years"))?,
+        },
+        supplies: [wafers, hbm, packaging],
+        hbm_stock_stacks,
+        hbm_stock_per_year: hbm_stock_stacks / hbm_months * MONTHS_PER_YEAR,
+        die_bank_dies,
+        die_bank_per_year: die_bank_dies / bank_months * MONTHS_PER_YEAR,
+        imports,
         d0_learning_years: b.data("d0_learning_years", &s("d0_learning_years"))?,
         accelerator_markup: b.data("accelerator_markup", &s("accelerator_markup"))?,
         tariff_trend: b.data("tariff_trend", &s("tariff_trend"))?,
@@ -282,18 +393,24 @@ fn bind_strategy(ds: &Dataset, req: &StrategyRequest) -> Result<StrategyBound, D
         run_days: b.data("run_days", "fleet.run_days")?,
     };
     let notes = vec![
-        "accelerators whose electricity and upkeep the compute share cannot pay stand idle; a facility, paid \
-         once, outlives the accelerators in it"
+        "each year the money goes first to the electricity and upkeep of what is installed (what it cannot pay \
+         for stands idle), then to accelerators, the cheapest compute a year first, then to capacity; what is \
+         left is carried to the next year at the cost of capital"
             .into(),
         format!(
-            "{duv_node} wafer starts for accelerators grow by a set number a year: the DUV scanners and other \
-             tools behind them are export-controlled, so money alone does not add more"
+            "{duv_node} wafer starts, domestic HBM and packaging grow only as capacity is bought, each no faster \
+             than a logistic ramp to its ceiling allows and in balance with the others: the DUV scanners and other \
+             tools behind them are export-controlled, so money alone does not raise the ceilings"
         ),
-        "accelerators are priced at the chip ledger's build cost × (1 + strategy.accelerator_markup); dies \
-         counted analytically"
+        "domestic accelerators are priced at the chip ledger's build cost × (1 + strategy.accelerator_markup), \
+         dies counted analytically; a design on an EUV node keeps its die area and gains compute by the nodes' \
+         density, at their power per transistor, priced at the DUV node's foundry margin"
             .into(),
-        "HBM caps the accelerators (a stock bought before the controls, then a domestic flow); packaging and \
-         every fab tool but the EUV scanner are taken as not limiting"
+        "imported accelerators come with their own HBM; each rule gives a volume a year while it is open, at the \
+         price with its levy, as much as is let in (`waferwatt data list import`)"
+            .into(),
+        "EUV masks and pellicles are priced as the fab ledger prices an EUV node's masks; EUV resist has no \
+         published price and is in the node's cost per step"
             .into(),
     ];
     Ok(StrategyBound {
@@ -303,6 +420,7 @@ fn bind_strategy(ds: &Dataset, req: &StrategyRequest) -> Result<StrategyBound, D
         region,
         duv_node,
         euv_nodes,
+        imports: import_ids,
         euv_scanner: scanner,
         inputs,
         bindings: b.bindings,

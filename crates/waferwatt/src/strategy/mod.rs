@@ -1,23 +1,27 @@
 //! The strategy ledger (DESIGN.md §6): facing export controls on lithography, does a country
 //! get more training compute by spending on compute now, or on its own EUV first?
 //!
-//! A year-by-year simulation of named paths over a horizon. Each year a path splits the budget:
-//! a share to lithography R&D, the rest to compute. The compute money first pays the
-//! electricity and upkeep of the accelerators already installed, then buys new ones, installed
-//! (servers, network, facility), as many as the fabs can make and HBM allows; what no fab can
-//! turn into chips is left unspent. Nodes come from the chip ledger (build cost, good dies a
-//! wafer) at a defect density that falls with learning; electricity and upkeep from the
-//! training ledger, at a price that follows the region's trend; hardware retires after its life.
+//! A year-by-year simulation of named paths over a horizon. Each year a path gives a share of
+//! its budget to lithography R&D. The rest always has somewhere to go, at a price, in this order:
+//! the electricity and upkeep of the accelerators already installed; new accelerators, installed
+//! (servers, network, facility), the cheapest compute a year first: domestic ones within the
+//! wafer starts, HBM, dies and packaging there are, imported ones within the export rules in
+//! force that year (a part, dates, a volume, a levy, the share let in); then capacity: DUV wafer
+//! starts, HBM lines and packaging lines, each at a capital cost per unit, arriving after a lead
+//! time, each ordered no faster than a logistic ramp towards its ceiling allows and in balance
+//! with the others (no line is built that the others could not use). What is left is carried to
+//! the next year at the cost of capital, and reported; never dropped.
 //!
-//! EUV arrives for a path in the first year, not before `euv_earliest_year`, that opens with
-//! the path's cumulative R&D spend at or above `rd_needed_usd`. Drawn per sample (lognormal),
-//! that threshold is a hazard in cumulative spend: the chance that EUV has come by a spend
-//! `S` is the threshold's distribution function at `S`. The earliest year is the time
-//! development takes whatever the money (ASML's EUV took about 22 years; a follower may be
-//! faster). Both paths see the same draws, so their difference is the path's alone. Once EUV
-//! has arrived, domestic EUV tools are made each year (a first year's number growing to a
-//! ceiling) and each year's tools go to the newest EUV node, each node opening
-//! `euv_node_lag_years` after the one before.
+//! EUV arrives for a path in the first year in which both the time and the money are enough: not
+//! before `euv_earliest_year`, and once its cumulative R&D reaches `rd_needed_usd` × (natural
+//! length ÷ years since the programme began)^elasticity (money buys a little time at a rising
+//! price; Graves 1989). `rd_needed_usd` is drawn per sample (lognormal). Both paths see the same
+//! draws, so their difference is the path's alone. Once EUV has arrived, domestic EUV tools are
+//! made each year (a first year's number growing to a ceiling), each year's going to the newest
+//! EUV node; the tools learn from a first tool's throughput and availability towards a mature
+//! one's. A design made on an EUV node keeps its die area and packs more compute into it (the
+//! nodes' density), at the power the node's power index gives: more FLOP per die, per wafer and
+//! per HBM stack.
 
 mod bind;
 mod explain;
@@ -54,7 +58,7 @@ pub struct Node {
     pub d0_start: f64,
     /// Defect density it learns towards: the node's own, from the data.
     pub d0_floor: f64,
-    /// Wafer starts a month one EUV tool carries on the node (0 for the DUV node).
+    /// Wafer starts a month one mature EUV tool carries on the node (0 for the DUV node).
     pub wafers_per_month_per_tool: f64,
 }
 
@@ -74,6 +78,120 @@ impl Path {
     }
 }
 
+/// A domestic supply that capacity can be bought for, in units a month (wafer starts, HBM
+/// stacks, packaging wafers).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Supply {
+    /// In service at the start.
+    pub start: f64,
+    /// The most it can reach.
+    pub ceiling: f64,
+    /// Logistic rate: a year's orders add at most rate × C × (1 − C ÷ ceiling), C counting what
+    /// is in service and on order.
+    pub ramp_rate: f64,
+    /// Capital for one more unit a month.
+    pub capex_usd: f64,
+    /// Years from order to output.
+    pub lead_years: f64,
+}
+
+impl Supply {
+    /// The most a year's orders can add with `c` in service and on order: a logistic step,
+    /// never past the ceiling.
+    pub fn max_order(&self, c: f64) -> f64 {
+        // (Within a millionth of the ceiling is there: the logistic's last steps are rounding.)
+        if c >= self.ceiling * (1.0 - 1e-6) {
+            return 0.0;
+        }
+        (self.ramp_rate * c * (1.0 - c / self.ceiling)).clamp(0.0, self.ceiling - c)
+    }
+}
+
+/// The domestic supplies, by their place in [`StrategyInputs::supplies`].
+pub mod supply {
+    pub const WAFERS: usize = 0;
+    pub const HBM: usize = 1;
+    pub const PACKAGING: usize = 2;
+    /// Their names, in that order.
+    pub const NAMES: [&str; 3] = ["DUV wafer starts", "HBM stacks", "packaging wafers"];
+}
+
+/// An export rule in force for an imported accelerator.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Import {
+    /// The accelerator, priced with the levy; it brings its own HBM and packaging.
+    pub unit: Unit,
+    /// Decimal years between which it may be bought.
+    pub open_from: f64,
+    pub open_to: f64,
+    pub units_per_year: f64,
+    /// The share the importing country lets in.
+    pub acceptance: f64,
+}
+
+impl Import {
+    /// How many may be bought in `year`: the share of the year the rule is open, of its
+    /// volume, as much as is let in.
+    pub fn available(&self, year: i32) -> f64 {
+        let (a, z) = (f64::from(year), f64::from(year) + 1.0);
+        let open = (z.min(self.open_to) - a.max(self.open_from)).max(0.0);
+        open * self.units_per_year * self.acceptance
+    }
+}
+
+/// When EUV can arrive: the time it takes and the money.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EuvTiming {
+    /// Cumulative R&D needed at the programme's natural pace.
+    pub rd_needed_usd: f64,
+    /// No year before this, whatever the money.
+    pub earliest_year: f64,
+    pub programme_start: f64,
+    /// The programme's length at its natural pace.
+    pub natural_years: f64,
+    /// A programme `f` times shorter needs `f`^elasticity times the money.
+    pub elasticity: f64,
+}
+
+impl EuvTiming {
+    /// Cumulative R&D needed for EUV to arrive in `year`: infinite before the earliest year.
+    pub fn needed(&self, year: i32) -> f64 {
+        let elapsed = f64::from(year) - self.programme_start;
+        if f64::from(year) < self.earliest_year || elapsed <= 0.0 {
+            return f64::INFINITY;
+        }
+        self.rd_needed_usd * (self.natural_years / elapsed).max(1.0).powf(self.elasticity)
+    }
+}
+
+/// How a domestic EUV tool learns: its throughput from the first year's towards the mature
+/// scanner's (a logistic), its availability likewise (a straight line).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EuvLearning {
+    pub wph_first: f64,
+    pub wph_mature: f64,
+    pub wph_rate: f64,
+    pub availability_first: f64,
+    pub availability_mature: f64,
+    pub availability_years: f64,
+}
+
+impl EuvLearning {
+    /// A tool's wafers `k` years after EUV arrived over a mature tool's (at most 1).
+    pub fn factor(&self, k: f64) -> f64 {
+        let m = self.wph_mature;
+        let w = if self.wph_first >= m {
+            m
+        } else {
+            m / (1.0 + (m / self.wph_first - 1.0) * (-self.wph_rate * k.max(0.0)).exp())
+        };
+        let a = self.availability_first
+            + (self.availability_mature - self.availability_first)
+                * (k.max(0.0) / self.availability_years).min(1.0);
+        (w * a / (m * self.availability_mature)).min(1.0)
+    }
+}
+
 /// Everything the strategy ledger needs, as plain numbers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StrategyInputs {
@@ -83,8 +201,7 @@ pub struct StrategyInputs {
     pub budget_usd: f64,
     pub budget_growth: f64,
     pub paths: Vec<Path>,
-    pub rd_needed_usd: f64,
-    pub euv_earliest_year: f64,
+    pub euv_timing: EuvTiming,
     /// EUV forced to arrive in this year for every path that pursues it (a what-if).
     pub euv_year: Option<i32>,
     pub duv: Node,
@@ -94,13 +211,18 @@ pub struct StrategyInputs {
     pub euv_tools_first_year: f64,
     pub euv_tools_growth: f64,
     pub euv_tools_max_per_year: f64,
-    pub duv_wafers_per_month: f64,
-    pub duv_wafers_added_per_year: f64,
-    /// HBM stacks in stock at the start (bought before export controls), drawn as needed.
+    pub euv_learning: EuvLearning,
+    /// DUV wafer starts, HBM stacks and packaging wafers a month, by [`supply`].
+    pub supplies: [Supply; 3],
+    /// HBM stacks in stock at the start for these accelerators (bought before export
+    /// controls), drawn as needed, at most `hbm_stock_per_year` in a year.
     pub hbm_stock_stacks: f64,
-    /// Domestic HBM stacks a month in the start year, growing by `hbm_growth` a year.
-    pub hbm_domestic_stacks_per_month: f64,
-    pub hbm_growth: f64,
+    pub hbm_stock_per_year: f64,
+    /// Compute dies of the design made abroad before the controls, drawn as needed, at most
+    /// `die_bank_per_year` in a year.
+    pub die_bank_dies: f64,
+    pub die_bank_per_year: f64,
+    pub imports: Vec<Import>,
     pub d0_learning_years: f64,
     pub accelerator_markup: f64,
     pub tariff_trend: f64,
@@ -121,16 +243,21 @@ impl StrategyInputs {
     }
 }
 
-/// An accelerator made on one node at one age of its learning, and what it costs.
+/// An accelerator made on one node at one age of its learning, or imported, and what it costs.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Unit {
-    /// Working accelerators a wafer start gives.
+    /// Working accelerators a wafer start gives (0 for an imported one).
     pub per_wafer: f64,
     /// Dense BF16 FLOP/s of one.
     pub flops: f64,
+    /// Domestic HBM stacks one takes (0 for an imported one).
     pub hbm_stacks: f64,
-    /// Capital cost installed: accelerator at build cost × (1 + markup), servers, network,
-    /// facility.
+    /// Domestic packaging (interposer) wafers one takes.
+    pub packaging_wafers: f64,
+    /// Compute dies in one, and the share of assembled packages that work.
+    pub dies: f64,
+    pub package_yield: f64,
+    /// Capital cost installed: accelerator at its price, servers, network, facility.
     pub capex_usd: f64,
     /// The training ledger's inputs for a year of one (its price set).
     pub year_of_use: train::Inputs,
@@ -144,7 +271,7 @@ pub fn learned_d0(start: f64, floor: f64, age: f64, learning_years: f64) -> f64 
     floor + (start - floor) * (-age.max(0.0) / learning_years).exp()
 }
 
-/// The accelerator made on `node` after `age` years of learning.
+/// The accelerator made on `node` after `age` years of learning, at build cost × (1 + markup).
 pub fn unit(x: &StrategyInputs, node: &Node, age: f64) -> Unit {
     let mut c = node.chip;
     c.compute.wafer.d0_override_per_cm2 =
@@ -160,6 +287,25 @@ pub fn unit(x: &StrategyInputs, node: &Node, age: f64) -> Unit {
         per_wafer: fleet::accelerators_per_wafer(&c, &out),
         flops: c.bf16_tflops * FLOPS_PER_TFLOPS,
         hbm_stacks: c.hbm_stacks,
+        packaging_wafers: fleet::packaging_wafers_per_package(&c, &out),
+        dies: c.compute.count,
+        package_yield: c.package_yield(),
+        capex_usd: train::capex(&year_of_use).total_usd(),
+        year_of_use,
+    }
+}
+
+/// An imported accelerator at `price_usd` (its levy included), `tdp_w` and `tflops`, in the
+/// year of use of `x`.
+pub fn imported_unit(x: &train::Inputs, price_usd: f64, tdp_w: f64, tflops: f64) -> Unit {
+    let year_of_use = train::Inputs { accelerator_price_usd: price_usd, tdp_w, peak_tflops: tflops, ..*x };
+    Unit {
+        per_wafer: 0.0,
+        flops: tflops * FLOPS_PER_TFLOPS,
+        hbm_stacks: 0.0,
+        packaging_wafers: 0.0,
+        dies: 0.0,
+        package_yield: 1.0,
         capex_usd: train::capex(&year_of_use).total_usd(),
         year_of_use,
     }
@@ -178,7 +324,8 @@ pub fn tables(x: &StrategyInputs) -> Tables {
     Tables { duv: ages(&x.duv), euv: x.euv.iter().map(ages).collect() }
 }
 
-/// One year of one path.
+/// One year of one path. Its money: `budget_usd + carried_in_usd = spend_usd + carried_usd`,
+/// and the spend is `rd_usd + running_usd + domestic_usd + imports_usd + capacity_usd`.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Year {
     pub year: i32,
@@ -191,14 +338,23 @@ pub struct Year {
     /// Training compute the running accelerators deliver in the year at the MFU and goodput.
     pub compute_flop: f64,
     pub cumulative_compute_flop: f64,
+    /// The year's new money.
     pub budget_usd: f64,
+    /// Money carried from the year before, with a year's return at the cost of capital.
+    pub carried_in_usd: f64,
     pub rd_usd: f64,
-    /// Money spent: R&D, accelerators installed, electricity and upkeep.
+    /// Electricity and upkeep of the accelerators running.
+    pub running_usd: f64,
+    /// Domestic accelerators bought and installed (facility included).
+    pub domestic_usd: f64,
+    /// Imported accelerators bought and installed (levy and facility included).
+    pub imports_usd: f64,
+    /// Capacity ordered: DUV wafer starts, HBM lines, packaging lines.
+    pub capacity_usd: f64,
     pub spend_usd: f64,
     pub cumulative_spend_usd: f64,
-    /// Budget no fab could turn into accelerators (accelerators whose electricity and upkeep
-    /// the compute share cannot pay stand idle, so it is never negative).
-    pub unspent_usd: f64,
+    /// Money no outlet could take this year, carried to the next.
+    pub carried_usd: f64,
     /// Facility built this year (paid once; it outlives the accelerators in it).
     pub facility_usd: f64,
     /// The year's cost of its compute (hardware and facility at their capital recovery,
@@ -210,6 +366,12 @@ pub struct Year {
     pub euv: bool,
     /// Share of the installed FLOP/s made on EUV nodes.
     pub euv_flops_share: f64,
+    /// Share of the installed FLOP/s imported.
+    pub imported_flops_share: f64,
+    /// Domestic capacity in service, a month, by [`supply`].
+    pub capacity: [f64; 3],
+    /// HBM stacks left in the stock at the year's end.
+    pub hbm_stock_stacks: f64,
 }
 
 /// A path over the horizon.
@@ -225,13 +387,57 @@ pub struct StrategyOutputs {
     pub paths: Vec<PathOutputs>,
 }
 
-/// Accelerators bought in one year on one node.
+/// Where an accelerator came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    Duv,
+    Euv,
+    Import,
+}
+
+/// A year of one accelerator as the training ledger prices it, at any electricity price: its
+/// electricity is its energy × the price, and nothing else depends on the price.
+#[derive(Clone, Copy, Debug)]
+struct YearCost {
+    energy_kwh: f64,
+    upkeep: f64,
+    /// Hardware and facility at their capital recovery.
+    capital: f64,
+    /// Peak IT power, kW.
+    kw: f64,
+}
+
+impl YearCost {
+    fn of(u: &Unit) -> YearCost {
+        let o = train::evaluate(&u.year_of_use);
+        let (electricity, upkeep) = (o.usd(train::Item::Electricity), o.usd(train::Item::Maintenance));
+        YearCost {
+            energy_kwh: o.energy_mwh * KWH_PER_MWH,
+            upkeep,
+            capital: o.total_usd - electricity - upkeep,
+            kw: train::peak_it_kw(&u.year_of_use),
+        }
+    }
+    fn electricity(&self, tariff: f64) -> f64 {
+        self.energy_kwh * tariff
+    }
+    /// Electricity and upkeep.
+    fn opex(&self, tariff: f64) -> f64 {
+        self.electricity(tariff) + self.upkeep
+    }
+    fn total(&self, tariff: f64) -> f64 {
+        self.capital + self.opex(tariff)
+    }
+}
+
+/// Accelerators bought in one year of one kind.
 #[derive(Clone, Copy, Debug)]
 struct Vintage {
     year: i32,
     units: f64,
-    unit: Unit,
-    euv: bool,
+    flops: f64,
+    cost: YearCost,
+    source: Source,
 }
 
 /// The share of a vintage bought in `bought` still in service in `year`, for a life of `life`
@@ -257,35 +463,77 @@ fn node_opens(x: &StrategyInputs, j: usize) -> usize {
     (j as f64 * x.euv_node_lag_years.round().max(0.0)) as usize
 }
 
-/// Accelerators of one kind offered in a year: what one is, how many the wafers allow, and
-/// whether it is made on an EUV node.
+/// Accelerators of one kind offered in a year: what one is, how many the wafers, the bank or
+/// the rules allow, and where it comes from.
 #[derive(Clone, Copy)]
 struct Offer {
     unit: Unit,
     supply: f64,
-    euv: bool,
+    source: Source,
+    cost: YearCost,
+}
+
+/// The years (from the order's) in which an order with lead time `lead` comes into service,
+/// and the share in each: a lead of 2.5 years brings half in the second year after, half in
+/// the third; nothing comes in the year of the order.
+fn arrivals(lead: f64) -> [(usize, f64); 2] {
+    let k = lead.max(0.0).floor();
+    let f = lead.max(0.0) - k;
+    let k = k as usize;
+    [(k.max(1), 1.0 - f), (k + 1, f)]
+}
+
+/// Orders of capacity that keep the supplies in balance for accelerators needing `needs`
+/// (wafer starts, HBM stacks, packaging wafers each): each supply grows as far as its ramp
+/// allows, but no further than the scarcest would let the others be used. `pipeline` is what
+/// is in service and on order; `open` whether an order placed now would come in time.
+pub fn capacity_orders(
+    supplies: &[Supply; 3],
+    pipeline: &[f64; 3],
+    needs: &[f64; 3],
+    open: &[bool; 3],
+) -> [f64; 3] {
+    let mut target = f64::INFINITY;
+    let mut max = [0.0; 3];
+    for s in 0..3 {
+        max[s] = if open[s] { supplies[s].max_order(pipeline[s]) } else { 0.0 };
+        if needs[s] > 0.0 {
+            target = target.min((pipeline[s] + max[s]) / needs[s]);
+        }
+    }
+    if !target.is_finite() {
+        return [0.0; 3];
+    }
+    std::array::from_fn(|s| (target * needs[s] - pipeline[s]).clamp(0.0, max[s]))
 }
 
 /// Simulates one path.
 pub fn simulate(x: &StrategyInputs, t: &Tables, path: &Path) -> PathOutputs {
     let life = x.year_of_use.hardware_life_years;
     let facility_life = x.year_of_use.facility_life_years;
-    let mut vintages: Vec<Vintage> = Vec::with_capacity(x.years * (1 + x.euv.len()));
+    let mut vintages: Vec<Vintage> = Vec::with_capacity(x.years * (2 + x.euv.len() + x.imports.len()));
     // Facility built, by year, in kW of peak IT power: it outlives the accelerators in it and
     // is paid for once, when first needed.
     let mut facility: Vec<(i32, f64)> = Vec::with_capacity(x.years);
     let mut tools = vec![0.0; x.euv.len()];
     let mut hbm_stock = x.hbm_stock_stacks;
-    let (mut cum_rd, mut cum_spend, mut cum_compute) = (0.0, 0.0, 0.0);
+    let mut bank = x.die_bank_dies;
+    // Capacity in service and on order, and what comes into service by year.
+    let mut capacity: [f64; 3] = std::array::from_fn(|s| x.supplies[s].start);
+    let mut on_order = [0.0; 3];
+    let mut arriving = vec![[0.0; 3]; x.years + 1];
+    let (mut cum_rd, mut cum_spend, mut cum_compute, mut carried) = (0.0, 0.0, 0.0, 0.0);
     let mut arrival: Option<i32> = None;
     let mut years = Vec::with_capacity(x.years);
-    let kw = |u: &Unit| train::peak_it_kw(&u.year_of_use);
+    // A year of each kind of accelerator, priced once: the electricity price scales it.
+    let duv_cost: Vec<YearCost> = t.duv.iter().map(YearCost::of).collect();
+    let import_cost: Vec<YearCost> = x.imports.iter().map(|m| YearCost::of(&m.unit)).collect();
     for i in 0..x.years {
         let year = x.year(i);
         if arrival.is_none() && path.pursues_euv() {
             let comes = match x.euv_year {
                 Some(y) => year == y,
-                None => year as f64 >= x.euv_earliest_year && cum_rd >= x.rd_needed_usd,
+                None => cum_rd >= x.euv_timing.needed(year),
             };
             if comes {
                 arrival = Some(year);
@@ -294,35 +542,37 @@ pub fn simulate(x: &StrategyInputs, t: &Tables, path: &Path) -> PathOutputs {
         let budget = x.budget_usd * x.budget_growth.powi(i as i32);
         let rd = budget * if arrival.is_some() { path.rd_share_after } else { path.rd_share };
         cum_rd += rd;
+        let carried_in = carried * (1.0 + x.year_of_use.cost_of_capital);
+        for s in 0..3 {
+            capacity[s] += arriving[i][s];
+            on_order[s] -= arriving[i][s];
+        }
         let since = arrival.map(|a| (year - a) as usize);
         if let Some(k) = since {
             tools[newest_node(x, k)] += tools_made(x, k);
         }
         let tariff = x.year_of_use.tariff_usd_per_kwh * x.tariff_trend.powi(i as i32);
-        let year_of =
-            |u: &Unit| train::evaluate(&train::Inputs { tariff_usd_per_kwh: tariff, ..u.year_of_use });
-        let opex = |o: &train::Outputs| o.usd(train::Item::Electricity) + o.usd(train::Item::Maintenance);
-        // Electricity and upkeep of what is installed come first; what the compute share
-        // cannot pay for stands idle this year.
+        // Electricity and upkeep of what is installed come first; what the money cannot pay
+        // for stands idle this year.
         let running: f64 =
-            vintages.iter().map(|v| v.units * in_service(v.year, year, life) * opex(&year_of(&v.unit))).sum();
-        let compute_money = budget - rd;
+            vintages.iter().map(|v| v.units * in_service(v.year, year, life) * v.cost.opex(tariff)).sum();
+        let compute_money = budget - rd + carried_in;
         let running_share = if running > compute_money { (compute_money / running).max(0.0) } else { 1.0 };
         let mut money = (compute_money - running).max(0.0);
         // Facility free for new accelerators: what is built and standing, less what the
         // accelerators still in service take.
         let built: f64 = facility.iter().map(|(y, k)| k * in_service(*y, year, facility_life)).sum();
-        let taken: f64 =
-            vintages.iter().map(|v| v.units * in_service(v.year, year, life) * kw(&v.unit)).sum();
+        let taken: f64 = vintages.iter().map(|v| v.units * in_service(v.year, year, life) * v.cost.kw).sum();
         let mut free_kw = (built - taken).max(0.0);
-        // What each node can make this year, the cheapest FLOP/s first. EUV tools convert the
-        // fabs' wafer starts to EUV nodes, the newest first, where a wafer start gives more
-        // FLOP/s there than on the DUV node (a young node's yield may not); the DUV node keeps
-        // the rest.
-        let mut wafers = (x.duv_wafers_per_month + x.duv_wafers_added_per_year * i as f64) * MONTHS_PER_YEAR;
-        let mut offers: Vec<Offer> = Vec::with_capacity(1 + x.euv.len());
+        // What each source can give this year. EUV tools convert the fabs' wafer starts to
+        // EUV nodes, the newest first, where a wafer start gives more FLOP/s there than on the
+        // DUV node (a young node's yield may not); the DUV node keeps the rest, and the bank
+        // of dies made abroad adds to it.
+        let mut wafers = capacity[supply::WAFERS] * MONTHS_PER_YEAR;
+        let mut offers: Vec<Offer> = Vec::with_capacity(1 + x.euv.len() + x.imports.len());
         if let Some(k) = since {
             let duv_per_wafer = t.duv[i].per_wafer * t.duv[i].flops;
+            let per_tool = x.euv_learning.factor(k as f64);
             for (j, node) in x.euv.iter().enumerate().rev() {
                 let opens = node_opens(x, j);
                 if tools[j] <= 0.0 || k < opens {
@@ -330,27 +580,55 @@ pub fn simulate(x: &StrategyInputs, t: &Tables, path: &Path) -> PathOutputs {
                 }
                 let unit = t.euv[j][k - opens];
                 if unit.per_wafer * unit.flops > duv_per_wafer {
-                    let w = (tools[j] * node.wafers_per_month_per_tool * MONTHS_PER_YEAR).min(wafers);
+                    let w =
+                        (tools[j] * node.wafers_per_month_per_tool * per_tool * MONTHS_PER_YEAR).min(wafers);
                     wafers -= w;
-                    offers.push(Offer { unit, supply: w * unit.per_wafer, euv: true });
+                    let cost = YearCost::of(&unit);
+                    offers.push(Offer { unit, supply: w * unit.per_wafer, source: Source::Euv, cost });
                 }
             }
         }
-        offers.push(Offer { unit: t.duv[i], supply: wafers * t.duv[i].per_wafer, euv: false });
-        offers
-            .sort_by(|a, b| (a.unit.capex_usd / a.unit.flops).total_cmp(&(b.unit.capex_usd / b.unit.flops)));
-        // HBM: the stock left, and this year's domestic flow.
-        let hbm_flow = x.hbm_domestic_stacks_per_month * MONTHS_PER_YEAR * x.hbm_growth.powi(i as i32);
-        let mut hbm = hbm_stock + hbm_flow;
-        let (mut bought, mut facility_usd, mut new_kw) = (0.0, 0.0, 0.0);
+        let duv = t.duv[i];
+        let from_wafers = wafers * duv.per_wafer;
+        let bank_now = bank.min(x.die_bank_per_year);
+        let from_bank = if duv.dies > 0.0 { bank_now / duv.dies * duv.package_yield } else { 0.0 };
+        offers.push(Offer {
+            unit: duv,
+            supply: from_wafers + from_bank,
+            source: Source::Duv,
+            cost: duv_cost[i],
+        });
+        for (m, cost) in x.imports.iter().zip(&import_cost) {
+            let supply = m.available(year);
+            if supply > 0.0 {
+                offers.push(Offer { unit: m.unit, supply, source: Source::Import, cost: *cost });
+            }
+        }
+        // The cheapest compute a year first: a year of one (capital recovery, electricity,
+        // upkeep) per FLOP/s.
+        offers.sort_by(|a, b| {
+            (a.cost.total(tariff) / a.unit.flops).total_cmp(&(b.cost.total(tariff) / b.unit.flops))
+        });
+        // HBM: the stock left, and this year's domestic flow; packaging likewise a flow.
+        let hbm_flow = capacity[supply::HBM] * MONTHS_PER_YEAR;
+        let stock_now = hbm_stock.min(x.hbm_stock_per_year);
+        let mut hbm = stock_now + hbm_flow;
+        let mut packaging = capacity[supply::PACKAGING] * MONTHS_PER_YEAR;
+        let (mut domestic_usd, mut imports_usd, mut facility_usd, mut new_kw) = (0.0, 0.0, 0.0, 0.0);
         for o in offers {
             let u = o.unit;
             let capex = train::capex(&u.year_of_use);
-            let (hardware, first_year) = (capex.hardware_usd(), opex(&year_of(&u)));
-            let by_hbm = if u.hbm_stacks > 0.0 { hbm / u.hbm_stacks } else { f64::INFINITY };
-            let cap = o.supply.min(by_hbm).max(0.0);
+            let (hardware, first_year, kw) = (capex.hardware_usd(), o.cost.opex(tariff), o.cost.kw);
+            let mut cap = o.supply;
+            if u.hbm_stacks > 0.0 {
+                cap = cap.min(hbm / u.hbm_stacks);
+            }
+            if u.packaging_wafers > 0.0 {
+                cap = cap.min(packaging / u.packaging_wafers);
+            }
+            let cap = cap.max(0.0);
             // First into standing facility, then with new facility.
-            let in_free = (free_kw / kw(&u)).min(cap).min(money / (hardware + first_year));
+            let in_free = (free_kw / kw).min(cap).min(money / (hardware + first_year));
             let rest = ((money - in_free * (hardware + first_year)) / (capex.total_usd() + first_year))
                 .min(cap - in_free)
                 .max(0.0);
@@ -360,29 +638,69 @@ pub fn simulate(x: &StrategyInputs, t: &Tables, path: &Path) -> PathOutputs {
             }
             let cost = in_free * (hardware + first_year) + rest * (capex.total_usd() + first_year);
             money = if cost >= money { 0.0 } else { money - cost };
-            free_kw = (free_kw - in_free * kw(&u)).max(0.0);
+            free_kw = (free_kw - in_free * kw).max(0.0);
             hbm -= units * u.hbm_stacks;
-            bought += units * hardware + rest * capex.facility_usd;
+            packaging -= units * u.packaging_wafers;
+            if o.source == Source::Duv {
+                // The wafers first, the bank for the rest.
+                let from_bank = (units - from_wafers).max(0.0);
+                bank = (bank - from_bank / u.package_yield * u.dies).max(0.0);
+            }
+            let bought = units * hardware + rest * capex.facility_usd;
+            if o.source == Source::Import {
+                imports_usd += bought;
+            } else {
+                domestic_usd += bought;
+            }
             facility_usd += rest * capex.facility_usd;
-            new_kw += rest * kw(&u);
-            vintages.push(Vintage { year, units, unit: u, euv: o.euv });
+            new_kw += rest * kw;
+            vintages.push(Vintage { year, units, flops: u.flops, cost: o.cost, source: o.source });
         }
         // The year's flow is used first, the stock for the rest.
-        let used = hbm_stock + hbm_flow - hbm.max(0.0);
+        let used = stock_now + hbm_flow - hbm.max(0.0);
         hbm_stock = (hbm_stock - (used - hbm_flow).max(0.0)).max(0.0);
         if new_kw > 0.0 {
             facility.push((year, new_kw));
         }
+        // Capacity: what keeps the supplies in balance for the DUV design, as far as each
+        // ramp allows and the money goes; none that would come after the horizon.
+        let needs = [
+            if duv.per_wafer > 0.0 { 1.0 / duv.per_wafer } else { 0.0 },
+            duv.hbm_stacks,
+            duv.packaging_wafers,
+        ];
+        let pipeline: [f64; 3] = std::array::from_fn(|s| capacity[s] + on_order[s]);
+        let open: [bool; 3] = std::array::from_fn(|s| i + arrivals(x.supplies[s].lead_years)[1].0 < x.years);
+        let mut orders = if duv.per_wafer > 0.0 {
+            capacity_orders(&x.supplies, &pipeline, &needs, &open)
+        } else {
+            [0.0; 3]
+        };
+        let cost: f64 = (0..3).map(|s| orders[s] * x.supplies[s].capex_usd).sum();
+        let scale = if cost > money { money / cost } else { 1.0 };
+        let mut capacity_usd = 0.0;
+        for s in 0..3 {
+            orders[s] *= scale;
+            capacity_usd += orders[s] * x.supplies[s].capex_usd;
+            on_order[s] += orders[s];
+            for (after, share) in arrivals(x.supplies[s].lead_years) {
+                if let Some(a) = arriving.get_mut(i + after) {
+                    a[s] += orders[s] * share;
+                }
+            }
+        }
+        money = (money - capacity_usd).max(0.0);
         // The year's accounts over what is in service and running.
         let (
             mut flops,
             mut accelerators,
             mut euv_flops,
+            mut imported_flops,
             mut cost,
             mut energy_mwh,
             mut electricity,
             mut upkeep,
-        ) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        ) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
         for v in &vintages {
             let installed = v.units * in_service(v.year, year, life);
             if installed <= 0.0 {
@@ -390,24 +708,26 @@ pub fn simulate(x: &StrategyInputs, t: &Tables, path: &Path) -> PathOutputs {
             }
             // This year's purchases were paid for with their first year's running costs.
             let n = if v.year == year { installed } else { installed * running_share };
-            let o = year_of(&v.unit);
-            flops += n * v.unit.flops;
+            flops += n * v.flops;
             accelerators += n;
-            if v.euv {
-                euv_flops += n * v.unit.flops;
+            match v.source {
+                Source::Euv => euv_flops += n * v.flops,
+                Source::Import => imported_flops += n * v.flops,
+                Source::Duv => {}
             }
             // An idle accelerator still costs its capital.
-            cost += n * o.total_usd + (installed - n) * (o.total_usd - opex(&o));
-            energy_mwh += n * o.energy_mwh;
-            electricity += n * o.usd(train::Item::Electricity);
-            upkeep += n * o.usd(train::Item::Maintenance);
+            cost += n * v.cost.total(tariff) + (installed - n) * v.cost.capital;
+            energy_mwh += n * v.cost.energy_kwh / KWH_PER_MWH;
+            electricity += n * v.cost.electricity(tariff);
+            upkeep += n * v.cost.upkeep;
         }
         let delivered = x.year_of_use.mfu * x.year_of_use.goodput;
         let compute = flops * delivered * SECONDS_PER_YEAR;
         cum_compute += compute;
-        let spend = rd + bought + electricity + upkeep;
+        let spend = rd + domestic_usd + imports_usd + capacity_usd + electricity + upkeep;
         cum_spend += spend;
-        let left = budget - spend;
+        // (Below a billionth of the money is rounding, not money left.)
+        carried = if money < (budget + carried_in) * 1e-9 { 0.0 } else { money };
         years.push(Year {
             year,
             installed_flops: flops,
@@ -416,17 +736,24 @@ pub fn simulate(x: &StrategyInputs, t: &Tables, path: &Path) -> PathOutputs {
             compute_flop: compute,
             cumulative_compute_flop: cum_compute,
             budget_usd: budget,
+            carried_in_usd: carried_in,
             rd_usd: rd,
+            running_usd: electricity + upkeep,
+            domestic_usd,
+            imports_usd,
+            capacity_usd,
             spend_usd: spend,
             cumulative_spend_usd: cum_spend,
-            // (Below a billionth of the budget is rounding, not money left.)
-            unspent_usd: if left.abs() < budget * 1e-9 { 0.0 } else { left },
+            carried_usd: carried,
             facility_usd,
             usd_per_unit_flop: (compute > 0.0).then(|| cost / compute * FLOP_UNIT),
             energy_twh: energy_mwh * KWH_PER_MWH / KWH_PER_TWH,
             electricity_usd: electricity,
             euv: arrival.is_some(),
             euv_flops_share: if flops > 0.0 { euv_flops / flops } else { 0.0 },
+            imported_flops_share: if flops > 0.0 { imported_flops / flops } else { 0.0 },
+            capacity,
+            hbm_stock_stacks: hbm_stock,
         });
     }
     PathOutputs { years, euv_arrival: arrival }
@@ -524,7 +851,8 @@ pub fn best_share(shares: &[f64], values: &[f64], tolerance: f64) -> Option<(f64
     Some((best, lo, hi))
 }
 
-/// Results per year that a path reports, by name, unit and how to read them from a [`Year`].
+/// Results per year that a path reports, by name and unit (read from a [`Year`] by
+/// [`Year::metric`]).
 pub const METRICS: &[(&str, &str)] = &[
     ("installed_flops", "FLOP/s"),
     ("accelerators", "count"),
@@ -533,13 +861,23 @@ pub const METRICS: &[(&str, &str)] = &[
     ("spend_usd", "USD"),
     ("cumulative_spend_usd", "USD"),
     ("rd_usd", "USD"),
-    ("unspent_usd", "USD"),
+    ("carried_usd", "USD"),
     ("usd_per_1e24_flop", "USD"),
     ("energy_twh", "TWh"),
     ("electricity_usd", "USD"),
     ("euv", "share"),
     ("euv_flops_share", "fraction"),
     ("facility_usd", "USD"),
+    ("budget_usd", "USD"),
+    ("carried_in_usd", "USD"),
+    ("running_usd", "USD"),
+    ("domestic_usd", "USD"),
+    ("imports_usd", "USD"),
+    ("capacity_usd", "USD"),
+    ("imported_flops_share", "fraction"),
+    ("wafer_starts_per_month", "wafers/month"),
+    ("hbm_stacks_per_month", "stacks/month"),
+    ("packaging_wafers_per_month", "wafers/month"),
 ];
 
 /// Places of some results in [`METRICS`].
@@ -547,9 +885,12 @@ pub mod metric {
     pub const INSTALLED_FLOPS: usize = 0;
     pub const LARGEST_RUN: usize = 2;
     pub const CUMULATIVE_SPEND: usize = 5;
+    pub const CARRIED: usize = 7;
     pub const USD_PER_UNIT_FLOP: usize = 8;
     pub const ENERGY_TWH: usize = 9;
     pub const EUV: usize = 11;
+    pub const IMPORTS: usize = 18;
+    pub const CAPACITY: usize = 19;
 }
 
 impl Year {
@@ -563,13 +904,23 @@ impl Year {
             4 => self.spend_usd,
             5 => self.cumulative_spend_usd,
             6 => self.rd_usd,
-            7 => self.unspent_usd,
+            7 => self.carried_usd,
             8 => self.usd_per_unit_flop.unwrap_or(f64::NAN),
             9 => self.energy_twh,
             10 => self.electricity_usd,
             11 => f64::from(u8::from(self.euv)),
             12 => self.euv_flops_share,
             13 => self.facility_usd,
+            14 => self.budget_usd,
+            15 => self.carried_in_usd,
+            16 => self.running_usd,
+            17 => self.domestic_usd,
+            18 => self.imports_usd,
+            19 => self.capacity_usd,
+            20 => self.imported_flops_share,
+            21 => self.capacity[supply::WAFERS],
+            22 => self.capacity[supply::HBM],
+            23 => self.capacity[supply::PACKAGING],
             _ => f64::NAN,
         }
     }

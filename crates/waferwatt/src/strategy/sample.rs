@@ -252,6 +252,21 @@ pub struct Sweep {
 }
 
 impl Sweep {
+    /// The largest share of the budget R&D can take at no cost in expected compute: every
+    /// share up to it gives no less than the share 0 (all on compute) less `margin` of it.
+    /// `None` without a share 0 or a finite result there.
+    pub fn free_up_to(&self, margin: f64) -> Option<f64> {
+        let mean = |j: usize| self.compute.get(j).copied().flatten().map(|c| c.mean);
+        let zero = self.shares.iter().position(|s| *s == 0.0).and_then(mean).filter(|v| v.is_finite())?;
+        let mut free = 0.0;
+        for (j, s) in self.shares.iter().enumerate() {
+            match mean(j) {
+                Some(v) if v >= zero - margin * zero.abs() => free = *s,
+                _ => break,
+            }
+        }
+        Some(free)
+    }
     /// From the cumulative compute at each share, sample by sample (rows of `rows`).
     pub fn of(shares: &[f64], rows: &Rows, margin: f64) -> Sweep {
         let compute: Vec<Option<Summary>> = (0..shares.len()).map(|j| summarize(&rows.column(j))).collect();

@@ -420,7 +420,7 @@ where
 {
     type Scratch = Dataset;
     fn scratch(&self) -> Dataset {
-        self.ds.clone()
+        Dataset { quiet: true, ..self.ds.clone() }
     }
     fn eval(&self, ds: &mut Dataset, x: &[f64], out: &mut [f64]) -> bool {
         for (k, v) in self.keys.iter().zip(x) {
