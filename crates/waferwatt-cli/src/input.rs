@@ -22,9 +22,19 @@ pub fn load(opts: &DataOptions) -> Result<(Dataset, Scenario), Diagnostics> {
     let mut ds = Dataset::builtin()?;
     let scenario = match &opts.scenario {
         Some(path) => {
-            let text = std::fs::read_to_string(Path::new(path)).map_err(|e| {
+            let bytes = std::fs::read(Path::new(path)).map_err(|e| {
                 Diagnostic::new(format!("cannot read scenario file {path}: {e}"))
                     .expected("a readable TOML file")
+            })?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                // Where the first byte that is not UTF-8 sits: its line and column.
+                let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+                let start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+                let column = String::from_utf8_lossy(&good[start..]).chars().count() + 1;
+                Diagnostic::new(format!("{path} is not UTF-8 text"))
+                    .at(Some(waferwatt::diag::Location { file: path.as_str().into(), line, column }))
+                    .expected("a TOML file in UTF-8")
             })?;
             ds.apply_scenario(path, &text)?
         }
@@ -36,7 +46,32 @@ pub fn load(opts: &DataOptions) -> Result<(Dataset, Scenario), Diagnostics> {
             problems.push(d);
         }
     }
+    if problems.is_empty() && (opts.scenario.is_some() || !opts.set.is_empty()) {
+        problems.extend(whole_scenario_problems(&ds, &scenario));
+    }
     if problems.is_empty() { Ok((ds, scenario)) } else { Err(Diagnostics(problems)) }
+}
+
+/// All of a scenario and the `--set`s checked, whichever command loads them: every command
+/// section read as its command would read it (a typo in `[wafer]` is one for `report` too),
+/// every id an override names, every source an overridden number cites. A command then
+/// ignores the sections that are not its own.
+fn whole_scenario_problems(ds: &Dataset, scenario: &Scenario) -> Vec<Diagnostic> {
+    use waferwatt::{chip, fab, fleet, train};
+    let mut problems = Vec::new();
+    for (name, section) in &scenario.sections {
+        let read = match name.as_str() {
+            "train" => train::TrainRequest::from_scenario(section).err(),
+            "wafer" => fab::WaferRequest::from_scenario(section).err(),
+            "chip" => chip::ChipRequest::from_scenario(section).err(),
+            "fleet" => fleet::FleetRequest::from_scenario(section).err(),
+            _ => None,
+        };
+        problems.extend(read.into_iter().flat_map(|d| d.0));
+    }
+    problems.extend(ds.reference_problems());
+    problems.extend(ds.override_source_problems());
+    problems
 }
 
 /// Parses a count with an optional suffix: `405e9`, `405B`, `15.6T`, `2k`, `2.788M`.

@@ -11,6 +11,7 @@ mod figures;
 mod fleet_cmd;
 mod input;
 mod map;
+mod output;
 mod render;
 mod report;
 mod sampling;
@@ -77,9 +78,32 @@ impl From<waferwatt::diag::Diagnostic> for Failure {
     }
 }
 
+/// Every file the command is asked to write, with its flag.
+fn outputs(c: &Command) -> Vec<output::Output<'_>> {
+    use output::Output;
+    let file = Output::opt;
+    let mut out: Vec<Option<Output>> = match c {
+        Command::Train(a) => vec![file(&a.chart, "--chart"), file(&a.sampling.raw, "--raw")],
+        Command::Wafer(a) => {
+            vec![file(&a.chart, "--chart"), file(&a.map, "--map"), file(&a.sampling.raw, "--raw")]
+        }
+        Command::Chip(a) => vec![file(&a.chart, "--chart"), file(&a.sampling.raw, "--raw")],
+        Command::Fleet(a) => vec![file(&a.chart, "--chart"), file(&a.sampling.raw, "--raw")],
+        Command::Strategy(a) => vec![file(&a.chart, "--chart"), file(&a.sampling.raw, "--raw")],
+        Command::Sensitivity(a) => sensitivity_cmd::outputs(a),
+        Command::Data(_) => vec![],
+        Command::Report(a) => vec![
+            file(&a.html, "--html"),
+            a.markdown.as_deref().map(|p| Output { path: p, flag: "--markdown", with_charts: true }),
+        ],
+    };
+    out.drain(..).flatten().collect()
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
+    let checked = output::check(&outputs(&cli.command));
+    let result = checked.and_then(|()| match cli.command {
         Command::Train(args) => train_cmd::run(&args),
         Command::Wafer(args) => wafer_cmd::run(&args),
         Command::Chip(args) => chip_cmd::run(&args),
@@ -88,7 +112,7 @@ fn main() -> ExitCode {
         Command::Sensitivity(args) => sensitivity_cmd::run(&args),
         Command::Data(args) => data_cmd::run(&args),
         Command::Report(args) => report::run(&args),
-    };
+    });
     match result {
         Ok(text) => {
             print!("{text}");

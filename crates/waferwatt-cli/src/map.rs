@@ -14,6 +14,34 @@ const SIZE: f64 = 640.0;
 /// Room for the title and legend below the wafer.
 const LEGEND: f64 = 110.0;
 
+/// The most die cells a map draws: a rectangle each, about 100 bytes of SVG; a 5 MB drawing is
+/// already more than a reader can see die by die.
+pub const MAX_CELLS: f64 = 50_000.0;
+
+/// Refuses, before any work, a map with more die cells than [`MAX_CELLS`] (a 0.1 mm die on a
+/// 450 mm wafer would draw 16 million, a 2.7 GB file).
+pub fn check(bound: &WaferBound, flag: &str) -> Result<(), waferwatt::diag::Diagnostic> {
+    let x = &bound.inputs;
+    let c = x.cell();
+    // The grid cells touching the wafer: its area over a cell's, plus a ring of cells around it.
+    let r = x.wafer_mm / 2.0;
+    let cells = std::f64::consts::PI * (r + c.width_mm.max(c.height_mm)).powi(2) / (c.width_mm * c.height_mm);
+    if cells > MAX_CELLS {
+        return Err(waferwatt::diag::Diagnostic::new(format!(
+            "a map of {} would draw about {} dies",
+            bound.node,
+            crate::render::human(cells)
+        ))
+        .key(flag)
+        .expected(format!(
+            "a map of at most {} dies: a die of at least {:.1} mm² on this wafer, or no map",
+            crate::render::human(MAX_CELLS),
+            std::f64::consts::PI * r * r / MAX_CELLS
+        )));
+    }
+    Ok(())
+}
+
 /// A deterministic scatter: which whole dies to draw as defective (SplitMix64 of the index).
 fn rank(i: u64) -> u64 {
     use waferwatt::uncertainty::{GOLDEN, mix};

@@ -34,19 +34,26 @@ pub fn human(x: f64) -> String {
     format!("{}{suffix}", sig3(v))
 }
 
-/// Three significant figures, without trailing zeros beyond them.
+/// Three significant figures, without trailing zeros beyond them. Never NaN or inf: a number
+/// that is not finite (which the commands refuse before rendering) reads "n/a", and the
+/// smallest and largest numbers are written in exponent form without rounding through a
+/// power of ten that would underflow (5e-324 once read NaN).
 pub fn sig3(v: f64) -> String {
-    // Round to three significant figures first, so that 0.9999 reads 1.00, not 1.000.
-    let v = if v != 0.0 && v.is_finite() {
-        let scale = 10f64.powf(v.abs().log10().floor() - 2.0);
-        (v / scale).round() * scale
-    } else {
-        v
-    };
+    if !v.is_finite() {
+        return "n/a".to_string();
+    }
     let a = v.abs();
     if a == 0.0 {
-        "0".to_string()
-    } else if a >= 1e6 {
+        return "0".to_string();
+    }
+    if !(0.001..999_500.0).contains(&a) {
+        return format!("{v:.2e}");
+    }
+    // Round to three significant figures first, so that 0.9999 reads 1.00, not 1.000.
+    let scale = 10f64.powf(a.log10().floor() - 2.0);
+    let v = (v / scale).round() * scale;
+    let a = v.abs();
+    if a >= 1e6 {
         format!("{v:.2e}")
     } else if a >= 100.0 {
         format!("{v:.0}")
@@ -54,11 +61,9 @@ pub fn sig3(v: f64) -> String {
         format!("{v:.1}")
     } else if a >= 1.0 {
         format!("{v:.2}")
-    } else if a >= 0.001 {
+    } else {
         let decimals = (2.0 - a.log10().floor()) as usize;
         format!("{v:.decimals$}")
-    } else {
-        format!("{v:.2e}")
     }
 }
 
@@ -81,6 +86,10 @@ pub fn percent(x: f64) -> String {
         return "n/a".to_string();
     }
     let p = x * 100.0;
+    if !p.is_finite() || p.abs() >= 1e6 {
+        // (A share this large is a ratio gone wrong; written so that it still reads.)
+        return format!("{} × 100 %", sig3(x));
+    }
     // Near 100 % the tenth matters (a 99.5 % bond yield is not a 100 % one).
     if p.abs() >= 10.0 && !(99.0..100.0).contains(&p.abs()) {
         format!("{p:.0} %")
@@ -235,6 +244,27 @@ mod tests {
         assert_eq!(short(5.0), "5");
         assert_eq!(short(0.150), "0.15");
         assert_eq!(short(1.82), "1.82");
+    }
+
+    #[test]
+    fn no_number_reads_nan_or_inf() {
+        // The smallest subnormal once read NaN (a rounding scale of 10^-326 underflows to 0).
+        assert_eq!(sig3(5e-324), "4.94e-324");
+        assert_eq!(sig3(-1e-310), "-1.00e-310");
+        assert_eq!(sig3(f64::MAX), "1.80e308");
+        assert_eq!(sig3(999_999.0), "1.00e6");
+        assert_eq!(sig3(0.000_999_9), "1.00e-3");
+        assert_eq!(sig3(0.9999), "1.00");
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(sig3(v), "n/a");
+            assert_eq!(human(v), "n/a");
+            assert_eq!(percent(v), "n/a");
+        }
+        for v in [5e-324, 1e-300, 1e300, f64::MAX, -f64::MAX, 1e-5, 123.456] {
+            for s in [sig3(v), human(v), short(v), usd(v), percent(v), signed(v), plain(v)] {
+                assert!(!s.contains("NaN") && !s.contains("inf"), "{v}: {s}");
+            }
+        }
     }
 
     #[test]

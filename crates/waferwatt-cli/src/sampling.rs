@@ -212,6 +212,25 @@ struct Sampled {
     summaries: Vec<Option<Summary>>,
 }
 
+/// Refuses, before any work, `n` samples of `width` results drawing `keys` numbers each when
+/// they would not fit in [`MAX_RESULT_BYTES`].
+pub fn check_memory(n: usize, width: usize, keys: usize) -> Result<(), Failure> {
+    let bytes = n.saturating_mul(width + keys).saturating_mul(8);
+    if bytes > MAX_RESULT_BYTES {
+        return Err(Diagnostic::new(format!(
+            "{n} samples of {width} results would take {} GB of memory",
+            (bytes >> 30).max(1)
+        ))
+        .key("--samples")
+        .expected(format!(
+            "at most {} samples for this command",
+            MAX_RESULT_BYTES / 8 / (width + keys).max(1)
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 fn sample<M: Model>(
     model: &M,
     problem: Problem,
@@ -221,19 +240,7 @@ fn sample<M: Model>(
 ) -> Result<String, Failure> {
     let n = opts.samples.unwrap_or(1);
     let width = problem.names.len();
-    let bytes = n.saturating_mul(width + problem.keys.len()).saturating_mul(8);
-    if bytes > MAX_RESULT_BYTES {
-        return Err(Diagnostic::new(format!(
-            "{n} samples of {width} results would take {} GB of memory",
-            bytes >> 30
-        ))
-        .key("--samples")
-        .expected(format!(
-            "at most {} samples for this command",
-            MAX_RESULT_BYTES / 8 / (width + problem.keys.len()).max(1)
-        ))
-        .into());
-    }
+    check_memory(n, width, problem.keys.len())?;
     let plan = Plan::keyed(&problem.keys, n, opts.seed(), opts.sampling());
     let rows = uncertainty::sample(model, &plan, width, &progress(n, "sampling"));
     let refused = rows.refused();

@@ -33,6 +33,18 @@ pub enum SensCommand {
     Fleet(Box<With<crate::fleet_cmd::FleetArgs>>),
 }
 
+/// The files the analysis writes: the tornado chart, and the samples.
+pub fn outputs(args: &SensitivityArgs) -> Vec<Option<crate::output::Output<'_>>> {
+    let (chart, opts) = match &args.command {
+        SensCommand::Train(w) => (&w.command.chart, &w.command.sampling),
+        SensCommand::Wafer(w) => (&w.command.chart, &w.command.sampling),
+        SensCommand::Chip(w) => (&w.command.chart, &w.command.sampling),
+        SensCommand::Fleet(w) => (&w.command.chart, &w.command.sampling),
+    };
+    use crate::output::Output;
+    vec![Output::opt(chart, "--chart"), Output::opt(&opts.raw, "--raw")]
+}
+
 pub fn run(args: &SensitivityArgs) -> Result<String, Failure> {
     // The command's `--chart` draws the tornado here.
     let (sens, opts, explain, chart) = match &args.command {

@@ -115,6 +115,11 @@ pub fn work(
         SamplerArg::Mc => Sampling::MonteCarlo,
         SamplerArg::Lhs => Sampling::LatinHypercube,
     };
+    if opts.active() {
+        // The rows of every result, or of the sweep's shares, and the draws behind them.
+        let width = Layout::of(x).width().max(if sweep { strategy::shares().len() } else { 0 });
+        crate::sampling::check_memory(opts.samples.unwrap_or(1), width, keys.len())?;
+    }
     let plan = opts.active().then(|| Plan::keyed(&keys, opts.samples.unwrap_or(1), opts.seed(), sampling));
     let sampled = plan.map(|plan| {
         let layout = Layout::of(x);
@@ -153,14 +158,9 @@ pub fn work(
 }
 
 pub fn run(args: &StrategyArgs) -> Result<String, Failure> {
-    let (ds, scenario) = load(&args.data)?;
-    if let Some((name, section)) = scenario.sections.iter().next() {
-        return Err(Diagnostic::new(format!("strategy reads no `[{name}]` section"))
-            .at(section.values().next().map(|i| i.location.clone()))
-            .key(name.clone())
-            .expected("the strategy's numbers under [strategy] and [path.ID] in the scenario")
-            .into());
-    }
+    // A scenario's command sections ([train], [wafer], …) were checked when it was loaded;
+    // the strategy reads its numbers from the data ([strategy], [path.ID]) and ignores them.
+    let (ds, _) = load(&args.data)?;
     args.sampling.check()?;
     crate::sampling::check_explain(args.explain, args.format, &args.sampling)?;
     if let Some(path) = &args.chart {

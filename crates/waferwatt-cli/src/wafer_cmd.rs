@@ -159,10 +159,14 @@ pub fn run(args: &WaferArgs) -> Result<String, Failure> {
         let task = crate::sampling::Task::Sample { opts: &args.sampling, format: args.format, title };
         return crate::sampling::answer_by_data(&ds, &|d| answer(d, &req), task);
     }
+    let bound = fab::bind(&ds, &req)?;
     if let Some(path) = &args.map {
         crate::chart::check_name(path, "--map")?;
+        for b in &bound {
+            crate::map::check(b, "--map")?;
+        }
     }
-    let results = evaluate_all(fab::bind(&ds, &req)?)?;
+    let results = evaluate_all(bound)?;
     if let Some(path) = &args.chart {
         crate::chart::write(path, &crate::figures::wafers(&results), "--chart")?;
         crate::chart::said(path);

@@ -69,20 +69,34 @@ impl Diagnostic {
     }
 }
 
+/// The most characters a part of a message shows: a message quotes what it was given, and a
+/// hostile input (a 5,000-character id) should not fill a screen.
+pub const MAX_PART: usize = 400;
+/// The most problems shown at once; the rest are counted.
+pub const MAX_SHOWN: usize = 20;
+
+/// `s`, cut to [`MAX_PART`] characters with an ellipsis.
+fn capped(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(MAX_PART) {
+        Some((i, _)) => format!("{}… ({} characters in all)", &s[..i], s.chars().count()).into(),
+        None => s.into(),
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error: {}", self.message)?;
+        write!(f, "error: {}", capped(&self.message))?;
         if let Some(loc) = &self.location {
-            write!(f, "\n  --> {loc}")?;
+            write!(f, "\n  --> {}", capped(&loc.to_string()))?;
         }
         if let Some(key) = &self.key {
-            write!(f, "\n  key: {key}")?;
+            write!(f, "\n  key: {}", capped(key))?;
         }
         if let Some(expected) = &self.expected {
-            write!(f, "\n  expected: {expected}")?;
+            write!(f, "\n  expected: {}", capped(expected))?;
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "\n  hint: {}", capped(hint))?;
         }
         Ok(())
     }
@@ -94,11 +108,14 @@ pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.0.iter().enumerate() {
+        for (i, d) in self.0.iter().take(MAX_SHOWN).enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
             write!(f, "{d}")?;
+        }
+        if self.0.len() > MAX_SHOWN {
+            write!(f, "\n… and {} more problems", self.0.len() - MAX_SHOWN)?;
         }
         Ok(())
     }

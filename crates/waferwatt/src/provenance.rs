@@ -198,6 +198,9 @@ pub enum Rule {
     AtLeastOne,
     NonNegative,
     Count,
+    /// The bound the schema sets on this data key (a flag that stands for a number of the data
+    /// is held to the same physical limits).
+    Like(&'static str),
 }
 
 impl Rule {
@@ -206,11 +209,16 @@ impl Rule {
         let g = given?;
         let v = g.value;
         let (ok, expected) = match self {
-            Rule::Positive => (v > 0.0, "a finite number greater than 0"),
-            Rule::Share => (v > 0.0 && v <= 1.0, "a share greater than 0 and at most 1"),
-            Rule::AtLeastOne => (v >= 1.0, "a finite number of at least 1"),
-            Rule::NonNegative => (v >= 0.0, "a finite number, 0 or more"),
-            Rule::Count => (v >= 1.0 && v.fract() == 0.0, "a whole number, 1 or more"),
+            Rule::Positive => (v > 0.0, "a finite number greater than 0".to_string()),
+            Rule::Share => (v > 0.0 && v <= 1.0, "a share greater than 0 and at most 1".to_string()),
+            Rule::AtLeastOne => (v >= 1.0, "a finite number of at least 1".to_string()),
+            Rule::NonNegative => (v >= 0.0, "a finite number, 0 or more".to_string()),
+            Rule::Count => (v >= 1.0 && v.fract() == 0.0, "a whole number, 1 or more".to_string()),
+            Rule::Like(key) => {
+                let (lo, hi) = crate::data::schema::limits(key).unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+                let unit = crate::data::schema::unit(key).unwrap_or("");
+                ((lo..=hi).contains(&v), format!("a number from {lo} to {hi} {unit}, as `{key}` must be"))
+            }
         };
         (!ok || !v.is_finite()).then(|| {
             Diagnostic::new(format!("{} = {v} is out of range", g.name(field)))

@@ -295,15 +295,16 @@ pub fn write(w: &Worked, html: Option<&str>, markdown: Option<&str>) -> Result<S
         let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("report").to_string();
         let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).map(|d| d.to_path_buf());
         let name = |id: &str| format!("{stem}-{id}.svg");
+        // The report first: if it cannot be written, no chart is left behind.
+        write_file(path, &super::document::markdown(TITLE, &blocks, &name), "Markdown report")?;
         let mut charts = 0;
         for b in &blocks {
             if let Block::Chart { id, svg, .. } = b {
                 let at = dir.as_ref().map_or(std::path::PathBuf::from(name(id)), |d| d.join(name(id)));
-                write_file(&at.display().to_string(), svg, "chart")?;
+                write_file(&at.display().to_string(), svg, "a chart of the Markdown report")?;
                 charts += 1;
             }
         }
-        write_file(path, &super::document::markdown(TITLE, &blocks, &name), "Markdown report")?;
         said.push_str(&format!("report written to {path}, with {charts} charts beside it ({stem}-*.svg)\n"));
     }
     Ok(said)

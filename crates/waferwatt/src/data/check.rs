@@ -65,18 +65,7 @@ pub fn check(ds: &Dataset) -> CheckReport {
             ));
         }
         if p.origin != Origin::Default {
-            // An override may cite the sources table (or a `[source.*]` of its scenario);
-            // otherwise it is marked `scenario` or `--set` by the parser.
-            let marked = ["scenario", "--set", ASSUMPTION, DEFINITION].contains(&&*p.source);
-            if !marked && !ds.sources.contains_key(&*p.source) {
-                report.problems.push(
-                    problem(
-                        format!("source `{}` is not in the sources table", p.source),
-                        "a [source.ID] entry",
-                    )
-                    .suggest(&p.source, ds.sources.keys().map(String::as_str)),
-                );
-            }
+            report.problems.extend(override_source_problem(ds, key, p));
             continue;
         }
         if &*p.source == ASSUMPTION || &*p.source == DEFINITION {
@@ -109,6 +98,29 @@ pub fn check(ds: &Dataset) -> CheckReport {
     }
     report.problems.extend(ds.reference_problems());
     report
+}
+
+/// An override may cite the sources table (or a `[source.*]` of its scenario); otherwise it
+/// is marked `scenario` or `--set` by the parser.
+fn override_source_problem(ds: &Dataset, key: &str, p: &super::Param) -> Option<Diagnostic> {
+    let marked = ["scenario", "--set", ASSUMPTION, DEFINITION].contains(&&*p.source);
+    (!marked && !ds.sources.contains_key(&*p.source)).then(|| {
+        Diagnostic::new(format!("source `{}` is not in the sources table", p.source))
+            .at(p.location.clone())
+            .key(key)
+            .expected("a [source.ID] entry")
+            .suggest(&p.source, ds.sources.keys().map(String::as_str))
+    })
+}
+
+impl Dataset {
+    /// Every overridden number that cites a source the sources table lacks.
+    pub fn override_source_problems(&self) -> Vec<Diagnostic> {
+        let mut keys: Vec<(&String, &super::Param)> =
+            self.params.iter().filter(|(_, p)| p.origin != Origin::Default).collect();
+        keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        keys.into_iter().filter_map(|(k, p)| override_source_problem(self, k, p)).collect()
+    }
 }
 
 fn field_of(key: &str) -> Option<&'static schema::Field> {

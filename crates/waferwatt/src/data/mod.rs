@@ -116,6 +116,9 @@ pub struct Dataset {
     pub ids: BTreeMap<&'static str, BTreeSet<String>>,
     /// Sources that the built-in data cites, before any override (for `data check`).
     pub cited_by_builtin: BTreeSet<String>,
+    /// Where each keyed entry (`kind.id`) was first written, for messages about the entry as a
+    /// whole (a field it lacks).
+    pub entry_locations: BTreeMap<String, Location>,
     /// A working copy that samples or sweeps re-bind thousands of times: binding it records
     /// no provenance (no one reads it, and recording it costs more than the arithmetic).
     pub quiet: bool,
@@ -245,7 +248,12 @@ impl Dataset {
                     self.params.contains_key(&k) || self.texts.contains_key(&k)
                 };
                 let is = |field: &str, value: &str| self.text(&key(kind.name, id, field)) == Some(value);
-                let at = || id.and_then(|id| self.first_location(kind.name, id));
+                let at = || {
+                    id.and_then(|id| {
+                        self.first_location(kind.name, id)
+                            .or_else(|| self.entry_locations.get(&format!("{}.{id}", kind.name)).cloned())
+                    })
+                };
                 for field in kind.fields {
                     let (needed, why) = match field.need {
                         schema::Need::Always => (true, String::new()),

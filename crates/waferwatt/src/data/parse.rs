@@ -318,6 +318,7 @@ fn read_kind(
             match expect_table(ctx, entry, &k, "a table of fields") {
                 Ok(fields) => {
                     ds.ids.entry(kind.name).or_default().insert(id_str.to_string());
+                    ds.entry_locations.entry(k.clone()).or_insert_with(|| ctx.loc(id.span()));
                     read_fields(ds, ctx, kind, Some(id_str), fields, &mut problems);
                 }
                 Err(mut d) => problems.append(&mut d),

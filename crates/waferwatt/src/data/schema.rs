@@ -27,13 +27,16 @@ pub enum Need {
 }
 
 /// The values a number may take, beyond being finite (a unit `fraction…` also caps it at 1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Bound {
     NonNegative,
     Positive,
     AtLeastOne,
     /// At least 0 and below 1 (a share that something else is divided by one minus).
     BelowOne,
+    /// Within physical limits, both included (a wafer is not a kilometre): they bound the work
+    /// a ledger does on any input as well as the answer's sense.
+    Between(f64, f64),
 }
 
 impl Bound {
@@ -43,10 +46,11 @@ impl Bound {
             return Err(format!("{v} is not a finite number"));
         }
         let (ok, expected) = match self {
-            Bound::NonNegative => (v >= 0.0, "0 or more"),
-            Bound::Positive => (v > 0.0, "greater than 0"),
-            Bound::AtLeastOne => (v >= 1.0, "at least 1"),
-            Bound::BelowOne => ((0.0..1.0).contains(&v), "at least 0 and below 1"),
+            Bound::NonNegative => (v >= 0.0, "0 or more".to_string()),
+            Bound::Positive => (v > 0.0, "greater than 0".to_string()),
+            Bound::AtLeastOne => (v >= 1.0, "at least 1".to_string()),
+            Bound::BelowOne => ((0.0..1.0).contains(&v), "at least 0 and below 1".to_string()),
+            Bound::Between(lo, hi) => ((lo..=hi).contains(&v), format!("between {lo} and {hi}")),
         };
         if !ok {
             return Err(format!("{v} is out of range: {unit} must be {expected}"));
@@ -66,6 +70,7 @@ impl Bound {
             Bound::Positive => (f64::MIN_POSITIVE, f64::INFINITY),
             Bound::AtLeastOne => (1.0, f64::INFINITY),
             Bound::BelowOne => (0.0, 1.0 - f64::EPSILON),
+            Bound::Between(lo, hi) => (lo, hi),
         };
         (lo, if unit.starts_with("fraction") { hi.min(1.0) } else { hi })
     }
@@ -77,6 +82,15 @@ pub fn limits(key: &str) -> Option<(f64, f64)> {
     let field = kind.field(key.rsplit('.').next()?)?;
     match field.ty {
         FieldType::Number(unit) => Some(field.bound.limits(unit)),
+        _ => None,
+    }
+}
+
+/// The unit of the number at a data key, from its field.
+pub fn unit(key: &str) -> Option<&'static str> {
+    let kind = kind(key.split('.').next()?)?;
+    match kind.field(key.rsplit('.').next()?)?.ty {
+        FieldType::Number(unit) => Some(unit),
         _ => None,
     }
 }
@@ -107,6 +121,9 @@ impl Field {
     }
     const fn below_one(self) -> Field {
         Field { bound: Bound::BelowOne, ..self }
+    }
+    const fn between(self, lo: f64, hi: f64) -> Field {
+        Field { bound: Bound::Between(lo, hi), ..self }
     }
     const fn when(self, field: &'static str, value: &'static str) -> Field {
         Field { need: Need::When { field, value }, ..self }
@@ -448,8 +465,9 @@ pub const KINDS: &[Kind] = &[
         doc: "reference dies",
         fields: &[
             text("name", true, "what the die is"),
-            num("width_mm", "mm", true, "die width").positive(),
-            num("height_mm", "mm", true, "die height").positive(),
+            num("width_mm", "mm", true, "die width (0.1-450 mm: a die is on a wafer, and bigger than a speck)")
+                .between(0.1, 450.0),
+            num("height_mm", "mm", true, "die height (0.1-450 mm)").between(0.1, 450.0),
         ],
         one_of: &[],
     },
@@ -458,13 +476,16 @@ pub const KINDS: &[Kind] = &[
         keyed: false,
         doc: "wafer geometry and fab-wide operating figures",
         fields: &[
-            num("wafer_mm", "mm", true, "wafer diameter").positive(),
-            num("edge_exclusion_mm", "mm", true, "unusable ring at the wafer edge"),
-            num("scribe_mm", "mm", true, "scribe line between dies"),
-            num("reticle_width_mm", "mm", true, "reticle field width").positive(),
-            num("reticle_height_mm", "mm", true, "reticle field height").positive(),
-            num("high_na_reticle_height_mm", "mm", true, "reticle field height of High-NA (half field)")
-                .positive(),
+            num("wafer_mm", "mm", true, "wafer diameter (25-450 mm: from one-inch research wafers to the 450 mm standard)")
+                .between(25.0, 450.0),
+            num("edge_exclusion_mm", "mm", true, "unusable ring at the wafer edge (0-20 mm)").between(0.0, 20.0),
+            num("scribe_mm", "mm", true, "scribe line between dies (0-2 mm; real lines are 0.05-0.2 mm)")
+                .between(0.0, 2.0),
+            num("reticle_width_mm", "mm", true, "reticle field width (1-60 mm; 26 mm on every scanner made)")
+                .between(1.0, 60.0),
+            num("reticle_height_mm", "mm", true, "reticle field height (1-60 mm; 33 mm)").between(1.0, 60.0),
+            num("high_na_reticle_height_mm", "mm", true, "reticle field height of High-NA (half field; 1-60 mm)")
+                .between(1.0, 60.0),
             num("tool_utilization", "fraction", true, "share of up-time a scanner is loaded").positive(),
             num("cost_of_capital", "fraction/year", true, "annual cost of capital of a fab"),
             num("electricity_usd_per_kwh", "USD/kWh", true, "fab electricity price"),

@@ -136,9 +136,9 @@ pub fn parse_die(s: &str) -> Option<(f64, f64)> {
 fn check_request(req: &WaferRequest) -> Vec<Diagnostic> {
     let rules: [(&str, &Option<Given<f64>>, Rule); 6] = [
         ("die_area", &req.die_area_mm2, Rule::Positive),
-        ("scribe", &req.scribe_mm, Rule::NonNegative),
-        ("edge_exclusion", &req.edge_exclusion_mm, Rule::NonNegative),
-        ("wafer_mm", &req.wafer_mm, Rule::Positive),
+        ("scribe", &req.scribe_mm, Rule::Like("fab.scribe_mm")),
+        ("edge_exclusion", &req.edge_exclusion_mm, Rule::Like("fab.edge_exclusion_mm")),
+        ("wafer_mm", &req.wafer_mm, Rule::Like("fab.wafer_mm")),
         ("d0", &req.d0_per_cm2, Rule::NonNegative),
         ("alpha", &req.negbin_alpha, Rule::Positive),
     ];
@@ -210,7 +210,30 @@ struct DieChoice {
     keys: Option<(String, String)>,
 }
 
+/// The die asked for, held to the physical size a die may have (`die.ID.width_mm` and
+/// `height_mm` in the schema): the exact count and the map do work in proportion to how many
+/// dies a wafer holds.
 fn resolve_die(ds: &Dataset, req: &WaferRequest) -> Result<DieChoice, Diagnostic> {
+    let d = die_asked(ds, req)?;
+    let (lo, hi) = crate::data::schema::limits("die.ID.width_mm").unwrap_or((0.0, f64::INFINITY));
+    if ![d.width_mm, d.height_mm].iter().all(|v| (lo..=hi).contains(v)) {
+        let (name, at) = match (&req.die_area_mm2, &req.die) {
+            (Some(a), _) => (a.name("die_area"), a.at()),
+            (_, Some(g)) => (g.name("die"), g.at()),
+            _ => ("defaults.die".to_string(), None),
+        };
+        return Err(Diagnostic::new(format!(
+            "a die of {} × {} mm is not one a wafer can hold",
+            d.width_mm, d.height_mm
+        ))
+        .at(at)
+        .key(name)
+        .expected(format!("a die from {lo} to {hi} mm on each side")));
+    }
+    Ok(d)
+}
+
+fn die_asked(ds: &Dataset, req: &WaferRequest) -> Result<DieChoice, Diagnostic> {
     if let Some(a) = &req.die_area_mm2 {
         // As wide as the reticle allows, no wider than square: a reticle-size die keeps the
         // field's width, as large dies do.

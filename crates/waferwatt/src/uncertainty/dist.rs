@@ -136,7 +136,11 @@ impl Dist {
     /// The same distribution drawn as whole numbers (when low, value and high are whole):
     /// drawn over half a unit beyond low and high, rounded, and kept within low and high.
     pub fn whole(self) -> Dist {
-        if ![self.low, self.value, self.high].iter().all(|v| v.fract() == 0.0) {
+        // Beyond 2^52 every float is whole and half a unit is below its precision: widening
+        // by a half and rounding would draw outside the range, so such counts are drawn as
+        // they are.
+        const EXACT: f64 = 4_503_599_627_370_496.0;
+        if ![self.low, self.value, self.high].iter().all(|v| v.fract() == 0.0 && v.abs() < EXACT) {
             return self;
         }
         match self.shape {
@@ -443,6 +447,16 @@ mod tests {
         let g = Dist::new(Shape::Normal, 0.9, 0.95, 1.0).unwrap().limited(0.0, 1.0);
         assert_eq!(g.quantile(0.99), 1.0);
         assert!(g.quantile(0.94) < 1.0);
+    }
+
+    #[test]
+    fn counts_beyond_exact_integers_stay_in_their_range() {
+        // A count range past 2^63 (a fuzzed scenario's): whole numbers there are every float.
+        let d = Dist::new(Shape::Triangular, 1e19, 2e19, 3e19).unwrap().whole();
+        for k in 0..1000 {
+            let x = d.quantile((k as f64 + 0.5) / 1000.0);
+            assert!((1e19..=3e19).contains(&x), "{x}");
+        }
     }
 
     #[test]
