@@ -91,10 +91,11 @@ pub fn work(
     opts: &SampleOptions,
     sweep: bool,
 ) -> Result<Answer, Failure> {
-    let (bound, keys) = strategy::uncertain(ds, req)?;
-    let central = strategy::evaluate(&bound.inputs);
+    let planning = strategy::uncertain(ds, req)?;
+    let keys = &planning.keys;
+    let central = strategy::evaluate(&planning.bound.inputs);
     strategy::check(&central)?;
-    let x = &bound.inputs;
+    let x = &planning.bound.inputs;
     let by = match by {
         Some(y) if y < x.start_year || y > x.end_year() => {
             return Err(Diagnostic::new(format!(
@@ -110,7 +111,7 @@ pub fn work(
         None => x.years - 1,
     };
     let uncertain = opts.uncertainty == Switch::On;
-    let drivers = if uncertain { strategy::drivers(ds, req, &keys, x.paths.len(), by) } else { None };
+    let drivers = if uncertain { planning.drivers(keys, by)? } else { None };
     let sampling = match opts.sampler {
         SamplerArg::Mc => Sampling::MonteCarlo,
         SamplerArg::Lhs => Sampling::LatinHypercube,
@@ -120,12 +121,12 @@ pub fn work(
         let width = Layout::of(x).width().max(if sweep { strategy::shares().len() } else { 0 });
         crate::sampling::check_memory(opts.samples.unwrap_or(1), width, keys.len())?;
     }
-    let plan = opts.active().then(|| Plan::keyed(&keys, opts.samples.unwrap_or(1), opts.seed(), sampling));
-    let sampled = plan.map(|plan| {
+    let plan = opts.active().then(|| Plan::keyed(keys, opts.samples.unwrap_or(1), opts.seed(), sampling));
+    let sampled = plan.map(|plan| -> Result<Sampled, Failure> {
         let layout = Layout::of(x);
         let bar = crate::sampling::progress(plan.samples, "sampling");
-        let rows = strategy::sample_paths(ds, req, &keys, &plan, layout, &bar);
-        Sampled {
+        let rows = planning.sample_paths(&plan, layout, &bar)?;
+        Ok(Sampled {
             samples: plan.samples,
             seed: plan.seed,
             sampling,
@@ -134,14 +135,15 @@ pub fn work(
             comparison: strategy::compare(&rows, layout),
             rows,
             plan,
-        }
+        })
     });
-    let sweep = sweep.then(|| {
+    let sampled = sampled.transpose()?;
+    let sweep = sweep.then(|| -> Result<Sweep, Failure> {
         let shares = strategy::shares();
-        match &sampled {
+        Ok(match &sampled {
             Some(s) => {
                 let bar = crate::sampling::progress(s.samples, "sweeping");
-                strategy::sweep_samples(ds, req, &keys, &s.plan, by, x.lead_margin, &bar)
+                planning.sweep_samples(&s.plan, by, x.lead_margin, &bar)?
             }
             None => {
                 let compute = strategy::sweep(x, &shares, by);
@@ -152,8 +154,10 @@ pub fn work(
                     best_by_sample: None,
                 }
             }
-        }
+        })
     });
+    let sweep = sweep.transpose()?;
+    let strategy::Planning { bound, keys, .. } = planning;
     Ok(Answer { bound, central, keys, by, drivers, sampled, sweep })
 }
 

@@ -201,28 +201,18 @@ fn json_all(results: &[Evaluated], explain: bool) -> Value {
     if items.len() == 1 { items.remove(0) } else { Value::Array(items) }
 }
 
-/// Samples the run (or analyses its sensitivity), with the ledger's fast sampler where every
-/// uncertain number's path into the ledger is known, else by re-binding the data per sample.
+/// Samples the run (or analyses its sensitivity) through the regions' plans.
 fn uncertain(ds: &waferwatt::data::Dataset, req: &TrainRequest, task: Task) -> Result<String, Failure> {
-    let results = evaluate_all(train::bind(ds, req)?)?;
+    let mut slots = waferwatt::plan::Slots::default();
+    let results = evaluate_all(train::plan(ds, req, &mut slots)?)?;
     let bounds: Vec<Bound> = results.iter().map(|r| r.bound.clone()).collect();
     let bindings: Vec<_> = bounds.iter().flat_map(|b| b.bindings.iter().cloned()).collect();
     let keys = waferwatt::uncertainty::uncertain_keys(ds, &bindings)?;
     let layout = train::Layout::new(&bounds);
     let many = bounds.len() > 1;
     let names = layout.names(|r| if many { format!("{}.", bounds[r].region) } else { String::new() });
-    let problem = Problem { base: json_all(&results, false), names, keys, fast: false };
-    match train::Sampler::new(&bounds, &problem.keys) {
-        Some(fast) => answer_model(&fast, Problem { fast: true, ..problem }, task),
-        None => {
-            let slow = waferwatt::uncertainty::DataModel {
-                ds,
-                keys: problem.keys.iter().map(|k| k.key.clone()).collect(),
-                figure: layout.rebinding(req),
-            };
-            answer_model(&slow, problem, task)
-        }
-    }
+    let model = train::model(&bounds, &layout, &slots, &keys)?;
+    answer_model(&model, Problem { base: json_all(&results, false), names, keys, fast: true }, task)
 }
 
 /// `waferwatt sensitivity train ...`.

@@ -89,6 +89,9 @@ fn main() {
         return sampling(&Dataset::builtin().expect("built-in data"), quick);
     }
     // `cargo bench --bench ledger -- strategy` runs the strategy benchmarks alone.
+    if std::env::args().any(|a| a == "accounts") {
+        return accounts_bench(&Dataset::builtin().expect("built-in data"), seconds);
+    }
     if std::env::args().any(|a| a == "strategy") {
         return strategy(&Dataset::builtin().expect("built-in data"), quick);
     }
@@ -101,7 +104,8 @@ fn main() {
         println!("train ledger, {name}: {:.1} million evaluations/s (one core)", r / 1e6);
     }
     let cell = dies::Cell { width_mm: 5.1, height_mm: 5.1 };
-    let t = time_per_call(seconds, |i| dies::exact(black_box(294.0 + i as f64 * 1e-12), cell).0 as f64);
+    let t =
+        time_per_call(seconds, |i| dies::exact_uncached(black_box(294.0 + i as f64 * 1e-12), cell).0 as f64);
     println!(
         "exact dies per wafer, 5 × 5 mm die (+0.1 mm scribe), 32 × 32 offsets: {:.1} µs a call",
         t * 1e6
@@ -148,22 +152,36 @@ fn main() {
     );
     // The report's accounts from loaded data, sensitivity sweeps included (what `waferwatt
     // report` computes, less loading and rendering).
-    for (label, f) in [
-        (
-            "tools account",
-            (|ds: &Dataset| accounts::tools::account(ds).map(|_| ()).is_ok()) as fn(&Dataset) -> bool,
-        ),
-        ("packaging account", |ds| accounts::packaging::account(ds).map(|_| ()).is_ok()),
-        ("electricity account", |ds| accounts::electricity::account(ds).map(|_| ()).is_ok()),
-        ("capacity account", |ds| accounts::capacity::account(ds).map(|_| ()).is_ok()),
-    ] {
-        let t = time_per_call(seconds, |_| f64::from(u8::from(f(black_box(&ds)))));
-        println!("{label}: {:.1} ms", t * 1e3);
-    }
+    accounts_bench(&ds, seconds);
     let t = time_per_call(seconds, |_| Dataset::builtin().map_or(0.0, |d| d.params.len() as f64));
     println!("loading and checking the built-in data: {:.1} ms", t * 1e3);
     sampling(&ds, quick);
     strategy(&ds, quick);
+}
+
+/// The report's accounts from loaded data, sensitivity sweeps included (what `waferwatt report`
+/// computes, less loading and rendering), at the data's samples a range and at 4,000.
+fn accounts_bench(ds: &Dataset, seconds: f64) {
+    let report_samples = ds.param("defaults.report_samples").map_or(0.0, |p| p.value);
+    for samples in [report_samples, 4000.0] {
+        let mut ds = ds.clone();
+        if let Some(p) = ds.params.get_mut("defaults.report_samples") {
+            (p.value, p.low, p.high) = (samples, samples, samples);
+        }
+        for (label, f) in [
+            (
+                "tools account",
+                (|ds: &Dataset| accounts::tools::account(ds).map(|_| ()).is_ok()) as fn(&Dataset) -> bool,
+            ),
+            ("packaging account", |ds| accounts::packaging::account(ds).map(|_| ()).is_ok()),
+            ("electricity account", |ds| accounts::electricity::account(ds).map(|_| ()).is_ok()),
+            ("capacity account", |ds| accounts::capacity::account(ds).map(|_| ()).is_ok()),
+            ("strategy account", |ds| accounts::strategy::account(ds).map(|_| ()).is_ok()),
+        ] {
+            let t = time_per_call(seconds, |_| f64::from(u8::from(f(black_box(&ds)))));
+            println!("{label}, {samples} samples a range: {:.1} ms", t * 1e3);
+        }
+    }
 }
 
 /// The strategy ledger: one evaluation (two paths, 16 years), one binding, the report's
@@ -180,6 +198,14 @@ fn strategy(ds: &Dataset, quick: bool) {
         strategy::evaluate(black_box(&y)).paths[1].years[15].cumulative_compute_flop
     });
     println!("strategy ledger, 2 paths × 16 years: {:.1} µs an evaluation", t * 1e6);
+    let mut slots = waferwatt::plan::Slots::default();
+    let planned = strategy::plan(ds, &req, &mut slots).expect("plans");
+    let t = time_per_call(seconds, |i| {
+        let mut v = slots.central.clone();
+        v[0] += i as f64 * 1e-9;
+        planned.plan.derive(black_box(&v)).map_or(0.0, |x| x.budget_usd)
+    });
+    println!("strategy derive (its inputs from one plan, at a row of values): {:.1} µs", t * 1e6);
     let t =
         time_per_call(seconds, |_| strategy::bind(black_box(ds), &req).map_or(0.0, |b| b.inputs.budget_usd));
     println!("strategy binding (chip ledger on 3 nodes, training ledger, data): {:.1} µs", t * 1e6);
@@ -187,15 +213,16 @@ fn strategy(ds: &Dataset, quick: bool) {
         time_per_call(seconds, |_| f64::from(u8::from(accounts::strategy::account(black_box(ds)).is_ok())));
     println!("strategy account (400 samples, sweep of 21 shares, drivers): {:.1} ms", t * 1e3);
     let n = if quick { 200 } else { 10_000 };
-    let (bound, keys) = strategy::uncertain(ds, &req).expect("binds");
-    let layout = strategy::Layout::of(&bound.inputs);
+    let planning = strategy::uncertain(ds, &req).expect("plans");
+    let keys = &planning.keys;
+    let layout = strategy::Layout::of(&planning.bound.inputs);
     let start = std::time::Instant::now();
-    let plan = Plan::keyed(&keys, n, 1, Sampling::MonteCarlo);
-    let rows = strategy::sample_paths(ds, &req, &keys, &plan, layout, &|_| {});
+    let plan = Plan::keyed(keys, n, 1, Sampling::MonteCarlo);
+    let rows = planning.sample_paths(&plan, layout, &|_| {}).expect("samples");
     let c = strategy::compare(&rows, layout);
     let t = start.elapsed().as_secs_f64();
     println!(
-        "strategy sampled, {n} samples of {} numbers, data re-bound per sample, paths compared: {:.2} s ({:.0} samples/s, {} threads; P(lead) in the last year {:.2})",
+        "strategy sampled, {n} samples of {} numbers, inputs derived from one plan per sample, paths compared: {:.2} s ({:.0} samples/s, {} threads; P(lead) in the last year {:.2})",
         keys.len(),
         t,
         n as f64 / t,
@@ -210,22 +237,26 @@ fn sampling(ds: &Dataset, quick: bool) {
     use waferwatt::uncertainty::{self, Plan, Sampling, sobol, uncertain_keys};
     let n = if quick { 20_000 } else { 1_000_000 };
     let none = |_: usize| {};
-    let sampler_of = |run: &str, region: &str| {
+    let planned = |run: &str, region: &str, keep: usize| {
         let req = TrainRequest {
             run: Some(Given::flag(run.to_string(), "--run")),
             regions: Some(Given::flag(vec![region.to_string()], "--region")),
             ..Default::default()
         };
-        let bounds = train::bind(ds, &req).expect("binds");
+        let mut slots = waferwatt::plan::Slots::default();
+        let bounds = train::plan(ds, &req, &mut slots).expect("plans");
         let bindings: Vec<_> = bounds.iter().flat_map(|b| b.bindings.clone()).collect();
-        let keys = uncertain_keys(ds, &bindings).expect("keys");
-        (train::Sampler::new(&bounds, &keys).expect("a fast path"), keys)
+        let mut keys = uncertain_keys(ds, &bindings).expect("keys");
+        keys.truncate(keep);
+        let layout = train::Layout::new(&bounds);
+        (bounds, layout, slots, keys)
     };
     for threads in [1, 2] {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a pool");
         for (run, region) in [("llama-3.1-405b", "us-avg"), ("llama-3.1-405b", "cn-nm")] {
-            let (s, keys) = sampler_of(run, region);
-            let width = s.layout.width();
+            let (bounds, layout, slots, keys) = planned(run, region, usize::MAX);
+            let s = train::model(&bounds, &layout, &slots, &keys).expect("a model");
+            let width = layout.width();
             let plan = Plan::keyed(&keys, n, 1, Sampling::MonteCarlo);
             let (mut best_sample, mut best_total) = (f64::INFINITY, f64::INFINITY);
             for _ in 0..3 {
@@ -238,7 +269,7 @@ fn sampling(ds: &Dataset, quick: bool) {
                 best_total = best_total.min(start.elapsed().as_secs_f64());
             }
             println!(
-                "train ledger sampled, {run} in {region} ({} uncertain numbers, {width} results kept), \
+                "train ledger sampled through its plan, {run} in {region} ({} uncertain numbers, {width} results kept), \
                  {threads} thread(s): {:.1} million samples/s; {n} samples with percentiles in {:.0} ms",
                 keys.len(),
                 n as f64 / best_sample / 1e6,
@@ -246,18 +277,12 @@ fn sampling(ds: &Dataset, quick: bool) {
             );
         }
     }
-    let (_, mut keys) = sampler_of("llama-3.1-405b", "cn-nm");
-    keys.truncate(20);
-    let req = TrainRequest {
-        run: Some(Given::flag("llama-3.1-405b".to_string(), "--run")),
-        regions: Some(Given::flag(vec!["cn-nm".to_string()], "--region")),
-        ..Default::default()
-    };
-    let s = train::Sampler::new(&train::bind(ds, &req).expect("binds"), &keys).expect("a fast path");
+    let (bounds, layout, slots, keys) = planned("llama-3.1-405b", "cn-nm", 20);
+    let s = train::model(&bounds, &layout, &slots, &keys).expect("a model");
     let dists: Vec<_> = keys.iter().map(|k| k.dist.clone()).collect();
     let ids: Vec<u64> = keys.iter().map(|k| waferwatt::uncertainty::key_id(&k.key)).collect();
     let base = if quick { 1 << 8 } else { 1 << 14 };
-    let width = s.layout.width();
+    let width = layout.width();
     let t = time_per_call(if quick { 0.0 } else { 1.0 }, |_| {
         sobol::analyse(&s, &dists, &ids, base, 1, width, 0, &none).variance
     });
@@ -270,90 +295,49 @@ fn sampling(ds: &Dataset, quick: bool) {
     chain(quick);
 }
 
-/// The chain wafer → chip → training ledger under sampling, on the pure ledgers: an H100-class
-/// design on n7-duv (`scenarios/h100-on-n7-duv.toml`) priced at its build cost and trained in
-/// cn-gz. Each sample draws every uncertain number of the chain from its distribution (its own
-/// stream, as `--samples` does), writes those that are direct inputs of the three ledgers
-/// (defect density, step cost, margin, geometry, HBM and packaging prices and yields, the
-/// training and ownership numbers; not the layer-group sums, which re-binding derives), then
-/// evaluates the wafer, the chip and the run with no allocation. Once with the gross dies and
-/// interposers counted exactly (32 × 32 grid offsets), once by the analytic formula.
+/// The chain wafer → chip → training ledger under sampling, through the plans, as
+/// `waferwatt train --scenario scenarios/h100-on-n7-duv.toml --region cn-gz --samples N` does
+/// it: an H100-class design on n7-duv priced at its build cost and trained in cn-gz. Each
+/// sample draws every uncertain number of the chain, derives the three ledgers' inputs from
+/// one plan and evaluates them, keeping every result. Three ways: every number drawn, so the
+/// wafer's edge exclusion and scribe move the exact die count every sample; the wafer's
+/// geometry fixed (the count is then done once); and the analytic die count.
 fn chain(quick: bool) {
-    use waferwatt::chip::ChipRequest;
-    use waferwatt::uncertainty::{Plan, Sampling, uncertain_keys};
+    use waferwatt::uncertainty::{self, Plan, Sampling, uncertain_keys};
     let mut ds = Dataset::builtin().expect("built-in data");
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/h100-on-n7-duv.toml");
     let text = std::fs::read_to_string(path).expect("the scenario");
     let scenario = ds.apply_scenario("h100-on-n7-duv.toml", &text).expect("applies");
     let req = TrainRequest::from_scenario(scenario.section("train").expect("[train]")).expect("reads");
     let req = TrainRequest { regions: Some(Given::flag(vec!["cn-gz".to_string()], "--region")), ..req };
-    let bound = train::bind(&ds, &req).expect("binds").remove(0);
-    let chip_req = ChipRequest { accelerator: req.accelerator.clone(), ..Default::default() };
-    let chip_bound = chip::bind(&ds, &chip_req).expect("binds");
-    let keys = uncertain_keys(&ds, &bound.bindings).expect("keys");
-    let at = |k: &str| keys.iter().position(|u| u.key == k);
-    let node = |f: &str| at(&format!("node.n7-duv.{f}"));
-    let slots = [
-        node("d0_per_cm2"),
-        node("cost_per_step_usd"),
-        node("gross_margin"),
-        node("overhead_fraction"),
-        node("wafers_per_mask_set"),
-        at("fab.edge_exclusion_mm"),
-        at("fab.scribe_mm"),
-        at("package.h100-n7duv.hbm_usd_per_gb"),
-        at("packaging.kgd_test_usd_per_die"),
-        at("packaging.interposer_wafer_usd"),
-        at("packaging.interposer_d0_per_cm2"),
-        at("training.mfu"),
-        at("ownership.hardware_life_years"),
-        at("ownership.cost_of_capital"),
-        at("facility.ai-liquid.capex_usd_per_mw"),
-        at("region.cn-gz.pue"),
-    ];
     let n = if quick { 2_000 } else { 200_000 };
-    let plan = Plan::keyed(&keys, n, 1, Sampling::MonteCarlo);
-    for count in [Count::Exact, Count::Analytic] {
-        let mut base = chip_bound.inputs;
-        base.compute.wafer.count = count;
-        let mut x = vec![0.0; keys.len()];
-        let start = Instant::now();
-        let mut sink = 0.0;
-        for i in 0..n {
-            plan.draw(i, &mut x);
-            let v = |j: usize, central: f64| slots[j].map_or(central, |k| x[k]);
-            let mut c = base;
-            let w = &mut c.compute.wafer;
-            w.d0_base_per_cm2 = v(0, w.d0_base_per_cm2);
-            w.cost_per_step_usd = v(1, w.cost_per_step_usd);
-            w.gross_margin = v(2, w.gross_margin);
-            w.overhead_fraction = v(3, w.overhead_fraction);
-            w.wafers_per_mask_set = v(4, w.wafers_per_mask_set);
-            w.edge_exclusion_mm = v(5, w.edge_exclusion_mm);
-            w.scribe_mm = v(6, w.scribe_mm);
-            c.hbm_usd_per_gb = v(7, c.hbm_usd_per_gb);
-            c.kgd_test_usd_per_die = v(8, c.kgd_test_usd_per_die);
-            c.interposer_wafer_usd = v(9, c.interposer_wafer_usd);
-            c.interposer_d0_per_cm2 = v(10, c.interposer_d0_per_cm2);
-            let chip_out = chip::evaluate(black_box(&c));
-            let mut t = bound.inputs;
-            t.accelerator_price_usd = chip_out.price_usd.unwrap_or(chip_out.build_cost_usd);
-            t.mfu = v(11, t.mfu);
-            t.hardware_life_years = v(12, t.hardware_life_years);
-            t.cost_of_capital = v(13, t.cost_of_capital);
-            t.facility_capex_usd_per_mw = v(14, t.facility_capex_usd_per_mw);
-            t.pue = v(15, t.pue);
-            sink += train::evaluate(black_box(&t)).total_usd;
+    let none = |_: usize| {};
+    for (label, count, fixed) in [
+        ("every number drawn, dies counted exactly", Count::Exact, false),
+        ("wafer geometry fixed, dies counted exactly", Count::Exact, true),
+        ("every number drawn, analytic die count", Count::Analytic, false),
+    ] {
+        let mut slots = waferwatt::plan::Slots::default();
+        let mut bounds = train::plan(&ds, &req, &mut slots).expect("plans");
+        bounds.iter_mut().for_each(|b| b.plan.set_count(count));
+        let bindings: Vec<_> = bounds.iter().flat_map(|b| b.bindings.clone()).collect();
+        let mut keys = uncertain_keys(&ds, &bindings).expect("keys");
+        if fixed {
+            keys.retain(|k| !matches!(k.key.as_str(), "fab.edge_exclusion_mm" | "fab.scribe_mm"));
         }
-        black_box(sink);
+        let layout = train::Layout::new(&bounds);
+        let model = train::model(&bounds, &layout, &slots, &keys).expect("a model");
+        let plan = Plan::keyed(&keys, n, 1, Sampling::MonteCarlo);
+        let start = Instant::now();
+        let rows = uncertainty::sample(&model, &plan, layout.width(), &none);
         let rate = n as f64 / start.elapsed().as_secs_f64();
+        black_box(rows.refused());
         println!(
-            "chain wafer → chip → train sampled, h100-n7duv in cn-gz, {} uncertain numbers drawn ({} of \
-             them written to the ledgers), dies counted {}: {:.2} million samples/s (one core)",
+            "chain wafer → chip → train sampled through its plans, h100-n7duv in cn-gz, {} uncertain numbers, \
+             {label}: {:.2} million samples/s ({} threads)",
             keys.len(),
-            slots.iter().flatten().count(),
-            count.name(),
-            rate / 1e6
+            rate / 1e6,
+            rayon::current_num_threads()
         );
     }
 }

@@ -25,6 +25,28 @@ impl Location {
     }
 }
 
+/// Where each line of a text starts, to locate many offsets in it without counting lines
+/// from the start each time.
+#[derive(Clone, Debug, Default)]
+pub struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    pub fn new(text: &str) -> Lines {
+        Lines { starts: std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect() }
+    }
+    /// The location of byte `offset` in `text` (the text these lines are of), a file named
+    /// `file`: the same as [`Location::at`].
+    pub fn locate(&self, file: &str, text: &str, offset: usize) -> Location {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|s| *s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = text.get(start..offset).map_or(0, |t| t.chars().count()) + 1;
+        Location { file: file.into(), line, column }
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}", self.file, self.line, self.column)
@@ -145,4 +167,23 @@ pub fn nearest<'a>(got: &str, names: &[&'a str]) -> Vec<&'a str> {
 /// `a`, `b`, `c` in backticks, comma separated.
 pub fn quote_list(names: &[&str]) -> String {
     names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod lines_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Locating by the line table gives what counting from the start gives, at every byte
+        /// (multi-byte characters and empty lines included).
+        #[test]
+        fn lines_locate_as_counting_does(text in "[a-zé\n ]{0,80}", at in 0usize..100) {
+            let mut offset = at.min(text.len());
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            prop_assert_eq!(Lines::new(&text).locate("f", &text, offset), Location::at("f", &text, offset));
+        }
+    }
 }

@@ -152,10 +152,6 @@ impl<'a> Binder<'a> {
         Ok(p.value)
     }
 
-    pub fn data_opt(&mut self, name: &'static str, key: &str) -> Option<f64> {
-        self.ds.param(key).is_some().then(|| self.data(name, key).ok()).flatten()
-    }
-
     pub fn given(&mut self, name: &'static str, unit: &'static str, g: &Given<f64>) -> f64 {
         let group = self.group;
         self.record(|| Binding {
@@ -166,22 +162,6 @@ impl<'a> Binder<'a> {
             provenance: Provenance::Input(g.from.clone()),
         });
         g.value
-    }
-
-    /// The user's value if given, else the data's.
-    pub fn either(
-        &mut self,
-        name: &'static str,
-        given: &Option<Given<f64>>,
-        key: &str,
-    ) -> Result<f64, Diagnostic> {
-        match given {
-            Some(g) => {
-                let unit = self.ds.param(key).map_or("", |p| p.unit);
-                Ok(self.given(name, unit, g))
-            }
-            None => self.data(name, key),
-        }
     }
 
     pub fn derived(&mut self, name: &'static str, value: f64, unit: &'static str, how: String) {

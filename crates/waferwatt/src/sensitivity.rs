@@ -8,6 +8,7 @@
 
 use crate::data::Dataset;
 use crate::diag::Diagnostics;
+use crate::plan::{Planned, Slots};
 use crate::provenance::Binding;
 use crate::uncertainty::{DataModel, Model, Plan, Sampling, Summary, Uncertain, summarize, uncertain_keys};
 
@@ -115,6 +116,36 @@ pub fn figure(
     figure: impl Fn(&Dataset) -> Result<(Vec<Binding>, f64), Diagnostics> + Sync,
 ) -> Result<Figure, Diagnostics> {
     let (keys, model) = data_model(ds, &figure)?;
+    let swings = tornado(&model, &keys, 1, 0).map(|t| t.1).unwrap_or_default();
+    let plan = Plan::keyed(&keys, samples, seed, Sampling::LatinHypercube);
+    let rows = crate::uncertainty::sample(&model, &plan, 1, &|_| {});
+    Ok(Figure { swings, spread: summarize(&rows.column(0)), samples, refused: rows.refused() })
+}
+
+/// [`figure`] through plans: `plan` plans the figure's ledgers on the data, their numbers read
+/// through the slots it is given, and returns the bindings they used and the figure as a
+/// function of a row of values (`None` where a ledger refuses them). The same swings and spread
+/// as re-binding the data per sample (the plans' oracle tests hold derive equal to re-binding),
+/// without the binding.
+pub fn planned<E>(
+    ds: &Dataset,
+    samples: usize,
+    seed: u64,
+    plan: impl FnOnce(&Dataset, &mut Slots) -> Result<(Vec<Binding>, E), Diagnostics>,
+) -> Result<Figure, Diagnostics>
+where
+    E: Fn(&[f64]) -> Option<f64> + Sync,
+{
+    let mut slots = Slots::default();
+    let (bindings, eval) = plan(ds, &mut slots)?;
+    let keys = uncertain_keys(ds, &bindings)?;
+    let model = Planned::new(&slots, &keys, |v: &[f64], out: &mut [f64]| match eval(v) {
+        Some(x) => {
+            out[0] = x;
+            true
+        }
+        None => false,
+    })?;
     let swings = tornado(&model, &keys, 1, 0).map(|t| t.1).unwrap_or_default();
     let plan = Plan::keyed(&keys, samples, seed, Sampling::LatinHypercube);
     let rows = crate::uncertainty::sample(&model, &plan, 1, &|_| {});

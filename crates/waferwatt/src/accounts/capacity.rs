@@ -139,10 +139,10 @@ pub fn account(ds: &Dataset) -> Result<CapacityAccount, Diagnostics> {
         .find(|m| m.id == "smic-advanced-capacity")
         .and_then(|m| Some((m.param.value, scanners_for(&bound, m.param.value)?)));
     let output_scanners = scanners_for(&bound, out.wafer_starts_per_month);
-    let drivers = sensitivity::figure(ds, samples, seed, |ds| {
-        let b = fleet::bind(ds, &req)?;
-        let a = fleet::evaluate(&b.inputs).accelerators_per_year;
-        Ok((b.bindings, a))
+    let drivers = sensitivity::planned(ds, samples, seed, |ds, slots| {
+        let b = fleet::plan(ds, &req, slots)?;
+        let bindings = b.bindings.clone();
+        Ok((bindings, move |v: &[f64]| Some(fleet::evaluate(&b.plan.derive(v).ok()?).accelerators_per_year)))
     })?;
     let run = ds.text("defaults.report_run").unwrap_or_default().to_string();
     let run_flop = train::bind(

@@ -198,16 +198,18 @@ pub fn account(ds: &Dataset) -> Result<ElectricityAccount, Diagnostics> {
         })
         .collect();
     let deal_gaps = tariff_gaps(&deal_ledgers, &ledgers, &claim_country, band);
-    let share_drivers = sensitivity::figure(ds, samples, seed, |ds| {
-        let b = train::bind(ds, &req)?.remove(0);
-        let share = train::evaluate(&b.inputs).share(Item::Electricity);
-        Ok((b.bindings, share))
+    let share_drivers = sensitivity::planned(ds, samples, seed, |ds, slots| {
+        let b = train::plan(ds, &req, slots)?.remove(0);
+        let share =
+            move |v: &[f64]| Some(train::evaluate(&b.plan.derive(v).ok()?.0).share(Item::Electricity));
+        Ok((b.bindings.clone(), share))
     })?;
     let domestic = domestic(ds, &ledgers, &claim_country, &claim_against, claimed_discount)?;
     // Whether electricity is the largest line turns on its share less the largest other line's.
-    let margin_drivers = sensitivity::figure(ds, samples, seed, |ds| {
-        let b = train::bind(ds, &req)?.remove(0);
-        Ok((b.bindings, electricity_margin(&train::evaluate(&b.inputs))))
+    let margin_drivers = sensitivity::planned(ds, samples, seed, |ds, slots| {
+        let b = train::plan(ds, &req, slots)?.remove(0);
+        let margin = move |v: &[f64]| Some(electricity_margin(&train::evaluate(&b.plan.derive(v).ok()?.0)));
+        Ok((b.bindings.clone(), margin))
     })?;
     let verdict_largest = largest_verdict(ds, &ledgers, &share_drivers, &margin_drivers)?;
     let verdict_discount = discount_verdict(ds, &gaps, &deal_gaps, domestic.as_ref(), &claim_against)?;

@@ -7,7 +7,8 @@ use super::verdict::{self, ClaimVerdict, Evidence, Verdict};
 use crate::chip::{self, ChipBound, ChipInputs, ChipOutputs, ChipRequest, Split};
 use crate::data::{Dataset, key};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::fab::{self, WaferRequest};
+use crate::fab::{self, WaferBound, WaferInputs, WaferRequest};
+use crate::plan::Slots;
 use crate::provenance::{Binding, Given, Provenance};
 use crate::sensitivity;
 
@@ -213,51 +214,64 @@ pub fn account(ds: &Dataset) -> Result<PackagingAccount, Diagnostics> {
     for node in list(ds, "defaults.report_packaging_nodes")? {
         nodes.push(node_splits(ds, &node, area_mm2, &ks, &design.inputs, true)?.0);
     }
+    // The design's packaging and chiplet terms, which the splits read (its own node's process
+    // is not in play).
+    let packaging_terms = |design: &ChipBound| -> Vec<Binding> {
+        design
+            .bindings
+            .iter()
+            .filter(|b| match &b.provenance {
+                Provenance::Data { key, .. } => {
+                    ["package.", "packaging.", "chiplet."].iter().any(|p| key.starts_with(p))
+                }
+                _ => false,
+            })
+            .cloned()
+            .collect()
+    };
     // What could make chiplets pay on the first (DUV-only) node.
     let chiplet_premium_drivers = match nodes.first() {
-        Some(first) if ks.iter().any(|k| *k > 1) => {
-            let node = first.node.clone();
-            sensitivity::figure(ds, samples, seed, |ds| {
-                let design = chip::bind(ds, &chip_req(None))?;
-                let (n, mut bindings) = node_splits(ds, &node, area_mm2, &ks, &design.inputs, false)?;
-                // The splits read the design's packaging and chiplet terms; its own node's
-                // process is not in play.
-                bindings.extend(design.bindings.into_iter().filter(|b| match &b.provenance {
-                    Provenance::Data { key, .. } => {
-                        ["package.", "packaging.", "chiplet."].iter().any(|p| key.starts_with(p))
-                    }
-                    _ => false,
-                }));
-                Ok((bindings, n.chiplet_premium().unwrap_or(0.0)))
-            })?
-        }
+        Some(first) if ks.iter().any(|k| *k > 1) => sensitivity::planned(ds, samples, seed, |ds, slots| {
+            let design = chip::plan(ds, &chip_req(None), slots)?;
+            let w = split_wafer(ds, &first.node, area_mm2, slots)?;
+            let bindings = [w.bindings.clone(), packaging_terms(&design)].concat();
+            let (node, ks) = (first.node.clone(), ks.clone());
+            let premium = move |v: &[f64]| {
+                let (x, wafer) = (design.plan.derive(v).ok()?, w.plan.derive(v).ok()?);
+                Some(splits(&node, area_mm2, &ks, &wafer, &x, false).chiplet_premium().unwrap_or(0.0))
+            };
+            Ok((bindings, premium))
+        })?,
         _ => sensitivity::Figure::default(),
     };
     // The share of the yield loss the DUV-only node's best split wins back.
     let recovery_drivers = match list(ds, "defaults.report_packaging_nodes")?.as_slice() {
         [duv, euv, ..] if ks.iter().any(|k| *k > 1) => {
-            let (duv, euv) = (duv.clone(), euv.clone());
-            sensitivity::figure(ds, samples, seed, |ds| {
-                let design = chip::bind(ds, &chip_req(None))?;
-                let (d, mut bindings) = node_splits(ds, &duv, area_mm2, &ks, &design.inputs, false)?;
-                let (e, more) = node_splits(ds, &euv, area_mm2, &ks, &design.inputs, false)?;
-                bindings.extend(more);
-                bindings.extend(design.bindings.into_iter().filter(|b| match &b.provenance {
-                    Provenance::Data { key, .. } => {
-                        ["package.", "packaging.", "chiplet."].iter().any(|p| key.starts_with(p))
-                    }
-                    _ => false,
-                }));
-                Ok((bindings, recovery(&[d, e]).map_or(0.0, |r| r.recovered)))
+            sensitivity::planned(ds, samples, seed, |ds, slots| {
+                let design = chip::plan(ds, &chip_req(None), slots)?;
+                let d = split_wafer(ds, duv, area_mm2, slots)?;
+                let e = split_wafer(ds, euv, area_mm2, slots)?;
+                let bindings = [d.bindings.clone(), e.bindings.clone(), packaging_terms(&design)].concat();
+                let (duv, euv, ks) = (duv.clone(), euv.clone(), ks.clone());
+                let recovered = move |v: &[f64]| {
+                    let x = design.plan.derive(v).ok()?;
+                    let (dw, ew) = (d.plan.derive(v).ok()?, e.plan.derive(v).ok()?);
+                    let both = [
+                        splits(&duv, area_mm2, &ks, &dw, &x, false),
+                        splits(&euv, area_mm2, &ks, &ew, &x, false),
+                    ];
+                    Some(recovery(&both).map_or(0.0, |r| r.recovered))
+                };
+                Ok((bindings, recovered))
             })?
         }
         _ => sensitivity::Figure::default(),
     };
     let req = chip_req(Some(&port_node));
-    let ported_cost_drivers = sensitivity::figure(ds, samples, seed, |ds| {
-        let b = chip::bind(ds, &req)?;
-        let cost = chip::evaluate(&b.inputs).build_cost_usd;
-        Ok((b.bindings, cost))
+    let ported_cost_drivers = sensitivity::planned(ds, samples, seed, |ds, slots| {
+        let b = chip::plan(ds, &req, slots)?;
+        let bindings = b.bindings.clone();
+        Ok((bindings, move |v: &[f64]| Some(chip::evaluate(&b.plan.derive(v).ok()?).build_cost_usd)))
     })?;
     let mut a = PackagingAccount {
         die,
@@ -284,27 +298,48 @@ fn node_splits(
     x: &ChipInputs,
     break_even: bool,
 ) -> Result<(NodeSplits, Vec<Binding>), Diagnostics> {
+    let wafer = split_wafer(ds, node, area_mm2, &mut Slots::default())?;
+    Ok((splits(node, area_mm2, ks, &wafer.inputs, x, break_even), wafer.bindings))
+}
+
+/// The wafer of `node` for a die of `area_mm2`, planned.
+fn split_wafer(
+    ds: &Dataset,
+    node: &str,
+    area_mm2: f64,
+    slots: &mut Slots,
+) -> Result<WaferBound, Diagnostics> {
     let req = WaferRequest {
         nodes: Some(Given::data(vec![node.to_string()], "defaults.report_packaging_nodes")),
         die_area_mm2: Some(Given::data(area_mm2, "defaults.die")),
         stitched: Some(Given::data(true, "defaults.die")),
         ..Default::default()
     };
-    let mut wafer = fab::bind(ds, &req)?.remove(0);
+    Ok(fab::plan(ds, &req, slots)?.remove(0))
+}
+
+/// The splits of `area_mm2` into each of `ks` chiplets on `wafer`, for the design `x`.
+fn splits(
+    node: &str,
+    area_mm2: f64,
+    ks: &[u32],
+    wafer: &WaferInputs,
+    x: &ChipInputs,
+    break_even: bool,
+) -> NodeSplits {
     // At the foundry's cost: the nodes compared carry different margins (SMIC's and TSMC's),
     // and the question is what making the chips takes, not what a foundry charges.
-    wafer.inputs.gross_margin = 0.0;
-    let splits = NodeSplits {
-        splits: ks.iter().map(|k| chip::split(area_mm2, *k, &wafer.inputs, x)).collect(),
+    let wafer = WaferInputs { gross_margin: 0.0, ..*wafer };
+    NodeSplits {
+        splits: ks.iter().map(|k| chip::split(area_mm2, *k, &wafer, x)).collect(),
         break_even_mm2: break_even
             .then(|| {
                 let (lo, hi) = chip::break_even_span(x);
-                chip::break_even_area(&wafer.inputs, x, lo, hi)
+                chip::break_even_area(&wafer, x, lo, hi)
             })
             .flatten(),
         node: node.to_string(),
-    };
-    Ok((splits, wafer.bindings))
+    }
 }
 
 #[cfg(test)]

@@ -149,7 +149,8 @@ fn answer_line(central: &StrategyOutputs, margin: f64) -> f64 {
 pub fn account(ds: &Dataset) -> Result<StrategyAccount, Diagnostics> {
     let (samples, seed) = sensitivity::report_sampling(ds)?;
     let req = StrategyRequest::default();
-    let (bound, keys) = strategy::uncertain(ds, &req)?;
+    let planning = strategy::uncertain(ds, &req)?;
+    let (bound, keys) = (&planning.bound, &planning.keys);
     if bound.paths.len() < 2 {
         return Err(Diagnostic::new("the report compares two paths, and strategy.paths names one")
             .key("strategy.paths")
@@ -159,12 +160,12 @@ pub fn account(ds: &Dataset) -> Result<StrategyAccount, Diagnostics> {
     let central = strategy::evaluate(&bound.inputs);
     strategy::check(&central)?;
     let layout = Layout::of(&bound.inputs);
-    let plan = Plan::keyed(&keys, samples, seed, Sampling::LatinHypercube);
+    let plan = Plan::keyed(keys, samples, seed, Sampling::LatinHypercube);
     let quiet = |_| {};
-    let rows = strategy::sample_paths(ds, &req, &keys, &plan, layout, &quiet);
+    let rows = planning.sample_paths(&plan, layout, &quiet)?;
     let by = bound.inputs.years - 1;
-    let drivers = strategy::drivers(ds, &req, &keys, bound.paths.len(), by);
-    let sweep = strategy::sweep_samples(ds, &req, &keys, &plan, by, bound.inputs.lead_margin, &quiet);
+    let drivers = planning.drivers(keys, by)?;
+    let sweep = planning.sweep_samples(&plan, by, bound.inputs.lead_margin, &quiet)?;
     let electricity_share = central
         .paths
         .iter()
@@ -181,7 +182,9 @@ pub fn account(ds: &Dataset) -> Result<StrategyAccount, Diagnostics> {
         .map(|(c, swings)| swings.iter().map(|w| verdict::flip_point(ds, *c, line, w)).collect())
         .unwrap_or_default();
     let comparison = strategy::compare(&rows, layout);
-    let verdict = answer(ds, &bound, &central, &comparison, drivers.as_ref())?;
+    let verdict = answer(ds, bound, &central, &comparison, drivers.as_ref())?;
+    let uncertain = keys.len();
+    let bound = planning.bound;
     Ok(StrategyAccount {
         says,
         verdict,
@@ -191,7 +194,7 @@ pub fn account(ds: &Dataset) -> Result<StrategyAccount, Diagnostics> {
         central,
         layout,
         samples,
-        uncertain: keys.len(),
+        uncertain,
         drivers,
         flip_at,
         sweep,

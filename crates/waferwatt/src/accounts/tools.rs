@@ -7,6 +7,7 @@ use super::verdict::{self, ClaimVerdict, Evidence, Side, Verdict};
 use crate::data::Dataset;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::fab::{self, WaferBound, WaferOutputs, WaferRequest};
+use crate::plan::Slots;
 use crate::provenance::Given;
 use crate::sensitivity;
 
@@ -34,13 +35,13 @@ impl Pair {
     /// DUV's cost per good die over EUV's, less one, for the die at `i`.
     pub fn premium(&self, i: usize) -> f64 {
         let (_, d, e) = &self.by_die[i];
-        premium(d, e)
+        premium(&d.out, &e.out)
     }
 }
 
 /// One wafer's cost per good die over another's, less one.
-fn premium(d: &Wafer, e: &Wafer) -> f64 {
-    d.out.cost_per_good_die_usd / e.out.cost_per_good_die_usd - 1.0
+fn premium(d: &WaferOutputs, e: &WaferOutputs) -> f64 {
+    d.cost_per_good_die_usd / e.cost_per_good_die_usd - 1.0
 }
 
 #[derive(Clone, Debug)]
@@ -99,22 +100,29 @@ pub fn account(ds: &Dataset) -> Result<ToolsAccount, Diagnostics> {
         (Some(p), Some(d)) => (p.duv.clone(), d.clone()),
         _ => return Err(Diagnostic::new("no node pair or die to compare").key(pairs_key).into()),
     };
+    // A wafer's ledger planned, and its outputs at a row of values.
+    let planned =
+        |ds: &Dataset, slots: &mut Slots, node: &str, die: &str| -> Result<WaferBound, Diagnostics> {
+            Ok(fab::plan(ds, &request(node, die), slots)?.remove(0))
+        };
+    let at = |w: &WaferBound, v: &[f64]| w.plan.derive(v).ok().map(|x| fab::evaluate(&x));
+    // The litho shares are shares of a wafer's time and cost, which the dies on it do not
+    // change: the wafer is not counted into dies per sample.
     let share = |f: fn(&WaferOutputs) -> f64| {
-        let (node, die) = (first_node.clone(), first_die.clone());
-        sensitivity::figure(ds, samples, seed, move |ds| {
-            let w = wafer(ds, &node, &die)?;
-            Ok((w.bound.bindings, f(&w.out)))
+        sensitivity::planned(ds, samples, seed, |ds, slots| {
+            let mut w = planned(ds, slots, &first_node, &first_die)?;
+            w.plan.count = fab::Count::Analytic;
+            Ok((w.bindings.clone(), move |v: &[f64]| at(&w, v).map(|o| f(&o))))
         })
     };
     // The premium's drivers for the claim's pair and for the next pair of the same EUV node
     // (the same technology on another actor's line), if there is one.
     let mut premium_drivers = Vec::new();
     for p in pairs.iter().filter(|p| p.euv == pairs[0].euv).take(2) {
-        let (duv, euv, die) = (p.duv.clone(), p.euv.clone(), first_die.clone());
-        premium_drivers.push(sensitivity::figure(ds, samples, seed, move |ds| {
-            let (d, e) = (wafer(ds, &duv, &die)?, wafer(ds, &euv, &die)?);
-            let premium = premium(&d, &e);
-            Ok(([d.bound.bindings, e.bound.bindings].concat(), premium))
+        premium_drivers.push(sensitivity::planned(ds, samples, seed, |ds, slots| {
+            let (d, e) = (planned(ds, slots, &p.duv, &first_die)?, planned(ds, slots, &p.euv, &first_die)?);
+            let bindings = [d.bindings.clone(), e.bindings.clone()].concat();
+            Ok((bindings, move |v: &[f64]| Some(premium(&at(&d, v)?, &at(&e, v)?))))
         })?);
     }
     let time_share_drivers = share(|o| o.litho_time_share)?;

@@ -9,7 +9,7 @@
 mod bind;
 mod explain;
 
-pub use bind::{CHIP_KEYS, ChipBound, ChipRequest, Port, bind, parse_chiplets};
+pub use bind::{CHIP_KEYS, ChipBound, ChipPlan, ChipRequest, Port, bind, parse_chiplets, plan};
 pub use explain::explain;
 
 use crate::fab::{self, Die, WaferInputs, WaferOutputs};

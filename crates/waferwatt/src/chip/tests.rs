@@ -172,3 +172,36 @@ fn splitting_pays_only_beyond_a_die_size_and_sooner_at_higher_defect_density() {
         assert!(dirty_area.unwrap() < c);
     }
 }
+
+#[test]
+fn derive_on_one_plan_is_rebinding_with_the_same_draws() {
+    use crate::data::Dataset;
+    use crate::plan::{Slots, oracle};
+    use crate::provenance::Given;
+    let ds = Dataset::builtin().unwrap();
+    // As made, with I/O dies, and ported (to a node on which the die splits into chiplets).
+    let cases = [
+        ("h100-sxm", None),
+        ("mi300x", None),
+        ("ascend-910b", None),
+        ("h100-sxm", Some("n7-duv")),
+        ("b200", Some("n7-smic")),
+    ];
+    for (acc, node) in cases {
+        let req = ChipRequest {
+            accelerator: Some(Given::flag(acc.to_string(), "--accelerator")),
+            node: node.map(|n| Given::flag(n.to_string(), "--node")),
+            ..Default::default()
+        };
+        let mut slots = Slots::default();
+        let b = plan(&ds, &req, &mut slots).unwrap();
+        oracle(
+            &ds,
+            &slots,
+            &b.bindings,
+            64,
+            |v| b.plan.derive(v).ok(),
+            |d| bind(d, &req).ok().map(|c| c.inputs),
+        );
+    }
+}

@@ -57,13 +57,14 @@ enum Mode {
 struct Ctx<'a> {
     file: &'a str,
     text: &'a str,
+    lines: crate::diag::Lines,
     mode: Mode,
     origin: Origin,
 }
 
 impl Ctx<'_> {
     fn loc(&self, span: Range<usize>) -> Location {
-        Location::at(self.file, self.text, span.start)
+        self.lines.locate(self.file, self.text, span.start)
     }
 }
 
@@ -82,7 +83,8 @@ fn parse_document<'i>(file: &str, text: &'i str) -> Result<Spanned<DeTable<'i>>,
 /// Reads one built-in data file into `ds`.
 pub fn load_data_file(ds: &mut Dataset, file: &str, text: &str) -> Result<(), Diagnostics> {
     let doc = parse_document(file, text)?;
-    let ctx = Ctx { file, text, mode: Mode::Data, origin: Origin::Default };
+    let ctx =
+        Ctx { file, text, lines: crate::diag::Lines::new(text), mode: Mode::Data, origin: Origin::Default };
     let mut problems = Vec::new();
     for (name, value) in doc.get_ref().iter() {
         let at = ctx.loc(name.span());
@@ -120,7 +122,13 @@ fn finish<T>(mut problems: Vec<Diagnostic>, value: T) -> Result<T, Diagnostics> 
 /// Applies a scenario file's overrides to `ds` and returns its command inputs.
 pub fn apply_scenario(ds: &mut Dataset, file: &str, text: &str) -> Result<Scenario, Diagnostics> {
     let doc = parse_document(file, text)?;
-    let ctx = Ctx { file, text, mode: Mode::Scenario, origin: Origin::Scenario(file.to_string()) };
+    let ctx = Ctx {
+        file,
+        text,
+        lines: crate::diag::Lines::new(text),
+        mode: Mode::Scenario,
+        origin: Origin::Scenario(file.to_string()),
+    };
     let mut scenario = Scenario { file: file.to_string(), sections: BTreeMap::new() };
     let mut problems = Vec::new();
     for (name, value) in doc.get_ref().iter() {

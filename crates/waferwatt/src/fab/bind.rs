@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use super::{ClassInputs, Count, Die, ToolClass, WaferInputs, YieldModel};
 use crate::data::{Dataset, ScenarioInput, key};
 use crate::diag::{Diagnostic, Diagnostics, Location, quote_list};
-use crate::provenance::{Binder, Binding, Given, Rule, read_command_section};
+use crate::plan::{Num, Planner, Refused, Slots};
+use crate::provenance::{Binding, Given, Rule, read_command_section};
 
 /// What the user asked of `wafer`. Every field is optional; data fills the rest.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -120,6 +121,8 @@ pub struct WaferBound {
     pub bindings: Vec<Binding>,
     /// Things the user should know about how the request was read.
     pub notes: Vec<String>,
+    /// The plan the inputs were derived from (at the central values of its slots).
+    pub plan: WaferPlan,
 }
 
 fn round2(x: f64) -> f64 {
@@ -167,6 +170,13 @@ fn check_request(req: &WaferRequest) -> Vec<Diagnostic> {
 
 /// Binds a request to the data: one [`WaferBound`] per node asked for.
 pub fn bind(ds: &Dataset, req: &WaferRequest) -> Result<Vec<WaferBound>, Diagnostics> {
+    plan(ds, req, &mut Slots::default())
+}
+
+/// Plans a request on the data, its numbers read through `slots` (shared with any ledger that
+/// plans beside it): one [`WaferBound`] per node, each with its plan and its inputs at the
+/// central values.
+pub fn plan(ds: &Dataset, req: &WaferRequest, slots: &mut Slots) -> Result<Vec<WaferBound>, Diagnostics> {
     let mut problems = check_request(req);
     let (nodes, node_key, node_at): (Vec<String>, String, Option<Location>) = match &req.nodes {
         Some(g) => (g.value.clone(), g.name("node"), g.at()),
@@ -196,7 +206,7 @@ pub fn bind(ds: &Dataset, req: &WaferRequest) -> Result<Vec<WaferBound>, Diagnos
     let die = resolve_die(ds, req)?;
     nodes
         .iter()
-        .map(|n| bind_node(ds, req, n, &die))
+        .map(|n| bind_node(ds, req, n, &die, slots))
         .collect::<Result<Vec<_>, Diagnostic>>()
         .map_err(Diagnostics::from)
 }
@@ -278,13 +288,229 @@ fn die_asked(ds: &Dataset, req: &WaferRequest) -> Result<DieChoice, Diagnostic> 
         .suggest(&given, ds.ids_of("die")))
 }
 
+/// One layer group as planned: its class and the numbers that make its share of the class's
+/// exposures, masks, scanner time, extra steps and defects.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerPlan {
+    pub class: ToolClass,
+    pub count: Num,
+    pub exposures: Num,
+    pub masks: Num,
+    pub throughput: Num,
+    pub extra_steps: Num,
+    pub defect_adder: Num,
+    pub overlay_budget_nm: Option<Num>,
+}
+
+/// The numbers of one scanner class's scanner.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ClassPlan {
+    wph: Num,
+    effective_fraction: Num,
+    availability: Num,
+    price_eur: Num,
+    life_years: Num,
+    power_kw: Num,
+    service_fraction_per_year: Num,
+    consumables_usd_per_exposure: Num,
+    mask_cost_usd: Num,
+}
+
+/// The fab ledger for one node, planned: [`WaferPlan::derive`] gives its [`WaferInputs`] for
+/// any values of the numbers it reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WaferPlan {
+    pub node: String,
+    pub layers: Vec<LayerPlan>,
+    classes: [Option<ClassPlan>; 6],
+    usd_per_eur: Num,
+    mask_price_index: Num,
+    wafer_mm: Num,
+    edge_exclusion_mm: Num,
+    scribe_mm: Num,
+    negbin_alpha: Num,
+    d0_override_per_cm2: Option<Num>,
+    die_w: Num,
+    die_h: Num,
+    reticle_w: Num,
+    reticle_h: Num,
+    stitched: bool,
+    yield_model: YieldModel,
+    /// How gross dies are counted.
+    pub count: Count,
+    d0_base_per_cm2: Num,
+    steps_per_mask: Num,
+    cost_per_step_usd: Num,
+    substrate_usd: Num,
+    overhead_fraction: Num,
+    days_per_mask: Num,
+    gross_margin: Num,
+    wafers_per_mask_set: Num,
+    tool_utilization: Num,
+    cost_of_capital: Num,
+    electricity_usd_per_kwh: Num,
+    litho_steps_per_exposure: Num,
+    litho_step_time_factor: Num,
+    track_usd_per_exposure: Num,
+    metrology_usd_per_exposure: Num,
+    other_capex_usd_per_wpm: Num,
+    capex_life_years: Num,
+}
+
+/// Each class's exposures, masks and schemes' extra scanner time, and the node's extra steps
+/// and defect adders, summed over `layers` at values `v`.
+fn layer_sums(layers: &[LayerPlan], v: &[f64]) -> ([(f64, f64, f64); 6], f64, f64) {
+    let (mut extra_steps, mut d0_adder) = (0.0, 0.0);
+    let mut per_class = [(0.0, 0.0, 0.0); 6];
+    for l in layers {
+        let count = l.count.get(v);
+        let exposures = l.exposures.get(v);
+        extra_steps += count * l.extra_steps.get(v);
+        d0_adder += count * l.defect_adder.get(v);
+        let c = &mut per_class[l.class as usize];
+        c.0 += count * exposures;
+        c.1 += count * l.masks.get(v);
+        c.2 += count * exposures * (1.0 / l.throughput.get(v) - 1.0);
+    }
+    (per_class, extra_steps, d0_adder)
+}
+
+impl WaferPlan {
+    /// Each class's exposures, masks and schemes' extra scanner time, and the node's extra
+    /// steps and defect adders: sums over the layer groups.
+    fn sums(&self, v: &[f64]) -> ([(f64, f64, f64); 6], f64, f64) {
+        layer_sums(&self.layers, v)
+    }
+
+    /// The ledger's inputs at values `v` for a die of `area_mm2`, shaped as a die given by its
+    /// area is (as wide as the reticle field allows, no wider than square).
+    pub fn derive_area(&self, v: &[f64], area_mm2: f64) -> Result<WaferInputs, Refused> {
+        Ok(WaferInputs { die: crate::chip::die_shape(area_mm2, self.reticle_w.get(v)), ..self.derive(v)? })
+    }
+
+    /// What each layer group asks of the scanners at values `v`: its class, the overlay its
+    /// scheme needs and its scanner time per wafer.
+    pub fn demand(&self, v: &[f64]) -> Vec<crate::fleet::LayerDemand> {
+        self.layers
+            .iter()
+            .map(|l| crate::fleet::LayerDemand {
+                class: l.class,
+                overlay_budget_nm: l.overlay_budget_nm.map(|n| n.get(v)),
+                exposure_time: l.count.get(v) * l.exposures.get(v) / l.throughput.get(v),
+            })
+            .collect()
+    }
+
+    /// The ledger's inputs at values `v`, or why they are refused.
+    pub fn derive(&self, v: &[f64]) -> Result<WaferInputs, Refused> {
+        let (per_class, extra_steps, d0_adder) = self.sums(v);
+        let mut classes = [ClassInputs::default(); 6];
+        for class in ToolClass::ALL {
+            let (exposures, masks, exposure_overhead) = per_class[class as usize];
+            if exposures == 0.0 && masks == 0.0 {
+                continue;
+            }
+            let Some(c) = self.classes[class as usize] else {
+                return Err(Refused::new(
+                    format!(
+                        "node `{}` has {} layers but lists no {} scanner",
+                        self.node,
+                        class.name(),
+                        class.name()
+                    ),
+                    None,
+                    "a scanner of each class the node's layers use",
+                ));
+            };
+            classes[class as usize] = ClassInputs {
+                exposures,
+                exposure_overhead,
+                masks,
+                wph: c.wph.get(v),
+                effective_fraction: c.effective_fraction.get(v),
+                availability: c.availability.get(v),
+                price_usd: c.price_eur.get(v) * self.usd_per_eur.get(v),
+                life_years: c.life_years.get(v),
+                power_kw: c.power_kw.get(v),
+                service_fraction_per_year: c.service_fraction_per_year.get(v),
+                consumables_usd_per_exposure: c.consumables_usd_per_exposure.get(v),
+                mask_cost_usd: c.mask_cost_usd.get(v) * self.mask_price_index.get(v),
+            };
+        }
+        let (wafer_mm, edge_exclusion_mm) = (self.wafer_mm.get(v), self.edge_exclusion_mm.get(v));
+        if edge_exclusion_mm * 2.0 >= wafer_mm {
+            return Err(Refused::new(
+                "the edge exclusion leaves no usable wafer",
+                Some("edge_exclusion"),
+                "an edge exclusion below half the wafer diameter",
+            ));
+        }
+        let (die_w, die_h) = (self.die_w.get(v), self.die_h.get(v));
+        let (rw, rh) = (self.reticle_w.get(v), self.reticle_h.get(v));
+        let fits = (die_w <= rw && die_h <= rh) || (die_w <= rh && die_h <= rw);
+        if !fits && !self.stitched {
+            return Err(Refused::new(
+                format!(
+                    "a {} × {} mm die is larger than the {rw} × {rh} mm reticle field",
+                    round2(die_w),
+                    round2(die_h)
+                ),
+                Some("die"),
+                "a die within the reticle field, or --stitched for a die made of stitched fields",
+            ));
+        }
+        let inputs = WaferInputs {
+            classes,
+            extra_steps,
+            d0_base_per_cm2: self.d0_base_per_cm2.get(v),
+            d0_adder_per_cm2: d0_adder,
+            d0_override_per_cm2: self.d0_override_per_cm2.map(|n| n.get(v)),
+            steps_per_mask: self.steps_per_mask.get(v),
+            cost_per_step_usd: self.cost_per_step_usd.get(v),
+            substrate_usd: self.substrate_usd.get(v),
+            overhead_fraction: self.overhead_fraction.get(v),
+            days_per_mask: self.days_per_mask.get(v),
+            gross_margin: self.gross_margin.get(v),
+            wafers_per_mask_set: self.wafers_per_mask_set.get(v),
+            tool_utilization: self.tool_utilization.get(v),
+            cost_of_capital: self.cost_of_capital.get(v),
+            electricity_usd_per_kwh: self.electricity_usd_per_kwh.get(v),
+            litho_steps_per_exposure: self.litho_steps_per_exposure.get(v),
+            litho_step_time_factor: self.litho_step_time_factor.get(v),
+            track_usd_per_exposure: self.track_usd_per_exposure.get(v),
+            metrology_usd_per_exposure: self.metrology_usd_per_exposure.get(v),
+            other_capex_usd_per_wpm: self.other_capex_usd_per_wpm.get(v),
+            capex_life_years: self.capex_life_years.get(v),
+            wafer_mm,
+            edge_exclusion_mm,
+            scribe_mm: self.scribe_mm.get(v),
+            die: Die { width_mm: die_w, height_mm: die_h },
+            yield_model: self.yield_model,
+            negbin_alpha: self.negbin_alpha.get(v),
+            count: self.count,
+        };
+        if inputs.litho_steps_per_exposure > inputs.steps_per_mask {
+            return Err(Refused::new(
+                format!(
+                    "a lithography pass of {} steps is longer than the {} steps of a whole mask layer",
+                    inputs.litho_steps_per_exposure, inputs.steps_per_mask
+                ),
+                Some(&key("node", Some(&self.node), "steps_per_mask")),
+                "fab.litho_steps_per_exposure no greater than the node's steps_per_mask",
+            ));
+        }
+        Ok(inputs)
+    }
+}
+
 fn bind_node(
     ds: &Dataset,
     req: &WaferRequest,
     node: &str,
     die: &DieChoice,
+    slots: &mut Slots,
 ) -> Result<WaferBound, Diagnostic> {
-    let mut b = Binder::new(ds);
+    let mut p = Planner::new(ds, slots);
     let nk = |f: &str| key("node", Some(node), f);
 
     // The scanner of each class on this node.
@@ -304,8 +530,7 @@ fn bind_node(
 
     // Layer groups: every `layer.*` entry naming this node.
     let mut layers = Vec::new();
-    let (mut extra_steps, mut d0_adder) = (0.0, 0.0);
-    let mut per_class = [(0.0, 0.0, 0.0); 6];
+    let mut plans = Vec::new();
     for id in ds.layers_of(node) {
         let scheme_key = key("layer", Some(id), "scheme");
         let scheme = ds.text(&scheme_key).unwrap_or_default();
@@ -314,8 +539,8 @@ fn bind_node(
         let class = ds.text(&sk("class")).and_then(ToolClass::from_name).ok_or_else(|| {
             Diagnostic::new(format!("scheme `{scheme}` has no scanner class")).key(sk("class"))
         })?;
-        b.group = Some(class.name());
-        let count = b.data("layer_count", &key("layer", Some(id), "count"))?;
+        p.b.group = Some(class.name());
+        let count = p.num("layer_count", &key("layer", Some(id), "count"))?;
         let pitch_key = key("layer", Some(id), "pitch_nm");
         // Whether the scheme can print the layer is a check of the data, not an input of the
         // wafer's figures: it is read at its value and not recorded (nor sampled: a drawn pitch
@@ -333,41 +558,51 @@ fn bind_node(
                 .expected("a scheme whose finest pitch is at or below the layer's"));
             }
         }
-        let exposures = b.data("scheme_exposures", &sk("exposures"))?;
-        let masks = b.data("scheme_masks", &sk("masks"))?;
-        let throughput = b.data("scheme_throughput_factor", &sk("throughput_factor"))?;
-        let overlay_budget_nm = b.data_opt("scheme_overlay_budget_nm", &sk("overlay_budget_nm"));
-        extra_steps += count * b.data("scheme_extra_steps", &sk("extra_steps"))?;
-        d0_adder += count * b.data("scheme_defect_adder_per_cm2", &sk("defect_adder_per_cm2"))?;
-        b.group = None;
-        per_class[class as usize].0 += count * exposures;
-        per_class[class as usize].1 += count * masks;
-        per_class[class as usize].2 += count * exposures * (1.0 / throughput - 1.0);
+        let plan = LayerPlan {
+            class,
+            count,
+            exposures: p.num("scheme_exposures", &sk("exposures"))?,
+            masks: p.num("scheme_masks", &sk("masks"))?,
+            throughput: p.num("scheme_throughput_factor", &sk("throughput_factor"))?,
+            overlay_budget_nm: p.num_opt("scheme_overlay_budget_nm", &sk("overlay_budget_nm")),
+            extra_steps: p.num("scheme_extra_steps", &sk("extra_steps"))?,
+            defect_adder: p.num("scheme_defect_adder_per_cm2", &sk("defect_adder_per_cm2"))?,
+        };
+        p.b.group = None;
+        let (c, e, t) = (p.central(plan.count), p.central(plan.exposures), p.central(plan.throughput));
         layers.push(LayerGroup {
             id: id.to_string(),
             name: ds.text(&key("layer", Some(id), "name")).unwrap_or(id).to_string(),
             scheme: scheme.to_string(),
             class,
-            count,
-            exposures: count * exposures,
-            exposure_time: count * exposures / throughput,
-            masks: count * masks,
-            overlay_budget_nm,
+            count: c,
+            exposures: c * e,
+            exposure_time: c * e / t,
+            masks: c * p.central(plan.masks),
+            overlay_budget_nm: plan.overlay_budget_nm.map(|n| p.central(n)),
         });
+        plans.push(plan);
     }
     if layers.is_empty() {
         return Err(Diagnostic::new(format!("node `{node}` has no layer groups"))
             .key(format!("layer.{node}.*"))
             .expected("`[layer.\"ID\"]` entries with node = the node's id"));
     }
-    b.derived("extra_steps", extra_steps, "count", "Σ layer count × the scheme's extra steps".into());
-    b.derived("d0_adder_per_cm2", d0_adder, "1/cm2", "Σ layer count × the scheme's defect adder".into());
 
-    let usd_per_eur = b.data("usd_per_eur", "fx.usd_per_eur")?;
-    let mask_price_index = b.data("mask_price_index", &nk("mask_price_index"))?;
-    let mut classes = [ClassInputs::default(); 6];
+    let usd_per_eur = p.num("usd_per_eur", "fx.usd_per_eur")?;
+    let mask_price_index = p.num("mask_price_index", &nk("mask_price_index"))?;
+    // The classes' sums at the central values, for the record and the check below.
+    let central_sums = layer_sums(&plans, &p.slots.central);
+    p.derived("extra_steps", central_sums.1, "count", "Σ layer count × the scheme's extra steps".into());
+    p.derived(
+        "d0_adder_per_cm2",
+        central_sums.2,
+        "1/cm2",
+        "Σ layer count × the scheme's defect adder".into(),
+    );
+    let mut classes: [Option<ClassPlan>; 6] = [None; 6];
     for class in ToolClass::ALL {
-        let (exposures, masks, exposure_overhead) = per_class[class as usize];
+        let (exposures, masks, exposure_overhead) = central_sums.0[class as usize];
         if exposures == 0.0 && masks == 0.0 {
             continue;
         }
@@ -395,9 +630,9 @@ fn bind_node(
             )));
         };
         let s = |f: &str| key("scanner", Some(&scanner), f);
-        b.group = Some(class.name());
-        b.derived("exposures", exposures, "count", format!("Σ over the {} layer groups", class.name()));
-        b.derived(
+        p.b.group = Some(class.name());
+        p.derived("exposures", exposures, "count", format!("Σ over the {} layer groups", class.name()));
+        p.derived(
             "exposure_overhead",
             exposure_overhead,
             "count",
@@ -406,62 +641,56 @@ fn bind_node(
                 class.name()
             ),
         );
-        classes[class as usize] = ClassInputs {
-            exposures,
-            exposure_overhead,
-            masks,
-            wph: b.data("wph", &s("wph"))?,
-            effective_fraction: b.data("effective_fraction", &s("effective_fraction"))?,
-            availability: b.data("availability", &s("availability"))?,
-            price_usd: b.data("price_eur", &s("price_eur"))? * usd_per_eur,
-            life_years: b.data("scanner_life_years", &s("life_years"))?,
-            power_kw: b.data("power_kw", &s("power_kw"))?,
-            service_fraction_per_year: b
-                .data("service_fraction_per_year", &s("service_fraction_per_year"))?,
-            consumables_usd_per_exposure: b
-                .data("consumables_usd_per_exposure", &s("consumables_usd_per_exposure"))?,
-            mask_cost_usd: b.data("mask_cost_usd", &key("mask", Some(class.name()), "cost_usd"))?
-                * mask_price_index,
-        };
-        b.group = None;
+        classes[class as usize] = Some(ClassPlan {
+            wph: p.num("wph", &s("wph"))?,
+            effective_fraction: p.num("effective_fraction", &s("effective_fraction"))?,
+            availability: p.num("availability", &s("availability"))?,
+            price_eur: p.num("price_eur", &s("price_eur"))?,
+            life_years: p.num("scanner_life_years", &s("life_years"))?,
+            power_kw: p.num("power_kw", &s("power_kw"))?,
+            service_fraction_per_year: p.num("service_fraction_per_year", &s("service_fraction_per_year"))?,
+            consumables_usd_per_exposure: p
+                .num("consumables_usd_per_exposure", &s("consumables_usd_per_exposure"))?,
+            mask_cost_usd: p.num("mask_cost_usd", &key("mask", Some(class.name()), "cost_usd"))?,
+        });
+        p.b.group = None;
     }
 
-    let either = |b: &mut Binder, name: &'static str, g: &Option<Given<f64>>, k: &str| b.either(name, g, k);
-    let wafer_mm = either(&mut b, "wafer_mm", &req.wafer_mm, "fab.wafer_mm")?;
-    let edge_exclusion_mm =
-        either(&mut b, "edge_exclusion_mm", &req.edge_exclusion_mm, "fab.edge_exclusion_mm")?;
-    let scribe_mm = either(&mut b, "scribe_mm", &req.scribe_mm, "fab.scribe_mm")?;
-    let negbin_alpha = either(&mut b, "negbin_alpha", &req.negbin_alpha, "fab.negbin_alpha")?;
-    let d0_override_per_cm2 = req.d0_per_cm2.as_ref().map(|g| b.given("d0_per_cm2", "1/cm2", g));
+    let wafer_mm = p.either("wafer_mm", &req.wafer_mm, "fab.wafer_mm")?;
+    let edge_exclusion_mm = p.either("edge_exclusion_mm", &req.edge_exclusion_mm, "fab.edge_exclusion_mm")?;
+    let scribe_mm = p.either("scribe_mm", &req.scribe_mm, "fab.scribe_mm")?;
+    let negbin_alpha = p.either("negbin_alpha", &req.negbin_alpha, "fab.negbin_alpha")?;
+    let d0_override_per_cm2 = req.d0_per_cm2.as_ref().map(|g| p.given("d0_per_cm2", "1/cm2", g));
     let (die_w, die_h) = match &die.keys {
-        Some((wk, hk)) => (b.data("die_width_mm", wk)?, b.data("die_height_mm", hk)?),
+        Some((wk, hk)) => (p.num("die_width_mm", wk)?, p.num("die_height_mm", hk)?),
         None => {
             let how = format!("as given: {}", die.label);
-            b.derived("die_width_mm", die.width_mm, "mm", how.clone());
-            b.derived("die_height_mm", die.height_mm, "mm", how);
-            (die.width_mm, die.height_mm)
+            p.derived("die_width_mm", die.width_mm, "mm", how.clone());
+            p.derived("die_height_mm", die.height_mm, "mm", how);
+            (Num::Const(die.width_mm), Num::Const(die.height_mm))
         }
     };
-    if edge_exclusion_mm * 2.0 >= wafer_mm {
+    if p.central(edge_exclusion_mm) * 2.0 >= p.central(wafer_mm) {
         return Err(Diagnostic::new("the edge exclusion leaves no usable wafer")
             .key("edge_exclusion")
             .expected("an edge exclusion below half the wafer diameter"));
     }
     let stitched = req.stitched.as_ref().is_some_and(|g| g.value);
-    let rw = b.data("reticle_width_mm", "fab.reticle_width_mm")?;
-    let rh = if layers.iter().any(|l| l.class == ToolClass::HighNa) {
-        b.data("reticle_height_mm", "fab.high_na_reticle_height_mm")?
+    let reticle_w = p.num("reticle_width_mm", "fab.reticle_width_mm")?;
+    let reticle_h = if layers.iter().any(|l| l.class == ToolClass::HighNa) {
+        p.num("reticle_height_mm", "fab.high_na_reticle_height_mm")?
     } else {
-        b.data("reticle_height_mm", "fab.reticle_height_mm")?
+        p.num("reticle_height_mm", "fab.reticle_height_mm")?
     };
-    let fits = (die_w <= rw && die_h <= rh) || (die_w <= rh && die_h <= rw);
+    let (dw, dh, rw, rh) = (p.central(die_w), p.central(die_h), p.central(reticle_w), p.central(reticle_h));
+    let fits = (dw <= rw && dh <= rh) || (dw <= rh && dh <= rw);
     if !fits && !stitched {
         let name = req.die.as_ref().map_or("die".to_string(), |g| g.name("die"));
         let name = req.die_area_mm2.as_ref().map_or(name, |g| g.name("die_area"));
         return Err(Diagnostic::new(format!(
             "a {} × {} mm die is larger than the {rw} × {rh} mm reticle field{}",
-            round2(die_w),
-            round2(die_h),
+            round2(dw),
+            round2(dh),
             if rh < rw { " of a node with High-NA layers" } else { "" }
         ))
         .at(req.die.as_ref().and_then(|g| g.at()))
@@ -481,53 +710,53 @@ fn bind_node(
     };
     let mut notes = Vec::new();
     let data_wafer = ds.param("fab.wafer_mm").map(|p| p.value);
-    if data_wafer.is_some_and(|w| w != wafer_mm) {
+    let wafer_central = p.central(wafer_mm);
+    if data_wafer.is_some_and(|w| w != wafer_central) {
         notes.push(format!(
-            "the cost data is for {} mm wafers: at {wafer_mm} mm the die count changes, the wafer's cost does not",
+            "the cost data is for {} mm wafers: at {wafer_central} mm the die count changes, the wafer's cost does not",
             data_wafer.unwrap_or_default()
         ));
     }
     if req.negbin_alpha.is_some() && yield_model != YieldModel::NegativeBinomial {
         notes.push(format!("alpha applies only to the negbin yield model, not {}", yield_model.name()));
     }
-    let inputs = WaferInputs {
+    let plan = WaferPlan {
+        node: node.to_string(),
+        layers: plans,
         classes,
-        extra_steps,
-        d0_base_per_cm2: b.data("d0_base_per_cm2", &nk("d0_per_cm2"))?,
-        d0_adder_per_cm2: d0_adder,
-        d0_override_per_cm2,
-        steps_per_mask: b.data("steps_per_mask", &nk("steps_per_mask"))?,
-        cost_per_step_usd: b.data("cost_per_step_usd", &nk("cost_per_step_usd"))?,
-        substrate_usd: b.data("substrate_usd", &nk("substrate_usd"))?,
-        overhead_fraction: b.data("overhead_fraction", &nk("overhead_fraction"))?,
-        days_per_mask: b.data("days_per_mask", &nk("days_per_mask"))?,
-        gross_margin: b.data("gross_margin", &nk("gross_margin"))?,
-        wafers_per_mask_set: b.data("wafers_per_mask_set", &nk("wafers_per_mask_set"))?,
-        tool_utilization: b.data("tool_utilization", "fab.tool_utilization")?,
-        cost_of_capital: b.data("fab_cost_of_capital", "fab.cost_of_capital")?,
-        electricity_usd_per_kwh: b.data("electricity_usd_per_kwh", "fab.electricity_usd_per_kwh")?,
-        litho_steps_per_exposure: b.data("litho_steps_per_exposure", "fab.litho_steps_per_exposure")?,
-        litho_step_time_factor: b.data("litho_step_time_factor", "fab.litho_step_time_factor")?,
-        track_usd_per_exposure: b.data("track_usd_per_exposure", "fab.track_usd_per_exposure")?,
-        metrology_usd_per_exposure: b.data("metrology_usd_per_exposure", "fab.metrology_usd_per_exposure")?,
-        other_capex_usd_per_wpm: b.data("other_capex_usd_per_wpm", &nk("other_capex_usd_per_wpm"))?,
-        capex_life_years: b.data("capex_life_years", "fab.capex_life_years")?,
+        usd_per_eur,
+        mask_price_index,
         wafer_mm,
         edge_exclusion_mm,
         scribe_mm,
-        die: Die { width_mm: die_w, height_mm: die_h },
-        yield_model,
         negbin_alpha,
+        d0_override_per_cm2,
+        die_w,
+        die_h,
+        reticle_w,
+        reticle_h,
+        stitched,
+        yield_model,
         count,
+        d0_base_per_cm2: p.num("d0_base_per_cm2", &nk("d0_per_cm2"))?,
+        steps_per_mask: p.num("steps_per_mask", &nk("steps_per_mask"))?,
+        cost_per_step_usd: p.num("cost_per_step_usd", &nk("cost_per_step_usd"))?,
+        substrate_usd: p.num("substrate_usd", &nk("substrate_usd"))?,
+        overhead_fraction: p.num("overhead_fraction", &nk("overhead_fraction"))?,
+        days_per_mask: p.num("days_per_mask", &nk("days_per_mask"))?,
+        gross_margin: p.num("gross_margin", &nk("gross_margin"))?,
+        wafers_per_mask_set: p.num("wafers_per_mask_set", &nk("wafers_per_mask_set"))?,
+        tool_utilization: p.num("tool_utilization", "fab.tool_utilization")?,
+        cost_of_capital: p.num("fab_cost_of_capital", "fab.cost_of_capital")?,
+        electricity_usd_per_kwh: p.num("electricity_usd_per_kwh", "fab.electricity_usd_per_kwh")?,
+        litho_steps_per_exposure: p.num("litho_steps_per_exposure", "fab.litho_steps_per_exposure")?,
+        litho_step_time_factor: p.num("litho_step_time_factor", "fab.litho_step_time_factor")?,
+        track_usd_per_exposure: p.num("track_usd_per_exposure", "fab.track_usd_per_exposure")?,
+        metrology_usd_per_exposure: p.num("metrology_usd_per_exposure", "fab.metrology_usd_per_exposure")?,
+        other_capex_usd_per_wpm: p.num("other_capex_usd_per_wpm", &nk("other_capex_usd_per_wpm"))?,
+        capex_life_years: p.num("capex_life_years", "fab.capex_life_years")?,
     };
-    if inputs.litho_steps_per_exposure > inputs.steps_per_mask {
-        return Err(Diagnostic::new(format!(
-            "a lithography pass of {} steps is longer than the {} steps of a whole mask layer",
-            inputs.litho_steps_per_exposure, inputs.steps_per_mask
-        ))
-        .key(nk("steps_per_mask"))
-        .expected("fab.litho_steps_per_exposure no greater than the node's steps_per_mask"));
-    }
+    let inputs = plan.derive(&p.slots.central).map_err(Diagnostic::from)?;
     Ok(WaferBound {
         node: node.to_string(),
         node_name: ds.text(&nk("name")).unwrap_or(node).to_string(),
@@ -537,7 +766,8 @@ fn bind_node(
         stitched,
         published_wafer_price_usd: ds.param(&nk("published_wafer_price_usd")).map(|p| p.value),
         inputs,
-        bindings: b.bindings,
+        bindings: p.bindings(),
         notes,
+        plan,
     })
 }

@@ -11,7 +11,7 @@ pub mod dies;
 mod explain;
 pub mod yields;
 
-pub use bind::{LayerGroup, WAFER_KEYS, WaferBound, WaferRequest, bind};
+pub use bind::{LayerGroup, LayerPlan, WAFER_KEYS, WaferBound, WaferPlan, WaferRequest, bind, plan};
 pub use explain::explain;
 pub use yields::YieldModel;
 

@@ -220,3 +220,25 @@ proptest! {
         prop_assert!(o.gross_dies >= o.gross_dies_analytic.floor() - 1.0);
     }
 }
+
+#[test]
+fn derive_on_one_plan_is_rebinding_with_the_same_draws() {
+    use crate::data::Dataset;
+    use crate::plan::{Slots, oracle};
+    use crate::provenance::Given;
+    let ds = Dataset::builtin().unwrap();
+    for node in ["n7-duv", "n7-euv", "n7-smic", "n5", "n3", "n28"] {
+        let req =
+            WaferRequest { nodes: Some(Given::flag(vec![node.to_string()], "--node")), ..Default::default() };
+        let mut slots = Slots::default();
+        let b = plan(&ds, &req, &mut slots).unwrap().remove(0);
+        oracle(
+            &ds,
+            &slots,
+            &b.bindings,
+            64,
+            |v| b.plan.derive(v).ok(),
+            |d| bind(d, &req).ok().map(|mut w| w.remove(0).inputs),
+        );
+    }
+}

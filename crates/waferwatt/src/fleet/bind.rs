@@ -5,11 +5,13 @@
 use std::collections::BTreeMap;
 
 use super::{DieBank, FleetInputs, Hbm, Memory, MixItem, ScannerGroup};
-use crate::chip::{self, ChipBound, ChipRequest};
+use crate::chip::{self, ChipBound, ChipPlan, ChipRequest};
 use crate::data::{Dataset, ScenarioInput, key};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::fab::WaferPlan;
 use crate::fab::{self, ToolClass, WaferRequest};
-use crate::provenance::{Binder, Binding, Given, InputOrigin, NOT_LIMITING, read_command_section};
+use crate::plan::{Num, Planner, Refused, Slots};
+use crate::provenance::{Binding, Given, InputOrigin, NOT_LIMITING, read_command_section};
 use crate::train::{self, TrainRequest};
 use crate::units::HOURS_PER_YEAR;
 
@@ -152,14 +154,21 @@ pub struct FleetBound {
     pub inputs: FleetInputs,
     pub bindings: Vec<Binding>,
     pub notes: Vec<String>,
+    /// The plan the inputs were derived from (at the central values of its slots).
+    pub plan: FleetPlan,
 }
 
 /// A number given by a flag or scenario, or read from the data when the request names a
 /// data key (so that the sensitivity sweeps can move it).
-fn number(b: &mut Binder, name: &'static str, unit: &'static str, g: &Given<f64>) -> Result<f64, Diagnostic> {
+fn number(
+    p: &mut Planner,
+    name: &'static str,
+    unit: &'static str,
+    g: &Given<f64>,
+) -> Result<Num, Diagnostic> {
     match &g.from {
-        InputOrigin::Data(k) if b.ds.param(k).is_some() => b.data(name, k),
-        _ => Ok(b.given(name, unit, g)),
+        InputOrigin::Data(k) if p.ds().param(k).is_some() => p.num(name, k),
+        _ => Ok(p.given(name, unit, g)),
     }
 }
 
@@ -177,24 +186,141 @@ fn at_least(g: &Given<f64>, field: &str, min: f64, expected: &str) -> Result<(),
 
 /// Binds a request to the data.
 pub fn bind(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostics> {
-    bind_fleet(ds, req).map_err(Diagnostics::from)
+    plan(ds, req, &mut Slots::default())
+}
+
+/// Plans a request on the data, its numbers read through `slots`: the bound fleet, with its
+/// plan and its inputs at the central values.
+pub fn plan(ds: &Dataset, req: &FleetRequest, slots: &mut Slots) -> Result<FleetBound, Diagnostics> {
+    plan_fleet(ds, req, slots).map_err(Diagnostics::from)
+}
+
+/// A group of scanners, planned.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct GroupPlan {
+    class: ToolClass,
+    count: Num,
+    share: Num,
+    wph: Num,
+    effective_fraction: Num,
+    availability: Num,
+    overlay_nm: Option<Num>,
+}
+
+/// The HBM a fleet draws on, planned.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum HbmPlan {
+    Flow(Num),
+    Stock {
+        dram_wafers_per_month: Num,
+        stacks_per_wafer: Num,
+        stock_stacks: Num,
+        drawdown_months: Num,
+        stock_share: Num,
+        domestic_stacks_per_month: Num,
+    },
+}
+
+/// The fleet ledger, planned: [`FleetPlan::derive`] gives its [`FleetInputs`] for any values of
+/// the numbers it reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FleetPlan {
+    mix: Vec<(ChipPlan, Num)>,
+    /// The node's layer groups, for what they ask of the scanners.
+    node_layers: WaferPlan,
+    mature: WaferPlan,
+    groups: Vec<GroupPlan>,
+    wafer_starts_per_month: Option<Num>,
+    die_bank: Option<(Num, Num)>,
+    hbm: Option<HbmPlan>,
+    packaging_wafers_per_month: Option<Num>,
+    year_of_use: train::TrainPlan,
+    run_days: Num,
+    mfu: Num,
+}
+
+impl FleetPlan {
+    /// The ledger's inputs at values `v`, or why they are refused.
+    pub fn derive(&self, v: &[f64]) -> Result<FleetInputs, Refused> {
+        let mix = self
+            .mix
+            .iter()
+            .map(|(c, share)| Ok(MixItem { chip: c.derive(v)?, share: share.get(v) }))
+            .collect::<Result<Vec<MixItem>, Refused>>()?;
+        let area = mix[0].chip.compute.area_mm2;
+        let mfu = self.mfu.get(v);
+        if mfu > 1.0 {
+            return Err(Refused::new(
+                format!("{mfu} is not an MFU"),
+                None,
+                "a share of peak FLOP/s, above 0 and at most 1",
+            ));
+        }
+        let (t, _) = self.year_of_use.derive(v)?;
+        Ok(FleetInputs {
+            mix,
+            demand: self.node_layers.demand(v),
+            mature_demand: self.mature.demand(v),
+            mature: self.mature.derive_area(v, area)?,
+            scanners: self
+                .groups
+                .iter()
+                .map(|g| ScannerGroup {
+                    class: g.class,
+                    count: g.count.get(v),
+                    share: g.share.get(v),
+                    wph: g.wph.get(v),
+                    effective_fraction: g.effective_fraction.get(v),
+                    availability: g.availability.get(v),
+                    overlay_nm: g.overlay_nm.map(|n| n.get(v)),
+                })
+                .collect(),
+            wafer_starts_per_month: self.wafer_starts_per_month.map(|n| n.get(v)),
+            die_bank: self.die_bank.map(|(d, m)| DieBank { dies: d.get(v), drawdown_months: m.get(v) }),
+            hbm: self.hbm.map(|h| match h {
+                HbmPlan::Flow(n) => Hbm::Flow(n.get(v)),
+                HbmPlan::Stock {
+                    dram_wafers_per_month,
+                    stacks_per_wafer,
+                    stock_stacks,
+                    drawdown_months,
+                    stock_share,
+                    domestic_stacks_per_month,
+                } => Hbm::Stock(Memory {
+                    stock_stacks: stock_stacks.get(v),
+                    drawdown_months: drawdown_months.get(v),
+                    stock_share: stock_share.get(v),
+                    domestic_stacks_per_month: domestic_stacks_per_month.get(v),
+                    domestic_ceiling_stacks_per_month: dram_wafers_per_month.get(v) * stacks_per_wafer.get(v),
+                }),
+            }),
+            packaging_wafers_per_month: self.packaging_wafers_per_month.map(|n| n.get(v)),
+            mfu,
+            goodput: t.goodput,
+            run_days: self.run_days.get(v),
+            server_power_multiplier: t.server_power_multiplier,
+            avg_power_fraction: t.avg_power_fraction,
+            pue: t.pue,
+            tariff_usd_per_kwh: t.tariff_usd_per_kwh,
+        })
+    }
 }
 
 /// A limit as asked: checked, then its value, or `None` for "not limiting" with a note; the
 /// number is read from the data when the request names a data key.
 fn limit(
-    b: &mut Binder,
+    p: &mut Planner,
     g: &Given<Option<f64>>,
     name: &'static str,
     unit: &'static str,
     what: &str,
     notes: &mut Vec<String>,
-) -> Result<Option<f64>, Diagnostic> {
+) -> Result<Option<Num>, Diagnostic> {
     match g.value {
         Some(v) => {
             let g = Given { value: v, from: g.from.clone() };
             at_least(&g, name, 0.0, &format!("{what}, zero or more, or \"{NOT_LIMITING}\""))?;
-            Ok(Some(number(b, name, unit, &g)?))
+            Ok(Some(number(p, name, unit, &g)?))
         }
         None => {
             notes.push(format!("{what}: not limiting, as asked ({})", g.name(name)));
@@ -205,18 +331,22 @@ fn limit(
 
 /// The accelerators made and their shares: one accelerator as asked, a mix as asked, or the
 /// report's (its main design, `fleet.report_accelerator`, then every `fleet_mix` entry).
-fn mix_of(ds: &Dataset, b: &mut Binder, req: &FleetRequest) -> Result<Vec<(Given<String>, f64)>, Diagnostic> {
+fn mix_of(
+    ds: &Dataset,
+    p: &mut Planner,
+    req: &FleetRequest,
+) -> Result<Vec<(Given<String>, Num)>, Diagnostic> {
     if let Some(a) = &req.accelerator {
-        b.derived("mix_share", 1.0, "fraction", format!("{} alone", a.value));
-        return Ok(vec![(a.clone(), 1.0)]);
+        p.derived("mix_share", 1.0, "fraction", format!("{} alone", a.value));
+        return Ok(vec![(a.clone(), Num::Const(1.0))]);
     }
     if let Some(m) = &req.mix {
         let mut v = Vec::new();
         for (id, share) in &m.value {
             let g = Given { value: *share, from: m.from.clone() };
             at_least(&g, "mix", f64::MIN_POSITIVE, "a share of the packages above zero")?;
-            b.given("mix_share", "fraction", &g);
-            v.push((Given { value: id.clone(), from: m.from.clone() }, *share));
+            let share = p.given("mix_share", "fraction", &g);
+            v.push((Given { value: id.clone(), from: m.from.clone() }, share));
         }
         return Ok(v);
     }
@@ -224,28 +354,28 @@ fn mix_of(ds: &Dataset, b: &mut Binder, req: &FleetRequest) -> Result<Vec<(Given
     let main = ds
         .text(main_key)
         .ok_or_else(|| Diagnostic::new(format!("the data has no `{main_key}`")).key(main_key))?;
-    let mut v: Vec<(Given<String>, f64)> = Vec::new();
+    let mut v: Vec<(Given<String>, Num)> = Vec::new();
     for id in ds.ids_of("fleet_mix") {
         let ak = key("fleet_mix", Some(id), "accelerator");
         let acc = ds.text(&ak).unwrap_or_default().to_string();
-        let share = b.data("mix_share", &key("fleet_mix", Some(id), "share"))?;
+        let share = p.num("mix_share", &key("fleet_mix", Some(id), "share"))?;
         v.push((Given::data(acc, &ak), share));
     }
     if v.is_empty() {
-        v.push((Given::data(main.to_string(), main_key), 1.0));
+        v.push((Given::data(main.to_string(), main_key), Num::Const(1.0)));
     }
     // The main design first.
     v.sort_by_key(|(a, _)| a.value != main);
     Ok(v)
 }
 
-fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic> {
+fn plan_fleet(ds: &Dataset, req: &FleetRequest, slots: &mut Slots) -> Result<FleetBound, Diagnostic> {
     let from_data = FleetRequest::from_data(ds);
     let pick = |a: &Option<Given<String>>, b: &Option<Given<String>>, k: &str| {
         a.clone().or(b.clone()).ok_or_else(|| Diagnostic::new(format!("the data has no `{k}`")).key(k))
     };
-    let mut b = Binder::new(ds);
-    let mix = mix_of(ds, &mut b, req)?;
+    let mut p = Planner::new(ds, slots);
+    let mix = mix_of(ds, &mut p, req)?;
     if mix.is_empty() || mix.len() > MIX_MAX {
         return Err(Diagnostic::new(format!("a mix of {} accelerators", mix.len()))
             .key("mix")
@@ -276,9 +406,10 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
     let region = pick(&req.region, &from_data.region, "fleet.report_region")?;
     let mut chips = Vec::new();
     for (a, _) in &mix {
-        let c = chip::bind(
+        let c = chip::plan(
             ds,
             &ChipRequest { accelerator: Some(a.clone()), node: Some(node.clone()), chiplets: None },
+            p.slots,
         )
         .map_err(first)?;
         chips.push(c);
@@ -359,25 +490,25 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
                 .expected("each scanner model once, with its count"));
         }
         let sk = |f: &str| key("scanner", Some(id), f);
-        b.group = Some(class.name());
-        let count = number(&mut b, "scanners", "count", &g)?;
+        p.b.group = Some(class.name());
+        let count = number(&mut p, "scanners", "count", &g)?;
         let share = match shares.iter().find(|(c, _)| c == class.name()) {
-            Some((_, s)) => b.given("share", "fraction", &Given { value: *s, from: share_from.clone() }),
+            Some((_, s)) => p.given("share", "fraction", &Given { value: *s, from: share_from.clone() }),
             None => {
-                b.derived("share", 1.0, "fraction", "all of them (no share given)".into());
-                1.0
+                p.derived("share", 1.0, "fraction", "all of them (no share given)".into());
+                Num::Const(1.0)
             }
         };
-        groups.push(ScannerGroup {
+        groups.push(GroupPlan {
             class,
             count,
             share,
-            wph: b.data("fleet_wph", &sk("wph"))?,
-            effective_fraction: b.data("fleet_effective_fraction", &sk("effective_fraction"))?,
-            availability: b.data("fleet_availability", &sk("availability"))?,
-            overlay_nm: b.data_opt("fleet_overlay_nm", &sk("overlay_nm")),
+            wph: p.num("fleet_wph", &sk("wph"))?,
+            effective_fraction: p.num("fleet_effective_fraction", &sk("effective_fraction"))?,
+            availability: p.num("fleet_availability", &sk("availability"))?,
+            overlay_nm: p.num_opt("fleet_overlay_nm", &sk("overlay_nm")),
         });
-        b.group = None;
+        p.b.group = None;
         scanner_ids.push(id.clone());
     }
     let wafer = &chip.inputs.compute.wafer;
@@ -426,7 +557,7 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
         ));
     }
     // What the node's layers ask of the scanners, with the overlay each needs.
-    let node_layers = fab::bind(
+    let node_layers = fab::plan(
         ds,
         &WaferRequest {
             nodes: Some(Given { value: vec![node.value.clone()], from: node.from.clone() }),
@@ -434,12 +565,22 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
             stitched: Some(Given::data(true, "fleet")),
             ..Default::default()
         },
+        p.slots,
     )
     .map_err(first)?
     .remove(0);
-    let demand = super::demand(&node_layers.layers);
-    b.bindings.extend(node_layers.bindings.iter().filter(|x| x.name.starts_with("scheme_overlay")).cloned());
+    p.b.bindings
+        .extend(node_layers.bindings.iter().filter(|x| x.name.starts_with("scheme_overlay")).cloned());
     for g in &groups {
+        let g = ScannerGroup {
+            class: g.class,
+            count: p.central(g.count),
+            share: p.central(g.share),
+            wph: p.central(g.wph),
+            effective_fraction: p.central(g.effective_fraction),
+            availability: p.central(g.availability),
+            overlay_nm: g.overlay_nm.map(|n| p.central(n)),
+        };
         let blocked: Vec<&str> = node_layers
             .layers
             .iter()
@@ -467,18 +608,18 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
     // mix), and the bank of dies made abroad before the controls (likewise).
     let wafer_starts_per_month = match &req.wafer_starts_per_month {
         Some(g) => {
-            limit(&mut b, g, "wafer_starts_per_month", "wafers/month", "wafer starts a month", &mut notes)?
+            limit(&mut p, g, "wafer_starts_per_month", "wafers/month", "wafer starts a month", &mut notes)?
         }
         None if report_mix
             && req.scanners.as_ref().is_none_or(|g| matches!(g.from, InputOrigin::Data(_))) =>
         {
-            Some(b.data("wafer_starts_per_month", "fleet.report_wafer_starts_per_month")?)
+            Some(p.num("wafer_starts_per_month", "fleet.report_wafer_starts_per_month")?)
         }
         None => None,
     };
     let die_bank = match &req.die_bank_dies {
-        Some(g) => limit(&mut b, g, "die_bank_dies", "count", "dies in the bank", &mut notes)?,
-        None if report_mix => Some(b.data("die_bank_dies", "fleet.die_bank_dies")?),
+        Some(g) => limit(&mut p, g, "die_bank_dies", "count", "dies in the bank", &mut notes)?,
+        None if report_mix => Some(p.num("die_bank_dies", "fleet.die_bank_dies")?),
         None => {
             notes.push(
                 "no bank of dies made abroad: the fleet's own wafers make every die (--die-bank-dies)".into(),
@@ -486,51 +627,53 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
             None
         }
     }
-    .map(|dies| -> Result<DieBank, Diagnostic> {
-        Ok(DieBank { dies, drawdown_months: b.data("die_bank_months", "fleet.die_bank_months")? })
+    .map(|dies| -> Result<(Num, Num), Diagnostic> {
+        Ok((dies, p.num("die_bank_months", "fleet.die_bank_months")?))
     })
     .transpose()?;
 
     // Caps on the accelerators: HBM and packaging, from the data unless asked otherwise.
     let hbm = match &req.hbm_stacks_per_month {
         Some(g) => {
-            limit(&mut b, g, "hbm_stacks_per_month", "stacks/month", "HBM stacks a month", &mut notes)?
-                .map(Hbm::Flow)
+            limit(&mut p, g, "hbm_stacks_per_month", "stacks/month", "HBM stacks a month", &mut notes)?
+                .map(HbmPlan::Flow)
         }
         None => {
-            let m = |b: &mut Binder, name, f: &str| b.data(name, &key("memory", None, f));
-            let wafers = m(&mut b, "hbm_dram_wafers_per_month", "dram_wafers_for_hbm_per_month")?;
-            let per_wafer = m(&mut b, "hbm_stacks_per_wafer", "stacks_per_wafer")?;
-            let ceiling = wafers * per_wafer;
-            b.derived(
+            let m = |p: &mut Planner, name, f: &str| p.num(name, &key("memory", None, f));
+            let dram_wafers_per_month =
+                m(&mut p, "hbm_dram_wafers_per_month", "dram_wafers_for_hbm_per_month")?;
+            let stacks_per_wafer = m(&mut p, "hbm_stacks_per_wafer", "stacks_per_wafer")?;
+            let ceiling = p.central(dram_wafers_per_month) * p.central(stacks_per_wafer);
+            p.derived(
                 "hbm_domestic_ceiling",
                 ceiling,
                 "stacks/month",
                 "DRAM wafers a month for HBM × good stacks a wafer".into(),
             );
-            Some(Hbm::Stock(Memory {
-                stock_stacks: m(&mut b, "hbm_stock_stacks", "stock_stacks")?,
-                drawdown_months: m(&mut b, "hbm_drawdown_months", "drawdown_months")?,
-                stock_share: m(&mut b, "hbm_stock_share", "stock_share")?,
+            Some(HbmPlan::Stock {
+                dram_wafers_per_month,
+                stacks_per_wafer,
+                stock_stacks: m(&mut p, "hbm_stock_stacks", "stock_stacks")?,
+                drawdown_months: m(&mut p, "hbm_drawdown_months", "drawdown_months")?,
+                stock_share: m(&mut p, "hbm_stock_share", "stock_share")?,
                 domestic_stacks_per_month: m(
-                    &mut b,
+                    &mut p,
                     "hbm_domestic_stacks_per_month",
                     "domestic_stacks_per_month",
                 )?,
-                domestic_ceiling_stacks_per_month: ceiling,
-            }))
+            })
         }
     };
     let packaging_wafers_per_month = match &req.packaging_wafers_per_month {
         Some(g) => limit(
-            &mut b,
+            &mut p,
             g,
             "packaging_wafers_per_month",
             "wafers/month",
             "advanced-packaging wafers a month",
             &mut notes,
         )?,
-        None => Some(b.data("packaging_wafers_per_month", "fleet.report_interposer_wafers_per_month")?),
+        None => Some(p.num("packaging_wafers_per_month", "fleet.report_interposer_wafers_per_month")?),
     };
     if packaging_wafers_per_month.is_some() {
         for c in chips.iter().filter(|c| c.inputs.package_kind != chip::PackageKind::SiliconInterposer) {
@@ -547,7 +690,7 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
 
     // Power and its price in the region, and the MFU, as the training ledger binds them
     // for one accelerator running a year (the size does not change them).
-    let tb = train::bind(
+    let tb = train::plan(
         ds,
         &TrainRequest {
             accelerator: Some(accelerator.clone()),
@@ -555,6 +698,7 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
             accelerator_hours: Some(Given::data(HOURS_PER_YEAR, "fleet")),
             ..Default::default()
         },
+        p.slots,
     )
     .map_err(first)?
     .remove(0);
@@ -574,11 +718,11 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
         "tdp_w",
         "mfu",
     ];
-    b.bindings.extend(tb.bindings.iter().filter(|x| !NOT_POWER.contains(&x.name)).cloned());
+    p.b.bindings.extend(tb.bindings.iter().filter(|x| !NOT_POWER.contains(&x.name)).cloned());
 
     // The mature node, for the output the scanners give up: the same die area.
     let mature_node = ds.text("fleet.mature_node").unwrap_or_default().to_string();
-    let mature = fab::bind(
+    let mature = fab::plan(
         ds,
         &WaferRequest {
             nodes: Some(Given::data(vec![mature_node.clone()], "fleet.mature_node")),
@@ -586,42 +730,34 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
             stitched: Some(Given::data(true, "fleet")),
             ..Default::default()
         },
+        p.slots,
     )
     .map_err(first)?
     .remove(0);
-    let run_days = b.data("run_days", "fleet.run_days")?;
-    let mfu = b.either("mfu", &req.mfu, "training.mfu")?;
-    if mfu > 1.0 {
-        return Err(Diagnostic::new(format!("{mfu} is not an MFU"))
+    let run_days = p.num("run_days", "fleet.run_days")?;
+    let mfu = p.either("mfu", &req.mfu, "training.mfu")?;
+    if p.central(mfu) > 1.0 {
+        return Err(Diagnostic::new(format!("{} is not an MFU", p.central(mfu)))
             .key(req.mfu.as_ref().map_or("training.mfu".into(), |g| g.name("mfu")))
             .expected("a share of peak FLOP/s, above 0 and at most 1"));
     }
-    let t = &tb.inputs;
-    let inputs = FleetInputs {
-        mix: chips
-            .iter()
-            .zip(&mix)
-            .map(|(c, (_, share))| MixItem { chip: c.inputs, share: *share })
-            .collect(),
-        demand,
-        mature_demand: super::demand(&mature.layers),
-        mature: mature.inputs,
-        scanners: groups,
+    let plan = FleetPlan {
+        mix: chips.iter().zip(&mix).map(|(c, (_, share))| (c.plan.clone(), *share)).collect(),
+        node_layers: node_layers.plan,
+        mature: mature.plan,
+        groups,
         wafer_starts_per_month,
         die_bank,
         hbm,
         packaging_wafers_per_month,
-        mfu,
-        goodput: t.goodput,
+        year_of_use: tb.plan,
         run_days,
-        server_power_multiplier: t.server_power_multiplier,
-        avg_power_fraction: t.avg_power_fraction,
-        pue: t.pue,
-        tariff_usd_per_kwh: t.tariff_usd_per_kwh,
+        mfu,
     };
+    let inputs = plan.derive(&p.slots.central).map_err(Diagnostic::from)?;
     // The chip ledger's numbers feed the die and package figures.
     for c in &chips {
-        b.bindings.extend(c.bindings.iter().cloned());
+        p.b.bindings.extend(c.bindings.iter().cloned());
     }
     Ok(FleetBound {
         accelerator: accelerator.value.clone(),
@@ -633,8 +769,9 @@ fn bind_fleet(ds: &Dataset, req: &FleetRequest) -> Result<FleetBound, Diagnostic
         scanner_ids,
         chip,
         inputs,
-        bindings: crate::provenance::unique(b.bindings),
+        bindings: crate::provenance::unique(p.bindings()),
         notes,
+        plan,
     })
 }
 

@@ -16,7 +16,7 @@ mod explain;
 #[cfg(test)]
 mod tests;
 
-pub use bind::{FLEET_KEYS, FleetBound, FleetRequest, bind, parse_counts};
+pub use bind::{FLEET_KEYS, FleetBound, FleetPlan, FleetRequest, bind, parse_counts, plan};
 pub use explain::explain;
 
 use crate::chip::{self, ChipInputs, ChipOutputs};

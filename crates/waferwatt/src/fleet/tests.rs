@@ -307,3 +307,34 @@ proptest! {
         prop_assert!(w <= exposure_capacity(wafer, &groups[0]) / need * (1.0 + 1e-12));
     }
 }
+
+/// Derive on one plan equals re-binding the data with the same draws: the report's fleet (its
+/// mix, bank of dies, HBM stock and packaging), and a fleet asked by flags on a ported node
+/// with no limits but the scanners.
+#[test]
+fn derive_on_one_plan_is_rebinding_with_the_same_draws() {
+    use crate::plan::{Slots, oracle};
+    let ds = Dataset::builtin().unwrap();
+    let flags = FleetRequest {
+        scanners: Some(Given::flag(
+            vec![("nxt2000i".to_string(), 40.0), ("nxt1470".to_string(), 20.0)],
+            "--scanners",
+        )),
+        node: Some(Given::flag("n7-duv".to_string(), "--node")),
+        accelerator: Some(Given::flag("h100-sxm".to_string(), "--accelerator")),
+        hbm_stacks_per_month: Some(Given::flag(Some(50_000.0), "--hbm-stacks-per-month")),
+        ..Default::default()
+    };
+    for req in [FleetRequest::from_data(&ds), flags] {
+        let mut slots = Slots::default();
+        let b = plan(&ds, &req, &mut slots).unwrap();
+        oracle(
+            &ds,
+            &slots,
+            &b.bindings,
+            48,
+            |v| b.plan.derive(v).ok(),
+            |d| bind(d, &req).ok().map(|b| b.inputs),
+        );
+    }
+}

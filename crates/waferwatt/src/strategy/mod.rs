@@ -29,12 +29,9 @@ mod sample;
 #[cfg(test)]
 mod tests;
 
-pub use bind::{MAX_YEARS, StrategyBound, StrategyRequest, bind};
+pub use bind::{MAX_YEARS, StrategyBound, StrategyPlan, StrategyRequest, bind, plan};
 pub use explain::explain;
-pub use sample::{
-    BreakEven, Comparison, Layout, Sweep, compare, drivers, flips, sample_paths, shares, sweep_samples,
-    uncertain,
-};
+pub use sample::{BreakEven, Comparison, Layout, Planning, Sweep, compare, flips, shares, uncertain};
 
 use crate::chip::{self, ChipInputs};
 use crate::fleet;

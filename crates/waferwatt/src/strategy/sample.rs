@@ -1,16 +1,18 @@
 //! The strategy ledger under uncertainty: every uncertain number it reads drawn per sample
-//! (the data re-bound, so the chip and training ledgers' derived inputs move too), the paths
+//! (its inputs derived again from its plan, so the chip and training ledgers' derived inputs
+//! move too), the paths
 //! compared sample by sample (which leads each year, when the challenger breaks even), the
 //! allocation swept, and the numbers that most move the difference between the paths.
 
 use super::{
-    Catch, METRICS, StrategyBound, StrategyInputs, StrategyOutputs, StrategyRequest, best_share, bind,
-    break_even, check, evaluate, leader, metric, sweep,
+    Catch, METRICS, StrategyBound, StrategyInputs, StrategyOutputs, StrategyRequest, best_share, break_even,
+    check, evaluate, leader, metric, sweep,
 };
 use crate::data::Dataset;
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::plan::{Planned, Slots};
 use crate::sensitivity::{Swing, tornado};
-use crate::uncertainty::{DataModel, Plan, Rows, Summary, Uncertain, sample, summarize, uncertain_keys};
+use crate::uncertainty::{Model, Plan, Rows, Summary, Uncertain, sample, summarize, uncertain_keys};
 
 /// Where each result sits in a sample's row: per path, per year, each of [`METRICS`]; then
 /// each path's EUV arrival year; then each challenger's break-even against the first path.
@@ -80,55 +82,86 @@ impl Layout {
     }
 }
 
-/// The uncertain numbers the strategy reads, and its bound central case.
-pub fn uncertain(
-    ds: &Dataset,
-    req: &StrategyRequest,
-) -> Result<(StrategyBound, Vec<Uncertain>), Diagnostics> {
-    let b = bind(ds, req)?;
-    let keys = uncertain_keys(ds, &b.bindings).map_err(Diagnostics::from)?;
-    Ok((b, keys))
+/// The strategy planned for sampling: its bound central case, the slots its plan reads and
+/// the uncertain numbers among them.
+pub struct Planning {
+    pub bound: StrategyBound,
+    pub slots: Slots,
+    pub keys: Vec<Uncertain>,
 }
 
-/// The model of the strategy that re-binds the data for each sample and writes `figure`'s
-/// results for the bound inputs (false refuses the sample).
-fn model<'a, F>(
-    ds: &'a Dataset,
-    req: &'a StrategyRequest,
-    keys: &[Uncertain],
-    figure: F,
-) -> impl crate::uncertainty::Model + 'a
-where
-    F: Fn(&StrategyInputs, &mut [f64]) -> bool + Sync + 'a,
-{
-    DataModel {
-        ds,
-        keys: keys.iter().map(|k| k.key.clone()).collect(),
-        figure: move |d: &Dataset, out: &mut [f64]| match bind(d, req) {
-            Ok(b) => figure(&b.inputs, out),
+/// Plans the strategy and finds the uncertain numbers it reads.
+pub fn uncertain(ds: &Dataset, req: &StrategyRequest) -> Result<Planning, Diagnostics> {
+    let mut slots = Slots::default();
+    let bound = super::plan(ds, req, &mut slots)?;
+    let keys = uncertain_keys(ds, &bound.bindings).map_err(Diagnostics::from)?;
+    Ok(Planning { bound, slots, keys })
+}
+
+impl Planning {
+    /// The model of the strategy through its plan, writing `figure`'s results for the derived
+    /// inputs (false refuses the sample), under the uncertain numbers `keys`.
+    fn model<'a, F>(&'a self, keys: &[Uncertain], figure: F) -> Result<impl Model + 'a, Diagnostic>
+    where
+        F: Fn(&StrategyInputs, &mut [f64]) -> bool + Sync + 'a,
+    {
+        Planned::new(&self.slots, keys, move |v: &[f64], out: &mut [f64]| match self.bound.plan.derive(v) {
+            Ok(x) => figure(&x, out),
             Err(_) => false,
-        },
+        })
     }
-}
 
-/// Every path's results, sample by sample, laid out by [`Layout`].
-pub fn sample_paths(
-    ds: &Dataset,
-    req: &StrategyRequest,
-    keys: &[Uncertain],
-    plan: &Plan,
-    layout: Layout,
-    progress: &(dyn Fn(usize) + Sync),
-) -> Rows {
-    let m = model(ds, req, keys, move |x, out| {
-        let o = evaluate(x);
-        if check(&o).is_err() {
-            return false;
+    /// Every path's results, sample by sample, laid out by [`Layout`].
+    pub fn sample_paths(
+        &self,
+        plan: &Plan,
+        layout: Layout,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Rows, Diagnostic> {
+        let m = self.model(&self.keys, move |x, out| {
+            let o = evaluate(x);
+            if check(&o).is_err() {
+                return false;
+            }
+            layout.write(&o, out);
+            true
+        })?;
+        Ok(sample(&m, plan, layout.width(), progress))
+    }
+
+    /// The allocation sweep over the samples of `plan`, by year index `by`.
+    pub fn sweep_samples(
+        &self,
+        plan: &Plan,
+        by: usize,
+        margin: f64,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Sweep, Diagnostic> {
+        let shares = shares();
+        let m = self.model(&self.keys, |x, out| {
+            out.copy_from_slice(&sweep(x, &shares, by));
+            true
+        })?;
+        let rows = sample(&m, plan, shares.len(), progress);
+        Ok(Sweep::of(&shares, &rows, margin))
+    }
+
+    /// The numbers among `keys` that most move the difference in cumulative compute by year
+    /// index `by` between path 1 and path 0, one at a time over each number's range: the
+    /// tornado of the difference, largest first. `None` with a single path, or if the central
+    /// case is refused.
+    pub fn drivers(&self, keys: &[Uncertain], by: usize) -> Result<Option<(f64, Vec<Swing>)>, Diagnostic> {
+        if self.bound.inputs.paths.len() < 2 {
+            return Ok(None);
         }
-        layout.write(&o, out);
-        true
-    });
-    sample(&m, plan, layout.width(), progress)
+        let m = self.model(keys, move |x, out| {
+            let o = evaluate(x);
+            let cum = |p: usize| o.paths[p].years.get(by).map_or(f64::NAN, |y| y.cumulative_compute_flop);
+            out[0] = cum(1) - cum(0);
+            out[0].is_finite()
+        })?;
+        Ok(tornado(&m, keys, 1, 0))
+    }
 }
 
 /// The shares of samples in which a challenger breaks even against the baseline, and when.
@@ -291,47 +324,6 @@ const SWEEP_STEPS: usize = 20;
 /// The shares swept: 0 to 1 in equal steps.
 pub fn shares() -> Vec<f64> {
     (0..=SWEEP_STEPS).map(|k| k as f64 / SWEEP_STEPS as f64).collect()
-}
-
-/// The allocation sweep over the samples of `plan`, by year index `by`.
-pub fn sweep_samples(
-    ds: &Dataset,
-    req: &StrategyRequest,
-    keys: &[Uncertain],
-    plan: &Plan,
-    by: usize,
-    margin: f64,
-    progress: &(dyn Fn(usize) + Sync),
-) -> Sweep {
-    let shares = shares();
-    let m = model(ds, req, keys, |x, out| {
-        out.copy_from_slice(&sweep(x, &shares, by));
-        true
-    });
-    let rows = sample(&m, plan, shares.len(), progress);
-    Sweep::of(&shares, &rows, margin)
-}
-
-/// The numbers that most move the difference in cumulative compute by year index `by`
-/// between path 1 and path 0, one at a time over each number's range: the tornado of the
-/// difference, largest first. `None` with a single path, or if the central case is refused.
-pub fn drivers(
-    ds: &Dataset,
-    req: &StrategyRequest,
-    keys: &[Uncertain],
-    paths: usize,
-    by: usize,
-) -> Option<(f64, Vec<Swing>)> {
-    if paths < 2 {
-        return None;
-    }
-    let m = model(ds, req, keys, move |x, out| {
-        let o = evaluate(x);
-        let cum = |p: usize| o.paths[p].years.get(by).map_or(f64::NAN, |y| y.cumulative_compute_flop);
-        out[0] = cum(1) - cum(0);
-        out[0].is_finite()
-    });
-    tornado(&m, keys, 1, 0)
 }
 
 /// Whether a number at its low or its high reverses the sign of the difference between the

@@ -439,10 +439,10 @@ fn identical_paths_tie_and_never_break_even() {
     let mut ds = Dataset::builtin().unwrap();
     ds.apply_set("path.euv-first.rd_share=0").unwrap();
     let req = StrategyRequest::default();
-    let (b, keys) = uncertain(&ds, &req).unwrap();
-    let layout = Layout::of(&b.inputs);
-    let plan = crate::uncertainty::Plan::keyed(&keys, 50, 3, crate::uncertainty::Sampling::MonteCarlo);
-    let rows = sample_paths(&ds, &req, &keys, &plan, layout, &|_| {});
+    let p = uncertain(&ds, &req).unwrap();
+    let layout = Layout::of(&p.bound.inputs);
+    let plan = crate::uncertainty::Plan::keyed(&p.keys, 50, 3, crate::uncertainty::Sampling::MonteCarlo);
+    let rows = p.sample_paths(&plan, layout, &|_| {}).unwrap();
     let c = compare(&rows, layout);
     assert_eq!(c.samples, 50);
     assert!(c.tie_compute.iter().all(|t| *t == 1.0), "{:?}", c.tie_compute);
@@ -456,10 +456,10 @@ fn identical_paths_tie_and_never_break_even() {
 fn compared_samples_add_up() {
     let ds = Dataset::builtin().unwrap();
     let req = StrategyRequest::default();
-    let (b, keys) = uncertain(&ds, &req).unwrap();
-    let layout = Layout::of(&b.inputs);
-    let plan = crate::uncertainty::Plan::keyed(&keys, 64, 9, crate::uncertainty::Sampling::LatinHypercube);
-    let rows = sample_paths(&ds, &req, &keys, &plan, layout, &|_| {});
+    let p = uncertain(&ds, &req).unwrap();
+    let layout = Layout::of(&p.bound.inputs);
+    let plan = crate::uncertainty::Plan::keyed(&p.keys, 64, 9, crate::uncertainty::Sampling::LatinHypercube);
+    let rows = p.sample_paths(&plan, layout, &|_| {}).unwrap();
     let c = compare(&rows, layout);
     for (y, lead) in c.lead_compute.iter().enumerate() {
         assert!((lead.iter().sum::<f64>() + c.tie_compute[y] - 1.0).abs() < 1e-12);
@@ -473,7 +473,7 @@ fn compared_samples_add_up() {
     // Row by row, the break-even written is the one the outputs give.
     for i in 0..rows.rows() {
         let y = rows.get(i, layout.break_even(1));
-        assert!(y >= f64::from(b.inputs.start_year) - 2.0 && y <= layout.never());
+        assert!(y >= f64::from(p.bound.inputs.start_year) - 2.0 && y <= layout.never());
     }
 }
 
@@ -550,8 +550,8 @@ fn the_difference_moves_with_budget_imports_timing_and_ceilings() {
     let budget = ds.params.get_mut("strategy.budget_usd").unwrap();
     (budget.value, budget.low, budget.high) = (18e9, 15e9, 21e9);
     let req = StrategyRequest::default();
-    let (b, keys) = uncertain(&ds, &req).unwrap();
-    let (_, swings) = drivers(&ds, &req, &keys, b.paths.len(), b.inputs.years - 1).unwrap();
+    let p = uncertain(&ds, &req).unwrap();
+    let (_, swings) = p.drivers(&p.keys, p.bound.inputs.years - 1).unwrap().unwrap();
     for key in [
         "strategy.budget_usd",
         "import.grey-market.levy",
@@ -673,4 +673,34 @@ proptest! {
         prop_assert_eq!(out.paths[0].euv_arrival, None);
         prop_assert!(out.paths[0].years.iter().all(|y| !y.euv && y.euv_flops_share == 0.0 && y.rd_usd == 0.0));
     }
+}
+
+/// Derive on one plan equals re-binding the data with the same draws (every number of the
+/// strategy: the chip ledger on three nodes, the training ledger, supplies and imports).
+#[test]
+fn derive_on_one_plan_is_rebinding_with_the_same_draws() {
+    use crate::plan::{Slots, oracle};
+    let ds = Dataset::builtin().unwrap();
+    let req = StrategyRequest::default();
+    let mut slots = Slots::default();
+    let b = plan(&ds, &req, &mut slots).unwrap();
+    oracle(&ds, &slots, &b.bindings, 32, |v| b.plan.derive(v).ok(), |d| bind(d, &req).ok().map(|b| b.inputs));
+}
+
+/// The horizon sizes the paths, so it is planned once and a range on it is refused, by name,
+/// rather than fixed silently.
+#[test]
+fn a_range_on_the_horizon_is_refused_by_name() {
+    let mut ds = Dataset::builtin().unwrap();
+    let end = ds.params.get_mut("strategy.end_year").unwrap();
+    (end.low, end.high) = (end.value - 2.0, end.value + 2.0);
+    let p = uncertain(&ds, &StrategyRequest::default()).unwrap();
+    let layout = Layout::of(&p.bound.inputs);
+    let plan = crate::uncertainty::Plan::keyed(&p.keys, 4, 1, crate::uncertainty::Sampling::MonteCarlo);
+    let e = p.sample_paths(&plan, layout, &|_| {}).err().expect("refused");
+    assert!(
+        e.message.contains("strategy.end_year") && e.message.contains("cannot be sampled"),
+        "{}",
+        e.message
+    );
 }

@@ -10,8 +10,9 @@ use super::Inputs;
 use crate::data::schema::PRECISIONS;
 use crate::data::{Dataset, ScenarioInput, key};
 use crate::diag::{Diagnostic, Diagnostics, Location, quote_list};
+use crate::plan::{Num, Planner, Refused, Slots};
 use crate::power::{self, Price, PurchaseTerms, TariffSpec, TwoPart, Vat};
-use crate::provenance::{Binder, Binding, Given, Rule, read_command_section};
+use crate::provenance::{Binding, Given, Rule, read_command_section};
 
 /// What the user asked of `train`. Every field is optional; data fills the rest.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -153,6 +154,8 @@ pub struct Bound {
     pub notes: Vec<String>,
     /// What the run's publisher reported, for comparison.
     pub published: Published,
+    /// The plan the inputs were derived from (at the central values of its slots).
+    pub plan: TrainPlan,
 }
 
 /// A region's tariff and the buyer's terms: what [`power::price`] takes.
@@ -292,6 +295,13 @@ fn choose<'a>(
 
 /// Binds a request to the data: one [`Bound`] per region asked for.
 pub fn bind(ds: &Dataset, req: &TrainRequest) -> Result<Vec<Bound>, Diagnostics> {
+    plan(ds, req, &mut Slots::default())
+}
+
+/// Plans a request on the data, its numbers read through `slots` (one table for every region,
+/// so that a number they share moves them together): one [`Bound`] per region, each with its
+/// plan and its inputs at the central values.
+pub fn plan(ds: &Dataset, req: &TrainRequest, slots: &mut Slots) -> Result<Vec<Bound>, Diagnostics> {
     let mut problems = check_request(req);
     let run = req.run.as_ref().map(|g| g.value.as_str());
     if let (Some(id), Some(g)) = (run, &req.run) {
@@ -384,7 +394,7 @@ pub fn bind(ds: &Dataset, req: &TrainRequest) -> Result<Vec<Bound>, Diagnostics>
         Choices { run, accelerator: accelerator.id, precision: precision.id, facility: facility.id, vat };
     regions
         .iter()
-        .map(|region| bind_region(ds, req, &choices, region))
+        .map(|region| plan_region(ds, req, &choices, region, slots))
         .collect::<Result<Vec<_>, Diagnostic>>()
         .map_err(Diagnostics::from)
 }
@@ -398,8 +408,167 @@ struct Choices<'a> {
     vat: Vat,
 }
 
-fn bind_region(ds: &Dataset, req: &TrainRequest, c: &Choices, region: &str) -> Result<Bound, Diagnostic> {
-    let mut b = Binder::new(ds);
+/// How a region's price of a kWh is built: the tariff's parts and the buyer's terms.
+#[derive(Clone, Debug, PartialEq)]
+struct TariffPlan {
+    spec: SpecPlan,
+    vat_rate: Num,
+    load_factor: Num,
+    high_use_demand_factor: Num,
+    high_use_threshold_kwh_per_kw_month: Num,
+    vat: Vat,
+    deal_cny_per_kwh: Option<Num>,
+    cny_per_usd: Num,
+    /// Given outright by the user (no tariff of the region's is used).
+    given: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum SpecPlan {
+    FlatUsd(Num),
+    FlatCny(Num),
+    TwoPart { energy: Num, line_loss: Num, td: Num, demand: Num, system_op: Num, funds: Num },
+}
+
+impl TariffPlan {
+    fn derive(&self, v: &[f64]) -> Tariff {
+        Tariff {
+            spec: match &self.spec {
+                SpecPlan::FlatUsd(n) => TariffSpec::FlatUsd { usd_per_kwh: n.get(v) },
+                SpecPlan::FlatCny(n) => TariffSpec::FlatCny { cny_per_kwh: n.get(v) },
+                SpecPlan::TwoPart { energy, line_loss, td, demand, system_op, funds } => {
+                    TariffSpec::TwoPart(TwoPart {
+                        energy_cny_per_kwh: energy.get(v),
+                        line_loss_fraction: line_loss.get(v),
+                        td_cny_per_kwh: td.get(v),
+                        demand_cny_per_kw_month: demand.get(v),
+                        system_op_cny_per_kwh: system_op.get(v),
+                        funds_cny_per_kwh: funds.get(v),
+                    })
+                }
+            },
+            vat_rate: self.vat_rate.get(v),
+            terms: PurchaseTerms {
+                load_factor: self.load_factor.get(v),
+                high_use_threshold_kwh_per_kw_month: self.high_use_threshold_kwh_per_kw_month.get(v),
+                high_use_demand_factor: self.high_use_demand_factor.get(v),
+                vat: self.vat,
+                deal_cny_per_kwh: self.deal_cny_per_kwh.map(|n| n.get(v)),
+            },
+            cny_per_usd: self.cny_per_usd.get(v),
+        }
+    }
+}
+
+/// Where the accelerator's price comes from.
+#[derive(Clone, Debug, PartialEq)]
+enum PricePlan {
+    /// A market price in the data.
+    Market(Num),
+    /// The chip ledger's price (build cost × (1 + markup)).
+    Chip(Box<crate::chip::ChipPlan>),
+}
+
+/// The training ledger for one region, planned: [`TrainPlan::derive`] gives its [`Inputs`]
+/// (and the price of a kWh) for any values of the numbers it reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainPlan {
+    /// Compute as the product of its three numbers (FLOP per parameter-token × parameters ×
+    /// tokens, or the FLOP given × 1 × 1).
+    compute: Option<(Num, Num, Num)>,
+    accelerator_hours: Option<Num>,
+    compute_hours: Option<Num>,
+    accelerators: Option<Num>,
+    goodput: Num,
+    mfu: Num,
+    peak_tflops: Num,
+    tdp_w: Num,
+    price: PricePlan,
+    server_power_multiplier: Num,
+    avg_power_fraction: Num,
+    pue: Num,
+    tariff: TariffPlan,
+    grid_kgco2_per_kwh: Num,
+    rental_usd_per_hour: Option<Num>,
+    server_capex_fraction: Num,
+    network_capex_fraction: Num,
+    hardware_life_years: Num,
+    cost_of_capital: Num,
+    maintenance_fraction_per_year: Num,
+    facility_capex_usd_per_mw: Num,
+    facility_life_years: Num,
+}
+
+impl TrainPlan {
+    /// The accelerator's price at values `v`.
+    pub fn accelerator_price(&self, v: &[f64]) -> Result<f64, Refused> {
+        match &self.price {
+            PricePlan::Market(n) => Ok(n.get(v)),
+            PricePlan::Chip(chip) => {
+                let out = crate::chip::evaluate(&chip.derive(v)?);
+                crate::chip::check(&out).map_err(|d| Refused::new(d.message, None, "a build cost"))?;
+                Ok(out.price_usd.unwrap_or(out.build_cost_usd))
+            }
+        }
+    }
+
+    /// The ledger's inputs and the price of a kWh at values `v`, or why they are refused.
+    pub fn derive(&self, v: &[f64]) -> Result<(Inputs, Price), Refused> {
+        Ok(self.derive_priced(v, self.accelerator_price(v)?))
+    }
+
+    /// Counts the gross dies of an accelerator priced by the chip ledger by `count`.
+    pub fn set_count(&mut self, count: crate::fab::Count) {
+        if let PricePlan::Chip(chip) = &mut self.price {
+            chip.set_count(count);
+        }
+    }
+
+    /// Whether two plans price their accelerator the same way (so one price serves both).
+    pub fn same_price(&self, other: &TrainPlan) -> bool {
+        self.price == other.price
+    }
+
+    /// [`TrainPlan::derive`] with the accelerator's price already worked out.
+    pub fn derive_priced(&self, v: &[f64], accelerator_price_usd: f64) -> (Inputs, Price) {
+        let t = self.tariff.derive(v);
+        let price = power::price(t.spec, t.vat_rate, t.terms, t.cny_per_usd);
+        let inputs = Inputs {
+            compute_flop: self.compute.map(|(k, p, t)| k.get(v) * p.get(v) * t.get(v)),
+            accelerator_hours: self.accelerator_hours.map(|n| n.get(v)),
+            compute_hours: self.compute_hours.map(|n| n.get(v)),
+            accelerators: self.accelerators.map(|n| n.get(v)),
+            peak_tflops: self.peak_tflops.get(v),
+            mfu: self.mfu.get(v),
+            goodput: self.goodput.get(v),
+            tdp_w: self.tdp_w.get(v),
+            server_power_multiplier: self.server_power_multiplier.get(v),
+            avg_power_fraction: self.avg_power_fraction.get(v),
+            pue: self.pue.get(v),
+            tariff_usd_per_kwh: price.usd_per_kwh,
+            grid_kgco2_per_kwh: self.grid_kgco2_per_kwh.get(v),
+            accelerator_price_usd,
+            server_capex_fraction: self.server_capex_fraction.get(v),
+            network_capex_fraction: self.network_capex_fraction.get(v),
+            hardware_life_years: self.hardware_life_years.get(v),
+            cost_of_capital: self.cost_of_capital.get(v),
+            maintenance_fraction_per_year: self.maintenance_fraction_per_year.get(v),
+            facility_capex_usd_per_mw: self.facility_capex_usd_per_mw.get(v),
+            facility_life_years: self.facility_life_years.get(v),
+            rental_usd_per_hour: self.rental_usd_per_hour.map(|n| n.get(v)),
+        };
+        (inputs, price)
+    }
+}
+
+fn plan_region(
+    ds: &Dataset,
+    req: &TrainRequest,
+    c: &Choices,
+    region: &str,
+    slots: &mut Slots,
+) -> Result<Bound, Diagnostic> {
+    let mut p = Planner::new(ds, slots);
     let mut notes = Vec::new();
     let acc = |f: &str| key("accelerator", Some(c.accelerator), f);
     let reg = |f: &str| key("region", Some(region), f);
@@ -408,24 +577,24 @@ fn bind_region(ds: &Dataset, req: &TrainRequest, c: &Choices, region: &str) -> R
 
     // Size of the run: compute from the request, else from the run; hours likewise.
     let params_tokens = match (&req.params, &req.tokens, run_key("params_active"), run_key("tokens")) {
-        (Some(p), Some(t), _, _) => Some((b.given("params", "params", p), b.given("tokens", "tokens", t))),
+        (Some(a), Some(t), _, _) => Some((p.given("params", "params", a), p.given("tokens", "tokens", t))),
         (None, None, Some(pk), Some(tk)) if req.flop.is_none() => {
-            Some((b.data("params", &pk)?, b.data("tokens", &tk)?))
+            Some((p.num("params", &pk)?, p.num("tokens", &tk)?))
         }
         _ => None,
     };
-    let compute_flop = match (&req.flop, params_tokens) {
-        (Some(f), _) => Some(b.given("compute_flop", "FLOP", f)),
+    let compute = match (&req.flop, params_tokens) {
+        (Some(f), _) => Some((p.given("compute_flop", "FLOP", f), Num::Const(1.0), Num::Const(1.0))),
         (None, Some((params, tokens))) => {
-            let k = b.data("flop_per_param_token", "training.flop_per_param_token")?;
-            let flop = k * params * tokens;
-            b.derived("compute_flop", flop, "FLOP", format!("{k} × params × tokens"));
-            Some(flop)
+            let k = p.num("flop_per_param_token", "training.flop_per_param_token")?;
+            let (kc, pc, tc) = (p.central(k), p.central(params), p.central(tokens));
+            p.derived("compute_flop", kc * pc * tc, "FLOP", format!("{kc} × params × tokens"));
+            Some((k, params, tokens))
         }
         (None, None) => None,
     };
     if let Some(m) = &req.mfu {
-        match (&req.accelerator_hours, compute_flop) {
+        match (&req.accelerator_hours, compute) {
             (Some(h), Some(_)) => {
                 return Err(Diagnostic::new(format!(
                     "{} conflicts with {}",
@@ -444,7 +613,7 @@ fn bind_region(ds: &Dataset, req: &TrainRequest, c: &Choices, region: &str) -> R
         }
     }
     let accelerator_hours = match (&req.accelerator_hours, &req.mfu, run_key("accelerator_hours")) {
-        (Some(h), _, _) => Some(b.given("accelerator_hours", "h", h)),
+        (Some(h), _, _) => Some(p.given("accelerator_hours", "h", h)),
         // An explicit MFU re-derives the hours of a published run from its compute.
         (None, Some(m), Some(k)) => {
             notes.push(format!(
@@ -456,41 +625,41 @@ fn bind_region(ds: &Dataset, req: &TrainRequest, c: &Choices, region: &str) -> R
             None
         }
         (None, Some(_), None) => None,
-        (None, None, Some(k)) => Some(b.data("accelerator_hours", &k)?),
+        (None, None, Some(k)) => Some(p.num("accelerator_hours", &k)?),
         (None, None, None) => None,
     };
     // The share of the hours that the compute took (a run's pre-training, say).
     let compute_hours = match (accelerator_hours, &req.accelerator_hours, run_key("compute_hours")) {
-        (Some(_), None, Some(k)) if compute_flop.is_some() => Some(b.data("compute_hours", &k)?),
+        (Some(_), None, Some(k)) if compute.is_some() => Some(p.num("compute_hours", &k)?),
         _ => None,
     };
-    if compute_flop.is_none() && accelerator_hours.is_none() {
+    if compute.is_none() && accelerator_hours.is_none() {
         return Err(Diagnostic::new("nothing sizes the run")
             .expected("--params N --tokens D, --flop C, --accelerator-hours H, or --run ID"));
     }
     let accelerators = match (&req.accelerators, run_key("accelerators")) {
-        (Some(n), _) => Some(b.given("accelerators", "count", n)),
-        (None, Some(k)) => Some(b.data("accelerators", &k)?),
+        (Some(n), _) => Some(p.given("accelerators", "count", n)),
+        (None, Some(k)) => Some(p.num("accelerators", &k)?),
         (None, None) => None,
     };
     let goodput = match (&req.goodput, run_key("goodput")) {
-        (Some(g), _) => b.given("goodput", "fraction", g),
-        (None, Some(k)) => b.data("goodput", &k)?,
-        (None, None) => b.data("goodput", "training.goodput")?,
+        (Some(g), _) => p.given("goodput", "fraction", g),
+        (None, Some(k)) => p.num("goodput", &k)?,
+        (None, None) => p.num("goodput", "training.goodput")?,
     };
-    let mfu = b.either("mfu", &req.mfu, "training.mfu")?;
+    let mfu = p.either("mfu", &req.mfu, "training.mfu")?;
 
-    let peak_tflops = b.data("peak_tflops", &acc(&format!("{}_tflops", c.precision)))?;
-    let tdp_w = b.data("tdp_w", &acc("tdp_w"))?;
+    let peak_tflops = p.num("peak_tflops", &acc(&format!("{}_tflops", c.precision)))?;
+    let tdp_w = p.num("tdp_w", &acc("tdp_w"))?;
     // A market price, or the chip ledger's build cost with a markup.
-    let accelerator_price_usd = if ds.param(&acc("price_usd")).is_some() {
-        b.data("accelerator_price_usd", &acc("price_usd"))?
+    let price_plan = if ds.param(&acc("price_usd")).is_some() {
+        PricePlan::Market(p.num("accelerator_price_usd", &acc("price_usd"))?)
     } else {
         let req = crate::chip::ChipRequest {
             accelerator: Some(Given::data(c.accelerator.to_string(), "accelerator.build_markup")),
             ..Default::default()
         };
-        let chip = crate::chip::bind(ds, &req)
+        let chip = crate::chip::plan(ds, &req, p.slots)
             .map_err(|d| d.0.into_iter().next().unwrap_or_else(|| Diagnostic::new("no chip")))?;
         let out = crate::chip::evaluate(&chip.inputs);
         crate::chip::check(&out)?;
@@ -499,13 +668,13 @@ fn bind_region(ds: &Dataset, req: &TrainRequest, c: &Choices, region: &str) -> R
         // Every number of the chip ledger moves the price, so all are recorded (for sampling
         // and sensitivity); all but the markup under the group `chip`, which keeps them out of
         // this ledger's own explanation (`waferwatt chip --explain` gives theirs).
-        b.bindings.extend(chip.bindings.into_iter().map(|mut x| {
+        p.b.bindings.extend(chip.bindings.into_iter().map(|mut x| {
             if x.name != "build_markup" {
                 x.group = Some(x.group.unwrap_or("chip"));
             }
             x
         }));
-        b.derived(
+        p.derived(
             "accelerator_price_usd",
             price,
             "USD",
@@ -514,56 +683,57 @@ fn bind_region(ds: &Dataset, req: &TrainRequest, c: &Choices, region: &str) -> R
                 out.build_cost_usd, chip.node
             ),
         );
-        price
+        PricePlan::Chip(Box::new(chip.plan))
     };
     let server_power_multiplier =
-        b.either("server_power_multiplier", &req.server_power_multiplier, "server.power_multiplier")?;
+        p.either("server_power_multiplier", &req.server_power_multiplier, "server.power_multiplier")?;
     let avg_power_fraction =
-        b.either("avg_power_fraction", &req.avg_power_fraction, "server.avg_power_fraction")?;
+        p.either("avg_power_fraction", &req.avg_power_fraction, "server.avg_power_fraction")?;
 
     // PUE: a flag first; else the facility kind's when one is named; else the region's typical.
     let (pue, pue_basis) = match (&req.pue, &req.facility) {
-        (Some(g), _) => (b.given("pue", "ratio", g), PueBasis::Given),
-        (None, Some(_)) => (b.data("pue", &fac("pue"))?, PueBasis::Facility),
-        (None, None) => (b.data("pue", &reg("pue"))?, PueBasis::Region),
+        (Some(g), _) => (p.given("pue", "ratio", g), PueBasis::Given),
+        (None, Some(_)) => (p.num("pue", &fac("pue"))?, PueBasis::Facility),
+        (None, None) => (p.num("pue", &reg("pue"))?, PueBasis::Region),
     };
 
-    let (price, tariff) = bind_price(&mut b, req, region, c.vat, &mut notes)?;
-    let tariff_usd_per_kwh = price.usd_per_kwh;
+    let tariff = plan_price(&mut p, req, region, c.vat, &mut notes)?;
     let grid_kgco2_per_kwh =
-        b.either("grid_kgco2_per_kwh", &req.grid_kgco2_per_kwh, &reg("grid_kgco2_per_kwh"))?;
+        p.either("grid_kgco2_per_kwh", &req.grid_kgco2_per_kwh, &reg("grid_kgco2_per_kwh"))?;
 
     let rental_usd_per_hour = match (&req.rental_usd_per_hour, run_key("rental_usd_per_hour")) {
-        (Some(g), _) => Some(b.given("rental_usd_per_hour", "USD/h", g)),
-        (None, Some(k)) => Some(b.data("rental_usd_per_hour", &k)?),
-        (None, None) => b.data_opt("rental_usd_per_hour", &acc("rental_usd_per_hour")),
+        (Some(g), _) => Some(p.given("rental_usd_per_hour", "USD/h", g)),
+        (None, Some(k)) => Some(p.num("rental_usd_per_hour", &k)?),
+        (None, None) => p.num_opt("rental_usd_per_hour", &acc("rental_usd_per_hour")),
     };
 
-    let inputs = Inputs {
-        compute_flop,
+    let plan = TrainPlan {
+        compute,
         accelerator_hours,
         compute_hours,
         accelerators,
-        peak_tflops,
-        mfu,
         goodput,
+        mfu,
+        peak_tflops,
         tdp_w,
+        price: price_plan,
         server_power_multiplier,
         avg_power_fraction,
         pue,
-        tariff_usd_per_kwh,
+        tariff,
         grid_kgco2_per_kwh,
-        accelerator_price_usd,
-        server_capex_fraction: b.data("server_capex_fraction", "server.capex_fraction")?,
-        network_capex_fraction: b.data("network_capex_fraction", "server.network_capex_fraction")?,
-        hardware_life_years: b.data("hardware_life_years", "ownership.hardware_life_years")?,
-        cost_of_capital: b.data("cost_of_capital", "ownership.cost_of_capital")?,
-        maintenance_fraction_per_year: b
-            .data("maintenance_fraction_per_year", "ownership.maintenance_fraction_per_year")?,
-        facility_capex_usd_per_mw: b.data("facility_capex_usd_per_mw", &fac("capex_usd_per_mw"))?,
-        facility_life_years: b.data("facility_life_years", &fac("life_years"))?,
         rental_usd_per_hour,
+        server_capex_fraction: p.num("server_capex_fraction", "server.capex_fraction")?,
+        network_capex_fraction: p.num("network_capex_fraction", "server.network_capex_fraction")?,
+        hardware_life_years: p.num("hardware_life_years", "ownership.hardware_life_years")?,
+        cost_of_capital: p.num("cost_of_capital", "ownership.cost_of_capital")?,
+        maintenance_fraction_per_year: p
+            .num("maintenance_fraction_per_year", "ownership.maintenance_fraction_per_year")?,
+        facility_capex_usd_per_mw: p.num("facility_capex_usd_per_mw", &fac("capex_usd_per_mw"))?,
+        facility_life_years: p.num("facility_life_years", &fac("life_years"))?,
     };
+    let (inputs, price) = plan.derive(&p.slots.central).map_err(Diagnostic::from)?;
+    let tariff = (!plan.tariff.given).then(|| plan.tariff.derive(&p.slots.central));
     let published = |f: &str| run_key(f).and_then(|k| ds.param(&k)).map(|p| p.value);
     Ok(Bound {
         region: region.to_string(),
@@ -578,63 +748,80 @@ fn bind_region(ds: &Dataset, req: &TrainRequest, c: &Choices, region: &str) -> R
         tariff,
         vat: c.vat,
         inputs,
-        bindings: b.bindings,
+        bindings: p.bindings(),
         notes,
         published: Published {
             cost_usd: published("reported_cost_usd"),
             emissions_tco2e: published("reported_emissions_tco2e"),
         },
+        plan,
     })
 }
 
-/// The region's price of a kWh, from its tariff and the buyer's terms, unless the user gave one.
-fn bind_price(
-    b: &mut Binder,
+/// How the region's price of a kWh is built, from its tariff and the buyer's terms, unless the
+/// user gave one.
+fn plan_price(
+    p: &mut Planner,
     req: &TrainRequest,
     region: &str,
     vat: Vat,
     notes: &mut Vec<String>,
-) -> Result<(Price, Option<Tariff>), Diagnostic> {
+) -> Result<TariffPlan, Diagnostic> {
+    let flat = |spec: SpecPlan, given: bool| TariffPlan {
+        spec,
+        vat_rate: Num::Const(0.0),
+        load_factor: Num::Const(FLAT_TERMS.load_factor),
+        high_use_demand_factor: Num::Const(FLAT_TERMS.high_use_demand_factor),
+        high_use_threshold_kwh_per_kw_month: Num::Const(FLAT_TERMS.high_use_threshold_kwh_per_kw_month),
+        vat: FLAT_TERMS.vat,
+        deal_cny_per_kwh: None,
+        cny_per_usd: Num::Const(1.0),
+        given,
+    };
     if let Some(g) = &req.tariff_usd_per_kwh {
-        let usd = b.given("tariff_usd_per_kwh", "USD/kWh", g);
-        let price = power::price(TariffSpec::FlatUsd { usd_per_kwh: usd }, 0.0, FLAT_TERMS, 1.0);
-        return Ok((price, None));
+        return Ok(flat(SpecPlan::FlatUsd(p.given("tariff_usd_per_kwh", "USD/kWh", g)), true));
     }
-    let ds = b.ds;
+    let ds = p.ds();
     let reg = |f: &str| key("region", Some(region), f);
     let spec = match ds.text(&reg("tariff_model")) {
-        Some("two-part") => TariffSpec::TwoPart(TwoPart {
-            energy_cny_per_kwh: b.data("energy_cny_per_kwh", &reg("energy_cny_per_kwh"))?,
-            line_loss_fraction: b.data("line_loss_fraction", &reg("line_loss_fraction"))?,
-            td_cny_per_kwh: b.data("td_cny_per_kwh", &reg("td_cny_per_kwh"))?,
-            demand_cny_per_kw_month: b.data("demand_cny_per_kw_month", &reg("demand_cny_per_kw_month"))?,
-            system_op_cny_per_kwh: b.data("system_op_cny_per_kwh", &reg("system_op_cny_per_kwh"))?,
-            funds_cny_per_kwh: b.data("funds_cny_per_kwh", &reg("funds_cny_per_kwh"))?,
-        }),
-        _ if ds.param(&reg("tariff_usd_per_kwh")).is_some() => TariffSpec::FlatUsd {
-            usd_per_kwh: b.data("region_tariff_usd_per_kwh", &reg("tariff_usd_per_kwh"))?,
+        Some("two-part") => SpecPlan::TwoPart {
+            energy: p.num("energy_cny_per_kwh", &reg("energy_cny_per_kwh"))?,
+            line_loss: p.num("line_loss_fraction", &reg("line_loss_fraction"))?,
+            td: p.num("td_cny_per_kwh", &reg("td_cny_per_kwh"))?,
+            demand: p.num("demand_cny_per_kw_month", &reg("demand_cny_per_kw_month"))?,
+            system_op: p.num("system_op_cny_per_kwh", &reg("system_op_cny_per_kwh"))?,
+            funds: p.num("funds_cny_per_kwh", &reg("funds_cny_per_kwh"))?,
         },
-        _ => TariffSpec::FlatCny { cny_per_kwh: b.data("tariff_cny_per_kwh", &reg("tariff_cny_per_kwh"))? },
+        _ if ds.param(&reg("tariff_usd_per_kwh")).is_some() => {
+            SpecPlan::FlatUsd(p.num("region_tariff_usd_per_kwh", &reg("tariff_usd_per_kwh"))?)
+        }
+        _ => SpecPlan::FlatCny(p.num("tariff_cny_per_kwh", &reg("tariff_cny_per_kwh"))?),
     };
-    let cny = !matches!(spec, TariffSpec::FlatUsd { .. });
-    let mut terms = FLAT_TERMS;
-    terms.vat = vat;
-    let vat_rate = if cny { b.data("vat_rate", &reg("vat_rate"))? } else { 0.0 };
-    if let TariffSpec::TwoPart(_) = spec {
-        terms.load_factor = b.either("load_factor", &req.load_factor, "power.load_factor")?;
-        terms.high_use_demand_factor = b.data("high_use_demand_factor", "power.high_use_demand_factor")?;
-        terms.high_use_threshold_kwh_per_kw_month =
-            b.data("high_use_threshold_kwh_per_kw_month", "power.high_use_threshold_kwh_per_kw_month")?;
+    let cny = !matches!(spec, SpecPlan::FlatUsd(_));
+    let two_part = matches!(spec, SpecPlan::TwoPart { .. });
+    let mut plan = flat(spec, false);
+    plan.vat = vat;
+    if cny {
+        plan.vat_rate = p.num("vat_rate", &reg("vat_rate"))?;
+    }
+    if two_part {
+        plan.load_factor = p.either("load_factor", &req.load_factor, "power.load_factor")?;
+        plan.high_use_demand_factor = p.num("high_use_demand_factor", "power.high_use_demand_factor")?;
+        plan.high_use_threshold_kwh_per_kw_month =
+            p.num("high_use_threshold_kwh_per_kw_month", "power.high_use_threshold_kwh_per_kw_month")?;
     }
     if req.power_deal.as_ref().is_some_and(|g| g.value) {
-        terms.deal_cny_per_kwh = b.data_opt("dc_deal_cny_per_kwh", &reg("dc_deal_cny_per_kwh"));
-        if terms.deal_cny_per_kwh.is_none() {
+        plan.deal_cny_per_kwh = p.num_opt("dc_deal_cny_per_kwh", &reg("dc_deal_cny_per_kwh"));
+        if plan.deal_cny_per_kwh.is_none() {
             notes.push(format!("{region} has no published data-centre deal; its tariff is used"));
         }
     }
-    let cny_per_usd = if cny { b.data("cny_per_usd", "fx.cny_per_usd")? } else { 1.0 };
-    let price = power::price(spec, vat_rate, terms, cny_per_usd);
-    let how = match (spec, price.deal) {
+    if cny {
+        plan.cny_per_usd = p.num("cny_per_usd", "fx.cny_per_usd")?;
+    }
+    let t = plan.derive(&p.slots.central);
+    let price = power::price(t.spec, t.vat_rate, t.terms, t.cny_per_usd);
+    let how = match (t.spec, price.deal) {
         (TariffSpec::FlatUsd { .. }, _) => "the region's all-in price".to_string(),
         (_, true) => format!("data-centre deal, VAT {}, ÷ CNY per USD", vat.name()),
         (TariffSpec::FlatCny { .. }, false) => format!("flat CNY price, VAT {}, ÷ CNY per USD", vat.name()),
@@ -644,8 +831,8 @@ fn bind_price(
             if vat == Vat::Recovered { " ÷ (1 + VAT)" } else { "" }
         ),
     };
-    b.derived("tariff_usd_per_kwh", price.usd_per_kwh, "USD/kWh", how);
-    Ok((price, Some(Tariff { spec, vat_rate, terms, cny_per_usd })))
+    p.derived("tariff_usd_per_kwh", price.usd_per_kwh, "USD/kWh", how);
+    Ok(plan)
 }
 
 /// Terms for a flat price: no demand charge to spread, no VAT, no deal.

@@ -11,9 +11,9 @@ mod explain;
 mod sample;
 
 pub use crate::provenance::{Binding, Given, InputOrigin, Provenance};
-pub use bind::{Bound, Published, PueBasis, TRAIN_KEYS, Tariff, TrainRequest, bind};
+pub use bind::{Bound, Published, PueBasis, TRAIN_KEYS, Tariff, TrainPlan, TrainRequest, bind, plan};
 pub use explain::{Step, explain};
-pub use sample::{FIGURES, Layout, Sampler, figures};
+pub use sample::{FIGURES, Layout, figures, model};
 
 use crate::finance::crf;
 use crate::units::{

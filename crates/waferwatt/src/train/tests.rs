@@ -171,51 +171,47 @@ proptest! {
     }
 }
 
-/// The fast sampler and re-binding the data per sample give the same results, row by row,
-/// for runs sized by hours and by compute, in flat and two-part regions, with a power deal.
+/// Derive on one plan equals re-binding the data with the same draws: for runs sized by hours
+/// and by compute, in flat-USD, flat-CNY and two-part regions with a power deal, and for an
+/// accelerator priced by the chip ledger (whose numbers move the price through the plan).
 #[test]
-fn the_fast_sampler_matches_rebinding_the_data() {
+fn derive_on_one_plan_is_rebinding_with_the_same_draws() {
     use crate::data::Dataset;
-    use crate::uncertainty::{DataModel, Model, Plan, Sampling, uncertain_keys};
-    let ds = Dataset::builtin().unwrap();
+    use crate::plan::{Slots, oracle};
+    let mut ds = Dataset::builtin().unwrap();
+    let scenario = include_str!("../../../../scenarios/h100-on-n7-duv.toml");
+    let train = ds.apply_scenario("h100-on-n7-duv.toml", scenario).unwrap();
+    let from_scenario = TrainRequest::from_scenario(train.section("train").unwrap()).unwrap();
     let flag = |v: &str, n: &str| Some(Given::flag(v.to_string(), n));
     let requests = [
         TrainRequest { run: flag("llama-3.1-405b", "--run"), ..Default::default() },
         TrainRequest {
             params: Some(Given::flag(70e9, "--params")),
             tokens: Some(Given::flag(15e12, "--tokens")),
-            regions: Some(Given::flag(vec!["cn-nm".into(), "us-va".into(), "cn-gz".into()], "--region")),
+            regions: Some(Given::flag(
+                vec!["cn-nm".into(), "us-va".into(), "cn-avg".into(), "cn-gz".into()],
+                "--region",
+            )),
             power_deal: Some(Given::flag(true, "--power-deal")),
             ..Default::default()
         },
-        TrainRequest { run: flag("deepseek-v3", "--run"), ..Default::default() },
+        TrainRequest {
+            run: flag("deepseek-v3", "--run"),
+            tariff_usd_per_kwh: Some(Given::flag(0.05, "--tariff")),
+            ..Default::default()
+        },
+        from_scenario,
     ];
     for req in requests {
-        let bounds = bind(&ds, &req).unwrap();
+        let mut slots = Slots::default();
+        let bounds = plan(&ds, &req, &mut slots).unwrap();
         let bindings: Vec<_> = bounds.iter().flat_map(|b| b.bindings.clone()).collect();
-        let keys = uncertain_keys(&ds, &bindings).unwrap();
-        assert!(keys.len() > 5, "{req:?}");
-        let fast = Sampler::new(&bounds, &keys).expect("every path is known");
-        let slow = DataModel {
-            ds: &ds,
-            keys: keys.iter().map(|k| k.key.clone()).collect(),
-            figure: fast.layout.rebinding(&req),
+        let derive = |v: &[f64]| -> Option<Vec<(Inputs, f64)>> {
+            bounds.iter().map(|b| b.plan.derive(v).ok().map(|(x, p)| (x, p.local_per_kwh))).collect()
         };
-        let width = fast.layout.width();
-        let plan = Plan::keyed(&keys, 200, 5, Sampling::MonteCarlo);
-        let (mut x, mut a, mut b) = (vec![0.0; keys.len()], vec![0.0; width], vec![0.0; width]);
-        let mut scratch = slow.scratch();
-        for i in 0..plan.samples {
-            plan.draw(i, &mut x);
-            assert!(fast.eval(&mut (), &x, &mut a));
-            assert!(slow.eval(&mut scratch, &x, &mut b));
-            for (j, (a, b)) in a.iter().zip(&b).enumerate() {
-                assert!(
-                    (a - b).abs() <= 1e-12 * b.abs(),
-                    "{}: {a} vs {b}",
-                    fast.layout.names(|_| String::new())[j]
-                );
-            }
-        }
+        let rebind = |d: &Dataset| -> Option<Vec<(Inputs, f64)>> {
+            bind(d, &req).ok().map(|bs| bs.into_iter().map(|b| (b.inputs, b.price.local_per_kwh)).collect())
+        };
+        oracle(&ds, &slots, &bindings, 64, derive, rebind);
     }
 }
