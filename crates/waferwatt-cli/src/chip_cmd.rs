@@ -10,6 +10,7 @@ use waferwatt::provenance::Given;
 use crate::Failure;
 use crate::input::{DataOptions, load};
 use crate::render::{Format, Table, csv_line, percent, plain, sig3, usd, wrap};
+use crate::sampling::{Problem, Task, answer_model};
 
 #[derive(Args, Debug, Clone)]
 pub struct ChipArgs {
@@ -93,21 +94,20 @@ fn prepare(args: &ChipArgs) -> Result<(waferwatt::data::Dataset, ChipRequest), F
     Ok((ds, req))
 }
 
-/// The answer from the data in force, and the numbers it used.
-fn answer(
-    ds: &waferwatt::data::Dataset,
-    req: &ChipRequest,
-) -> Result<(Value, Vec<waferwatt::provenance::Binding>), Failure> {
-    let r = evaluate(chip::bind(ds, req)?)?;
-    let json = to_json(&r, false);
-    Ok((json, r.bound.bindings))
+/// Samples the chip (or analyses its sensitivity) through its plan.
+fn uncertain(ds: &waferwatt::data::Dataset, req: &ChipRequest, task: Task) -> Result<String, Failure> {
+    let mut slots = waferwatt::plan::Slots::default();
+    let r = evaluate(chip::plan(ds, req, &mut slots)?)?;
+    let keys = waferwatt::uncertainty::uncertain_keys(ds, &r.bound.bindings)?;
+    let (names, model) = chip::model(&r.bound, &slots, &keys)?;
+    answer_model(&model, Problem { base: to_json(&r, false), names, keys, fast: false }, task)
 }
 
 /// `waferwatt sensitivity chip ...`.
 pub fn sensitivity(args: &ChipArgs, sens: &crate::sampling::SensOptions) -> Result<String, Failure> {
     let (ds, req) = prepare(args)?;
-    let task = crate::sampling::Task::Sensitivity { opts: &args.sampling, sens, format: args.format };
-    crate::sampling::answer_by_data(&ds, &|d| answer(d, &req), task)
+    let task = Task::Sensitivity { opts: &args.sampling, sens, format: args.format };
+    uncertain(&ds, &req, task)
 }
 
 pub fn run(args: &ChipArgs) -> Result<String, Failure> {
@@ -115,8 +115,8 @@ pub fn run(args: &ChipArgs) -> Result<String, Failure> {
     if args.sampling.active() {
         let b = chip::bind(&ds, &req)?;
         let title = format!("{} ({}): compute dies on {}", b.accelerator_name, b.accelerator, b.node);
-        let task = crate::sampling::Task::Sample { opts: &args.sampling, format: args.format, title };
-        return crate::sampling::answer_by_data(&ds, &|d| answer(d, &req), task);
+        let task = Task::Sample { opts: &args.sampling, format: args.format, title };
+        return uncertain(&ds, &req, task);
     }
     let r = evaluate(chip::bind(&ds, &req)?)?;
     if let Some(path) = &args.chart {

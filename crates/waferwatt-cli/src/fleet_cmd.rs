@@ -11,6 +11,7 @@ use waferwatt::provenance::Given;
 use crate::Failure;
 use crate::input::{DataOptions, load};
 use crate::render::{Format, Table, csv_line, human, percent, plain, sig3, usd, wrap};
+use crate::sampling::{Problem, Task, answer_model};
 
 #[derive(Args, Debug, Clone)]
 pub struct FleetArgs {
@@ -150,29 +151,28 @@ fn prepare(args: &FleetArgs) -> Result<(waferwatt::data::Dataset, FleetRequest),
     Ok((ds, req))
 }
 
-/// The answer from the data in force, and the numbers it used.
-fn answer(
-    ds: &waferwatt::data::Dataset,
-    req: &FleetRequest,
-) -> Result<(Value, Vec<waferwatt::provenance::Binding>), Failure> {
-    let r = evaluate(fleet::bind(ds, req)?)?;
-    let json = to_json(&r, false);
-    Ok((json, r.bound.bindings))
+/// Samples the fleet (or analyses its sensitivity) through its plan.
+fn uncertain(ds: &waferwatt::data::Dataset, req: &FleetRequest, task: Task) -> Result<String, Failure> {
+    let mut slots = waferwatt::plan::Slots::default();
+    let r = evaluate(fleet::plan(ds, req, &mut slots)?)?;
+    let keys = waferwatt::uncertainty::uncertain_keys(ds, &r.bound.bindings)?;
+    let (names, model) = fleet::model(&r.bound, &slots, &keys)?;
+    answer_model(&model, Problem { base: to_json(&r, false), names, keys, fast: false }, task)
 }
 
 /// `waferwatt sensitivity fleet ...`.
 pub fn sensitivity(args: &FleetArgs, sens: &crate::sampling::SensOptions) -> Result<String, Failure> {
     let (ds, req) = prepare(args)?;
-    let task = crate::sampling::Task::Sensitivity { opts: &args.sampling, sens, format: args.format };
-    crate::sampling::answer_by_data(&ds, &|d| answer(d, &req), task)
+    let task = Task::Sensitivity { opts: &args.sampling, sens, format: args.format };
+    uncertain(&ds, &req, task)
 }
 
 pub fn run(args: &FleetArgs) -> Result<String, Failure> {
     let (ds, req) = prepare(args)?;
     if args.sampling.active() {
         let title = "fleet: from scanners to accelerators, training compute and gigawatts".to_string();
-        let task = crate::sampling::Task::Sample { opts: &args.sampling, format: args.format, title };
-        return crate::sampling::answer_by_data(&ds, &|d| answer(d, &req), task);
+        let task = Task::Sample { opts: &args.sampling, format: args.format, title };
+        return uncertain(&ds, &req, task);
     }
     let r = evaluate(fleet::bind(&ds, &req)?)?;
     if let Some(path) = &args.chart {

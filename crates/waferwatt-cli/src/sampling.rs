@@ -1,20 +1,16 @@
 //! `--samples N --seed S` on every ledger command, and `waferwatt sensitivity`: the thin face
-//! over the library's uncertainty engine. A command hands over its model (a ledger's fast
-//! sampler, or the data re-bound per sample), its central JSON answer and the names of its
-//! results; this module samples, summarises and renders.
+//! over the library's uncertainty engine. A command hands over its model (its ledgers' plans,
+//! derived per sample), its central JSON answer and the names the library gives its results
+//! (paths into that answer); this module samples, summarises and renders.
 
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
-use waferwatt::data::Dataset;
 use waferwatt::diag::Diagnostic;
-use waferwatt::provenance::Binding;
 use waferwatt::sensitivity::tornado;
-use waferwatt::uncertainty::{
-    self, DataModel, Model, Plan, Sampling, Summary, Uncertain, sobol, uncertain_keys,
-};
+use waferwatt::uncertainty::{self, Model, Plan, Sampling, Summary, Uncertain, sobol};
 
 use crate::Failure;
 use crate::render::{Format, Table, csv_line, plain, sig3};
@@ -138,41 +134,15 @@ pub struct Problem {
     pub base: Value,
     pub names: Vec<String>,
     pub keys: Vec<Uncertain>,
-    /// Whether the model is a ledger's fast sampler (else the data is re-bound per sample).
+    /// Whether one evaluation takes well under a microsecond (the training ledger), rather than
+    /// the microseconds of the die counts of the wafer, chip and fleet ledgers.
     pub fast: bool,
 }
-
-/// A command's central answer and the numbers it used, from the data.
-pub type Answer<'a> = dyn Fn(&Dataset) -> Result<(Value, Vec<Binding>), Failure> + Sync + 'a;
 
 /// What to do with a problem.
 pub enum Task<'a> {
     Sample { opts: &'a SampleOptions, format: Format, title: String },
     Sensitivity { opts: &'a SampleOptions, sens: &'a SensOptions, format: Format },
-}
-
-/// Samples (or analyses) a command whose model is the data re-bound per sample: `answer`
-/// gives its JSON, whose numeric leaves are the results.
-pub fn answer_by_data(ds: &Dataset, answer: &Answer, task: Task) -> Result<String, Failure> {
-    let (base, bindings) = answer(ds)?;
-    let keys = uncertain_keys(ds, &bindings)?;
-    let names: Vec<String> = leaves(&base).into_iter().map(|(p, _)| p).collect();
-    let width = names.len();
-    let model = DataModel {
-        ds,
-        keys: keys.iter().map(|k| k.key.clone()).collect(),
-        figure: |d: &Dataset, out: &mut [f64]| match answer(d) {
-            Ok((v, _)) => {
-                let values = leaves(&v);
-                values.len() == width && {
-                    out.iter_mut().zip(values).for_each(|(o, (_, v))| *o = v);
-                    true
-                }
-            }
-            Err(_) => false,
-        },
-    };
-    answer_model(&model, Problem { base, names, keys, fast: false }, task)
 }
 
 /// Samples (or analyses) `model` on `problem`.
@@ -477,14 +447,14 @@ pub enum Method {
     Sobol,
 }
 
-/// Sobol' base samples when none are given, with a ledger's fast sampler: 2^12, which puts
+/// Sobol' base samples when none are given, for a quick model: 2^12, which puts
 /// the indices' 95 % confidence half-widths near 0.02 for smooth models (the Ishigami test in
 /// the library).
 const SOBOL_DEFAULT_BASE: usize = 1 << 12;
 
-/// The same when the data is re-bound for every sample (a few hundred samples a second for the
-/// chip ledger): 2^8, wider confidence, an answer in about a minute at most.
-const SOBOL_DEFAULT_BASE_REBINDING: usize = 1 << 8;
+/// The same for a heavy one (die counts per sample): 2^8, wider confidence, an answer in
+/// seconds.
+const SOBOL_DEFAULT_BASE_HEAVY: usize = 1 << 8;
 
 /// Fewest base samples: below this the normal approximation behind the confidence, and the
 /// variance itself, are not to be trusted.
@@ -587,7 +557,7 @@ fn sensitivity<M: Model>(
             })
         }
         Method::Sobol => {
-            let default = if problem.fast { SOBOL_DEFAULT_BASE } else { SOBOL_DEFAULT_BASE_REBINDING };
+            let default = if problem.fast { SOBOL_DEFAULT_BASE } else { SOBOL_DEFAULT_BASE_HEAVY };
             let base = opts.samples.unwrap_or(default);
             let dists: Vec<_> = problem.keys.iter().map(|k| k.dist.clone()).collect();
             let ids: Vec<u64> = problem.keys.iter().map(|k| uncertainty::key_id(&k.key)).collect();
@@ -699,12 +669,14 @@ fn sensitivity<M: Model>(
 /// The numeric (and null) leaves of a JSON answer, by path: object keys, and array elements by their
 /// `region`, `item`, `class`, `id` or `name` (else their index). Notes, explanations and
 /// published figures are not results and are left out.
+#[cfg(test)]
 pub fn leaves(v: &Value) -> Vec<(String, f64)> {
     let mut out = Vec::new();
     walk(v, String::new(), &mut out);
     out
 }
 
+#[cfg(test)]
 const NOT_RESULTS: &[&str] = &["explain", "published", "notes", "uncertainty"];
 const LABELS: &[&str] = &["region", "node", "item", "id", "class", "name"];
 
@@ -726,10 +698,12 @@ fn labels(a: &[Value]) -> Vec<String> {
         .unwrap_or_else(|| (0..a.len()).map(|i| i.to_string()).collect())
 }
 
+#[cfg(test)]
 fn join(path: &str, seg: &str) -> String {
     if path.is_empty() { seg.to_string() } else { format!("{path}.{seg}") }
 }
 
+#[cfg(test)]
 fn walk(v: &Value, path: String, out: &mut Vec<(String, f64)>) {
     match v {
         // A figure the answer lacks here (a break-even that does not exist) may exist in a
@@ -786,6 +760,106 @@ fn leaf_mut<'a>(v: &'a mut Value, path: &str) -> Option<&'a mut Value> {
 
 #[cfg(test)]
 mod tests {
+    /// The library names each ledger's sampled results as this command line's JSON shows
+    /// them: every number of the central answer is a result of that name and value, and every
+    /// result is a place in the answer (a number, or null where a figure is lacking). So every
+    /// number shown is sampled, and nothing sampled goes unshown.
+    #[test]
+    fn the_library_names_every_number_of_the_json() {
+        use waferwatt::plan::Names;
+        use waferwatt::provenance::Given;
+        let ds = waferwatt::data::Dataset::builtin().unwrap();
+        let same = |json: &Value, names: Vec<String>, values: Vec<f64>, what: &str| {
+            let all = leaves(json);
+            for (path, v) in all.iter().filter(|(_, v)| !v.is_nan()) {
+                let i = names
+                    .iter()
+                    .position(|n| n == path)
+                    .unwrap_or_else(|| panic!("{what}: {path} is not named"));
+                assert!(values[i] == *v, "{what}: {path} is {v} in the JSON, {} in the library", values[i]);
+            }
+            for n in &names {
+                assert!(all.iter().any(|(p, _)| p == n), "{what}: {n} is not in the JSON");
+            }
+        };
+        let flag = |v: &str, f: &str| Some(Given::flag(v.to_string(), f));
+        // Wafers: one node, two nodes side by side, a die given by its area.
+        for req in [
+            waferwatt::fab::WaferRequest::default(),
+            waferwatt::fab::WaferRequest {
+                nodes: Some(Given::flag(vec!["n7-duv".into(), "n5".into()], "--node")),
+                die_area_mm2: Some(Given::flag(100.0, "--die-area")),
+                ..Default::default()
+            },
+        ] {
+            let mut slots = waferwatt::plan::Slots::default();
+            let results =
+                crate::wafer_cmd::evaluate_all(waferwatt::fab::plan(&ds, &req, &mut slots).unwrap())
+                    .ok()
+                    .unwrap();
+            let (mut names, mut values, v) = (Names::default(), Vec::new(), &slots.central);
+            for r in &results {
+                let prefix = if results.len() > 1 { r.bound.node.clone() } else { String::new() };
+                waferwatt::fab::figures(&r.bound, v, &r.bound.inputs, &r.out, &prefix, &mut names);
+                waferwatt::fab::figures(
+                    &r.bound,
+                    v,
+                    &r.bound.inputs,
+                    &r.out,
+                    &prefix,
+                    &mut Collect(&mut values),
+                );
+            }
+            same(&crate::wafer_cmd::json_all(&results, false), names.0, values, "wafer");
+        }
+        // Chips: as made, and ported with splits.
+        for req in [
+            waferwatt::chip::ChipRequest::default(),
+            waferwatt::chip::ChipRequest {
+                accelerator: flag("h100-sxm", "--accelerator"),
+                node: flag("n7-smic", "--node"),
+                chiplets: Some(Given::flag(vec![1, 2, 4], "--chiplets")),
+            },
+        ] {
+            let mut slots = waferwatt::plan::Slots::default();
+            let r = crate::chip_cmd::evaluate(waferwatt::chip::plan(&ds, &req, &mut slots).unwrap())
+                .ok()
+                .unwrap();
+            let v = slots.central;
+            let (mut names, mut values) = (Names::default(), Vec::new());
+            waferwatt::chip::figures(&r.bound, &v, &r.bound.inputs, &r.out, &mut names);
+            waferwatt::chip::figures(&r.bound, &v, &r.bound.inputs, &r.out, &mut Collect(&mut values));
+            same(&crate::chip_cmd::to_json(&r, false), names.0, values, "chip");
+        }
+        // Fleets: the report's, and one with two scanner models of a class.
+        for req in [
+            waferwatt::fleet::FleetRequest::from_data(&ds),
+            waferwatt::fleet::FleetRequest {
+                scanners: Some(Given::flag(
+                    vec![("nxt2000i".into(), 40.0), ("nxt1980di".into(), 20.0)],
+                    "--scanners",
+                )),
+                accelerator: flag("h100-sxm", "--accelerator"),
+                node: flag("n7-duv", "--node"),
+                ..Default::default()
+            },
+        ] {
+            let r = crate::fleet_cmd::evaluate(waferwatt::fleet::bind(&ds, &req).unwrap()).ok().unwrap();
+            let (mut names, mut values) = (Names::default(), Vec::new());
+            waferwatt::fleet::figures(&r.bound, &r.bound.inputs, &r.out, &mut names);
+            waferwatt::fleet::figures(&r.bound, &r.bound.inputs, &r.out, &mut Collect(&mut values));
+            same(&crate::fleet_cmd::to_json(&r, false), names.0, values, "fleet");
+        }
+    }
+
+    /// Collects a ledger's values.
+    struct Collect<'a>(&'a mut Vec<f64>);
+    impl waferwatt::plan::Sink for Collect<'_> {
+        fn put(&mut self, _: &dyn Fn() -> String, value: f64) {
+            self.0.push(value);
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -196,7 +196,7 @@ fn prepare(args: &TrainArgs) -> Result<(waferwatt::data::Dataset, TrainRequest),
 }
 
 /// One region's answer as an object, several as an array.
-fn json_all(results: &[Evaluated], explain: bool) -> Value {
+pub fn json_all(results: &[Evaluated], explain: bool) -> Value {
     let mut items: Vec<Value> = results.iter().map(|r| to_json(r, explain)).collect();
     if items.len() == 1 { items.remove(0) } else { Value::Array(items) }
 }

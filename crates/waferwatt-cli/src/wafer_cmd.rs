@@ -9,6 +9,7 @@ use waferwatt::provenance::Given;
 use crate::Failure;
 use crate::input::{DataOptions, load, parse_quantity};
 use crate::render::{Format, Table, csv_line, percent, plain, sig3, usd};
+use crate::sampling::{Problem, Task, answer_model};
 
 #[derive(Args, Debug, Clone)]
 pub struct WaferArgs {
@@ -117,19 +118,20 @@ fn prepare(args: &WaferArgs) -> Result<(waferwatt::data::Dataset, WaferRequest),
 }
 
 /// One node's answer as an object, several as an array.
-fn json_all(results: &[Evaluated], explain: bool) -> Value {
+pub fn json_all(results: &[Evaluated], explain: bool) -> Value {
     let mut items: Vec<Value> = results.iter().map(|r| to_json(r, explain)).collect();
     if items.len() == 1 { items.remove(0) } else { Value::Array(items) }
 }
 
-/// The answer from the data in force, and the numbers it used.
-fn answer(
-    ds: &waferwatt::data::Dataset,
-    req: &WaferRequest,
-) -> Result<(Value, Vec<waferwatt::provenance::Binding>), Failure> {
-    let results = evaluate_all(fab::bind(ds, req)?)?;
-    let bindings = results.iter().flat_map(|r| r.bound.bindings.iter().cloned()).collect();
-    Ok((json_all(&results, false), bindings))
+/// Samples the nodes (or analyses their sensitivity) through their plans.
+fn uncertain(ds: &waferwatt::data::Dataset, req: &WaferRequest, task: Task) -> Result<String, Failure> {
+    let mut slots = waferwatt::plan::Slots::default();
+    let results = evaluate_all(fab::plan(ds, req, &mut slots)?)?;
+    let bounds: Vec<WaferBound> = results.iter().map(|r| r.bound.clone()).collect();
+    let bindings: Vec<_> = bounds.iter().flat_map(|b| b.bindings.iter().cloned()).collect();
+    let keys = waferwatt::uncertainty::uncertain_keys(ds, &bindings)?;
+    let (names, model) = fab::model(&bounds, &slots, &keys)?;
+    answer_model(&model, Problem { base: json_all(&results, false), names, keys, fast: false }, task)
 }
 
 /// `waferwatt sensitivity wafer ...`.
@@ -141,8 +143,8 @@ pub fn sensitivity(args: &WaferArgs, sens: &crate::sampling::SensOptions) -> Res
             .into());
     }
     let (ds, req) = prepare(args)?;
-    let task = crate::sampling::Task::Sensitivity { opts: &args.sampling, sens, format: args.format };
-    crate::sampling::answer_by_data(&ds, &|d| answer(d, &req), task)
+    let task = Task::Sensitivity { opts: &args.sampling, sens, format: args.format };
+    uncertain(&ds, &req, task)
 }
 
 pub fn run(args: &WaferArgs) -> Result<String, Failure> {
@@ -156,8 +158,8 @@ pub fn run(args: &WaferArgs) -> Result<String, Failure> {
         }
         let nodes: Vec<String> = fab::bind(&ds, &req)?.iter().map(|b| b.node.clone()).collect();
         let title = format!("wafer on {}", nodes.join(", "));
-        let task = crate::sampling::Task::Sample { opts: &args.sampling, format: args.format, title };
-        return crate::sampling::answer_by_data(&ds, &|d| answer(d, &req), task);
+        let task = Task::Sample { opts: &args.sampling, format: args.format, title };
+        return uncertain(&ds, &req, task);
     }
     let bound = fab::bind(&ds, &req)?;
     if let Some(path) = &args.map {

@@ -227,6 +227,62 @@ where
     }
 }
 
+/// Where a ledger writes its sampled results: each result by name and value, in a fixed
+/// order. A name is asked for only when names are collected (once, to lay out a row); per
+/// sample only the values are written, with no allocation.
+pub trait Sink {
+    fn put(&mut self, name: &dyn Fn() -> String, value: f64);
+    /// A result the ledger may lack in some samples (a break-even that does not come): it
+    /// keeps its place, as not a number where it is lacking.
+    fn opt(&mut self, name: &dyn Fn() -> String, value: Option<f64>) {
+        self.put(name, value.unwrap_or(f64::NAN));
+    }
+}
+
+/// Collects the names of a ledger's results.
+#[derive(Default)]
+pub struct Names(pub Vec<String>);
+
+impl Sink for Names {
+    fn put(&mut self, name: &dyn Fn() -> String, _: f64) {
+        self.0.push(name());
+    }
+}
+
+/// Writes a ledger's results into a row laid out by [`Names`]; counts any it could not place,
+/// so that a sample whose results do not match the layout is refused.
+pub struct Row<'a> {
+    pub values: &'a mut [f64],
+    pub at: usize,
+}
+
+impl Sink for Row<'_> {
+    #[inline]
+    fn put(&mut self, _: &dyn Fn() -> String, value: f64) {
+        if let Some(v) = self.values.get_mut(self.at) {
+            *v = value;
+        }
+        self.at += 1;
+    }
+}
+
+impl Row<'_> {
+    /// Whether the results filled the row exactly.
+    pub fn full(&self) -> bool {
+        self.at == self.values.len()
+    }
+}
+
+/// A name that is a fixed string.
+pub fn name(s: &'static str) -> impl Fn() -> String {
+    move || s.to_string()
+}
+
+/// A name that is `prefix.part` (or `part` with no prefix).
+pub fn path(prefix: &str, part: &str) -> String {
+    if prefix.is_empty() { part.to_string() } else { format!("{prefix}.{part}") }
+}
+
 /// The oracle of a plan (tests): for `n` draws of the uncertain numbers of `bindings`, the
 /// plan's derive on those values equals re-binding the data with them, exactly (both
 /// refusing counts as equal). It catches any number a plan uses structurally or reads around

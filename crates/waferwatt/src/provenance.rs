@@ -121,14 +121,11 @@ pub(crate) struct Binder<'a> {
 
 impl<'a> Binder<'a> {
     pub fn new(ds: &'a Dataset) -> Binder<'a> {
-        Binder { ds, bindings: Vec::with_capacity(if ds.quiet { 0 } else { 64 }), group: None }
+        Binder { ds, bindings: Vec::with_capacity(64), group: None }
     }
 
-    /// Keeps a record of `b`, unless the data is a quiet working copy ([`Dataset::quiet`]).
     fn record(&mut self, b: impl FnOnce() -> Binding) {
-        if !self.ds.quiet {
-            self.bindings.push(b());
-        }
+        self.bindings.push(b());
     }
 
     pub fn data(&mut self, name: &'static str, key: &str) -> Result<f64, Diagnostic> {

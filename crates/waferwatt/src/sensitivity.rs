@@ -2,15 +2,15 @@
 //! reads is moved to its low and then its high, the rest held at their values, and the figure
 //! recomputed. Biggest swing first: the assumptions that move the answer most.
 //!
-//! [`tornado`] works on any [`Model`] (a ledger's fast sampler, or the data re-bound per
-//! sample); [`figure`] re-binds the data, so that derived inputs (a tariff
-//! built from its parts, a wafer's exposures summed over layer groups) move as they should.
+//! [`tornado`] works on any [`Model`]; [`planned`] works on a figure of planned ledgers, whose
+//! derived inputs (a tariff built from its parts, a wafer's exposures summed over layer
+//! groups) are derived again for each value.
 
 use crate::data::Dataset;
 use crate::diag::Diagnostics;
 use crate::plan::{Planned, Slots};
 use crate::provenance::Binding;
-use crate::uncertainty::{DataModel, Model, Plan, Sampling, Summary, Uncertain, summarize, uncertain_keys};
+use crate::uncertainty::{Model, Plan, Sampling, Summary, Uncertain, summarize, uncertain_keys};
 
 /// How far one assumption moves a figure.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,28 +63,6 @@ pub fn tornado<M: Model>(
     Some((centre, swings))
 }
 
-/// The uncertain numbers `figure` reads from the data, and the model that re-binds the data
-/// for each of their values.
-fn data_model<'a>(
-    ds: &'a Dataset,
-    figure: &'a (impl Fn(&Dataset) -> Result<(Vec<Binding>, f64), Diagnostics> + Sync),
-) -> Result<(Vec<Uncertain>, impl Model + 'a), Diagnostics> {
-    let (bindings, _) = figure(ds)?;
-    let keys = uncertain_keys(ds, &bindings)?;
-    let model = DataModel {
-        ds,
-        keys: keys.iter().map(|k| k.key.clone()).collect(),
-        figure: move |d: &Dataset, out: &mut [f64]| match figure(d) {
-            Ok((_, v)) => {
-                out[0] = v;
-                true
-            }
-            Err(_) => false,
-        },
-    };
-    Ok((keys, model))
-}
-
 /// What the data's uncertainty does to one figure: its spread over the uncertain numbers'
 /// distributions, and the swings one number at a time (largest first).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -105,28 +83,13 @@ impl std::ops::Deref for Figure {
     }
 }
 
-/// The swings of `figure` and its spread over `samples` Latin hypercube samples of every
-/// uncertain number it reads (seeded by `seed`), re-binding the data for each. `figure`
-/// returns the bindings it used and its value; numbers it did not take from the data (flags,
-/// scenario inputs) are not uncertain, nor are numbers with no range.
-pub fn figure(
-    ds: &Dataset,
-    samples: usize,
-    seed: u64,
-    figure: impl Fn(&Dataset) -> Result<(Vec<Binding>, f64), Diagnostics> + Sync,
-) -> Result<Figure, Diagnostics> {
-    let (keys, model) = data_model(ds, &figure)?;
-    let swings = tornado(&model, &keys, 1, 0).map(|t| t.1).unwrap_or_default();
-    let plan = Plan::keyed(&keys, samples, seed, Sampling::LatinHypercube);
-    let rows = crate::uncertainty::sample(&model, &plan, 1, &|_| {});
-    Ok(Figure { swings, spread: summarize(&rows.column(0)), samples, refused: rows.refused() })
-}
-
-/// [`figure`] through plans: `plan` plans the figure's ledgers on the data, their numbers read
-/// through the slots it is given, and returns the bindings they used and the figure as a
-/// function of a row of values (`None` where a ledger refuses them). The same swings and spread
-/// as re-binding the data per sample (the plans' oracle tests hold derive equal to re-binding),
-/// without the binding.
+/// The swings of a figure and its spread over `samples` Latin hypercube samples of every
+/// uncertain number it reads (seeded by `seed`). `plan` plans the figure's ledgers on the data,
+/// their numbers read through the slots it is given, and returns the bindings they used and
+/// the figure as a function of a row of values (`None` where a ledger refuses them). Numbers
+/// the figure did not take from the data (flags, scenario inputs) are not uncertain, nor are
+/// numbers with no range. The same as re-binding the data per sample (the plans' oracle tests
+/// hold derive equal to re-binding), without the binding.
 pub fn planned<E>(
     ds: &Dataset,
     samples: usize,
@@ -181,28 +144,26 @@ pub fn report_sampling(ds: &Dataset) -> Result<(usize, u64), crate::diag::Diagno
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::Diagnostic;
-    use crate::provenance::Binder;
+    use crate::plan::Planner;
 
     const A: &str = "node.n7-duv.d0_per_cm2";
     const B: &str = "node.n5.d0_per_cm2";
 
-    /// A figure of two data numbers that refuses `B` above its central value.
-    fn figure(ds: &Dataset, central_b: f64) -> Result<(Vec<Binding>, f64), Diagnostics> {
-        let mut b = Binder::new(ds);
-        let a = b.data("a", A)?;
-        let x = b.data("b", B)?;
-        if x > central_b {
-            return Err(Diagnostic::new("inconsistent").into());
-        }
-        Ok((b.bindings, 10.0 * a + x))
+    /// The figure 10 a + b of two data numbers, refused with `b` above `central_b`.
+    fn figure(ds: &Dataset, central_b: f64) -> Result<Figure, Diagnostics> {
+        planned(ds, 16, 1, |ds, slots| {
+            let mut p = Planner::new(ds, slots);
+            let (a, b) = (p.num("a", A)?, p.num("b", B)?);
+            let f = move |v: &[f64]| (b.get(v) <= central_b).then(|| 10.0 * a.get(v) + b.get(v));
+            Ok((p.bindings(), f))
+        })
     }
 
     #[test]
     fn swings_are_largest_first_and_impossible_ends_are_left_out() {
         let ds = Dataset::builtin().unwrap();
         let central_b = ds.param(B).unwrap().value;
-        let swings = super::figure(&ds, 16, 1, |d| figure(d, central_b)).unwrap().swings;
+        let swings = figure(&ds, central_b).unwrap().swings;
         assert_eq!(swings.len(), 1, "B fails at its high end, so only A swings");
         let (s, p) = (&swings[0], ds.param(A).unwrap());
         assert_eq!(s.key, A);
@@ -211,7 +172,7 @@ mod tests {
             (s.at_low - (10.0 * p.low + b)).abs() < 1e-12 && (s.at_high - (10.0 * p.high + b)).abs() < 1e-12
         );
         // With both allowed, A (weighted ten times) comes first.
-        let both = super::figure(&ds, 16, 1, |d| figure(d, f64::INFINITY)).unwrap().swings;
+        let both = figure(&ds, f64::INFINITY).unwrap().swings;
         assert_eq!(both.iter().map(|s| s.key.as_str()).collect::<Vec<_>>(), [A, B]);
     }
 }

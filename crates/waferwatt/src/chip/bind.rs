@@ -243,7 +243,30 @@ impl DiePlan {
     }
 }
 
+/// A port's figures at some values.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PortAt {
+    pub area_from_mm2: f64,
+    pub area_to_mm2: f64,
+    pub split_into: u32,
+    pub tdp_from_w: f64,
+    pub tdp_to_w: f64,
+}
+
 impl ChipPlan {
+    /// The port (if the design is ported) at values `v`.
+    pub fn port_at(&self, v: &[f64]) -> Option<PortAt> {
+        let p = self.port.as_ref()?;
+        let ported = self.die.port(p, v);
+        Some(PortAt {
+            area_from_mm2: self.die.area.get(v),
+            area_to_mm2: ported.area_to_mm2,
+            split_into: ported.split_into,
+            tdp_from_w: self.die.tdp_w.get(v),
+            tdp_to_w: ported.tdp_to_w,
+        })
+    }
+
     /// Counts the gross dies (and interposers) of every die by `count`.
     pub fn set_count(&mut self, count: fab::Count) {
         self.compute_wafer.count = count;

@@ -8,9 +8,11 @@
 
 mod bind;
 mod explain;
+mod sample;
 
 pub use bind::{CHIP_KEYS, ChipBound, ChipPlan, ChipRequest, Port, bind, parse_chiplets, plan};
 pub use explain::explain;
+pub use sample::{figures, model};
 
 use crate::fab::{self, Die, WaferInputs, WaferOutputs};
 use crate::units::MM2_PER_CM2;

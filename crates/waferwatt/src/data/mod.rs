@@ -119,9 +119,6 @@ pub struct Dataset {
     /// Where each keyed entry (`kind.id`) was first written, for messages about the entry as a
     /// whole (a field it lacks).
     pub entry_locations: BTreeMap<String, Location>,
-    /// A working copy that samples or sweeps re-bind thousands of times: binding it records
-    /// no provenance (no one reads it, and recording it costs more than the arithmetic).
-    pub quiet: bool,
 }
 
 /// The key of a field: `kind.id.field` for keyed kinds, `kind.field` otherwise.

@@ -9,10 +9,12 @@
 mod bind;
 pub mod dies;
 mod explain;
+mod sample;
 pub mod yields;
 
 pub use bind::{LayerGroup, LayerPlan, WAFER_KEYS, WaferBound, WaferPlan, WaferRequest, bind, plan};
 pub use explain::explain;
+pub use sample::{figures, model};
 pub use yields::YieldModel;
 
 use crate::finance::crf;

@@ -13,11 +13,13 @@
 
 mod bind;
 mod explain;
+mod sample;
 #[cfg(test)]
 mod tests;
 
 pub use bind::{FLEET_KEYS, FleetBound, FleetPlan, FleetRequest, bind, parse_counts, plan};
 pub use explain::explain;
+pub use sample::{figures, model};
 
 use crate::chip::{self, ChipInputs, ChipOutputs};
 use crate::fab::{self, ToolClass, WaferInputs};

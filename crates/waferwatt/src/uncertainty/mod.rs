@@ -5,9 +5,8 @@
 //! data key, started by the run's seed); sample i takes the i-th number of each stream. So a
 //! seeded run gives the same numbers bit for bit whatever the number of threads, and fixing or
 //! adding one number leaves the others' draws as they were. A
-//! [`Model`] maps one row of drawn numbers to one row of results; [`DataModel`] is the model
-//! of any ledger that re-binds the data per sample (exact, general, slower), and a ledger may
-//! offer a faster one of its own (the training ledger's [`crate::train::Sampler`]).
+//! [`Model`] maps one row of drawn numbers to one row of results; the one model of the ledgers
+//! is [`crate::plan::Planned`], which derives their inputs from their plans per sample.
 
 pub mod dist;
 pub mod sobol;
@@ -402,34 +401,6 @@ pub fn summarize_rows(rows: &Rows) -> Vec<Option<Summary>> {
             summarize_keys(&mut keys, sum)
         })
         .collect()
-}
-
-/// The model of any ledger that re-binds the data for each sample: the uncertain numbers are
-/// written into a thread's own copy of the data and `figure` computes the results from it.
-/// Exact for every ledger, since derived inputs (a tariff from its parts, exposures summed
-/// over layer groups) are derived again.
-pub struct DataModel<'a, F> {
-    pub ds: &'a Dataset,
-    pub keys: Vec<String>,
-    pub figure: F,
-}
-
-impl<F> Model for DataModel<'_, F>
-where
-    F: Fn(&Dataset, &mut [f64]) -> bool + Sync,
-{
-    type Scratch = Dataset;
-    fn scratch(&self) -> Dataset {
-        Dataset { quiet: true, ..self.ds.clone() }
-    }
-    fn eval(&self, ds: &mut Dataset, x: &[f64], out: &mut [f64]) -> bool {
-        for (k, v) in self.keys.iter().zip(x) {
-            if let Some(p) = ds.params.get_mut(k) {
-                p.value = *v;
-            }
-        }
-        (self.figure)(ds, out)
-    }
 }
 
 #[cfg(test)]
