@@ -201,6 +201,10 @@ pub fn check_memory(n: usize, width: usize, keys: usize) -> Result<(), Failure> 
     Ok(())
 }
 
+/// The share of the values the streamed summaries keep, at most (one in this many): the
+/// windows about the pilot's percentiles span a few hundredths of the ranks each.
+const STREAMED_SHARE: usize = 8;
+
 fn sample<M: Model>(
     model: &M,
     problem: Problem,
@@ -210,20 +214,28 @@ fn sample<M: Model>(
 ) -> Result<String, Failure> {
     let n = opts.samples.unwrap_or(1);
     let width = problem.names.len();
-    check_memory(n, width, problem.keys.len())?;
     let plan = Plan::keyed(&problem.keys, n, opts.seed(), opts.sampling());
-    let rows = uncertainty::sample(model, &plan, width, &progress(n, "sampling"));
-    let refused = rows.refused();
+    // Every sample's results are kept only to write them out (--raw); the summaries alone keep
+    // the values about each percentile (about a tenth of them), whatever the sample count.
+    let (summaries, refused) = match &opts.raw {
+        Some(path) => {
+            check_memory(n, width, problem.keys.len())?;
+            let rows = uncertainty::sample(model, &plan, width, &progress(n, "sampling"));
+            write_raw(path, &plan, &problem, &rows)?;
+            (uncertainty::summarize_rows(&rows), rows.refused())
+        }
+        None => {
+            check_memory(n, width.div_ceil(STREAMED_SHARE), 0)?;
+            uncertainty::summarize_model(model, &plan, width, &progress(n, "sampling"))
+        }
+    };
     if refused == n {
         return Err(Diagnostic::new(format!("the model refused all {n} samples"))
             .expected("uncertain numbers whose ranges give results the ledger accepts")
             .hint("run without --samples to see the error at the central values")
             .into());
     }
-    if let Some(path) = &opts.raw {
-        write_raw(path, &plan, &problem, &rows)?;
-    }
-    let s = Sampled { names: problem.names.clone(), summaries: uncertainty::summarize_rows(&rows) };
+    let s = Sampled { names: problem.names.clone(), summaries };
     let header =
         Header { samples: n, seed: opts.seed(), sampling: opts.sampling(), keys: &problem.keys, refused };
     Ok(match format {

@@ -288,4 +288,13 @@ fn regressions() {
     let mut ds = Dataset::builtin().unwrap();
     ds.apply_set("layer.n7-duv.semi-global.node=nan").unwrap();
     assert!(!ds.reference_problems().is_empty());
+    // A subnormal packaging yield once made a capacity order's bound not a number, and the
+    // strategy panicked on it; and a lead time of 1e300 years overflowed its arrival year.
+    for set in ["package.ascend-910c.packaging_yield=5e-324", "package.ascend-910c.packaging_yield=1e-310"] {
+        let mut ds = Dataset::builtin().unwrap();
+        ds.apply_set(set).unwrap();
+        run_ledgers(&ds, &Scenario::default());
+    }
+    let mut ds = Dataset::builtin().unwrap();
+    assert!(ds.apply_set("strategy.duv_lead_years=1e300").is_err(), "a lead time past any horizon");
 }

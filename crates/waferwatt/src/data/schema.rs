@@ -711,18 +711,18 @@ pub const KINDS: &[Kind] = &[
                 .positive(),
             num("duv_ramp_rate", "1/year", true, "logistic rate of the DUV wafer starts' growth towards their ceiling"),
             num("duv_capex_usd_per_wpm", "USD/wpm", true, "capital for one more DUV wafer start a month").positive(),
-            num("duv_lead_years", "years", true, "years from ordering DUV capacity to its output"),
+            num("duv_lead_years", "years", true, "years from ordering DUV capacity to its output (0-200, the longest horizon)").between(0.0, 200.0),
             num("hbm_ceiling_stacks_per_month", "stacks/month", true, "the most domestic HBM stacks a month can reach")
                 .positive(),
             num("hbm_ramp_rate", "1/year", true, "logistic rate of domestic HBM's growth towards its ceiling"),
             num("hbm_capex_usd_per_stack_month", "USD/(stack/month)", true, "capital for one more HBM stack a month")
                 .positive(),
-            num("hbm_lead_years", "years", true, "years from ordering HBM capacity to its output"),
+            num("hbm_lead_years", "years", true, "years from ordering HBM capacity to its output (0-200, the longest horizon)").between(0.0, 200.0),
             num("packaging_ceiling_wafers_per_month", "wafers/month", true, "the most advanced-packaging (interposer) wafers a month can reach")
                 .positive(),
             num("packaging_ramp_rate", "1/year", true, "logistic rate of packaging's growth towards its ceiling"),
             num("packaging_capex_usd_per_wpm", "USD/wpm", true, "capital for one more packaging wafer a month").positive(),
-            num("packaging_lead_years", "years", true, "years from ordering packaging capacity to its output"),
+            num("packaging_lead_years", "years", true, "years from ordering packaging capacity to its output (0-200, the longest horizon)").between(0.0, 200.0),
             num("euv_programme_start", "year", true, "the year the EUV programme began").positive(),
             num("euv_natural_years", "years", true, "the programme's length at its natural pace; a shorter one needs more R&D")
                 .positive(),

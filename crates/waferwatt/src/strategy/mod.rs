@@ -100,7 +100,9 @@ impl Supply {
         if c >= self.ceiling * (1.0 - 1e-6) {
             return 0.0;
         }
-        (self.ramp_rate * c * (1.0 - c / self.ceiling)).clamp(0.0, self.ceiling - c)
+        // max and min rather than clamp: a hostile input (a yield of 1e-320) may make a bound
+        // not a number, which clamp refuses by panicking.
+        (self.ramp_rate * c * (1.0 - c / self.ceiling)).max(0.0).min(self.ceiling - c)
     }
 }
 
@@ -477,7 +479,7 @@ fn arrivals(lead: f64) -> [(usize, f64); 2] {
     let k = lead.max(0.0).floor();
     let f = lead.max(0.0) - k;
     let k = k as usize;
-    [(k.max(1), 1.0 - f), (k + 1, f)]
+    [(k.max(1), 1.0 - f), (k.saturating_add(1), f)]
 }
 
 /// Orders of capacity that keep the supplies in balance for accelerators needing `needs`
@@ -501,7 +503,7 @@ pub fn capacity_orders(
     if !target.is_finite() {
         return [0.0; 3];
     }
-    std::array::from_fn(|s| (target * needs[s] - pipeline[s]).clamp(0.0, max[s]))
+    std::array::from_fn(|s| (target * needs[s] - pipeline[s]).max(0.0).min(max[s]))
 }
 
 /// Simulates one path.

@@ -10,6 +10,9 @@
 
 pub mod dist;
 pub mod sobol;
+mod stream;
+
+pub use stream::summarize_model;
 
 use rayon::prelude::*;
 
@@ -186,7 +189,7 @@ pub const CHUNK: usize = 4096;
 
 /// Rows per unit of parallel work for `n` rows: at least 64 units, so that a few hundred
 /// samples of a slow model still spread over every core, and at most [`CHUNK`] rows each.
-fn chunk_rows(n: usize) -> usize {
+pub(crate) fn chunk_rows(n: usize) -> usize {
     (n / 64).clamp(16, CHUNK)
 }
 
@@ -298,13 +301,13 @@ pub struct Summary {
 /// An order-preserving map of numbers (not NaN) to unsigned integers: selecting on these is
 /// quicker than on floats compared with `total_cmp`.
 #[inline]
-fn key(x: f64) -> u64 {
+pub(crate) fn key(x: f64) -> u64 {
     let b = x.to_bits();
     if b >> 63 == 1 { !b } else { b | 1 << 63 }
 }
 
 #[inline]
-fn unkey(k: u64) -> f64 {
+pub(crate) fn unkey(k: u64) -> f64 {
     f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
 }
 
@@ -316,7 +319,7 @@ pub fn summarize(values: &[f64]) -> Option<Summary> {
 }
 
 /// [`summarize`] on the values' keys, given their sum. Reorders `keys`.
-fn summarize_keys(keys: &mut [u64], sum: f64) -> Option<Summary> {
+pub(crate) fn summarize_keys(keys: &mut [u64], sum: f64) -> Option<Summary> {
     let n = keys.len();
     if n == 0 {
         return None;

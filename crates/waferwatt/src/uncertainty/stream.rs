@@ -1,0 +1,360 @@
+//! Summaries of a model's results without keeping them: what `--samples N` needs (each
+//! result's p5, p50, p95 and mean), in memory that does not grow with N.
+//!
+//! A pilot (the first chunks of the run) gives each result's spread; around each percentile
+//! of the pilot a window of values is set, wide enough that the run's order statistic falls
+//! inside it all but never. The run is then evaluated chunk by chunk, and of each result only
+//! its sum per chunk, the count below each window and the values inside the windows are
+//! kept. The percentiles are picked exactly from the windows (the same order statistics,
+//! interpolated the same way, as [`super::summarize_rows`] on every value), the mean is
+//! summed chunk by chunk in the same order; a percentile that falls outside its window is
+//! found again from that result's values alone. So the summaries equal those of the stored
+//! run, bit for bit.
+
+use rayon::prelude::*;
+
+use super::{Model, Plan, Summary, chunk_rows, key, summarize_keys, summarize_rows, unkey};
+
+/// Chunks of the pilot.
+const PILOT_CHUNKS: usize = 4;
+
+/// The narrowest window about a pilot percentile, as a share of the ranks either side: a
+/// choice of margin (the pilot's rank error is smaller; see [`half_width`]).
+const MIN_HALF_WIDTH: f64 = 0.01;
+
+/// Standard errors of the pilot's percentile (in rank share) that a window spans either side.
+const WINDOW_SIGMAS: f64 = 6.0;
+
+/// The percentiles summarised.
+const QUANTILES: [f64; 3] = [0.05, 0.50, 0.95];
+
+/// Half the width of the window about quantile `q` of `m` pilot values, as a share of ranks.
+fn half_width(q: f64, m: usize) -> f64 {
+    (WINDOW_SIGMAS * (q * (1.0 - q) / m.max(1) as f64).sqrt()).max(MIN_HALF_WIDTH)
+}
+
+/// What one chunk leaves of one result.
+#[derive(Clone, Debug, Default)]
+struct Tally {
+    /// Sum of its values in row order, and how many there are.
+    sum: f64,
+    count: usize,
+    lo: u64,
+    hi: u64,
+    /// Per window: values below it, and the keys of those inside it.
+    below: Vec<usize>,
+    inside: Vec<Vec<u64>>,
+}
+
+/// The windows (key ranges, disjoint and ascending) of each result, from the pilot.
+fn windows(pilot: &[Vec<f64>], width: usize) -> Vec<Vec<(u64, u64)>> {
+    (0..width)
+        .map(|j| {
+            let mut keys: Vec<u64> = pilot
+                .iter()
+                .flat_map(|b| column(b, width, j))
+                .filter(|v| !v.is_nan())
+                .map(|v| key(*v))
+                .collect();
+            keys.sort_unstable();
+            let m = keys.len();
+            if m == 0 {
+                return vec![(0, u64::MAX)];
+            }
+            let mut w: Vec<(u64, u64)> = QUANTILES
+                .iter()
+                .map(|&q| {
+                    let h = half_width(q, m);
+                    let at = |share: f64| ((share * (m - 1) as f64).clamp(0.0, (m - 1) as f64)) as usize;
+                    let (a, b) = (at(q - h), (at(q + h) + 1).min(m - 1));
+                    (if a == 0 { 0 } else { keys[a] }, if b == m - 1 { u64::MAX } else { keys[b] })
+                })
+                .collect();
+            w.sort_unstable();
+            let mut merged: Vec<(u64, u64)> = Vec::new();
+            for (a, b) in w {
+                match merged.last_mut() {
+                    Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                    _ => merged.push((a, b)),
+                }
+            }
+            merged
+        })
+        .collect()
+}
+
+/// Column `j` of a block of rows stored column by column.
+fn column(block: &[f64], width: usize, j: usize) -> &[f64] {
+    let len = block.len() / width.max(1);
+    &block[j * len..(j + 1) * len]
+}
+
+/// Working memory of a thread: the model's, a row of draws, a row of results, and a block.
+type Scratch<M> = (<M as Model>::Scratch, Vec<f64>, Vec<f64>, Vec<f64>);
+
+/// Evaluates chunk `c` (of `chunk` rows) of the run into the thread's block: its results
+/// column by column. Returns how many rows the model refused.
+fn eval_chunk<M: Model>(
+    model: &M,
+    plan: &Plan,
+    width: usize,
+    chunk: usize,
+    c: usize,
+    scratch: &mut Scratch<M>,
+) -> usize {
+    let (s, x, out, block) = scratch;
+    let rows = (plan.samples - c * chunk).min(chunk);
+    block.resize(rows * width, 0.0);
+    let mut refused = 0;
+    for r in 0..rows {
+        plan.draw(c * chunk + r, x);
+        let ok = model.eval(s, x, out);
+        refused += usize::from(!ok);
+        for (j, v) in out.iter().enumerate() {
+            block[j * rows + r] = if ok && v.is_finite() { *v } else { f64::NAN };
+        }
+    }
+    refused
+}
+
+/// What a block leaves of each result, for the windows `w`.
+fn tally(block: &[f64], width: usize, w: &[Vec<(u64, u64)>]) -> Vec<Tally> {
+    (0..width)
+        .map(|j| {
+            let col = column(block, width, j);
+            let nw = w[j].len().min(QUANTILES.len());
+            let mut bounds = [(u64::MAX, 0u64); QUANTILES.len()];
+            bounds[..nw].copy_from_slice(&w[j][..nw]);
+            let mut below = [0usize; QUANTILES.len()];
+            let mut inside: [Vec<u64>; QUANTILES.len()] = Default::default();
+            let (mut count, mut lo, mut hi) = (0, u64::MAX, 0);
+            for v in col {
+                if v.is_nan() {
+                    continue;
+                }
+                let k = key(*v);
+                count += 1;
+                lo = lo.min(k);
+                hi = hi.max(k);
+                // Counted below a window without a branch (which way a value goes is a coin
+                // toss); kept inside one on a branch that is seldom taken.
+                for i in 0..nw {
+                    let (a, b) = bounds[i];
+                    below[i] += usize::from(k < a);
+                    if k >= a && k <= b {
+                        inside[i].push(k);
+                    }
+                }
+            }
+            Tally {
+                sum: col.iter().filter(|v| !v.is_nan()).sum::<f64>(),
+                count,
+                lo,
+                hi,
+                below: below[..nw].to_vec(),
+                inside: inside.into_iter().take(nw).collect(),
+            }
+        })
+        .collect()
+}
+
+/// Each result's summary over the samples of `plan`, and the rows the model refused, keeping
+/// only the windows about each percentile. `progress` is told how many rows are done.
+pub fn summarize_model<M: Model>(
+    model: &M,
+    plan: &Plan,
+    width: usize,
+    progress: &(dyn Fn(usize) + Sync),
+) -> (Vec<Option<Summary>>, usize) {
+    let n = plan.samples;
+    let chunk = chunk_rows(n);
+    let chunks = n.div_ceil(chunk.max(1));
+    if chunks <= 2 * PILOT_CHUNKS {
+        let rows = super::sample(model, plan, width, progress);
+        return (summarize_rows(&rows), rows.refused());
+    }
+    let inputs = plan.dists.len();
+    let init = || (model.scratch(), vec![0.0; inputs], vec![0.0; width], Vec::with_capacity(chunk * width));
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let step = |rows: usize| {
+        let d = done.fetch_add(rows, std::sync::atomic::Ordering::Relaxed) + rows;
+        progress(d);
+    };
+    let pilot: Vec<(Vec<f64>, usize)> = (0..PILOT_CHUNKS)
+        .into_par_iter()
+        .map_init(init, |s, c| {
+            let refused = eval_chunk(model, plan, width, chunk, c, s);
+            step(chunk);
+            (s.3.clone(), refused)
+        })
+        .collect();
+    let w = windows(&pilot.iter().map(|p| p.0.clone()).collect::<Vec<_>>(), width);
+    let mut tallies: Vec<(Vec<Tally>, usize)> =
+        pilot.iter().map(|(b, r)| (tally(b, width, &w), *r)).collect();
+    drop(pilot);
+    let rest: Vec<(Vec<Tally>, usize)> = (PILOT_CHUNKS..chunks)
+        .into_par_iter()
+        .map_init(init, |s, c| {
+            let refused = eval_chunk(model, plan, width, chunk, c, s);
+            step(s.3.len() / width.max(1));
+            (tally(&s.3, width, &w), refused)
+        })
+        .collect();
+    tallies.extend(rest);
+    let refused = tallies.iter().map(|t| t.1).sum();
+    let summaries = (0..width)
+        .into_par_iter()
+        .map(|j| {
+            let ts: Vec<&Tally> = tallies.iter().map(|t| &t.0[j]).collect();
+            summary(&ts, &w[j]).unwrap_or_else(|| fallback(model, plan, width, j))
+        })
+        .collect();
+    (summaries, refused)
+}
+
+/// The summary from a result's tallies, chunk by chunk in run order; `None` (outer) if a
+/// percentile falls outside its window.
+fn summary(ts: &[&Tally], w: &[(u64, u64)]) -> Option<Option<Summary>> {
+    let n: usize = ts.iter().map(|t| t.count).sum();
+    if n == 0 {
+        return Some(None);
+    }
+    let mut sum = 0.0;
+    for t in ts {
+        sum += t.sum;
+    }
+    let (lo, hi) = ts.iter().fold((u64::MAX, 0), |(lo, hi), t| (lo.min(t.lo), hi.max(t.hi)));
+    if lo == hi {
+        let v = unkey(lo);
+        return Some(Some(Summary { p5: v, p50: v, p95: v, mean: v, n }));
+    }
+    let windows: Vec<(usize, Vec<u64>)> = (0..w.len())
+        .map(|i| {
+            let below = ts.iter().map(|t| t.below[i]).sum();
+            let mut inside: Vec<u64> = ts.iter().flat_map(|t| t.inside[i].iter().copied()).collect();
+            inside.sort_unstable();
+            (below, inside)
+        })
+        .collect();
+    let at_rank = |r: usize| -> Option<u64> {
+        windows
+            .iter()
+            .find(|(below, inside)| *below <= r && r < below + inside.len())
+            .map(|(below, inside)| inside[r - below])
+    };
+    let at = |q: f64| {
+        let h = (n - 1) as f64 * q;
+        (h.floor() as usize, h - h.floor())
+    };
+    let mut p = [0.0; 3];
+    for (slot, q) in p.iter_mut().zip(QUANTILES) {
+        let (k, f) = at(q);
+        let (a, b) = (unkey(at_rank(k)?), unkey(at_rank((k + 1).min(n - 1))?));
+        *slot = if f > 0.0 { a + f * (b - a) } else { a };
+    }
+    Some(Some(Summary { p5: p[0], p50: p[1], p95: p[2], mean: sum / n as f64, n }))
+}
+
+/// Result `j`'s summary from all its values, evaluated again (when a percentile fell outside
+/// the window the pilot set): memory for one result, not all.
+fn fallback<M: Model>(model: &M, plan: &Plan, width: usize, j: usize) -> Option<Summary> {
+    struct One<'a, M> {
+        model: &'a M,
+        width: usize,
+        j: usize,
+    }
+    impl<M: Model> Model for One<'_, M> {
+        type Scratch = (M::Scratch, Vec<f64>);
+        fn scratch(&self) -> Self::Scratch {
+            (self.model.scratch(), vec![0.0; self.width])
+        }
+        fn eval(&self, (s, all): &mut Self::Scratch, x: &[f64], out: &mut [f64]) -> bool {
+            let ok = self.model.eval(s, x, all);
+            out[0] = all[self.j];
+            ok
+        }
+    }
+    let rows = super::sample(&One { model, width, j }, plan, 1, &|_| {});
+    let (mut keys, mut sum) = (Vec::with_capacity(rows.n), 0.0);
+    for run in rows.runs(0) {
+        keys.extend(run.iter().filter(|v| !v.is_nan()).map(|v| key(*v)));
+        sum += run.iter().filter(|v| !v.is_nan()).sum::<f64>();
+    }
+    summarize_keys(&mut keys, sum)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::uncertainty::{Dist, Sampling, Shape};
+
+    /// Results: the draws, a heavy-tailed product, a constant, one missing where a draw is
+    /// small, and rows refused where another is large.
+    struct Mixed;
+    impl Model for Mixed {
+        type Scratch = ();
+        fn scratch(&self) {}
+        fn eval(&self, _: &mut (), x: &[f64], out: &mut [f64]) -> bool {
+            out[0] = x[0];
+            out[1] = x[0] * x[1].exp();
+            out[2] = 7.0;
+            out[3] = if x[1] < 0.5 { f64::NAN } else { x[1] };
+            x[0] < 9.5
+        }
+    }
+
+    fn plan(n: usize, sampling: Sampling) -> Plan {
+        let dists = vec![
+            Dist::new(Shape::Triangular, 0.0, 1.0, 10.0).unwrap(),
+            Dist::new(Shape::LogNormal, 0.1, 1.0, 20.0).unwrap(),
+        ];
+        Plan::new(dists, n, 3, sampling)
+    }
+
+    #[test]
+    fn the_summaries_are_those_of_every_value_bit_for_bit() {
+        for (n, sampling) in
+            [(100_000, Sampling::MonteCarlo), (70_001, Sampling::LatinHypercube), (300, Sampling::MonteCarlo)]
+        {
+            let p = plan(n, sampling);
+            let rows = crate::uncertainty::sample(&Mixed, &p, 4, &|_| {});
+            let (summaries, refused) = summarize_model(&Mixed, &p, 4, &|_| {});
+            assert_eq!(refused, rows.refused());
+            assert_eq!(summaries, summarize_rows(&rows), "{n}");
+            // The way back, from one result's values alone, gives the same.
+            for j in 0..4 {
+                assert_eq!(fallback(&Mixed, &p, 4, j), summarize_rows(&rows)[j]);
+            }
+        }
+    }
+
+    /// A model whose first rows (the pilot's, on one thread) lie apart from the rest: every
+    /// percentile falls outside its window and is found again from the result's values.
+    struct Drifting;
+    impl Model for Drifting {
+        type Scratch = usize;
+        fn scratch(&self) -> usize {
+            0
+        }
+        fn eval(&self, seen: &mut usize, x: &[f64], out: &mut [f64]) -> bool {
+            *seen += 1;
+            out[0] = if *seen <= 4 * 1562 { x[0] } else { 100.0 + x[0] };
+            true
+        }
+    }
+
+    #[test]
+    fn a_percentile_outside_its_window_is_found_again() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let p = plan(100_000, Sampling::MonteCarlo);
+        let (summaries, rows) = pool.install(|| {
+            (
+                summarize_model(&Drifting, &p, 1, &|_| {}).0,
+                crate::uncertainty::sample(&Drifting, &p, 1, &|_| {}),
+            )
+        });
+        let all = summarize_rows(&rows);
+        assert!(all[0].unwrap().p50 > 100.0, "the drift is there");
+        assert_eq!(summaries, all);
+    }
+}
