@@ -196,7 +196,17 @@ pub fn die_wafer(wafer: &WaferInputs, area_mm2: f64, reticle_width_mm: f64) -> W
 /// that margin to 0 for a maker that owns its fab). Every die is tested, so the test of the
 /// bad ones falls on the good.
 pub fn evaluate(x: &ChipInputs) -> ChipOutputs {
-    let compute_die = die_wafer(&x.compute.wafer, x.compute.area_mm2, x.reticle_width_mm);
+    evaluate_at_d0(x, x.compute.wafer.d0_override_per_cm2)
+}
+
+/// [`evaluate`] with the compute dies' defect density overridden by `d0_per_cm2` (a node's
+/// learning year by year), without copying the inputs.
+pub fn evaluate_at_d0(x: &ChipInputs, d0_per_cm2: Option<f64>) -> ChipOutputs {
+    let compute_die = fab::evaluate(&WaferInputs {
+        die: die_shape(x.compute.area_mm2, x.reticle_width_mm),
+        d0_override_per_cm2: d0_per_cm2,
+        ..x.compute.wafer
+    });
     let io_die = x.io.map(|io| die_wafer(&io.wafer, io.area_mm2, x.reticle_width_mm));
     let compute_usd = compute_die.price_per_good_die_usd * x.compute.count;
     let mut kgd = x.kgd_test_usd_per_die * x.compute.count / compute_die.die_yield;

@@ -272,10 +272,8 @@ pub fn learned_d0(start: f64, floor: f64, age: f64, learning_years: f64) -> f64 
 
 /// The accelerator made on `node` after `age` years of learning, at build cost × (1 + markup).
 pub fn unit(x: &StrategyInputs, node: &Node, age: f64) -> Unit {
-    let mut c = node.chip;
-    c.compute.wafer.d0_override_per_cm2 =
-        Some(learned_d0(node.d0_start, node.d0_floor, age, x.d0_learning_years));
-    let out = chip::evaluate(&c);
+    let c = &node.chip;
+    let out = chip::evaluate_at_d0(c, Some(learned_d0(node.d0_start, node.d0_floor, age, x.d0_learning_years)));
     let year_of_use = train::Inputs {
         accelerator_price_usd: out.build_cost_usd * (1.0 + x.accelerator_markup),
         tdp_w: c.tdp_w,
@@ -283,10 +281,10 @@ pub fn unit(x: &StrategyInputs, node: &Node, age: f64) -> Unit {
         ..x.year_of_use
     };
     Unit {
-        per_wafer: fleet::accelerators_per_wafer(&c, &out),
+        per_wafer: fleet::accelerators_per_wafer(c, &out),
         flops: c.bf16_tflops * FLOPS_PER_TFLOPS,
         hbm_stacks: c.hbm_stacks,
-        packaging_wafers: fleet::packaging_wafers_per_package(&c, &out),
+        packaging_wafers: fleet::packaging_wafers_per_package(c, &out),
         dies: c.compute.count,
         package_yield: c.package_yield(),
         capex_usd: train::capex(&year_of_use).total_usd(),
