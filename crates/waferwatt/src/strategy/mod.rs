@@ -273,7 +273,8 @@ pub fn learned_d0(start: f64, floor: f64, age: f64, learning_years: f64) -> f64 
 /// The accelerator made on `node` after `age` years of learning, at build cost × (1 + markup).
 pub fn unit(x: &StrategyInputs, node: &Node, age: f64) -> Unit {
     let c = &node.chip;
-    let out = chip::evaluate_at_d0(c, Some(learned_d0(node.d0_start, node.d0_floor, age, x.d0_learning_years)));
+    let out =
+        chip::evaluate_at_d0(c, Some(learned_d0(node.d0_start, node.d0_floor, age, x.d0_learning_years)));
     let year_of_use = train::Inputs {
         accelerator_price_usd: out.build_cost_usd * (1.0 + x.accelerator_markup),
         tdp_w: c.tdp_w,
