@@ -202,25 +202,33 @@ pub fn evaluate(x: &ChipInputs) -> ChipOutputs {
 /// [`evaluate`] with the compute dies' defect density overridden by `d0_per_cm2` (a node's
 /// learning year by year), without copying the inputs.
 pub fn evaluate_at_d0(x: &ChipInputs, d0_per_cm2: Option<f64>) -> ChipOutputs {
-    let compute_die = fab::evaluate(&WaferInputs {
+    let compute_die = fab::evaluate(&compute_wafer(x, d0_per_cm2));
+    let io_die = x.io.map(|io| die_wafer(&io.wafer, io.area_mm2, x.reticle_width_mm));
+    assemble(x, compute_die, io_die, interposer(x))
+}
+
+/// [`evaluate_at_d0`] from `base`, the outputs of the same inputs at another defect density:
+/// the compute dies' wafer, the I/O dies and the interposer are taken from it and only what
+/// turns on the compute dies' yield is worked out again. The same numbers, bit for bit.
+pub fn at_defect_density(x: &ChipInputs, d0_per_cm2: Option<f64>, base: &ChipOutputs) -> ChipOutputs {
+    let compute_die = fab::with_defect_density(&base.compute_die, &compute_wafer(x, d0_per_cm2));
+    let interposer = (base.usd(Item::Interposer), base.interposer_yield, base.interposers_per_wafer);
+    assemble(x, compute_die, base.io_die, interposer)
+}
+
+/// The compute dies' wafer, its die shaped to the reticle, at defect density `d0_per_cm2`.
+fn compute_wafer(x: &ChipInputs, d0_per_cm2: Option<f64>) -> WaferInputs {
+    WaferInputs {
         die: die_shape(x.compute.area_mm2, x.reticle_width_mm),
         d0_override_per_cm2: d0_per_cm2,
         ..x.compute.wafer
-    });
-    let io_die = x.io.map(|io| die_wafer(&io.wafer, io.area_mm2, x.reticle_width_mm));
-    let compute_usd = compute_die.price_per_good_die_usd * x.compute.count;
-    let mut kgd = x.kgd_test_usd_per_die * x.compute.count / compute_die.die_yield;
-    let io_usd = match (x.io, io_die) {
-        (Some(io), Some(w)) => {
-            kgd += x.kgd_test_usd_per_die * io.count / w.die_yield;
-            w.price_per_good_die_usd * io.count
-        }
-        _ => 0.0,
-    };
-    let hbm = x.hbm_stacks * x.hbm_gb_per_stack * x.hbm_usd_per_gb;
+    }
+}
 
-    // A silicon interposer is its own wafer: stitched reticle fields, one field high.
-    let (interposer, interposer_yield, interposers_per_wafer) = match x.package_kind {
+/// The interposer or bridge of a package: its cost, its yield and the interposers a wafer
+/// gives. A silicon interposer is its own wafer: stitched reticle fields, one field high.
+fn interposer(x: &ChipInputs) -> (f64, f64, f64) {
+    match x.package_kind {
         PackageKind::SiliconInterposer => {
             let shape =
                 Die { width_mm: x.reticle_height_mm, height_mm: x.interposer_area_mm2 / x.reticle_height_mm };
@@ -239,7 +247,27 @@ pub fn evaluate_at_d0(x: &ChipInputs, d0_per_cm2: Option<f64>) -> ChipOutputs {
         }
         PackageKind::Bridge => (x.cowos_l_interposer_usd, 1.0, 0.0),
         PackageKind::Organic => (0.0, 1.0, 0.0),
+    }
+}
+
+/// The build cost from the dies' wafers and the interposer.
+fn assemble(
+    x: &ChipInputs,
+    compute_die: WaferOutputs,
+    io_die: Option<WaferOutputs>,
+    (interposer, interposer_yield, interposers_per_wafer): (f64, f64, f64),
+) -> ChipOutputs {
+    let compute_usd = compute_die.price_per_good_die_usd * x.compute.count;
+    let mut kgd = x.kgd_test_usd_per_die * x.compute.count / compute_die.die_yield;
+    let io_usd = match (x.io, io_die) {
+        (Some(io), Some(w)) => {
+            kgd += x.kgd_test_usd_per_die * io.count / w.die_yield;
+            w.price_per_good_die_usd * io.count
+        }
+        _ => 0.0,
     };
+    let hbm = x.hbm_stacks * x.hbm_gb_per_stack * x.hbm_usd_per_gb;
+
     let bonding = x.substrate_and_bonding_usd + x.chiplet.bond_usd_per_die * x.extra_chiplets;
     let packaging_yield = x.package_yield();
     let packaged = compute_usd + io_usd + kgd + hbm + interposer + bonding + x.final_test_usd;

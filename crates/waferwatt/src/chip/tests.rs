@@ -205,3 +205,34 @@ fn derive_on_one_plan_is_rebinding_with_the_same_draws() {
         );
     }
 }
+
+/// Re-deriving only the yield from a chip priced at another defect density gives the numbers
+/// of pricing it afresh, bit for bit (ported, with I/O dies, on a silicon interposer, counted
+/// exactly and analytically).
+#[test]
+fn a_learnt_defect_density_prices_as_afresh() {
+    use crate::data::Dataset;
+    use crate::provenance::Given;
+    let ds = Dataset::builtin().unwrap();
+    for (acc, node) in
+        [("h100-sxm", None), ("mi300x", None), ("b200", Some("n7-smic")), ("ascend-910c", None)]
+    {
+        let req = ChipRequest {
+            accelerator: Some(Given::flag(acc.to_string(), "--accelerator")),
+            node: node.map(|n| Given::flag(n.to_string(), "--node")),
+            ..Default::default()
+        };
+        let mut x = bind(&ds, &req).unwrap().inputs;
+        for count in [crate::fab::Count::Exact, crate::fab::Count::Analytic] {
+            x.compute.wafer.count = count;
+            let base = evaluate_at_d0(&x, Some(0.3));
+            for d0 in [0.05, 0.1, 0.2, 0.3, 0.7, 2.0] {
+                assert_eq!(
+                    at_defect_density(&x, Some(d0), &base),
+                    evaluate_at_d0(&x, Some(d0)),
+                    "{acc} at {d0}"
+                );
+            }
+        }
+    }
+}

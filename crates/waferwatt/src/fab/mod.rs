@@ -280,8 +280,7 @@ pub fn evaluate(x: &WaferInputs) -> WaferOutputs {
     let weighted_litho = litho_steps * x.litho_step_time_factor;
 
     let die_area_mm2 = x.die.width_mm * x.die.height_mm;
-    let d0 = x.d0_override_per_cm2.unwrap_or(x.d0_base_per_cm2 + x.d0_adder_per_cm2);
-    let die_yield = x.yield_model.die_yield(die_area_mm2 / MM2_PER_CM2, d0, x.negbin_alpha);
+    let (d0, die_yield) = yield_of(x);
     let gross_dies_analytic = dies::analytic(x.usable_diameter_mm(), x.cell());
     let exact = match x.count {
         Count::Exact => Some(dies::exact(x.usable_diameter_mm(), x.cell())),
@@ -325,6 +324,29 @@ pub fn evaluate(x: &WaferInputs) -> WaferOutputs {
         good_dies,
         cost_per_good_die_usd: cost_with_masks_usd / good_dies,
         price_per_good_die_usd: (wafer_price_usd + mask_usd) / good_dies,
+    }
+}
+
+/// The defect density of `x` and its die yield.
+fn yield_of(x: &WaferInputs) -> (f64, f64) {
+    let d0 = x.d0_override_per_cm2.unwrap_or(x.d0_base_per_cm2 + x.d0_adder_per_cm2);
+    (d0, x.yield_model.die_yield(x.die.width_mm * x.die.height_mm / MM2_PER_CM2, d0, x.negbin_alpha))
+}
+
+/// [`evaluate`] of `x` from `base`, the outputs of inputs that differ from `x` in their defect
+/// density alone: the wafer's cost and its gross dies are the same, so only the yield and the
+/// figures per good die are worked out again (a node's defect density learnt year by year).
+/// The same numbers as [`evaluate`], bit for bit.
+pub fn with_defect_density(base: &WaferOutputs, x: &WaferInputs) -> WaferOutputs {
+    let (d0, die_yield) = yield_of(x);
+    let good_dies = base.gross_dies * die_yield;
+    WaferOutputs {
+        d0_per_cm2: d0,
+        die_yield,
+        good_dies,
+        cost_per_good_die_usd: (base.wafer_cost_usd + base.mask_usd) / good_dies,
+        price_per_good_die_usd: (base.wafer_price_usd + base.mask_usd) / good_dies,
+        ..*base
     }
 }
 

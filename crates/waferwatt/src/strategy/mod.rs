@@ -33,7 +33,7 @@ pub use bind::{MAX_YEARS, StrategyBound, StrategyPlan, StrategyRequest, bind, pl
 pub use explain::explain;
 pub use sample::{BreakEven, Comparison, Layout, Planning, Sweep, compare, flips, shares, uncertain};
 
-use crate::chip::{self, ChipInputs};
+use crate::chip::{self, ChipInputs, ChipOutputs};
 use crate::fleet;
 use crate::train;
 use crate::units::{
@@ -272,9 +272,17 @@ pub fn learned_d0(start: f64, floor: f64, age: f64, learning_years: f64) -> f64 
 
 /// The accelerator made on `node` after `age` years of learning, at build cost × (1 + markup).
 pub fn unit(x: &StrategyInputs, node: &Node, age: f64) -> Unit {
+    unit_of(x, node, &chip::evaluate_at_d0(&node.chip, Some(learned_d0_at(x, node, age))))
+}
+
+/// A node's defect density after `age` years of learning.
+fn learned_d0_at(x: &StrategyInputs, node: &Node, age: f64) -> f64 {
+    learned_d0(node.d0_start, node.d0_floor, age, x.d0_learning_years)
+}
+
+/// The accelerator made on `node`, from its chip ledger's outputs `out`.
+fn unit_of(x: &StrategyInputs, node: &Node, out: &ChipOutputs) -> Unit {
     let c = &node.chip;
-    let out =
-        chip::evaluate_at_d0(c, Some(learned_d0(node.d0_start, node.d0_floor, age, x.d0_learning_years)));
     let year_of_use = train::Inputs {
         accelerator_price_usd: out.build_cost_usd * (1.0 + x.accelerator_markup),
         tdp_w: c.tdp_w,
@@ -282,10 +290,10 @@ pub fn unit(x: &StrategyInputs, node: &Node, age: f64) -> Unit {
         ..x.year_of_use
     };
     Unit {
-        per_wafer: fleet::accelerators_per_wafer(c, &out),
+        per_wafer: fleet::accelerators_per_wafer(c, out),
         flops: c.bf16_tflops * FLOPS_PER_TFLOPS,
         hbm_stacks: c.hbm_stacks,
-        packaging_wafers: fleet::packaging_wafers_per_package(c, &out),
+        packaging_wafers: fleet::packaging_wafers_per_package(c, out),
         dies: c.compute.count,
         package_yield: c.package_yield(),
         capex_usd: train::capex(&year_of_use).total_usd(),
@@ -318,7 +326,21 @@ pub struct Tables {
 }
 
 pub fn tables(x: &StrategyInputs) -> Tables {
-    let ages = |n: &Node| (0..x.years).map(|a| unit(x, n, a as f64)).collect::<Vec<_>>();
+    // A node's wafer is priced once; as its defect density learns, only the yield and what
+    // turns on it are worked out again (the same numbers as pricing it afresh each year).
+    let ages = |n: &Node| {
+        let first = chip::evaluate_at_d0(&n.chip, Some(learned_d0_at(x, n, 0.0)));
+        (0..x.years)
+            .map(|a| match a {
+                0 => unit_of(x, n, &first),
+                _ => unit_of(
+                    x,
+                    n,
+                    &chip::at_defect_density(&n.chip, Some(learned_d0_at(x, n, a as f64)), &first),
+                ),
+            })
+            .collect::<Vec<_>>()
+    };
     Tables { duv: ages(&x.duv), euv: x.euv.iter().map(ages).collect() }
 }
 
