@@ -119,39 +119,41 @@ fn eval_chunk<M: Model>(
 
 /// What a block leaves of each result, for the windows `w`.
 fn tally(block: &[f64], width: usize, w: &[Vec<(u64, u64)>]) -> Vec<Tally> {
+    const MAX: usize = QUANTILES.len();
     (0..width)
         .map(|j| {
             let col = column(block, width, j);
-            let nw = w[j].len().min(QUANTILES.len());
-            let mut bounds = [(u64::MAX, 0u64); QUANTILES.len()];
-            bounds[..nw].copy_from_slice(&w[j][..nw]);
-            let mut below = [0usize; QUANTILES.len()];
-            let mut inside: [Vec<u64>; QUANTILES.len()] = Default::default();
-            let (mut count, mut lo, mut hi) = (0, u64::MAX, 0);
-            for v in col {
-                if v.is_nan() {
-                    continue;
-                }
+            let nw = w[j].len().min(MAX);
+            // Window bounds past the last window are never crossed.
+            let mut starts = [u64::MAX; MAX];
+            let mut ends = [u64::MAX; MAX];
+            for (i, (a, b)) in w[j].iter().take(nw).enumerate() {
+                (starts[i], ends[i]) = (*a, *b);
+            }
+            // Each value's region: 2i + 1 inside window i, 2i below it and above the one
+            // before, found without a branch (which way a value goes is a coin toss); only the
+            // few inside a window are kept, on a branch seldom taken.
+            let mut counts = [0usize; 2 * MAX + 1];
+            let mut inside: [Vec<u64>; MAX] = Default::default();
+            let (mut lo, mut hi) = (u64::MAX, 0);
+            for v in col.iter().filter(|v| !v.is_nan()) {
                 let k = key(*v);
-                count += 1;
                 lo = lo.min(k);
                 hi = hi.max(k);
-                // Counted below a window without a branch (which way a value goes is a coin
-                // toss); kept inside one on a branch that is seldom taken.
-                for i in 0..nw {
-                    let (a, b) = bounds[i];
-                    below[i] += usize::from(k < a);
-                    if k >= a && k <= b {
-                        inside[i].push(k);
-                    }
+                let r = starts.iter().map(|a| usize::from(k >= *a)).sum::<usize>()
+                    + ends.iter().map(|b| usize::from(k > *b)).sum::<usize>();
+                counts[r] += 1;
+                if r % 2 == 1 {
+                    inside[r / 2].push(k);
                 }
             }
+            let below = (0..nw).map(|i| counts[..2 * i + 1].iter().sum()).collect();
             Tally {
                 sum: col.iter().filter(|v| !v.is_nan()).sum::<f64>(),
-                count,
+                count: counts.iter().sum(),
                 lo,
                 hi,
-                below: below[..nw].to_vec(),
+                below,
                 inside: inside.into_iter().take(nw).collect(),
             }
         })
