@@ -203,7 +203,7 @@ pub fn check_memory(n: usize, width: usize, keys: usize) -> Result<(), Failure> 
 
 /// The share of the values the streamed summaries keep, at most (one in this many): the
 /// windows about the pilot's percentiles span a few hundredths of the ranks each.
-const STREAMED_SHARE: usize = 8;
+const STREAMED_SHARE: usize = 6;
 
 fn sample<M: Model>(
     model: &M,

@@ -212,7 +212,8 @@ fn uncertain(ds: &waferwatt::data::Dataset, req: &TrainRequest, task: Task) -> R
     let many = bounds.len() > 1;
     let names = layout.names(|r| if many { format!("{}.", bounds[r].region) } else { String::new() });
     let model = train::model(&bounds, &layout, &slots, &keys)?;
-    answer_model(&model, Problem { base: json_all(&results, false), names, keys, fast: true }, task)
+    let fast = !bounds.iter().any(|b| b.plan.priced_by_chip());
+    answer_model(&model, Problem { base: json_all(&results, false), names, keys, fast }, task)
 }
 
 /// `waferwatt sensitivity train ...`.

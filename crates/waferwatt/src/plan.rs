@@ -7,8 +7,10 @@
 //! oracle tests hold derive on one plan equal to re-binding the data with the same draws.
 //!
 //! **Architecture Invariant:** a plan reads every number that may vary through a slot; a
-//! number it uses to decide structure (which layers, which bill, how many) is recorded as
-//! structural, and a sampler refuses to vary it rather than fix it silently.
+//! number that sizes the model (the strategy's horizon) is recorded as structural, and a
+//! sampler refuses to vary it rather than fix it silently; a choice the plan makes from a
+//! number at the centre is made or checked again in `derive`, so that a draw that changes it
+//! is followed or refused, as re-binding would.
 
 use std::collections::HashMap;
 

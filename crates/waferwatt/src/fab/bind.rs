@@ -332,6 +332,8 @@ pub struct WaferPlan {
     d0_override_per_cm2: Option<Num>,
     die_w: Num,
     die_h: Num,
+    /// A die given by its area: shaped to the reticle width at each value of it.
+    die_area_mm2: Option<f64>,
     reticle_w: Num,
     reticle_h: Num,
     stitched: bool,
@@ -445,8 +447,24 @@ impl WaferPlan {
                 "an edge exclusion below half the wafer diameter",
             ));
         }
-        let (die_w, die_h) = (self.die_w.get(v), self.die_h.get(v));
         let (rw, rh) = (self.reticle_w.get(v), self.reticle_h.get(v));
+        let (die_w, die_h) = match self.die_area_mm2 {
+            Some(a) => {
+                let d = crate::chip::die_shape(a, rw);
+                (d.width_mm, d.height_mm)
+            }
+            None => (self.die_w.get(v), self.die_h.get(v)),
+        };
+        let (lo, hi) = crate::data::schema::limits("die.ID.width_mm").unwrap_or((0.0, f64::INFINITY));
+        if ![die_w, die_h].iter().all(|x| (lo..=hi).contains(x)) {
+            return Err(Refused::new(
+                format!(
+                    "a die of {die_w} × {die_h} mm is not one a wafer can hold (from {lo} to {hi} mm a side)"
+                ),
+                Some("die"),
+                "a die the wafer can hold",
+            ));
+        }
         let fits = (die_w <= rw && die_h <= rh) || (die_w <= rh && die_h <= rw);
         if !fits && !self.stitched {
             return Err(Refused::new(
@@ -603,7 +621,13 @@ fn bind_node(
     let mut classes: [Option<ClassPlan>; 6] = [None; 6];
     for class in ToolClass::ALL {
         let (exposures, masks, exposure_overhead) = central_sums.0[class as usize];
-        if exposures == 0.0 && masks == 0.0 {
+        // A class is planned wherever the node has its layers, so that a draw giving a layer
+        // group of it no exposures at the centre some does not find its scanner missing; with no
+        // scanner listed it is planned only if the central values use it (and derive refuses a
+        // draw that does, as re-binding does).
+        let has_layers = plans.iter().any(|l| l.class == class);
+        let unused = exposures == 0.0 && masks == 0.0;
+        if !has_layers || (unused && scanners[class as usize].is_none()) {
             continue;
         }
         let Some(scanner) = scanners[class as usize].clone() else {
@@ -733,6 +757,7 @@ fn bind_node(
         d0_override_per_cm2,
         die_w,
         die_h,
+        die_area_mm2: req.die_area_mm2.as_ref().map(|g| g.value),
         reticle_w,
         reticle_h,
         stitched,

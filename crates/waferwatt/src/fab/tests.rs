@@ -242,3 +242,30 @@ fn derive_on_one_plan_is_rebinding_with_the_same_draws() {
         );
     }
 }
+
+/// A die given by its area is shaped to the reticle width at each draw of it, as re-binding
+/// shapes it: with a range on the reticle width, derive and re-binding agree.
+#[test]
+fn a_die_given_by_area_is_shaped_per_draw() {
+    use crate::data::Dataset;
+    use crate::plan::{Slots, oracle};
+    use crate::provenance::Given;
+    let mut ds = Dataset::builtin().unwrap();
+    let rw = ds.params.get_mut("fab.reticle_width_mm").unwrap();
+    (rw.low, rw.high) = (24.0, rw.value);
+    let req = WaferRequest {
+        nodes: Some(Given::flag(vec!["n7-duv".to_string()], "--node")),
+        die_area_mm2: Some(Given::flag(800.0, "--die-area")),
+        ..Default::default()
+    };
+    let mut slots = Slots::default();
+    let b = plan(&ds, &req, &mut slots).unwrap().remove(0);
+    oracle(
+        &ds,
+        &slots,
+        &b.bindings,
+        64,
+        |v| b.plan.derive(v).ok(),
+        |d| bind(d, &req).ok().map(|mut w| w.remove(0).inputs),
+    );
+}

@@ -30,6 +30,9 @@ pub const FLEET_KEYS: &[&str] = &[
     "mfu",
 ];
 
+/// How far apart two compute dies' areas may be, as a share, and still be one die (rounding).
+const SAME_DIE: f64 = 1e-9;
+
 /// The most accelerators a mix may hold (each is a chip ledger per evaluation).
 pub const MIX_MAX: usize = 8;
 
@@ -248,6 +251,14 @@ impl FleetPlan {
             .map(|(c, share)| Ok(MixItem { chip: c.derive(v)?, share: share.get(v) }))
             .collect::<Result<Vec<MixItem>, Refused>>()?;
         let area = mix[0].chip.compute.area_mm2;
+        // A mix shares one compute die, whatever the draws.
+        if mix[1..].iter().any(|m| (m.chip.compute.area_mm2 - area).abs() > SAME_DIE * area) {
+            return Err(Refused::new(
+                "the mix's accelerators no longer share one compute die at these values",
+                Some("mix"),
+                "accelerators made from the same compute die",
+            ));
+        }
         let mfu = self.mfu.get(v);
         if mfu > 1.0 {
             return Err(Refused::new(
@@ -418,7 +429,7 @@ fn plan_fleet(ds: &Dataset, req: &FleetRequest, slots: &mut Slots) -> Result<Fle
     // A mix shares one compute die: the dies of the wafers, or of the bank, go to any of them.
     for c in &chips[1..] {
         let (a, m) = (c.inputs.compute.area_mm2, chip.inputs.compute.area_mm2);
-        if (a - m).abs() > 1e-9 * m {
+        if (a - m).abs() > SAME_DIE * m {
             return Err(Diagnostic::new(format!(
                 "{}'s compute die ({} mm²) is not {}'s ({} mm²): a fleet's mix shares one compute die",
                 c.accelerator, a, chip.accelerator, m

@@ -338,3 +338,20 @@ fn derive_on_one_plan_is_rebinding_with_the_same_draws() {
         );
     }
 }
+
+/// A mix shares one compute die: with ranges on each accelerator's die area, a draw that
+/// parts them is refused by derive as re-binding refuses it.
+#[test]
+fn a_mix_parted_by_a_draw_is_refused_as_re_binding_refuses_it() {
+    use crate::plan::{Slots, oracle};
+    let mut ds = Dataset::builtin().unwrap();
+    for a in ["ascend-910b", "ascend-910c"] {
+        let p = ds.params.get_mut(&format!("package.{a}.die_area_mm2")).unwrap();
+        (p.low, p.high) = (p.value * 0.95, p.value * 1.05);
+    }
+    let req = FleetRequest::from_data(&ds);
+    let mut slots = Slots::default();
+    let b = plan(&ds, &req, &mut slots).unwrap();
+    assert!(b.inputs.mix.len() > 1, "the report's mix");
+    oracle(&ds, &slots, &b.bindings, 32, |v| b.plan.derive(v).ok(), |d| bind(d, &req).ok().map(|b| b.inputs));
+}

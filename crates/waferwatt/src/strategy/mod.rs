@@ -102,7 +102,11 @@ impl Supply {
         }
         // max and min rather than clamp: a hostile input (a yield of 1e-320) may make a bound
         // not a number, which clamp refuses by panicking.
-        (self.ramp_rate * c * (1.0 - c / self.ceiling)).max(0.0).min(self.ceiling - c)
+        let room = self.ceiling - c;
+        if room.is_nan() {
+            return 0.0;
+        }
+        (self.ramp_rate * c * (1.0 - c / self.ceiling)).max(0.0).min(room)
     }
 }
 
@@ -524,7 +528,10 @@ pub fn capacity_orders(
     if !target.is_finite() {
         return [0.0; 3];
     }
-    std::array::from_fn(|s| (target * needs[s] - pipeline[s]).max(0.0).min(max[s]))
+    // A bound that is not a number (a hostile input) orders nothing, rather than no bound.
+    std::array::from_fn(|s| {
+        if max[s].is_nan() { 0.0 } else { (target * needs[s] - pipeline[s]).max(0.0).min(max[s]) }
+    })
 }
 
 /// Simulates one path.

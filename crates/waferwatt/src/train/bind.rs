@@ -524,6 +524,12 @@ impl TrainPlan {
         }
     }
 
+    /// Whether the accelerator is priced by the chip ledger (whose die counts make a sample
+    /// take microseconds rather than a fraction of one).
+    pub fn priced_by_chip(&self) -> bool {
+        matches!(self.price, PricePlan::Chip(_))
+    }
+
     /// Whether two plans price their accelerator the same way (so one price serves both).
     pub fn same_price(&self, other: &TrainPlan) -> bool {
         self.price == other.price

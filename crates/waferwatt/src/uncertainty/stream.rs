@@ -41,9 +41,37 @@ struct Tally {
     count: usize,
     lo: u64,
     hi: u64,
-    /// Per window: values below it, and the keys of those inside it.
+    /// Per window: values below it, and the keys of those inside it, each distinct key once
+    /// with how many times it came (a result that repeats its values, a count or a constant,
+    /// keeps a few keys however many samples).
     below: Vec<usize>,
-    inside: Vec<Vec<u64>>,
+    inside: Vec<Runs>,
+}
+
+/// Keys in ascending order, each with its count.
+#[derive(Clone, Debug, Default)]
+struct Runs {
+    keys: Vec<u64>,
+    counts: Vec<u32>,
+}
+
+impl Runs {
+    fn of(mut keys: Vec<u64>) -> Runs {
+        keys.sort_unstable();
+        let mut r = Runs::default();
+        for k in keys {
+            match (r.keys.last(), r.counts.last_mut()) {
+                (Some(last), Some(c)) if *last == k => *c += 1,
+                _ => {
+                    r.keys.push(k);
+                    r.counts.push(1);
+                }
+            }
+        }
+        r.keys.shrink_to_fit();
+        r.counts.shrink_to_fit();
+        r
+    }
 }
 
 /// The windows (key ranges, disjoint and ascending) of each result, from the pilot.
@@ -154,7 +182,7 @@ fn tally(block: &[f64], width: usize, w: &[Vec<(u64, u64)>]) -> Vec<Tally> {
                 lo,
                 hi,
                 below,
-                inside: inside.into_iter().take(nw).collect(),
+                inside: inside.into_iter().take(nw).map(Runs::of).collect(),
             }
         })
         .collect()
@@ -230,19 +258,34 @@ fn summary(ts: &[&Tally], w: &[(u64, u64)]) -> Option<Option<Summary>> {
         let v = unkey(lo);
         return Some(Some(Summary { p5: v, p50: v, p95: v, mean: v, n }));
     }
-    let windows: Vec<(usize, Vec<u64>)> = (0..w.len())
+    // Per window: the values below it, and its runs merged over the chunks with the rank at
+    // which each run ends.
+    let windows: Vec<(usize, Vec<(u64, usize)>)> = (0..w.len())
         .map(|i| {
             let below = ts.iter().map(|t| t.below[i]).sum();
-            let mut inside: Vec<u64> = ts.iter().flat_map(|t| t.inside[i].iter().copied()).collect();
-            inside.sort_unstable();
-            (below, inside)
+            let mut runs: Vec<(u64, u32)> = ts
+                .iter()
+                .flat_map(|t| t.inside[i].keys.iter().copied().zip(t.inside[i].counts.iter().copied()))
+                .collect();
+            runs.sort_unstable_by_key(|r| r.0);
+            let mut ends: Vec<(u64, usize)> = Vec::with_capacity(runs.len());
+            let mut end = below;
+            for (k, c) in runs {
+                end += c as usize;
+                match ends.last_mut() {
+                    Some(last) if last.0 == k => last.1 = end,
+                    _ => ends.push((k, end)),
+                }
+            }
+            (below, ends)
         })
         .collect();
+    // The value of rank `r` (from 0), if a window holds it.
     let at_rank = |r: usize| -> Option<u64> {
-        windows
-            .iter()
-            .find(|(below, inside)| *below <= r && r < below + inside.len())
-            .map(|(below, inside)| inside[r - below])
+        let (below, ends) =
+            windows.iter().find(|(below, ends)| *below <= r && ends.last().is_some_and(|e| r < e.1))?;
+        debug_assert!(*below <= r);
+        ends.get(ends.partition_point(|e| e.1 <= r)).map(|e| e.0)
     };
     let at = |q: f64| {
         let h = (n - 1) as f64 * q;
@@ -291,7 +334,7 @@ mod tests {
     use crate::uncertainty::{Dist, Sampling, Shape};
 
     /// Results: the draws, a heavy-tailed product, a constant, one missing where a draw is
-    /// small, and rows refused where another is large.
+    /// small, a whole number, and rows refused where another is large.
     struct Mixed;
     impl Model for Mixed {
         type Scratch = ();
@@ -301,6 +344,7 @@ mod tests {
             out[1] = x[0] * x[1].exp();
             out[2] = 7.0;
             out[3] = if x[1] < 0.5 { f64::NAN } else { x[1] };
+            out[4] = x[0].floor();
             x[0] < 9.5
         }
     }
@@ -319,15 +363,27 @@ mod tests {
             [(100_000, Sampling::MonteCarlo), (70_001, Sampling::LatinHypercube), (300, Sampling::MonteCarlo)]
         {
             let p = plan(n, sampling);
-            let rows = crate::uncertainty::sample(&Mixed, &p, 4, &|_| {});
-            let (summaries, refused) = summarize_model(&Mixed, &p, 4, &|_| {});
+            let rows = crate::uncertainty::sample(&Mixed, &p, 5, &|_| {});
+            let (summaries, refused) = summarize_model(&Mixed, &p, 5, &|_| {});
             assert_eq!(refused, rows.refused());
             assert_eq!(summaries, summarize_rows(&rows), "{n}");
             // The way back, from one result's values alone, gives the same.
-            for j in 0..4 {
-                assert_eq!(fallback(&Mixed, &p, 4, j), summarize_rows(&rows)[j]);
+            for j in 0..5 {
+                assert_eq!(fallback(&Mixed, &p, 5, j), summarize_rows(&rows)[j]);
             }
         }
+    }
+
+    /// Repeated values are kept once each with their count: a constant result keeps one key a
+    /// chunk, a whole-numbered one a few.
+    #[test]
+    fn repeated_values_are_kept_once_with_their_count() {
+        let block: Vec<f64> =
+            (0..4096).map(|i| f64::from(i % 3)).chain(std::iter::repeat_n(7.0, 4096)).collect();
+        let w = vec![vec![(0, u64::MAX)]; 2];
+        let t = tally(&block, 2, &w);
+        assert_eq!((t[0].inside[0].keys.len(), t[0].inside[0].counts.iter().sum::<u32>()), (3, 4096));
+        assert_eq!((t[1].inside[0].keys.len(), t[1].count), (1, 4096));
     }
 
     /// A model whose first rows (the pilot's, on one thread) lie apart from the rest: every
