@@ -858,8 +858,8 @@ mod tests {
         ] {
             let r = crate::fleet_cmd::evaluate(waferwatt::fleet::bind(&ds, &req).unwrap()).ok().unwrap();
             let (mut names, mut values) = (Names::default(), Vec::new());
-            waferwatt::fleet::figures(&r.bound, &r.bound.inputs, &r.out, &mut names);
-            waferwatt::fleet::figures(&r.bound, &r.bound.inputs, &r.out, &mut Collect(&mut values));
+            waferwatt::fleet::figures(&r.bound.inputs, &r.out, &mut names);
+            waferwatt::fleet::figures(&r.bound.inputs, &r.out, &mut Collect(&mut values));
             same(&crate::fleet_cmd::to_json(&r, false), names.0, values, "fleet");
         }
     }

@@ -378,12 +378,6 @@ fn layer_sums(layers: &[LayerPlan], v: &[f64]) -> ([(f64, f64, f64); 6], f64, f6
 }
 
 impl WaferPlan {
-    /// Each class's exposures, masks and schemes' extra scanner time, and the node's extra
-    /// steps and defect adders: sums over the layer groups.
-    fn sums(&self, v: &[f64]) -> ([(f64, f64, f64); 6], f64, f64) {
-        layer_sums(&self.layers, v)
-    }
-
     /// The ledger's inputs at values `v` for a die of `area_mm2`, shaped as a die given by its
     /// area is (as wide as the reticle field allows, no wider than square).
     pub fn derive_area(&self, v: &[f64], area_mm2: f64) -> Result<WaferInputs, Refused> {
@@ -405,7 +399,7 @@ impl WaferPlan {
 
     /// The ledger's inputs at values `v`, or why they are refused.
     pub fn derive(&self, v: &[f64]) -> Result<WaferInputs, Refused> {
-        let (per_class, extra_steps, d0_adder) = self.sums(v);
+        let (per_class, extra_steps, d0_adder) = layer_sums(&self.layers, v);
         let mut classes = [ClassInputs::default(); 6];
         for class in ToolClass::ALL {
             let (exposures, masks, exposure_overhead) = per_class[class as usize];

@@ -8,8 +8,8 @@ use crate::fab::ToolClass;
 use crate::plan::{Names, Planned, Row, Sink, Slots, name};
 use crate::uncertainty::{Model, Uncertain};
 
-/// The results of the fleet `b` for its inputs `x` and outputs `o`.
-pub fn figures(b: &FleetBound, x: &FleetInputs, o: &FleetOutputs, s: &mut dyn Sink) {
+/// The results of a fleet for its inputs `x` and outputs `o`.
+pub fn figures(x: &FleetInputs, o: &FleetOutputs, s: &mut dyn Sink) {
     for (i, (m, n)) in x.mix.iter().zip(&o.accelerators_by_item).enumerate() {
         s.put(&|| format!("mix.{i}.share"), m.share);
         s.put(&|| format!("mix.{i}.accelerators_per_year"), *n);
@@ -22,7 +22,6 @@ pub fn figures(b: &FleetBound, x: &FleetInputs, o: &FleetOutputs, s: &mut dyn Si
         s.put(&|| format!("scanners.{}.count", label()), g.count);
         s.put(&|| format!("scanners.{}.share", label()), g.share);
     }
-    debug_assert_eq!(b.scanner_ids.len(), x.scanners.len());
     for c in ToolClass::ALL {
         if let Some(w) = o.class_capacity[c as usize] {
             s.put(&|| format!("class_wafers_per_month.{}", c.name()), w);
@@ -62,7 +61,7 @@ pub fn model<'a>(
     keys: &[Uncertain],
 ) -> Result<(Vec<String>, impl Model + 'a), Diagnostic> {
     let mut names = Names::default();
-    figures(b, &b.inputs, &evaluate(&b.inputs), &mut names);
+    figures(&b.inputs, &evaluate(&b.inputs), &mut names);
     let model = Planned::new(slots, keys, move |v: &[f64], out: &mut [f64]| {
         let Ok(x) = b.plan.derive(v) else { return false };
         let o = evaluate(&x);
@@ -70,7 +69,7 @@ pub fn model<'a>(
             return false;
         }
         let mut row = Row { values: out, at: 0 };
-        figures(b, &x, &o, &mut row);
+        figures(&x, &o, &mut row);
         row.full()
     })?;
     Ok((names.0, model))

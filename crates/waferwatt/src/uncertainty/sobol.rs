@@ -40,10 +40,10 @@ pub struct Sobol {
 }
 
 /// One result of a model, as a model.
-struct Column<'a, M> {
-    model: &'a M,
-    width: usize,
-    output: usize,
+pub(crate) struct Column<'a, M> {
+    pub model: &'a M,
+    pub width: usize,
+    pub output: usize,
 }
 
 impl<M: Model> Model for Column<'_, M> {

@@ -13,7 +13,8 @@
 
 use rayon::prelude::*;
 
-use super::{Model, Plan, Summary, chunk_rows, key, summarize_keys, summarize_rows, unkey};
+use super::sobol::Column;
+use super::{Model, Plan, Summary, chunk_rows, key, summarize_rows, unkey};
 
 /// Chunks of the pilot.
 const PILOT_CHUNKS: usize = 4;
@@ -282,9 +283,8 @@ fn summary(ts: &[&Tally], w: &[(u64, u64)]) -> Option<Option<Summary>> {
         .collect();
     // The value of rank `r` (from 0), if a window holds it.
     let at_rank = |r: usize| -> Option<u64> {
-        let (below, ends) =
+        let (_, ends) =
             windows.iter().find(|(below, ends)| *below <= r && ends.last().is_some_and(|e| r < e.1))?;
-        debug_assert!(*below <= r);
         ends.get(ends.partition_point(|e| e.1 <= r)).map(|e| e.0)
     };
     let at = |q: f64| {
@@ -303,29 +303,8 @@ fn summary(ts: &[&Tally], w: &[(u64, u64)]) -> Option<Option<Summary>> {
 /// Result `j`'s summary from all its values, evaluated again (when a percentile fell outside
 /// the window the pilot set): memory for one result, not all.
 fn fallback<M: Model>(model: &M, plan: &Plan, width: usize, j: usize) -> Option<Summary> {
-    struct One<'a, M> {
-        model: &'a M,
-        width: usize,
-        j: usize,
-    }
-    impl<M: Model> Model for One<'_, M> {
-        type Scratch = (M::Scratch, Vec<f64>);
-        fn scratch(&self) -> Self::Scratch {
-            (self.model.scratch(), vec![0.0; self.width])
-        }
-        fn eval(&self, (s, all): &mut Self::Scratch, x: &[f64], out: &mut [f64]) -> bool {
-            let ok = self.model.eval(s, x, all);
-            out[0] = all[self.j];
-            ok
-        }
-    }
-    let rows = super::sample(&One { model, width, j }, plan, 1, &|_| {});
-    let (mut keys, mut sum) = (Vec::with_capacity(rows.n), 0.0);
-    for run in rows.runs(0) {
-        keys.extend(run.iter().filter(|v| !v.is_nan()).map(|v| key(*v)));
-        sum += run.iter().filter(|v| !v.is_nan()).sum::<f64>();
-    }
-    summarize_keys(&mut keys, sum)
+    let rows = super::sample(&Column { model, width, output: j }, plan, 1, &|_| {});
+    summarize_rows(&rows).pop().flatten()
 }
 
 #[cfg(test)]
