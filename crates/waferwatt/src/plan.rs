@@ -62,6 +62,10 @@ impl Slots {
         self.central.push(value);
         i
     }
+    /// Whether `key` decided a plan's structure.
+    pub fn is_structural(&self, key: &str) -> bool {
+        self.structural.iter().any(|(k, _)| k == key)
+    }
     /// The slot of `key`, if a plan read it.
     pub fn get(&self, key: &str) -> Option<u32> {
         self.index.get(key).copied()
@@ -186,7 +190,7 @@ where
         let at = keys
             .iter()
             .map(|k| {
-                if let Some((_, v)) = slots.structural.iter().find(|(s, _)| *s == k.key) {
+                if let Some((_, v)) = slots.structural.iter().find(|(s, _)| s == &k.key) {
                     return Err(Diagnostic::new(format!(
                         "`{}` decides the shape of the model (it is read once, at {v}), so it cannot be sampled",
                         k.key

@@ -149,11 +149,15 @@ impl Planning {
     /// The numbers among `keys` that most move the difference in cumulative compute by year
     /// index `by` between path 1 and path 0, one at a time over each number's range: the
     /// tornado of the difference, largest first. `None` with a single path, or if the central
-    /// case is refused.
+    /// case is refused. A number that shapes the model (the horizon) is left out: moving it
+    /// changes what is compared, not the answer (sampling it is refused).
     pub fn drivers(&self, keys: &[Uncertain], by: usize) -> Result<Option<(f64, Vec<Swing>)>, Diagnostic> {
         if self.bound.inputs.paths.len() < 2 {
             return Ok(None);
         }
+        let keys: Vec<Uncertain> =
+            keys.iter().filter(|k| !self.slots.is_structural(&k.key)).cloned().collect();
+        let keys = keys.as_slice();
         let m = self.model(keys, move |x, out| {
             let o = evaluate(x);
             let cum = |p: usize| o.paths[p].years.get(by).map_or(f64::NAN, |y| y.cumulative_compute_flop);

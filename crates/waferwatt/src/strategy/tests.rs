@@ -693,4 +693,7 @@ fn a_range_on_the_horizon_is_refused_by_name() {
         "{}",
         e.message
     );
+    // The central answer's drivers leave it out rather than refuse the answer.
+    let (_, swings) = p.drivers(&p.keys, p.bound.inputs.years - 1).unwrap().unwrap();
+    assert!(!swings.is_empty() && swings.iter().all(|s| s.key != "strategy.end_year"));
 }
