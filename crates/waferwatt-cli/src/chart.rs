@@ -14,7 +14,7 @@ use plotters::style::{FontStyle, register_font};
 use waferwatt::diag::Diagnostic;
 
 use crate::Failure;
-use crate::render::sig3;
+use crate::render::{Table, plain, sig3};
 
 /// The font every chart's text is laid out and drawn with.
 const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
@@ -49,9 +49,11 @@ fn colour(i: usize) -> RGBColor {
 
 type Drawn = Result<(), Box<dyn std::error::Error>>;
 
-/// A chart: its size in pixels and how to draw it on any plotters backend.
+/// A chart: its size in pixels, how to draw it on any plotters backend, and its numbers as a
+/// table (shown beside it, and its CSV).
 pub trait Chart {
     fn size(&self) -> (u32, u32);
+    fn data(&self) -> Table;
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
         DB::ErrorType: 'static;
@@ -203,6 +205,15 @@ impl Chart for Tornado {
     fn size(&self) -> (u32, u32) {
         (960, 130 + 28 * self.shown().len().max(1) as u32)
     }
+    fn data(&self) -> Table {
+        let mut t =
+            Table::new(vec!["number".into(), "figure at its low".into(), "figure at its high".into()]);
+        t.row(vec!["(central values)".into(), plain(self.centre), plain(self.centre)]);
+        for (label, lo, hi) in &self.swings {
+            t.row(vec![label.clone(), plain(*lo), plain(*hi)]);
+        }
+        t
+    }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
         DB::ErrorType: 'static,
@@ -267,6 +278,16 @@ pub struct FanChart {
 impl Chart for FanChart {
     fn size(&self) -> (u32, u32) {
         (960, 520)
+    }
+    fn data(&self) -> Table {
+        let mut t =
+            Table::new(["path", "year", "p5", "p50", "p95"].map(String::from).to_vec()).left_aligned(2);
+        for (name, years) in &self.series {
+            for (y, p5, p50, p95) in years {
+                t.row(vec![name.clone(), y.to_string(), plain(*p5), plain(*p50), plain(*p95)]);
+            }
+        }
+        t
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
@@ -456,9 +477,27 @@ impl Bars {
     }
 }
 
+impl Bars {
+    /// (category, series, value) rows, with the panel's title first when in panels.
+    fn rows(&self, t: &mut Table, panel: Option<&str>) {
+        for (name, values) in &self.series {
+            for (c, v) in self.categories.iter().zip(values) {
+                let mut row: Vec<String> = panel.map(str::to_string).into_iter().collect();
+                row.extend([c.clone(), name.clone(), plain(*v)]);
+                t.row(row);
+            }
+        }
+    }
+}
+
 impl Chart for Bars {
     fn size(&self) -> (u32, u32) {
         (960, 480)
+    }
+    fn data(&self) -> Table {
+        let mut t = Table::new(vec!["category".into(), "series".into(), self.y_desc.clone()]).left_aligned(2);
+        self.rows(&mut t, None);
+        t
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
@@ -479,6 +518,14 @@ pub struct Panels {
 impl Chart for Panels {
     fn size(&self) -> (u32, u32) {
         (960, 460)
+    }
+    fn data(&self) -> Table {
+        let mut t =
+            Table::new(["panel", "category", "series", "value"].map(String::from).to_vec()).left_aligned(3);
+        for p in &self.panels {
+            p.rows(&mut t, Some(&format!("{} ({})", p.title, p.y_desc)));
+        }
+        t
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
@@ -507,6 +554,14 @@ pub struct Waterfall {
 impl Chart for Waterfall {
     fn size(&self) -> (u32, u32) {
         (960, 480)
+    }
+    fn data(&self) -> Table {
+        let mut t = Table::new(vec!["item".into(), self.y_desc.clone()]);
+        for (item, v) in &self.items {
+            t.row(vec![item.clone(), plain(*v)]);
+        }
+        t.row(vec!["total".into(), plain(self.items.iter().map(|i| i.1).sum())]);
+        t
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
@@ -564,6 +619,15 @@ pub struct Lines {
 impl Chart for Lines {
     fn size(&self) -> (u32, u32) {
         (960, 480)
+    }
+    fn data(&self) -> Table {
+        let mut t = Table::new(vec!["series".into(), self.x_desc.clone(), self.y_desc.clone()]);
+        for (name, points) in &self.series {
+            for (x, y) in points {
+                t.row(vec![name.clone(), plain(*x), plain(*y)]);
+            }
+        }
+        t
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
@@ -624,6 +688,14 @@ pub struct ChainChart {
 impl Chart for ChainChart {
     fn size(&self) -> (u32, u32) {
         (960, 250)
+    }
+    fn data(&self) -> Table {
+        let mut t = Table::new(vec!["stage".into(), "value".into(), "binds".into()]).left_aligned(3);
+        for (k, (stage, value)) in self.stages.iter().enumerate() {
+            let binds = if self.binds == Some(k) { "yes" } else { "" };
+            t.row(vec![stage.clone(), value.clone(), binds.into()]);
+        }
+        t
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
@@ -690,4 +762,49 @@ fn wrap_words(s: &str, width: usize) -> Vec<String> {
         }
     }
     lines
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// Any of the charts, as data: what a document holds, drawn by [`svg`] when it is rendered.
+pub enum Plot {
+    Tornado(Tornado),
+    Fan(FanChart),
+    Bars(Bars),
+    Panels(Panels),
+    Waterfall(Waterfall),
+    Lines(Lines),
+    Chain(ChainChart),
+    Map(crate::map::WaferMap),
+}
+
+/// Calls `$f` on the chart inside a [`Plot`].
+macro_rules! each_plot {
+    ($p:expr, $c:ident => $e:expr) => {
+        match $p {
+            Plot::Tornado($c) => $e,
+            Plot::Fan($c) => $e,
+            Plot::Bars($c) => $e,
+            Plot::Panels($c) => $e,
+            Plot::Waterfall($c) => $e,
+            Plot::Lines($c) => $e,
+            Plot::Chain($c) => $e,
+            Plot::Map($c) => $e,
+        }
+    };
+}
+
+impl Chart for Plot {
+    fn size(&self) -> (u32, u32) {
+        each_plot!(self, c => c.size())
+    }
+    fn data(&self) -> Table {
+        each_plot!(self, c => c.data())
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static,
+    {
+        each_plot!(self, c => c.draw(root))
+    }
 }

@@ -160,34 +160,47 @@ pub fn run(args: &ChipArgs) -> Result<String, Failure> {
 }
 
 pub fn to_table(r: &Evaluated) -> String {
+    let (b, x) = (&r.bound, &r.bound.inputs);
+    let mut s = table(r).text();
+    if !r.splits.is_empty() {
+        s.push_str(&format!("the compute silicon of one die, split on {}:\n", b.node));
+        s.push_str(&splits_table(&r.splits));
+    }
+    s.push_str(&format!("on {}, {}\n", b.node, break_even_text(r.break_even_mm2, chip::break_even_span(x))));
+    for n in &b.notes {
+        s.push_str(&wrap(&format!("note: {n}\n"), crate::report::WIDTH));
+    }
+    s
+}
+
+/// The build cost item by item, captioned with the accelerator (and its port), the compute
+/// die, peak throughput and price under it.
+pub fn table(r: &Evaluated) -> Table {
     let (b, o, x) = (&r.bound, &r.out, &r.bound.inputs);
-    let mut s = format!(
-        "{} ({}): compute dies on {}{}\n",
+    let mut caption = format!(
+        "{} ({}): compute dies on {}{}",
         b.accelerator_name,
         b.accelerator,
         b.node,
         b.io_node.as_ref().map(|n| format!(", I/O dies on {n}")).unwrap_or_default()
     );
     if let Some(p) = &b.port {
-        s.push_str(&wrap(
-            &format!(
-                "ported from {} to {}: compute die {} mm² → {} mm² ({}), TDP {} W → {} W at the same speed\n",
-                p.from_node,
-                p.to_node,
-                sig3(p.area_from_mm2),
-                sig3(p.area_to_mm2),
-                if p.fits_reticle {
-                    "fits the reticle".to_string()
-                } else {
-                    format!("over the reticle: {} chiplets", p.split_into)
-                },
-                sig3(p.tdp_from_w),
-                sig3(p.tdp_to_w)
-            ),
-            crate::report::WIDTH,
+        caption.push_str(&format!(
+            "\nported from {} to {}: compute die {} mm² → {} mm² ({}), TDP {} W → {} W at the same speed",
+            p.from_node,
+            p.to_node,
+            sig3(p.area_from_mm2),
+            sig3(p.area_to_mm2),
+            if p.fits_reticle {
+                "fits the reticle".to_string()
+            } else {
+                format!("over the reticle: {} chiplets", p.split_into)
+            },
+            sig3(p.tdp_from_w),
+            sig3(p.tdp_to_w)
         ));
     }
-    let mut t = Table::new(vec!["build cost".into(), "USD".into(), "share".into()]);
+    let mut t = Table::new(vec!["build cost".into(), "USD".into(), "share".into()]).captioned(caption);
     for item in Item::ALL {
         if o.usd(item) == 0.0 && matches!(item, Item::IoDies | Item::Module) {
             continue;
@@ -198,20 +211,19 @@ pub fn to_table(r: &Evaluated) -> String {
     if let Some(p) = b.published_build_cost_usd {
         t.row(vec!["  as published".into(), usd(p), String::new()]);
     }
-    s.push_str(&t.render());
     let die = &o.compute_die;
-    s.push_str(&wrap(&format!(
+    t.notes.push(format!(
         "compute die: {} mm², yield {}, {} good of {} gross per wafer, {} per good die at the foundry's price \
-         ({} at its cost)\n",
+         ({} at its cost)",
         sig3(x.compute.area_mm2),
         percent(die.die_yield),
         sig3(die.good_dies),
         sig3(die.gross_dies),
         usd(die.price_per_good_die_usd),
         usd(die.cost_per_good_die_usd)
-    ), crate::report::WIDTH));
-    s.push_str(&format!(
-        "peak dense: {} TFLOP/s BF16{}; TDP {} W; {} TFLOP/s per W\n",
+    ));
+    t.notes.push(format!(
+        "peak dense: {} TFLOP/s BF16{}; TDP {} W; {} TFLOP/s per W",
         sig3(x.bf16_tflops),
         x.fp8_tflops.map(|f| format!(", {} FP8", sig3(f))).unwrap_or_default(),
         sig3(x.tdp_w),
@@ -219,17 +231,9 @@ pub fn to_table(r: &Evaluated) -> String {
     ));
     if let (Some(p), Some(m)) = (o.price_usd, o.gross_margin) {
         let basis = if x.price_usd.is_some() { "market price" } else { "build cost with markup" };
-        s.push_str(&format!("price: {} ({basis}); gross margin {}\n", usd(p), percent(m)));
+        t.notes.push(format!("price: {} ({basis}); gross margin {}", usd(p), percent(m)));
     }
-    if !r.splits.is_empty() {
-        s.push_str(&format!("the compute silicon of one die, split on {}:\n", b.node));
-        s.push_str(&splits_table(&r.splits));
-    }
-    s.push_str(&format!("on {}, {}\n", b.node, break_even_text(r.break_even_mm2, chip::break_even_span(x))));
-    for n in &b.notes {
-        s.push_str(&wrap(&format!("note: {n}\n"), crate::report::WIDTH));
-    }
-    s
+    t
 }
 
 /// Where two chiplets start to beat one die, over the span `chip::break_even_area`
@@ -249,7 +253,12 @@ pub fn break_even_text(break_even_mm2: Option<f64>, (lo, hi): (f64, f64)) -> Str
 }
 
 /// Splits of one area as a table: chiplet area, yield, cost per good chiplet and package.
-pub fn splits_table(splits: &[Split]) -> String {
+pub fn splits_table(s: &[Split]) -> String {
+    splits(s).render()
+}
+
+/// Splits of the compute silicon into chiplets, one row each.
+pub fn splits(splits: &[Split]) -> Table {
     let mut t = Table::new(
         ["chiplets", "area each (mm²)", "die yield", "per good chiplet", "per good package"]
             .map(String::from)
@@ -268,7 +277,7 @@ pub fn splits_table(splits: &[Split]) -> String {
             ),
         ]);
     }
-    t.render()
+    t
 }
 
 pub fn split_json(s: &Split) -> Value {

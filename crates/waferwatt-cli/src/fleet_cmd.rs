@@ -10,7 +10,7 @@ use waferwatt::provenance::Given;
 
 use crate::Failure;
 use crate::input::{DataOptions, load};
-use crate::render::{Format, Table, csv_line, human, percent, plain, sig3, usd, wrap};
+use crate::render::{Format, Table, csv_line, human, percent, plain, sig3, usd};
 use crate::sampling::{Problem, Task, answer_model};
 
 #[derive(Args, Debug, Clone)]
@@ -234,18 +234,19 @@ pub fn mix_words(b: &FleetBound) -> String {
 }
 
 pub fn to_table(r: &Evaluated) -> String {
+    table(r).text()
+}
+
+/// The chain from scanners to gigawatts, stage by stage.
+pub fn table(r: &Evaluated) -> Table {
     let (b, o, x) = (&r.bound, &r.out, &r.bound.inputs);
-    let mut s = wrap(
-        &format!(
-            "fleet: {} making {} on {}, powered in {}\n",
-            fleet_words(b),
-            mix_words(b),
-            b.node,
-            b.region
-        ),
-        crate::report::WIDTH,
-    );
-    let mut t = Table::new(vec!["".into(), "".into()]);
+    let mut t = Table::new(vec!["".into(), "".into()]).captioned(format!(
+        "fleet: {} making {} on {}, powered in {}",
+        fleet_words(b),
+        mix_words(b),
+        b.node,
+        b.region
+    ));
     t.section("scanners to wafers");
     for c in ToolClass::ALL {
         if let Some(w) = o.class_capacity[c as usize] {
@@ -320,11 +321,8 @@ pub fn to_table(r: &Evaluated) -> String {
         format!("  {} wafer starts a month the same scanners would carry", b.mature_node),
         human(o.forgone_mature_wafers_per_month),
     ]);
-    s.push_str(&t.render());
-    for n in &b.notes {
-        s.push_str(&wrap(&format!("note: {n}\n"), crate::report::WIDTH));
-    }
-    s
+    t.notes = b.notes.iter().map(|n| format!("note: {n}")).collect();
+    t
 }
 
 pub fn to_json(r: &Evaluated, explain: bool) -> Value {

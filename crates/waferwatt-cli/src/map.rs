@@ -142,6 +142,21 @@ impl Chart for WaferMap {
     fn size(&self) -> (u32, u32) {
         (SIZE as u32, (SIZE + LEGEND) as u32)
     }
+    fn data(&self) -> crate::render::Table {
+        use crate::render::plain;
+        let mut t = crate::render::Table::new(
+            ["die", "x (mm)", "y (mm)", "width (mm)", "height (mm)"].map(String::from).to_vec(),
+        );
+        for (x, y, kind) in &self.dies {
+            let k = match kind {
+                Kind::Good => "good",
+                Kind::Defective => "defective",
+                Kind::Partial => "partial",
+            };
+            t.row(vec![k.into(), plain(*x), plain(*y), plain(self.die.0), plain(self.die.1)]);
+        }
+        t
+    }
     fn draw<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, Shift>,

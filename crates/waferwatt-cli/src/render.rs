@@ -110,22 +110,31 @@ pub fn plain(x: f64) -> String {
     if a != 0.0 && !(1e-4..1e15).contains(&a) { format!("{x:e}") } else { format!("{x}") }
 }
 
-/// An aligned text table: a header row and rows of cells; the first column is left-aligned,
-/// the others right-aligned.
-#[derive(Default)]
+/// A table: an optional caption, a header row and rows of cells, and notes under it; the
+/// first column is left-aligned, the others right-aligned. Printed as aligned text by the
+/// commands, drawn as an HTML or Markdown table by the report.
+#[derive(Default, Clone, Debug, PartialEq)]
 pub struct Table {
     rows: Vec<Vec<String>>,
     /// How many columns, from the left, are left-aligned (text); the rest are right-aligned.
     left: usize,
+    /// What the table shows, printed above it.
+    pub caption: Option<String>,
+    /// Lines printed under it, as they are ("note: …").
+    pub notes: Vec<String>,
 }
 
 impl Table {
     pub fn new(header: Vec<String>) -> Table {
-        Table { rows: vec![header], left: 1 }
+        Table { rows: vec![header], left: 1, caption: None, notes: Vec::new() }
     }
     /// Left-aligns the first `n` columns.
     pub fn left_aligned(mut self, n: usize) -> Table {
         self.left = n;
+        self
+    }
+    pub fn captioned(mut self, caption: impl Into<String>) -> Table {
+        self.caption = Some(caption.into());
         self
     }
     pub fn row(&mut self, cells: Vec<String>) {
@@ -134,6 +143,31 @@ impl Table {
     /// A row with a label in the first column and nothing else (a section title).
     pub fn section(&mut self, label: &str) {
         self.rows.push(vec![label.to_string()]);
+    }
+    /// The header row.
+    pub fn header(&self) -> &[String] {
+        self.rows.first().map_or(&[], Vec::as_slice)
+    }
+    /// The rows under the header; a row of one cell in a wider table is a section title.
+    pub fn body(&self) -> &[Vec<String>] {
+        self.rows.get(1..).unwrap_or(&[])
+    }
+    /// Whether column `i` holds text (left-aligned) rather than numbers.
+    pub fn is_text(&self, i: usize) -> bool {
+        i < self.left
+    }
+    /// The table as the commands print it: its caption wrapped, the aligned rows, its notes.
+    pub fn text(&self) -> String {
+        let mut s = self.caption.as_ref().map(|c| wrap(c, crate::report::WIDTH)).unwrap_or_default();
+        s.push_str(&self.render());
+        for n in &self.notes {
+            s.push_str(&wrap(n, crate::report::WIDTH));
+        }
+        s
+    }
+    /// The table as CSV: the header and every row.
+    pub fn csv(&self) -> String {
+        self.rows.iter().map(|r| csv_line(r)).collect()
     }
     pub fn render(&self) -> String {
         let cols = self.rows.iter().map(Vec::len).max().unwrap_or(0);

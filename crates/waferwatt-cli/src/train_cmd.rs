@@ -342,13 +342,17 @@ fn to_csv(results: &[Evaluated]) -> String {
 
 /// The side-by-side table: one column per region.
 pub fn to_table(results: &[Evaluated]) -> String {
+    table(results).text()
+}
+
+/// The regions side by side, one column each.
+pub fn table(results: &[Evaluated]) -> Table {
     let Some(first) = results.first() else {
-        return String::new();
+        return Table::default();
     };
-    let mut text = format!("{}\n", title(std::slice::from_ref(&first.bound)));
     let mut header = vec![String::new()];
     header.extend(results.iter().map(|r| r.bound.region.clone()));
-    let mut t = Table::new(header);
+    let mut t = Table::new(header).captioned(title(std::slice::from_ref(&first.bound)));
     let row = |t: &mut Table, label: &str, f: &dyn Fn(&Evaluated) -> String| {
         let mut cells = vec![label.to_string()];
         cells.extend(results.iter().map(f));
@@ -386,19 +390,17 @@ pub fn to_table(results: &[Evaluated]) -> String {
     if results.iter().any(|r| r.bound.published.cost_usd.is_some()) {
         row(&mut t, "  as published", &|r| r.bound.published.cost_usd.map(usd).unwrap_or_else(dash));
     }
-    text.push_str(&t.render());
     let mut notes: Vec<&String> = results.iter().flat_map(|r| &r.bound.notes).collect();
     notes.dedup();
-    for n in notes {
-        text.push_str(&format!("note: {n}\n"));
-    }
+    t.notes = notes.into_iter().map(|n| format!("note: {n}")).collect();
     if results.iter().any(|r| r.bound.published.emissions_tco2e.is_some()) {
-        text.push_str(
+        t.notes.push(
             "note: published emissions usually count the accelerators' TDP only; these count the whole \
-             server at its average draw, and the PUE\n",
+             server at its average draw, and the PUE"
+                .into(),
         );
     }
-    text
+    t
 }
 
 /// The derivation of every figure for one region, with inputs, sources and origins.

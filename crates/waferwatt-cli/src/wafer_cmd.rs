@@ -226,22 +226,23 @@ fn used_classes(results: &[Evaluated]) -> Vec<ToolClass> {
 }
 
 pub fn to_table(results: &[Evaluated]) -> String {
-    let Some(first) = results.first() else { return String::new() };
+    table(results).text()
+}
+
+/// The nodes side by side, one column each.
+pub fn table(results: &[Evaluated]) -> Table {
+    let Some(first) = results.first() else { return Table::default() };
     let x = &first.bound.inputs;
-    let mut text = crate::render::wrap(
-        &format!(
-            "wafer: die {}, {} mm wafer, {} mm edge exclusion, {} mm scribe, {} yield\n",
-            first.bound.die_label,
-            x.wafer_mm,
-            x.edge_exclusion_mm,
-            x.scribe_mm,
-            x.yield_model.name()
-        ),
-        crate::report::WIDTH,
-    );
     let mut header = vec![String::new()];
     header.extend(results.iter().map(|r| r.bound.node.clone()));
-    let mut t = Table::new(header);
+    let mut t = Table::new(header).captioned(format!(
+        "wafer: die {}, {} mm wafer, {} mm edge exclusion, {} mm scribe, {} yield",
+        first.bound.die_label,
+        x.wafer_mm,
+        x.edge_exclusion_mm,
+        x.scribe_mm,
+        x.yield_model.name()
+    ));
     let row = |t: &mut Table, label: &str, f: &dyn Fn(&Evaluated) -> String| {
         let mut cells = vec![label.to_string()];
         cells.extend(results.iter().map(f));
@@ -296,13 +297,10 @@ pub fn to_table(results: &[Evaluated]) -> String {
             if o.exposures > 0.0 { sig3(o.scanners_per_10k_wafers_month) } else { dash() }
         });
     }
-    text.push_str(&t.render());
     let mut notes: Vec<&String> = results.iter().flat_map(|r| &r.bound.notes).collect();
     notes.dedup();
-    for n in notes {
-        text.push_str(&format!("note: {n}\n"));
-    }
-    text
+    t.notes = notes.into_iter().map(|n| format!("note: {n}")).collect();
+    t
 }
 
 fn by_class(r: &Evaluated, f: impl Fn(&fab::ClassOutputs) -> f64) -> Value {

@@ -1,11 +1,13 @@
-//! `waferwatt report --html / --markdown`: the Markdown as a snapshot, the HTML's structure as a
-//! snapshot, every chart parsed as SVG, a scenario carried into the sections, and the page
-//! opened in headless Chromium (where it is installed): every chart drawn with a size, no
-//! request made.
+//! `waferwatt report --html / --markdown / --pdf`: the text and the Markdown as snapshots, the
+//! HTML's structure as a snapshot, every chart parsed as SVG and its data as CSV, every table
+//! and figure captioned, no data key outside code, a scenario carried into the sections, the
+//! page opened in headless Chromium (where it is installed) at a phone's and a laptop's width:
+//! every chart drawn with a size, nothing wider than the screen, no request made; and a PDF
+//! printed where Chromium is, refused by name where it is not.
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use common::*;
 
@@ -40,9 +42,14 @@ fn markdown_report_with_its_charts() {
     assert!(charts.len() >= 8, "{charts:?}");
     for c in &charts {
         parses_as_svg(&std::fs::read_to_string(dir.join(c)).unwrap(), c);
+        // Its data beside it: a header and a row at least, every row as wide as the header.
+        let csv = std::fs::read_to_string(dir.join(c.replace(".svg", ".csv"))).unwrap();
+        let widths: Vec<usize> = csv.lines().map(|l| l.split(',').count()).collect();
+        assert!(widths.len() >= 2, "{c}'s data is empty");
+        assert!(text.contains(&format!("(<{}>)", c.replace(".svg", ".csv"))), "{c}'s data is not linked");
     }
     for section in [
-        "The claims, one by one",
+        "In brief",
         "tools account",
         "packaging account",
         "capacity account",
@@ -54,6 +61,13 @@ fn markdown_report_with_its_charts() {
     }
     insta::assert_snapshot!("report_markdown", text);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_text_report_is_the_same_document() {
+    // The terminal's report: the same claims in brief, every account, the verdicts in words.
+    let text = ok(&["report"]);
+    insta::assert_snapshot!("report_text", text);
 }
 
 /// The page's skeleton: headings, figures and what kinds of element it holds.
@@ -73,7 +87,13 @@ fn skeleton(html: &str) -> String {
                 let id = rest.split("id=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("");
                 out.push(format!("figure: {id}"));
             }
-            "table" | "pre" | "ul" | "nav" => out.push(name),
+            "caption" | "figcaption" => {
+                let start = rest.find('>').map_or(0, |k| k + 1);
+                let end = rest.find("</").unwrap_or(start);
+                let words: String = rest[start..end].chars().take(60).collect();
+                out.push(format!("  {name}: {words}"));
+            }
+            "table" | "pre" | "ul" | "nav" | "details" | "section" => out.push(name),
             _ => {}
         }
     }
@@ -97,6 +117,37 @@ fn html_report_is_self_contained() {
     assert!(svgs.len() >= 8);
     for (k, s) in svgs.iter().enumerate() {
         parses_as_svg(&format!("<svg{s}</svg>"), &format!("chart {k}"));
+    }
+    // Every table has its caption, every figure its caption and its data (a table and a CSV
+    // carried in the page).
+    let tables = html.matches("<table").count();
+    assert!(tables >= 10, "{tables} tables");
+    for (k, _) in html.match_indices("<table") {
+        let open = &html[k..];
+        let after = &open[open.find('>').unwrap() + 1..];
+        assert!(after.starts_with("<caption>"), "a table without a caption: {}", &open[..80.min(open.len())]);
+    }
+    for figure in html.split("<figure ").skip(1).map(|f| f.split("</figure>").next().unwrap_or("")) {
+        assert!(figure.contains("<figcaption><strong>"), "a figure without a title: {}", &figure[..60]);
+        assert!(
+            figure.contains("<details><summary>") && figure.contains("href=\"data:text/csv;"),
+            "{}",
+            &figure[..60]
+        );
+    }
+    // A summary up front, and a line to cite the page by.
+    assert!(html.find("id=\"in-brief\"") < html.find("id=\"the-tools-account\""));
+    assert!(
+        html.contains("Cite as: waferwatt ") && html.contains("2025-12-03: <code>waferwatt report</code>")
+    );
+    // No data key where a reader reads: keys appear only in code spans, to be typed.
+    let ds = waferwatt::data::Dataset::builtin().unwrap();
+    let mut read = String::new();
+    for (k, part) in html.split("<code>").enumerate() {
+        read.push_str(if k == 0 { part } else { part.split_once("</code>").map_or("", |p| p.1) });
+    }
+    for key in ds.params.keys() {
+        assert!(!read.contains(key.as_str()), "the data key {key} is shown where a reader reads");
     }
     insta::assert_snapshot!("report_html_structure", skeleton(&html));
     std::fs::remove_dir_all(&dir).ok();
@@ -141,9 +192,10 @@ fn chromium() -> Option<PathBuf> {
 /// How long the browser may take before the test gives up on it.
 const BROWSER_SECONDS: u64 = 90;
 
-#[test]
-fn the_page_renders_every_chart_in_a_browser_and_fetches_nothing() {
-    let Some(browser) = chromium() else {
+/// The browser, or a skip where there is none (a failure where CI promised one).
+fn browser_or_skip() -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
         // CI sets WAFERWATT_REQUIRE_BROWSER where it installed Chromium: there a missing
         // browser is a failure, not a skip.
         assert!(
@@ -151,40 +203,14 @@ fn the_page_renders_every_chart_in_a_browser_and_fetches_nothing() {
             "WAFERWATT_REQUIRE_BROWSER is set but no Chromium is on the PATH"
         );
         eprintln!("skipped: no Chromium here (Debian's chromium package; .ci/run installs it where it can)");
-        return;
-    };
-    let dir = scratch("browser");
-    let page = dir.join("report.html");
-    ok(&["report", "--html", page.to_str().unwrap()]);
-    let html = std::fs::read_to_string(&page).unwrap();
-    // Every link stays in the page; nothing names a file or address to load.
-    for (k, _) in html.match_indices("href=\"") {
-        assert!(
-            html[k + 6..].starts_with('#'),
-            "a link out of the page: {}",
-            &html[k..(k + 60).min(html.len())]
-        );
     }
-    for banned in ["srcset=", "xlink:href", "<image", "<use", "<object", "<embed"] {
-        assert!(!html.contains(banned), "the page holds {banned}");
-    }
-    // A copy for the test only: a policy that forbids every fetch, a record of what it
-    // blocked, and a probe of each chart's drawn size.
-    let guard = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; \
-        script-src 'unsafe-inline'\"><script>window.blocked=[];document.addEventListener('securitypolicyviolation',\
-        e=>window.blocked.push(e.blockedURI||e.violatedDirective));</script>";
-    let probe = "<script>window.addEventListener('load',()=>{const c=[...document.querySelectorAll('figure.chart')]\
-        .map(f=>{const s=f.querySelector('svg');const b=s?s.getBoundingClientRect():{width:0,height:0};\
-        return f.id+' '+Math.round(b.width)+' '+Math.round(b.height)});const r=performance.getEntriesByType('resource')\
-        .map(e=>e.name);const p=document.createElement('pre');p.id='probe';p.textContent='CHARTS '+c.join(';')+\
-        ' RESOURCES '+r.length+' '+r.join(' ')+' BLOCKED '+window.blocked.length+' '+window.blocked.join(' ');\
-        document.body.appendChild(p)});</script>";
-    let probed = dir.join("probed.html");
-    let copy =
-        html.replacen("<head>", &format!("<head>{guard}"), 1).replace("</body>", &format!("{probe}</body>"));
-    std::fs::write(&probed, copy).unwrap();
-    let dom_file = dir.join("dom.html");
-    let child = std::process::Command::new(&browser)
+    found
+}
+
+/// Runs `browser` on `args` and the page, waiting at most [`BROWSER_SECONDS`]; its standard
+/// output goes to `out`. False where the browser cannot start (and none is required).
+fn run_browser(browser: &Path, dir: &Path, args: &[String], out: &Path) -> bool {
+    let child = std::process::Command::new(browser)
         .args([
             "--headless",
             "--no-sandbox",
@@ -195,13 +221,11 @@ fn the_page_renders_every_chart_in_a_browser_and_fetches_nothing() {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            "--virtual-time-budget=5000",
-            "--window-size=1200,900",
+            "--hide-scrollbars",
         ])
         .arg(format!("--user-data-dir={}", dir.join("profile").display()))
-        .arg("--dump-dom")
-        .arg(format!("file://{}", probed.display()))
-        .stdout(std::fs::File::create(&dom_file).unwrap())
+        .args(args)
+        .stdout(std::fs::File::create(out).unwrap())
         .stderr(std::process::Stdio::null())
         .spawn();
     let mut child = match child {
@@ -213,7 +237,7 @@ fn the_page_renders_every_chart_in_a_browser_and_fetches_nothing() {
                 browser.display()
             );
             eprintln!("skipped: {} could not start: {e}", browser.display());
-            return;
+            return false;
         }
     };
     let started = std::time::Instant::now();
@@ -224,24 +248,145 @@ fn the_page_renders_every_chart_in_a_browser_and_fetches_nothing() {
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    let dom = std::fs::read_to_string(&dom_file).unwrap();
-    let line = dom
-        .split("<pre id=\"probe\">")
-        .nth(1)
-        .and_then(|r| r.split("</pre>").next())
-        .unwrap_or_else(|| panic!("the probe did not run; the page dumped {} bytes", dom.len()));
-    let (charts, rest) = line.split_once(" RESOURCES ").expect("probe output");
-    let (resources, blocked) = rest.split_once(" BLOCKED ").expect("probe output");
-    let charts: Vec<&str> = charts.trim_start_matches("CHARTS ").split(';').collect();
-    let figures = html.matches("<figure ").count();
-    assert_eq!(charts.len(), figures, "{line}");
-    for c in &charts {
-        let v: Vec<&str> = c.split(' ').collect();
-        let (w, h): (f64, f64) = (v[1].parse().unwrap(), v[2].parse().unwrap());
-        assert!(w > 100.0 && h > 100.0, "chart {} drawn at {w} × {h}", v[0]);
+    true
+}
+
+#[test]
+fn the_page_renders_every_chart_in_a_browser_and_fetches_nothing() {
+    let Some(browser) = browser_or_skip() else { return };
+    let dir = scratch("browser");
+    let page = dir.join("report.html");
+    ok(&["report", "--html", page.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    // Every link stays in the page (an anchor, or a chart's data carried in it); nothing names
+    // a file or address to load.
+    for (k, _) in html.match_indices("href=\"") {
+        let to = &html[k + 6..];
+        assert!(
+            to.starts_with('#') || to.starts_with("data:text/csv;"),
+            "a link out of the page: {}",
+            &html[k..(k + 60).min(html.len())]
+        );
     }
-    assert!(resources.starts_with('0'), "the page loaded resources: {resources}");
-    assert!(blocked.starts_with('0'), "the page tried to fetch: {blocked}");
+    for banned in ["srcset=", "xlink:href", "<image", "<use", "<object", "<embed"] {
+        assert!(!html.contains(banned), "the page holds {banned}");
+    }
+    // A copy for the test only: a policy that forbids every fetch and a record of what it
+    // blocked, shown in a frame of a phone's or a laptop's width (headless Chromium's window is
+    // never narrower than 500 px; a frame is). A probe outside the frame measures each chart's
+    // drawn size, the page's width against the frame's, anything reaching past it, and tables
+    // and figures without a caption.
+    let guard = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; \
+        script-src 'unsafe-inline'\"><script>window.blocked=[];document.addEventListener('securitypolicyviolation',\
+        e=>window.blocked.push(e.blockedURI||e.violatedDirective));</script>";
+    let guarded = html.replacen("<head>", &format!("<head>{guard}"), 1);
+    let srcdoc = guarded.replace('&', "&amp;").replace('"', "&quot;");
+    let probe = "<script>const f=document.getElementById('f');f.addEventListener('load',()=>{const d=f.contentDocument,\
+        w=f.contentWindow;const c=[...d.querySelectorAll('figure.chart')].map(g=>{const s=g.querySelector('svg');\
+        const b=s?s.getBoundingClientRect():{width:0,height:0};return g.id+' '+Math.round(b.width)+' '+\
+        Math.round(b.height)});const r=w.performance.getEntriesByType('resource').map(e=>e.name);\
+        const cw=d.documentElement.clientWidth;const wide=[...d.body.querySelectorAll('*')].filter(e=>\
+        e.getBoundingClientRect().right>cw+1&&!e.closest('.scroll')&&!e.ownerSVGElement).map(e=>e.tagName).slice(0,5);\
+        const bare=[...d.querySelectorAll('table')].filter(t=>!t.caption||!t.caption.textContent.trim()).length+\
+        [...d.querySelectorAll('figure')].filter(g=>!g.querySelector('figcaption')).length;\
+        const p=document.createElement('pre');p.id='probe';p.textContent='CHARTS '+c.join(';')+' RESOURCES '+\
+        r.length+' '+r.join(' ')+' BLOCKED '+w.blocked.length+' '+w.blocked.join(' ')+' WIDTH '+\
+        d.documentElement.scrollWidth+' '+cw+' WIDE '+wide.join(',')+' BARE '+bare;document.body.appendChild(p)});\
+        </script>";
+    let figures = html.matches("<figure ").count();
+    // A phone's width and a laptop's.
+    for width in [390, 1280] {
+        let probed = dir.join(format!("probed-{width}.html"));
+        std::fs::write(
+            &probed,
+            format!(
+                "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body style=\"margin:0\">\
+                 <iframe id=\"f\" style=\"width:{width}px;height:900px;border:0\" srcdoc=\"{srcdoc}\"></iframe>\
+                 {probe}</body></html>"
+            ),
+        )
+        .unwrap();
+        let dom_file = dir.join(format!("dom-{width}.html"));
+        let args = vec![
+            "--virtual-time-budget=5000".to_string(),
+            "--window-size=1400,1000".to_string(),
+            "--dump-dom".to_string(),
+            format!("file://{}", probed.display()),
+        ];
+        if !run_browser(&browser, &dir, &args, &dom_file) {
+            return;
+        }
+        let dom = std::fs::read_to_string(&dom_file).unwrap();
+        let line = dom
+            .split("<pre id=\"probe\">")
+            .nth(1)
+            .and_then(|r| r.split("</pre>").next())
+            .unwrap_or_else(|| panic!("the probe did not run; the page dumped {} bytes", dom.len()));
+        let field = |name: &str| line.split(&format!(" {name} ")).nth(1).unwrap_or("");
+        let (charts, _) = line.split_once(" RESOURCES ").expect("probe output");
+        let charts: Vec<&str> = charts.trim_start_matches("CHARTS ").split(';').collect();
+        assert_eq!(charts.len(), figures, "{line}");
+        for c in &charts {
+            let v: Vec<&str> = c.split(' ').collect();
+            let (w, h): (f64, f64) = (v[1].parse().unwrap(), v[2].parse().unwrap());
+            assert!(w > 100.0 && h > 60.0, "at {width} px chart {} drawn at {w} × {h}", v[0]);
+            assert!(w <= f64::from(width), "at {width} px chart {} is {w} px wide", v[0]);
+        }
+        assert!(field("RESOURCES").starts_with('0'), "the page loaded resources: {line}");
+        assert!(field("BLOCKED").starts_with('0'), "the page tried to fetch: {line}");
+        let sizes: Vec<u32> = line
+            .split(" WIDTH ")
+            .nth(1)
+            .unwrap_or("")
+            .split(' ')
+            .take(2)
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        assert_eq!(sizes.len(), 2, "{line}");
+        assert!(
+            sizes[0] <= sizes[1],
+            "at {width} px the page is {} px wide: it overflows ({line})",
+            sizes[0]
+        );
+        let wide = line.split(" WIDE ").nth(1).and_then(|r| r.split(" BARE ").next()).unwrap_or("");
+        assert!(wide.trim().is_empty(), "at {width} px elements reach past the screen: {wide}");
+        assert!(line.ends_with(" BARE 0"), "tables or figures without a caption: {line}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_pdf_is_printed_where_chromium_is() {
+    let Some(browser) = browser_or_skip() else { return };
+    let dir = scratch("pdf");
+    let pdf = dir.join("report.pdf");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_waferwatt"))
+        .args(["report", "--pdf", pdf.to_str().unwrap()])
+        .env("WAFERWATT_CHROMIUM", &browser)
+        .env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(&pdf).unwrap();
+    // A PDF, and not an empty one: the report is long, and prints in full.
+    assert!(bytes.starts_with(b"%PDF") && bytes.len() > 100_000, "{} bytes", bytes.len());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_pdf_without_a_browser_is_refused_by_name() {
+    let dir = scratch("no-pdf");
+    let pdf = dir.join("report.pdf");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_waferwatt"))
+        .args(["report", "--pdf", pdf.to_str().unwrap()])
+        .env_remove("WAFERWATT_CHROMIUM")
+        .env("PATH", "")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("--pdf") && err.contains("Chromium") && err.contains("--html"), "{err}");
+    assert!(!pdf.exists());
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -104,3 +104,53 @@ pue = 1.2
     assert_eq!((p.low, p.value, p.high), (0.1, 0.2, 0.3));
     assert_eq!(p.location.as_ref().unwrap().line, 9);
 }
+
+/// Every number the schema knows has a name for people, and every number of the built-in data
+/// is read by that name, not by its key: short, distinct within its entry, no key in it.
+#[test]
+fn every_data_number_has_a_label_a_reader_knows() {
+    use waferwatt::data::schema::{FieldType, KINDS};
+    for k in KINDS {
+        let mut seen = std::collections::BTreeSet::new();
+        for f in k.fields {
+            if let FieldType::Number(_) = f.ty {
+                assert!(!f.label.is_empty(), "{}.{} has no label", k.name, f.name);
+                assert!(f.label.chars().count() <= 40, "{}.{}'s label is long: {}", k.name, f.name, f.label);
+                assert!(seen.insert(f.label), "{}: two fields are labelled {:?}", k.name, f.label);
+            }
+        }
+    }
+    let ds = builtin();
+    for key in ds.params.keys() {
+        let label = ds.label(key);
+        assert_ne!(&label, key, "{key} has no label");
+        // No key, nor the start of one ("node.", "fab."), inside a label.
+        for k in KINDS {
+            assert!(!label.contains(&format!("{}.", k.name)), "{key}'s label reads like a key: {label}");
+        }
+    }
+    // A layer group is named with its node; a node by its name up to the parenthesis.
+    assert_eq!(ds.label("node.n7-duv.d0_per_cm2"), "DUV-only 7 nm defect density");
+    assert!(
+        ds.label("layer.n28.active.count").starts_with("28 nm planar HKMG active / STI"),
+        "{}",
+        ds.label("layer.n28.active.count")
+    );
+}
+
+/// A label the data gives a number wins, and a scenario that overrides the number keeps it.
+#[test]
+fn a_label_in_the_data_is_kept_through_overrides() {
+    let mut ds = Dataset::builtin().unwrap();
+    ds.apply_scenario(
+        "s.toml",
+        "[node.n7-duv]\nd0_per_cm2 = { value = 0.1, label = \"SMIC-class 7 nm defects\" }\n",
+    )
+    .unwrap();
+    assert_eq!(ds.label("node.n7-duv.d0_per_cm2"), "SMIC-class 7 nm defects");
+    ds.apply_set("node.n7-duv.d0_per_cm2=0.12").unwrap();
+    assert_eq!(ds.label("node.n7-duv.d0_per_cm2"), "SMIC-class 7 nm defects");
+    let too_long = format!("[node.n7-duv]\nd0_per_cm2 = {{ value = 0.1, label = \"{}\" }}\n", "x".repeat(61));
+    let e = ds.apply_scenario("s.toml", &too_long).unwrap_err().to_string();
+    assert!(e.contains("label") && e.contains("s.toml"), "{e}");
+}

@@ -6,10 +6,13 @@ use waferwatt::accounts::capacity::{CapacityAccount, MarketFigure};
 use waferwatt::accounts::verdict::Side;
 use waferwatt::fleet::Bottleneck;
 
+use waferwatt::data::Dataset;
+
+use super::doc::Blocks;
 use crate::Failure;
+use crate::chart::Plot;
 use crate::fleet_cmd::{self, Evaluated};
-use crate::render::{human, percent, sig3, usd, wrap};
-use crate::report::WIDTH;
+use crate::render::{human, percent, sig3, usd};
 
 /// No figure leaves unless it is finite.
 pub fn check(a: &CapacityAccount) -> Result<Evaluated, Failure> {
@@ -36,9 +39,10 @@ fn cite_param(m: &waferwatt::data::Param) -> String {
     format!("{} ({range}{}{})", v(m.value), m.source, m.year.map(|y| format!(", {y}")).unwrap_or_default())
 }
 
-pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
+pub fn blocks(ds: &Dataset, a: &CapacityAccount, e: &Evaluated) -> Blocks {
     let (b, o, x) = (&a.bound, &a.out, &a.bound.inputs);
-    let mut s = String::from("THE CAPACITY ACCOUNT\n--------------------\n");
+    let mut s = Blocks::default();
+    s.heading(2, "The capacity account");
     let scanners: f64 = x.scanners.iter().map(|g| g.count).sum();
     let memory = match x.hbm {
         Some(waferwatt::fleet::Hbm::Stock(m)) => format!(
@@ -53,14 +57,13 @@ pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
         Some(waferwatt::fleet::Hbm::Flow(f)) => format!("{} HBM stacks a month", human(f)),
         None => "HBM taken as not limiting".into(),
     };
-    s.push_str(&wrap(
-        &format!(
+    s.para(format!(
             "What did China make in 2025, and what limited it? Huawei's accelerators ({}) from {} wafer starts a \
              month of SMIC's {} given to them, dies from a bank made by TSMC before the controls ({}), {}, {} \
              advanced-packaging wafers a month, and about {} immersion scanners for the whole country (no count \
              is published; `waferwatt data show fleet`), each printing only the layers its overlay allows. Only \
              lithography, the dies, HBM and packaging are modelled as limits; `waferwatt fleet` gives the same \
-             answer with no flags, and `none` lifts a limit (`--hbm-stacks-per-month none`).\n\n",
+             answer with no flags, and `none` lifts a limit (`--hbm-stacks-per-month none`).",
             fleet_cmd::mix_words(b),
             x.wafer_starts_per_month.map_or("as many".into(), human),
             b.node,
@@ -72,17 +75,21 @@ pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
             memory,
             x.packaging_wafers_per_month.map_or("unlimited".into(), human),
             sig3(scanners),
-        ),
-        WIDTH,
     ));
-    s.push_str(&fleet_cmd::to_table(e));
-    let mut prose = String::new();
+    s.figure(
+        "capacity-chain",
+        "From scanners to gigawatts: the report's DUV-only fleet",
+        "Each box is a stage of the chain from the scanners to the power drawn; the one marked binds, and \
+         the stages after it carry only what it lets through.",
+        Plot::Chain(crate::figures::chain(e)),
+    );
+    s.table(fleet_cmd::table(e));
     let items: Vec<String> =
         b.mix.iter().zip(&o.accelerators_by_item).map(|((id, _), n)| format!("{} {id}", human(*n))).collect();
-    prose.push_str(&format!(
-        "Finding: {} binds. The year's output is {} accelerators ({}); {} of them from the bank's dies. With no \
+    s.finding(format!(
+        "{} binds. The year's output is {} accelerators ({}); {} of them from the bank's dies. With no \
          limit but the scanners, lithography alone would allow {} (an upper bound: the rest of the fab is not \
-         modelled).\n",
+         modelled).",
         o.bottleneck.name(),
         human(o.accelerators_per_year),
         items.join(", "),
@@ -94,9 +101,9 @@ pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
         }),
         human(a.scanners_only.accelerators_per_year),
     ));
-    prose.push_str(&format!("  Accelerators a year: {}.\n", super::top_drivers(&a.drivers, human)));
+    s.item(format!("Accelerators a year: {}.", super::top_drivers(ds, &a.drivers, human)));
     // The backtest: the model's 2025 against every reported figure.
-    prose.push_str("Finding: the backtest, 2025's output against what was reported:\n");
+    s.finding("the backtest, 2025's output against what was reported:");
     for r in &a.backtest {
         let count = r.accelerator.as_deref().map_or("every Ascend model".to_string(), |a| a.to_string());
         let stands = match r.side {
@@ -109,23 +116,23 @@ pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
             .as_ref()
             .map(|(k, f)| {
                 format!(
-                    "; for the model to reach it the binding limit, {} ({k}), would have to be ×{} (if nothing else \
+                    "; for the model to reach it the binding limit, {} (`{k}`), would have to be ×{} (if nothing else \
                      binds first)",
                     o.bottleneck.name(),
                     sig3(*f)
                 )
             })
             .unwrap_or_default();
-        prose.push_str(&format!(
-            "  {}: reported {}; the model ({count}) {}, {stands}{moves}.\n",
+        s.item(format!(
+            "{}: reported {}; the model ({count}) {}, {stands}{moves}.",
             r.what,
             cite_param(&r.reported),
             human(r.model),
         ));
     }
     if let Some(y) = a.figure("ascend-910c-yield") {
-        prose.push_str(&format!(
-            "  The model's die yield for the {} is {}, against {} reported.\n",
+        s.item(format!(
+            "The model's die yield for the {} is {}, against {} reported.",
             b.accelerator,
             percent(o.chip.compute_die.die_yield),
             cite(y)
@@ -135,11 +142,11 @@ pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
     // fleet against the country's demand.
     let scanner_name = b.scanner_ids.first().cloned().unwrap_or_default();
     if let (Some((cap, n)), Some(out_n)) = (a.smic_capacity_scanners, a.output_scanners) {
-        prose.push_str(&format!(
-            "Finding, like with like: SMIC's reported advanced-node capacity, {} wafer starts a month, takes about {} \
+        s.finding(format!(
+            "like with like: SMIC's reported advanced-node capacity, {} wafer starts a month, takes about {} \
              {scanner_name}-class scanners on {} (every layer and its overlay counted); the accelerators' {} wafer \
              starts a month take about {}. Those are a company's tools against its own capacity; the country's \
-             {} immersion scanners also print China's mature logic, DRAM and NAND.\n",
+             {} immersion scanners also print China's mature logic, DRAM and NAND.",
             human(cap),
             sig3(n),
             b.node,
@@ -149,10 +156,10 @@ pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
         ));
     }
     if let Some(m) = a.figure("mature-capacity-cn") {
-        prose.push_str(&format!(
-            "  The country's fleet against the country's demand: given wholly to {} the scanners would carry {} \
+        s.item(format!(
+            "The country's fleet against the country's demand: given wholly to {} the scanners would carry {} \
              wafer starts a month, {} times China's whole mature capacity of about {}{}; read the fleet's size (an \
-             order of magnitude, grade C) or the model's throughput per scanner as high, or the rest as memory's.\n",
+             order of magnitude, grade C) or the model's throughput per scanner as high, or the rest as memory's.",
             b.mature_node,
             human(o.mature_capacity_per_month),
             sig3(o.mature_capacity_per_month / m.param.value),
@@ -162,9 +169,9 @@ pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
                 .unwrap_or_default(),
         ));
     }
-    prose.push_str(&format!(
-        "Finding: a year's output adds {:.2e} FLOP/s of dense BF16. Were it one cluster, {} days at {} MFU and {} \
-         goodput would train {:.2e} FLOP{}. Running all year it draws {} GW at the facility and {} TWh, {} of electricity in {}.\n",
+    s.finding(format!(
+        "a year's output adds {:.2e} FLOP/s of dense BF16. Were it one cluster, {} days at {} MFU and {} \
+         goodput would train {:.2e} FLOP{}. Running all year it draws {} GW at the facility and {} TWh, {} of electricity in {}.",
         o.bf16_flops_added_per_year,
         crate::render::short(x.run_days),
         percent(x.mfu),
@@ -176,8 +183,8 @@ pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
         usd(o.electricity_usd_per_year),
         b.region,
     ));
-    prose.push_str(&format!(
-        "Finding: the scanners this output keeps busy would otherwise make {} {} wafer starts a month{}.\n",
+    s.finding(format!(
+        "the scanners this output keeps busy would otherwise make {} {} wafer starts a month{}.",
         human(o.forgone_mature_wafers_per_month),
         b.mature_node,
         a.figure("mature-capacity-cn")
@@ -188,17 +195,14 @@ pub fn text(a: &CapacityAccount, e: &Evaluated) -> String {
             .unwrap_or_default(),
     ));
     if matches!(o.bottleneck, Bottleneck::Hbm | Bottleneck::Packaging) {
-        prose.push_str(&format!(
-            "  With {} binding, more scanners add nothing: the question for a DUV-only industry is what binds \
-             beyond lithography.\n",
+        s.item(format!(
+            "With {} binding, more scanners add nothing: the question for a DUV-only industry is what binds \
+             beyond lithography.",
             o.bottleneck.name()
         ));
     }
-    prose.push('\n');
-    prose.push_str(&super::verdict::text(&a.verdict_mature));
-    prose.push_str(&super::verdict::text(&a.verdict_asml));
-    s.push('\n');
-    s.push_str(&wrap(&prose, WIDTH));
+    s.claim(super::verdict::claim(ds, &a.verdict_mature));
+    s.claim(super::verdict::claim(ds, &a.verdict_asml));
     s
 }
 

@@ -5,22 +5,23 @@ use serde_json::{Value, json};
 use waferwatt::accounts::electricity::{self, ElectricityAccount};
 use waferwatt::data::Dataset;
 
-use crate::render::{percent, short, sig3, usd, wrap};
-use crate::report::WIDTH;
-use crate::train_cmd::{Evaluated, to_json, to_table};
+use super::doc::Blocks;
+use crate::chart::Plot;
+use crate::render::{percent, short, sig3, usd};
+use crate::train_cmd::{Evaluated, table, to_json};
 
-pub fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> String {
-    let mut s = String::new();
-    let Some(first) = a.ledgers.first() else {
+pub fn blocks(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Blocks {
+    let mut s = Blocks::default();
+    let (Some(first), Some(ledger)) = (a.ledgers.first(), ledgers.first()) else {
         return s;
     };
     let b = &first.bound;
     let x = &b.inputs;
-    s.push_str("THE ELECTRICITY ACCOUNT\n-----------------------\n");
-    s.push_str(&format!(
+    s.heading(2, "The electricity account");
+    s.para(format!(
         "Reference run: {} ({}), {} accelerator-hours on {} as published{}, {}; the same cluster owned \
          and run in each region below. Hardware is priced the same everywhere; only the \
-         region's tariff, grid and PUE change.\n",
+         region's tariff, grid and PUE change.",
         a.run_name,
         a.run,
         crate::render::human(first.out.accelerator_hours),
@@ -37,10 +38,10 @@ pub fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Stri
             .unwrap_or_default(),
         first.out.compute_flop.map(|c| format!("{c:.2e} FLOP")).unwrap_or_default(),
     ));
-    s.push_str(&format!(
+    s.para(format!(
         "Ownership: {}-year life at {} cost of capital; servers +{} of the accelerator price; network {} \
          of all hardware; facility {} per MW over {} years; average power {} of server peak \
-         (server {}× the accelerator's TDP).\n\n",
+         (server {}× the accelerator's TDP).",
         short(x.hardware_life_years),
         percent(x.cost_of_capital),
         percent(x.server_capex_fraction),
@@ -50,43 +51,62 @@ pub fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Stri
         percent(x.avg_power_fraction),
         short(x.server_power_multiplier),
     ));
-    let mut s = wrap(&s, WIDTH);
-    s.push_str(&to_table(ledgers));
-    s.push('\n');
-    let head = s;
-    let mut s = String::new();
+    s.figure(
+        "cost-waterfall",
+        format!("The reference run's cost by ledger item in {}", b.region),
+        "The run's cost built up item by item: the hardware's ownership cost dwarfs the electricity bill.",
+        Plot::Waterfall(crate::figures::waterfall(ledger)),
+    );
+    s.figure(
+        "regions",
+        "The same run across regions, by ledger item",
+        "Owning and running the same cluster in each region: the electricity slice changes with the tariff, \
+         the rest hardly at all.",
+        Plot::Bars(crate::figures::regions(ledgers)),
+    );
+    s.figure(
+        "electricity-tornado",
+        format!("What moves electricity's share of the cost in {}", b.region),
+        "Each bar moves one number across its sourced range, the rest at their central values: the numbers \
+         that could make electricity the largest cost, and how far.",
+        Plot::Tornado(super::tornado(
+            ds,
+            "electricity's share",
+            ledger.out.share(waferwatt::train::Item::Electricity),
+            &a.share_drivers,
+            true,
+        )),
+    );
+    s.table(table(ledgers));
 
     // Claim 1: electricity is the largest cost.
-    s.push_str(&super::verdict::text(&a.verdict_largest));
+    s.claim(super::verdict::claim(ds, &a.verdict_largest));
     for l in &a.ledgers {
-        s.push_str(&format!(
-            "  {}: electricity would be the largest line only above {}/kWh, {}× its tariff of {}.\n",
+        s.item(format!(
+            "{}: electricity would be the largest line only above {}/kWh, {}× its tariff of {}.",
             l.bound.region,
             usd(l.breakeven_tariff_usd_per_kwh),
             sig3(l.breakeven_tariff_usd_per_kwh / l.bound.inputs.tariff_usd_per_kwh),
             usd(l.bound.inputs.tariff_usd_per_kwh)
         ));
     }
-    s.push('\n');
 
     // Claim 2: Chinese hubs pay about 40 % less; and what that buys with domestic chips.
-    s.push_str(&super::verdict::text(&a.verdict_discount));
-    s.push_str(
-        "  Prices are compared per kWh in USD as each region buys them (`waferwatt data show region.ID`):\n",
-    );
+    s.claim(super::verdict::claim(ds, &a.verdict_discount));
+    s.item("Prices are compared per kWh in USD as each region buys them (`waferwatt data show region.ID`):");
     for l in &a.ledgers {
-        s.push_str(&format!("    {}: {}\n", l.bound.region, tariff_basis(ds, &l.bound)));
+        s.sub(format!("{}: {}", l.bound.region, tariff_basis(ds, &l.bound)));
     }
     for g in &a.gaps {
-        s.push_str(&gap_line(g, ""));
+        s.sub(gap_line(g, ""));
     }
     for g in a.deal_gaps.iter().filter(|g| a.claim_against.contains(&g.dear)) {
-        s.push_str(&gap_line(g, " deal"));
+        s.sub(gap_line(g, " deal"));
     }
-    s.push_str(&format!("  What a tariff {} lower is worth:\n", percent(a.claimed_discount)));
+    s.item(format!("What a tariff {} lower is worth:", percent(a.claimed_discount)));
     for l in a.ledgers.iter().filter(|l| l.country != a.claim_country) {
-        s.push_str(&format!(
-            "    {}: the total falls by {} ({} of {}), as much as a {} cheaper accelerator would save.\n",
+        s.sub(format!(
+            "{}: the total falls by {} ({} of {}), as much as a {} cheaper accelerator would save.",
             l.bound.region,
             percent(-l.total_change_at_claimed_discount),
             usd(-l.total_change_at_claimed_discount * l.out.total_usd),
@@ -96,18 +116,18 @@ pub fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Stri
     }
     if let Some(d) = &a.domestic {
         if let Some(l) = d.ledgers.first() {
-            s.push_str(&format!(
-                "  The same run on {} ({} of them, the same compute at the same MFU and wall-clock time, at {} \
-                 each):\n",
+            s.item(format!(
+                "The same run on {} ({} of them, the same compute at the same MFU and wall-clock time, at {} \
+                 each):",
                 d.accelerator_name,
                 l.bound.inputs.accelerators.map(|n| format!("{n:.0}")).unwrap_or_default(),
                 usd(l.bound.inputs.accelerator_price_usd),
             ));
         }
         for x in &d.against {
-            s.push_str(&format!(
-                "    {} in {}: {} and {} MWh, against {} and {} MWh in {}; the cheaper power saves {}, the \
-                 hardware, facility and upkeep cost {} {}.\n",
+            s.sub(format!(
+                "{} in {}: {} and {} MWh, against {} and {} MWh in {}; the cheaper power saves {}, the \
+                 hardware, facility and upkeep cost {} {}.",
                 d.accelerator,
                 x.domestic_region,
                 usd(x.domestic_total_usd),
@@ -121,19 +141,19 @@ pub fn text(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Stri
             ));
         }
     }
-    s.push_str(&format!(
-        "\nTry: waferwatt train --run {} --region {} --explain\n",
+    s.para(format!(
+        "Try: `waferwatt train --run {} --region {} --explain`",
         a.run,
         a.ledgers.iter().map(|l| l.bound.region.as_str()).take(2).collect::<Vec<_>>().join(","),
     ));
-    head + &wrap(&s, WIDTH)
+    s
 }
 
 /// One region's price against another's, with how it compares with the claim.
 fn gap_line(g: &electricity::TariffGap, what: &str) -> String {
     let (word, d) = if g.discount >= 0.0 { ("cheaper", g.discount) } else { ("dearer", -g.discount) };
     format!(
-        "    {}{what} ${}/kWh against {} ${}/kWh: {} {word} ({}); whole ledger {} {}.\n",
+        "{}{what} ${}/kWh against {} ${}/kWh: {} {word} ({}); whole ledger {} {}.",
         g.cheap,
         sig3(g.cheap_usd_per_kwh),
         g.dear,

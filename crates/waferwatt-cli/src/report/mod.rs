@@ -2,7 +2,7 @@
 //! source commentary with the ledgers and the data in force.
 
 mod capacity;
-mod document;
+pub mod doc;
 mod electricity;
 mod packaging;
 mod publish;
@@ -14,7 +14,11 @@ use clap::Args;
 use serde_json::json;
 use waferwatt::accounts;
 
+use waferwatt::data::Dataset;
+use waferwatt::sensitivity::Swing;
+
 use crate::Failure;
+use crate::chart::Tornado;
 use crate::input::{DataOptions, load};
 
 /// Width of the report's prose.
@@ -37,23 +41,33 @@ pub struct ReportArgs {
     /// of printing it
     #[arg(long, value_name = "FILE.html")]
     pub html: Option<String>,
-    /// Write the report as Markdown, its charts as SVG files beside it (FILE-ID.svg), instead of
-    /// printing it
+    /// Write the report as Markdown, its charts as SVG files beside it (FILE-ID.svg) with their
+    /// data (FILE-ID.csv), instead of printing it
     #[arg(long, value_name = "FILE.md")]
     pub markdown: Option<String>,
+    /// Write the report as PDF, the page printed by headless Chromium (or Chrome; the browser
+    /// `WAFERWATT_CHROMIUM` names, or the first on the PATH)
+    #[arg(long, value_name = "FILE.pdf")]
+    pub pdf: Option<String>,
     #[command(flatten)]
     pub data: DataOptions,
 }
 
 pub fn run(args: &ReportArgs) -> Result<String, Failure> {
-    if (args.html.is_some() || args.markdown.is_some()) && args.format != ReportFormat::Table {
+    let writes = args.html.is_some() || args.markdown.is_some() || args.pdf.is_some();
+    if writes && args.format != ReportFormat::Table {
         return Err(waferwatt::diag::Diagnostic::new(
-            "--html and --markdown write the report, so --format has nothing to print",
+            "--html, --markdown and --pdf write the report, so --format has nothing to print",
         )
         .key("--format")
-        .expected("--html FILE or --markdown FILE without --format json (`report --format json` apart)")
+        .expected("--html, --markdown or --pdf FILE without --format json (`report --format json` apart)")
         .into());
     }
+    // Refused before any work: a PDF needs a browser to print the page.
+    let browser = match &args.pdf {
+        Some(_) => Some(publish::browser()?),
+        None => None,
+    };
     let (ds, _) = load(&args.data)?;
     // The accounts are independent of one another: worked side by side.
     let (((power, tools), (chips, capacity)), paths) = rayon::join(
@@ -71,68 +85,57 @@ pub fn run(args: &ReportArgs) -> Result<String, Failure> {
     tools::check(&tools)?;
     let designs = packaging::check(&chips)?;
     let fleet = capacity::check(&capacity)?;
-    if args.html.is_some() || args.markdown.is_some() {
-        let worked = publish::Worked {
-            ds: &ds,
-            scenario: args.data.scenario.as_deref(),
-            sets: &args.data.set,
-            tools: &tools,
-            chips: &chips,
-            designs: &designs,
-            capacity: &capacity,
-            fleet: &fleet,
-            power: &power,
-            ledgers: &ledgers,
-            paths: &paths,
-        };
-        return publish::write(&worked, args.html.as_deref(), args.markdown.as_deref());
+    if args.format == ReportFormat::Json {
+        let v = json!({
+            "electricity": electricity::json(&ds, &power, &ledgers),
+            "tools": tools::json(&tools),
+            "packaging": packaging::json(&chips, &designs),
+            "capacity": capacity::json(&capacity, &fleet),
+            "strategy": strategy::json(&paths),
+            "claims": verdicts(&tools, &chips, &capacity, &power, &paths)
+                .into_iter()
+                .map(|(v, account)| {
+                    let mut j = verdict::json(v);
+                    j["account"] = json!(account);
+                    j
+                })
+                .collect::<Vec<_>>(),
+        });
+        return Ok(format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()));
     }
-    Ok(match args.format {
-        ReportFormat::Json => {
-            let v = json!({
-                "electricity": electricity::json(&ds, &power, &ledgers),
-                "tools": tools::json(&tools),
-                "packaging": packaging::json(&chips, &designs),
-                "capacity": capacity::json(&capacity, &fleet),
-                "strategy": strategy::json(&paths),
-                "claims": verdicts(&tools, &chips, &capacity, &power, &paths)
-                    .into_iter()
-                    .map(|(v, account)| {
-                        let mut j = verdict::json(v);
-                        j["account"] = json!(account);
-                        j
-                    })
-                    .collect::<Vec<_>>(),
-            });
-            format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
-        }
-        ReportFormat::Table => {
-            let mut s = String::from("waferwatt report\n================\n");
-            s.push_str(&crate::render::wrap(
-                &format!(
-                    "Accounts of AI compute economics on {}. Every default number has a source \
-                     (`waferwatt data sources`) and can be changed (`--set`, `--scenario`).\n",
-                    args.data
-                        .scenario
-                        .as_ref()
-                        .map(|f| format!("the built-in data with scenario {f}"))
-                        .unwrap_or_else(|| "the built-in data".into())
-                ),
-                WIDTH,
-            ));
-            s.push('\n');
-            s.push_str(&tools::text(&tools));
-            s.push('\n');
-            s.push_str(&packaging::text(&chips, &designs));
-            s.push('\n');
-            s.push_str(&capacity::text(&capacity, &fleet));
-            s.push('\n');
-            s.push_str(&electricity::text(&ds, &power, &ledgers));
-            s.push('\n');
-            s.push_str(&strategy::text(&paths));
-            s
-        }
-    })
+    let worked = publish::Worked {
+        ds: &ds,
+        scenario: args.data.scenario.as_deref(),
+        sets: &args.data.set,
+        tools: &tools,
+        chips: &chips,
+        designs: &designs,
+        capacity: &capacity,
+        fleet: &fleet,
+        power: &power,
+        ledgers: &ledgers,
+        paths: &paths,
+    };
+    let document = publish::document(&worked);
+    if writes {
+        let to = publish::Outputs {
+            html: args.html.as_deref(),
+            markdown: args.markdown.as_deref(),
+            pdf: args.pdf.as_deref().zip(browser.as_deref()),
+        };
+        return publish::write(&document, &to);
+    }
+    Ok(doc::text(&document))
+}
+
+/// A tornado of a figure's one-at-a-time swings, each number by its label.
+pub fn tornado(ds: &Dataset, title: &str, centre: f64, swings: &[Swing], percent: bool) -> Tornado {
+    Tornado {
+        title: title.into(),
+        centre,
+        swings: swings.iter().map(|s| (ds.label(&s.key), s.at_low, s.at_high)).collect(),
+        percent,
+    }
 }
 
 /// Every claim's verdict, in the order of the report's accounts, each with its account.
@@ -158,7 +161,7 @@ pub fn verdicts<'a>(
 
 /// A figure's spread over the data's uncertain numbers (p5–p95, written by `figure`), then the
 /// two assumptions that move it most, each with its range and the figure's swing.
-pub fn top_drivers(fig: &waferwatt::sensitivity::Figure, figure: fn(f64) -> String) -> String {
+pub fn top_drivers(ds: &Dataset, fig: &waferwatt::sensitivity::Figure, figure: fn(f64) -> String) -> String {
     use crate::render::{human, short};
     let short = |x: f64| if x.abs() >= 1e4 { human(x) } else { short(x) };
     let drivers = fig
@@ -167,7 +170,7 @@ pub fn top_drivers(fig: &waferwatt::sensitivity::Figure, figure: fn(f64) -> Stri
         .map(|d| {
             format!(
                 "{} ({}–{} {}: {}–{})",
-                d.key,
+                verdict::labelled(ds, &d.key),
                 short(d.low),
                 short(d.high),
                 d.unit,

@@ -4,10 +4,13 @@
 use serde_json::{Value, json};
 use waferwatt::accounts::packaging::{NodeSplits, PackagingAccount};
 
+use waferwatt::data::Dataset;
+
+use super::doc::Blocks;
 use crate::Failure;
-use crate::chip_cmd::{self, Evaluated, split_json, splits_table};
-use crate::render::{percent, sig3, signed, usd, wrap};
-use crate::report::WIDTH;
+use crate::chart::{Lines, Plot};
+use crate::chip_cmd::{self, Evaluated, split_json};
+use crate::render::{percent, sig3, signed, usd};
 
 /// The design as made and as ported, checked like `waferwatt chip` checks them.
 pub struct Designs {
@@ -50,67 +53,84 @@ fn node_line(n: &NodeSplits, span: (f64, f64)) -> String {
     };
     let even = chip_cmd::break_even_text(n.break_even_mm2, span);
     format!(
-        "  {}: one die of yield {} costs {} per good package; {best_part}; {even}.\n",
+        "{}: one die of yield {} costs {} per good package; {best_part}; {even}.",
         n.node,
         percent(mono.die_yield),
         usd(mono.cost_per_good_package_usd)
     )
 }
 
-pub fn text(a: &PackagingAccount, d: &Designs) -> String {
+pub fn blocks(ds: &Dataset, a: &PackagingAccount, d: &Designs) -> Blocks {
     let x = &a.design.0.inputs;
     let c = &x.chiplet;
     let nodes: Vec<&str> = a.nodes.iter().map(|n| n.node.as_str()).collect();
-    let mut s = String::from("THE PACKAGING ACCOUNT\n---------------------\n");
-    s.push_str(&wrap(
-        &format!(
-            "The source commentary names advanced packaging a second track. Where a DUV-only process \
-             yields fewer good large dies, can splitting a die into chiplets win the yield back? The compute silicon of \
-             {} ({} mm², about a reticle field) as {} chiplets: each chiplet carries a die-to-die interface \
-             of {} of its area, a known-good-die test of {}, bonding at {} yield per chiplet and {}, and the \
-             package costs {} per mm² of silicon. On {}: the first is the DUV-only process, the second its EUV \
-             counterpart, any others are context (same area, so not the same design; the port below is \
-             the same design). Per good package counts the compute silicon at the foundry's cost (the nodes \
-             carry different margins, SMIC's and TSMC's, and the question is what making the chips takes), its \
-             test, bonding and package; HBM, interposer and final assembly, the same for every split, are \
-             left out.\n",
-            a.die,
-            sig3(a.area_mm2),
-            a.nodes.first().map(|n| n.splits.iter().map(|s| s.chiplets.to_string()).collect::<Vec<_>>().join(", ")).unwrap_or_default(),
-            percent(c.d2d_area_fraction),
-            usd(x.kgd_test_usd_per_die),
-            percent(c.bond_yield_per_die),
-            usd(c.bond_usd_per_die),
-            usd(c.package_usd_per_mm2),
-            nodes.join(", ")
-        ),
-        WIDTH,
+    let mut s = Blocks::default();
+    s.heading(2, "The packaging account");
+    s.para(format!(
+        "The source commentary names advanced packaging a second track. Where a DUV-only process \
+         yields fewer good large dies, can splitting a die into chiplets win the yield back? The compute silicon of \
+         {} ({} mm², about a reticle field) as {} chiplets: each chiplet carries a die-to-die interface \
+         of {} of its area, a known-good-die test of {}, bonding at {} yield per chiplet and {}, and the \
+         package costs {} per mm² of silicon. On {}: the first is the DUV-only process, the second its EUV \
+         counterpart, any others are context (same area, so not the same design; the port below is \
+         the same design). Per good package counts the compute silicon at the foundry's cost (the nodes \
+         carry different margins, SMIC's and TSMC's, and the question is what making the chips takes), its \
+         test, bonding and package; HBM, interposer and final assembly, the same for every split, are \
+         left out.",
+        a.die,
+        sig3(a.area_mm2),
+        a.nodes.first().map(|n| n.splits.iter().map(|s| s.chiplets.to_string()).collect::<Vec<_>>().join(", ")).unwrap_or_default(),
+        percent(c.d2d_area_fraction),
+        usd(x.kgd_test_usd_per_die),
+        percent(c.bond_yield_per_die),
+        usd(c.bond_usd_per_die),
+        usd(c.package_usd_per_mm2),
+        nodes.join(", ")
     ));
+    s.figure(
+        "chiplets",
+        format!("Cost per good package by number of chiplets, {}", nodes.join(", ")),
+        "Each line is one node: where a line falls as chiplets are added, splitting wins back more yield than \
+         the interfaces, tests and bonding cost; where it rises, one die is cheaper.",
+        Plot::Lines(Lines {
+            title: format!("chiplet split of {} ({:.0} mm² of compute silicon)", a.die, a.area_mm2),
+            subtitle: "compute silicon, its test, bonding and package per good package".into(),
+            x_desc: "chiplets".into(),
+            y_desc: "USD per good package".into(),
+            series: a
+                .nodes
+                .iter()
+                .map(|n| {
+                    (
+                        n.node.clone(),
+                        n.splits.iter().map(|s| (f64::from(s.chiplets), s.cost_per_good_package_usd)).collect(),
+                    )
+                })
+                .collect(),
+        }),
+    );
     for n in &a.nodes {
-        s.push_str(&format!("\n{} split on {}:\n", a.die, n.node));
-        s.push_str(&splits_table(&n.splits));
+        s.table(chip_cmd::splits(&n.splits).captioned(format!("{} split on {}", a.die, n.node)));
     }
-    s.push('\n');
-    let mut prose: String =
-        a.nodes.iter().map(|n| node_line(n, waferwatt::chip::break_even_span(x))).collect();
-    prose.push('\n');
-    prose.push_str(&super::verdict::text(&a.verdict_track));
-    s.push_str(&wrap(&prose, WIDTH));
+    for n in &a.nodes {
+        s.item(node_line(n, waferwatt::chip::break_even_span(x)));
+    }
+    s.claim(super::verdict::claim(ds, &a.verdict_track));
 
     // The same design on the DUV-only node.
     let (db, dout) = (&d.design.bound, &d.design.out);
     let (pb, pout) = (&d.ported.bound, &d.ported.out);
-    s.push('\n');
-    s.push_str(&chip_cmd::to_table(&d.ported));
-    let mut prose = String::new();
+    let mut t = chip_cmd::table(&d.ported);
+    t.notes.extend(pb.notes.iter().map(|n| format!("note: {n}")));
+    s.table(t);
     if let Some(p) = &pb.port {
         let compute = |o: &waferwatt::chip::ChipOutputs| o.usd(waferwatt::chip::Item::ComputeDies);
-        prose.push_str(&format!(
-            "Finding: the same design on {} needs {} mm² of compute silicon instead of {} ({}), {} W instead \
+        s.finding(format!(
+            "the same design on {} needs {} mm² of compute silicon instead of {} ({}), {} W instead \
              of {} W at the same speed ({} TFLOP/s per W instead of {}), and costs {} to build instead of {} \
              ({}). The compute dies are {} of the build cost on {}; HBM, packaging and test are most of \
              the rest. The DUV-only node's larger costs are in power and in scanner capacity (the tools \
-             account).\n",
+             account).",
             pb.node,
             sig3(p.area_to_mm2),
             sig3(p.area_from_mm2),
@@ -130,15 +150,14 @@ pub fn text(a: &PackagingAccount, d: &Designs) -> String {
             pb.node,
         ));
     }
-    prose.push_str(&format!("  Its build cost: {}.\n", super::top_drivers(&a.ported_cost_drivers, usd)));
-    prose.push_str(&format!(
-        "  As made ({} on {}): build cost {}{}.\n",
+    s.item(format!("Its build cost: {}.", super::top_drivers(ds, &a.ported_cost_drivers, usd)));
+    s.item(format!(
+        "As made ({} on {}): build cost {}{}.",
         db.accelerator,
         db.node,
         usd(dout.build_cost_usd),
         db.published_build_cost_usd.map(|p| format!(", against {} as published", usd(p))).unwrap_or_default()
     ));
-    s.push_str(&wrap(&prose, WIDTH));
     s
 }
 

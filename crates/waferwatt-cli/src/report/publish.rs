@@ -1,19 +1,20 @@
-//! `waferwatt report --html FILE --markdown FILE`: the report as a document with its charts:
-//! the claims checked one by one, each account with its figures, ranges and charts, and an
-//! appendix of every source the data in force cites.
+//! The report as a document, and its publication: the claims in brief, each account with its
+//! figures, ranges, tables and charts, an appendix of every source the data in force cites,
+//! and a line to cite it by; written as a page, as Markdown with its charts and their data
+//! beside it, or as PDF printed by a headless browser.
+
+use std::path::{Path, PathBuf};
 
 use waferwatt::accounts::{
     capacity::CapacityAccount, electricity::ElectricityAccount, packaging::PackagingAccount,
     strategy::StrategyAccount, tools::ToolsAccount,
 };
 use waferwatt::data::{ASSUMPTION, Dataset};
-use waferwatt::sensitivity::Swing;
-use waferwatt::strategy::metric;
-use waferwatt::train::Item;
+use waferwatt::diag::Diagnostic;
 
-use super::document::{Block, from_text};
+use super::doc::{Block, Blocks, Cite, Doc};
 use crate::Failure;
-use crate::chart::{self, Chart, FanChart, Lines, Tornado};
+use crate::chart::Chart;
 
 /// Everything the report worked out, for the document.
 pub struct Worked<'a> {
@@ -31,218 +32,121 @@ pub struct Worked<'a> {
     pub paths: &'a StrategyAccount,
 }
 
-fn chart_block<C: Chart>(id: &str, caption: String, c: &C) -> Result<Block, Failure> {
-    Ok(Block::Chart { id: id.into(), caption, svg: chart::svg(c)? })
-}
+/// The report's title.
+const TITLE: &str = "waferwatt report: AI compute economics, from the scanner to the electricity bill";
 
-fn tornado(title: &str, centre: f64, swings: &[Swing], percent: bool) -> Tornado {
-    Tornado {
-        title: title.into(),
-        centre,
-        swings: swings.iter().map(|s| (s.key.clone(), s.at_low, s.at_high)).collect(),
-        percent,
+/// What the report is run on, in words: the built-in data, a scenario, `--set` overrides.
+fn data_words(w: &Worked) -> String {
+    let mut on =
+        w.scenario.map_or("the built-in data".into(), |f| format!("the built-in data with scenario `{f}`"));
+    if !w.sets.is_empty() {
+        let sets: Vec<String> = w.sets.iter().map(|s| format!("`{s}`")).collect();
+        on.push_str(&format!(" and {}", sets.join(", ")));
     }
+    on
 }
 
-/// An account's text as blocks, its charts right under its heading.
-fn section(text: &str, charts: Vec<Block>) -> Vec<Block> {
-    let mut blocks = from_text(text);
-    let at = blocks.iter().position(|b| matches!(b, Block::Heading(2, _))).map_or(0, |i| i + 1);
-    // After the account's opening paragraph, if it has one.
-    let at = if matches!(blocks.get(at), Some(Block::Para(_))) { at + 1 } else { at };
-    blocks.splice(at..at, charts);
-    blocks
+/// The command that makes this report again (its output flags apart: any of them gives the
+/// same document).
+fn command(w: &Worked) -> String {
+    let mut c = String::from("waferwatt report");
+    if let Some(f) = w.scenario {
+        c.push_str(&format!(" --scenario {}", quoted(f)));
+    }
+    for s in w.sets {
+        c.push_str(&format!(" --set {}", quoted(s)));
+    }
+    c
 }
 
-/// A row of the claims table: the claim, its verdict and whose numbers, the first numbers
-/// behind it (its own, or its parts'), and the account.
-fn claim_row(v: &waferwatt::accounts::verdict::ClaimVerdict, account: &str) -> Vec<String> {
-    use super::verdict::{number, word};
-    let evidence = if v.evidence.is_empty() {
-        v.parts.iter().filter_map(|p| p.evidence.first()).collect::<Vec<_>>()
+/// A word as a shell reads it: quoted where it holds anything but plain characters.
+fn quoted(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=,:+@%".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        s.to_string()
     } else {
-        v.evidence.iter().take(2).collect()
-    };
-    let numbers: Vec<String> =
-        evidence.iter().map(|e| format!("{}: {}", e.label, number(e.value, &e.unit))).collect();
-    vec![
-        v.claim.says.clone(),
-        format!("{} (for {})", word(v.verdict), v.actor),
-        numbers.join("; "),
-        account.to_string(),
-    ]
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
-pub fn document(w: &Worked) -> Result<Vec<Block>, Failure> {
-    let mut blocks = vec![Block::Para(format!(
-        "Accounts of AI compute economics on {}, by waferwatt: each tests a claim of the news commentary on chip \
-         export controls that started the project, with the ledgers and sourced data. Every default number has a \
-         source, a year and a range (the appendix lists the sources); every range below is p5–p95 over Latin \
-         hypercube samples of the data's ranges.",
-        {
-            let mut on = w
-                .scenario
-                .map_or("the built-in data".into(), |f| format!("the built-in data with scenario `{f}`"));
-            if !w.sets.is_empty() {
-                let sets: Vec<String> = w.sets.iter().map(|s| format!("`{s}`")).collect();
-                on.push_str(&format!(" and {}", sets.join(", ")));
-            }
-            on
-        }
-    ))];
+/// The date the report is made: `SOURCE_DATE_EPOCH` where it is set (a reproducible build's
+/// convention), else today, as YYYY-MM-DD (UTC).
+fn today() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+        });
+    let (y, m, d) = civil(secs.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
 
-    // The tools account: wafer cost and scanner time, DUV against EUV; a wafer map; the premium's tornado.
-    let first: Vec<(&waferwatt::fab::WaferBound, &waferwatt::fab::WaferOutputs)> = w
-        .tools
-        .pairs
-        .iter()
-        .filter_map(|p| p.by_die.first())
-        .flat_map(|(_, d, e)| [(&d.bound, &d.out), (&e.bound, &e.out)])
+/// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant, "chrono-compatible
+/// low-level date algorithms", days_from_civil's inverse).
+fn civil(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+pub fn document(w: &Worked) -> Doc {
+    let ds = w.ds;
+    let mut blocks = Blocks::default();
+    blocks.extend(super::tools::blocks(ds, w.tools));
+    blocks.extend(super::packaging::blocks(ds, w.chips, w.designs));
+    blocks.extend(super::capacity::blocks(ds, w.capacity, w.fleet));
+    blocks.extend(super::electricity::blocks(ds, w.power, w.ledgers));
+    blocks.extend(super::strategy::blocks(ds, w.paths));
+    let (appendix, cited) = sources(ds);
+    let summary = super::verdicts(w.tools, w.chips, w.capacity, w.power, w.paths)
+        .into_iter()
+        .map(|(v, _)| super::verdict::summary(v))
         .collect();
-    let mut tools_charts = vec![chart_block(
-        "wafers",
-        format!(
-            "Wafer cost and scanner-hours per wafer, DUV-only nodes against EUV ones ({} die)",
-            w.tools.dies.first().map_or("", String::as_str)
+    Doc {
+        title: TITLE.into(),
+        intro: format!(
+            "Accounts of AI compute economics on {}: each tests a claim of the news commentary on chip export \
+             controls that started the project, with the ledgers and sourced data, and says whose numbers answer \
+             it. Every default number has a source, a year and a range (`waferwatt data sources`; the appendix \
+             lists them) and can be changed (`--set`, `--scenario`); every range is p5–p95 over Latin hypercube \
+             samples of the data's ranges.",
+            data_words(w)
         ),
-        &crate::figures::wafers_of(&first),
-    )?];
-    if let Some((b, o)) = first.first() {
-        tools_charts.push(chart_block(
-            "wafer-map",
-            format!(
-                "A {} wafer of {} dies: good, defective and partial",
-                b.node,
-                w.tools.dies.first().map_or("", String::as_str)
-            ),
-            &crate::map::map(b, o),
-        )?);
+        cite: Cite {
+            version: env!("CARGO_PKG_VERSION").into(),
+            data: format!("{:016x}", ds.fingerprint()),
+            date: today(),
+            command: command(w),
+        },
+        summary,
+        blocks: blocks.0,
+        appendix: appendix.0,
+        appendix_pointer: format!(
+            "Sources: the data in force cites {cited} sources (`waferwatt data sources`); `--html` and \
+             `--markdown` list them in an appendix."
+        ),
     }
-    if let Some(p) = w.tools.pairs.first() {
-        tools_charts.push(chart_block(
-            "premium-tornado",
-            format!("What moves the DUV premium per good die ({} against {})", p.duv, p.euv),
-            &tornado(
-                "DUV premium per good die",
-                p.premium(0),
-                w.tools.premium_drivers.first().map_or(&[][..], |f| &f.swings),
-                true,
-            ),
-        )?);
-    }
-    let tools = section(&super::tools::text(w.tools), tools_charts);
-
-    // The packaging account: cost per good package by number of chiplets, node by node.
-    let split = Lines {
-        title: format!("chiplet split of {} ({:.0} mm² of compute silicon)", w.chips.die, w.chips.area_mm2),
-        subtitle: "compute silicon, its test, bonding and package per good package".into(),
-        x_desc: "chiplets".into(),
-        y_desc: "USD per good package".into(),
-        series: w
-            .chips
-            .nodes
-            .iter()
-            .map(|n| {
-                (
-                    n.node.clone(),
-                    n.splits.iter().map(|s| (f64::from(s.chiplets), s.cost_per_good_package_usd)).collect(),
-                )
-            })
-            .collect(),
-    };
-    let packaging = section(
-        &super::packaging::text(w.chips, w.designs),
-        vec![chart_block(
-            "chiplets",
-            "Cost per good package by number of chiplets, node by node".into(),
-            &split,
-        )?],
-    );
-
-    // The capacity account: the chain from scanners to gigawatts.
-    let capacity = section(
-        &super::capacity::text(w.capacity, w.fleet),
-        vec![chart_block(
-            "capacity-chain",
-            "From scanners to gigawatts: the report's DUV-only fleet".into(),
-            &crate::figures::chain(w.fleet),
-        )?],
-    );
-
-    // The electricity account: the run's cost waterfall, the regions, the share's tornado.
-    let mut power_charts = Vec::new();
-    if let Some(first) = w.ledgers.first() {
-        power_charts.push(chart_block(
-            "cost-waterfall",
-            format!("The reference run's cost by ledger item in {}", first.bound.region),
-            &crate::figures::waterfall(first),
-        )?);
-        power_charts.push(chart_block(
-            "regions",
-            "The same run across regions, by ledger item".into(),
-            &crate::figures::regions(w.ledgers),
-        )?);
-        power_charts.push(chart_block(
-            "electricity-tornado",
-            format!("What moves electricity's share of the cost in {}", first.bound.region),
-            &tornado("electricity's share", first.out.share(Item::Electricity), &w.power.share_drivers, true),
-        )?);
-    }
-    let electricity = section(&super::electricity::text(w.ds, w.power, w.ledgers), power_charts);
-
-    // The strategy account: the fan chart and the tornado of the difference.
-    let p = w.paths;
-    let x = &p.bound.inputs;
-    let fan = FanChart {
-        title: "running dense BF16 FLOP/s".into(),
-        series: p
-            .bound
-            .paths
-            .iter()
-            .enumerate()
-            .map(|(k, (_, name))| {
-                let years = (0..x.years)
-                    .filter_map(|i| {
-                        p.sampled(k, i, metric::INSTALLED_FLOPS).map(|s| (x.year(i), s.p5, s.p50, s.p95))
-                    })
-                    .collect();
-                (name.clone(), years)
-            })
-            .collect(),
-    };
-    let mut strategy_charts =
-        vec![chart_block("strategy-fan", "Running compute per path, p50 and p5–p95 by year".into(), &fan)?];
-    if let Some((centre, swings)) = &p.drivers {
-        strategy_charts.push(chart_block(
-            "strategy-tornado",
-            format!("What moves the difference in compute delivered by {}", x.end_year()),
-            &tornado("difference in compute delivered (FLOP)", *centre, swings, false),
-        )?);
-    }
-    let strategy = section(&super::strategy::text(p), strategy_charts);
-
-    // The claims, one by one, from the verdicts the accounts decided.
-    let mut rows = vec![["claim", "verdict", "the numbers", "account"].map(String::from).to_vec()];
-    rows.extend(
-        super::verdicts(w.tools, w.chips, w.capacity, w.power, p).into_iter().map(|(v, a)| claim_row(v, a)),
-    );
-    blocks.push(Block::Heading(2, "The claims, one by one".into()));
-    blocks.push(Block::Table(rows));
-    for s in [tools, packaging, capacity, electricity, strategy] {
-        blocks.extend(s);
-    }
-    blocks.extend(sources(w.ds));
-    Ok(blocks)
 }
 
 /// The appendix: every source the data in force cites, and how many numbers rest on
-/// assumptions instead.
-fn sources(ds: &Dataset) -> Vec<Block> {
+/// assumptions instead; and how many sources that is.
+fn sources(ds: &Dataset) -> (Blocks, usize) {
     let mut cited: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for p in ds.params.values() {
         *cited.entry(p.source.as_ref()).or_default() += 1;
     }
     let assumptions = cited.get(ASSUMPTION).copied().unwrap_or(0);
+    let mut b = Blocks::default();
+    b.heading(2, "Appendix: sources");
     let items: Vec<String> = cited
         .iter()
         .filter_map(|(id, n)| {
@@ -257,55 +161,172 @@ fn sources(ds: &Dataset) -> Vec<Block> {
             ))
         })
         .collect();
-    vec![
-        Block::Heading(2, "Appendix: sources".into()),
-        Block::Para(format!(
-            "The {} sources cited by the data in force, with how many of its numbers each supports; {} numbers \
-             rest on stated assumptions instead, each with its reason (`waferwatt data show KIND.ID`).",
-            items.len(),
-            assumptions
-        )),
-        Block::List(items),
-    ]
+    let n = items.len();
+    b.para(format!(
+        "The {n} sources cited by the data in force, with how many of its numbers each supports; {assumptions} \
+         numbers rest on stated assumptions instead, each with its reason (`waferwatt data show KIND.ID`)."
+    ));
+    for it in items {
+        b.item(it);
+    }
+    (b, n)
 }
 
-/// The report's title on the page.
-const TITLE: &str = "waferwatt report: AI compute economics, from the scanner to the electricity bill";
-
-fn write_file(path: &str, text: &str, what: &str) -> Result<(), Failure> {
-    std::fs::write(path, text).map_err(|e| {
+fn write_file(path: &Path, bytes: &[u8], what: &str) -> Result<(), Failure> {
+    std::fs::write(path, bytes).map_err(|e| {
         Failure::from(
-            waferwatt::diag::Diagnostic::new(format!("cannot write the {what} to {path}: {e}"))
+            Diagnostic::new(format!("cannot write the {what} to {}: {e}", path.display()))
                 .expected("a writable path"),
         )
     })
 }
 
-/// Writes the HTML page and the Markdown (with its charts beside it) asked for; says what was
-/// written.
-pub fn write(w: &Worked, html: Option<&str>, markdown: Option<&str>) -> Result<String, Failure> {
-    let blocks = document(w)?;
+/// Where the report goes.
+pub struct Outputs<'a> {
+    pub html: Option<&'a str>,
+    pub markdown: Option<&'a str>,
+    /// The PDF's path and the browser that prints it.
+    pub pdf: Option<(&'a str, &'a Path)>,
+}
+
+/// Writes the page, the Markdown (its charts and their data beside it) and the PDF asked for;
+/// says what was written.
+pub fn write(doc: &Doc, to: &Outputs) -> Result<String, Failure> {
     let mut said = String::new();
-    if let Some(path) = html {
-        write_file(path, &super::document::html(TITLE, &blocks), "HTML report")?;
+    let page = if to.html.is_some() || to.pdf.is_some() { Some(super::doc::html(doc)?) } else { None };
+    if let (Some(path), Some(page)) = (to.html, &page) {
+        write_file(Path::new(path), page.as_bytes(), "HTML report")?;
         said.push_str(&format!("report written to {path} (one self-contained HTML page)\n"));
     }
-    if let Some(path) = markdown {
-        let file = std::path::Path::new(path);
+    if let Some(path) = to.markdown {
+        let file = Path::new(path);
         let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("report").to_string();
-        let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).map(|d| d.to_path_buf());
-        let name = |id: &str| format!("{stem}-{id}.svg");
+        let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).map(Path::to_path_buf);
+        let name = |id: &str, ext: &str| format!("{stem}-{id}.{ext}");
+        let beside = |n: String| dir.as_ref().map_or(PathBuf::from(&n), |d| d.join(&n));
         // The report first: if it cannot be written, no chart is left behind.
-        write_file(path, &super::document::markdown(TITLE, &blocks, &name), "Markdown report")?;
+        write_file(file, super::doc::markdown(doc, &name).as_bytes(), "Markdown report")?;
         let mut charts = 0;
-        for b in &blocks {
-            if let Block::Chart { id, svg, .. } = b {
-                let at = dir.as_ref().map_or(std::path::PathBuf::from(name(id)), |d| d.join(name(id)));
-                write_file(&at.display().to_string(), svg, "a chart of the Markdown report")?;
+        for b in &doc.blocks {
+            if let Block::Figure(f) = b {
+                let svg = crate::chart::svg(&f.plot)?;
+                write_file(&beside(name(&f.id, "svg")), svg.as_bytes(), "a chart of the Markdown report")?;
+                write_file(&beside(name(&f.id, "csv")), f.plot.data().csv().as_bytes(), "a chart's data")?;
                 charts += 1;
             }
         }
-        said.push_str(&format!("report written to {path}, with {charts} charts beside it ({stem}-*.svg)\n"));
+        said.push_str(&format!(
+            "report written to {path}, with {charts} charts beside it ({stem}-*.svg, their data {stem}-*.csv)\n"
+        ));
+    }
+    if let (Some((path, browser)), Some(page)) = (to.pdf, &page) {
+        print_pdf(browser, page, Path::new(path))?;
+        said.push_str(&format!("report written to {path} (the page printed by {})\n", browser.display()));
     }
     Ok(said)
+}
+
+/// The browser that prints the PDF: `WAFERWATT_CHROMIUM`, or the first Chromium or Chrome on
+/// the PATH; a clear refusal where there is none.
+pub fn browser() -> Result<PathBuf, Failure> {
+    if let Some(p) = std::env::var_os("WAFERWATT_CHROMIUM") {
+        return Ok(PathBuf::from(p));
+    }
+    std::env::var_os("PATH")
+        .and_then(|path| {
+            std::env::split_paths(&path)
+                .flat_map(|d| ["chromium", "chromium-browser", "google-chrome", "chrome"].map(|n| d.join(n)))
+                .find(|p| p.is_file())
+        })
+        .ok_or_else(|| {
+            Diagnostic::new(
+                "--pdf prints the page with headless Chromium or Chrome, and neither is on the PATH",
+            )
+            .key("--pdf")
+            .expected(
+                "a Chromium to print with (Debian: apt install chromium; or set WAFERWATT_CHROMIUM to the \
+                     browser's path); or write the page with --html FILE and print it from any browser",
+            )
+            .into()
+        })
+}
+
+/// How long the browser may take to print the page.
+const PRINT_SECONDS: u64 = 120;
+
+/// Prints the page to `pdf` with headless Chromium: the page is written to a scratch folder,
+/// printed from there with nothing fetched, and the folder removed.
+fn print_pdf(browser: &Path, page: &str, pdf: &Path) -> Result<(), Failure> {
+    let failed = |why: String| -> Failure {
+        Diagnostic::new(format!("{} could not print the report: {why}", browser.display()))
+            .key("--pdf")
+            .expected("a Chromium or Chrome that runs headless (--headless --print-to-pdf)")
+            .into()
+    };
+    let dir = std::env::temp_dir().join(format!("waferwatt-pdf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| failed(format!("no scratch folder: {e}")))?;
+    let html = dir.join("report.html");
+    let out = dir.join("report.pdf");
+    let result = (|| {
+        write_file(&html, page.as_bytes(), "page to print")?;
+        let mut child = std::process::Command::new(browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-pdf-header-footer",
+            ])
+            .arg(format!("--user-data-dir={}", dir.join("profile").display()))
+            .arg(format!("--print-to-pdf={}", out.display()))
+            .arg(format!("file://{}", html.display()))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| failed(format!("it did not start: {e}")))?;
+        let started = std::time::Instant::now();
+        loop {
+            match child.try_wait() {
+                Ok(Some(_)) => break,
+                Ok(None) if started.elapsed().as_secs() > PRINT_SECONDS => {
+                    let _ = child.kill();
+                    return Err(failed(format!("it took over {PRINT_SECONDS} s")));
+                }
+                Ok(None) => std::thread::sleep(std::time::Duration::from_millis(100)),
+                Err(e) => return Err(failed(e.to_string())),
+            }
+        }
+        let bytes = std::fs::read(&out).map_err(|e| failed(format!("it wrote no PDF ({e})")))?;
+        if !bytes.starts_with(b"%PDF") {
+            return Err(failed("what it wrote is not a PDF".into()));
+        }
+        write_file(pdf, &bytes, "PDF report")
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_from_days() {
+        assert_eq!(civil(0), (1970, 1, 1));
+        // 2000-02-29, a leap day of a century divisible by 400; 2026-12-03.
+        assert_eq!(civil(11_016), (2000, 2, 29));
+        assert_eq!(civil(20_790), (2026, 12, 3));
+        assert_eq!(civil(-1), (1969, 12, 31));
+    }
+
+    #[test]
+    fn a_command_reads_back_in_a_shell() {
+        assert_eq!(quoted("region.cn-gz.pue=1.4"), "region.cn-gz.pue=1.4");
+        assert_eq!(quoted("my file.toml"), "'my file.toml'");
+        assert_eq!(quoted("it's"), "'it'\\''s'");
+    }
 }

@@ -6,25 +6,26 @@ use serde_json::{Value, json};
 use waferwatt::accounts::strategy::StrategyAccount;
 use waferwatt::strategy::{self, metric};
 
-use crate::render::{Table, human, percent, sig3, wrap};
-use crate::report::WIDTH;
+use waferwatt::data::Dataset;
+
+use super::doc::Blocks;
+use crate::chart::{FanChart, Plot};
+use crate::render::{Table, human, percent, sig3};
 
 use crate::strategy_cmd::{range as p50, usd_h as usd, years_json, years_range as years};
 
-pub fn text(a: &StrategyAccount) -> String {
+pub fn blocks(ds: &Dataset, a: &StrategyAccount) -> Blocks {
     let (b, x) = (&a.bound, &a.bound.inputs);
     let (base, challenger) = (&b.paths[0].1, &b.paths[1].1);
     let end = x.end_year();
     let last = x.years - 1;
-    let mut s = String::from(
-        "THE STRATEGY ACCOUNT: COMPUTE NOW, OR EUV FIRST?\n------------------------------------------------\n",
-    );
+    let mut s = Blocks::default();
+    s.heading(2, "The strategy account: compute now, or EUV first?");
     let t = &x.euv_timing;
     let threshold =
         a.bound.bindings.iter().find(|k| k.name == "rd_needed_usd").map_or(t.rd_needed_usd, |k| k.value);
     let [wafers, hbm, packaging] = &x.supplies;
-    s.push_str(&wrap(
-        &format!(
+    s.para(format!(
             "The commentary closes by asking: \"{}\" The strategy ledger (`waferwatt strategy`) answers it year by \
              year, {}–{end}, over {} samples of {} uncertain numbers, for China's own industry: a budget of {} a \
              year (×{} a year after, China's AI capital spending), which each path splits between lithography \
@@ -38,7 +39,7 @@ pub fn text(a: &StrategyAccount) -> String {
              {:.0}, and once cumulative R&D reaches {} at the central value (lognormal), more if rushed below \
              {:.0} years from {:.0}; then domestic EUV tools (learning towards the {}) open {}, where a design \
              gains compute per die and per HBM stack by the nodes' density. \"{base}\" spends {} on R&D, \
-             \"{challenger}\" {} until EUV arrives.\n",
+             \"{challenger}\" {} until EUV arrives.",
             a.says,
             x.start_year,
             a.samples,
@@ -69,10 +70,8 @@ pub fn text(a: &StrategyAccount) -> String {
             b.euv_nodes.join(" then "),
             percent(x.paths[0].rd_share),
             percent(x.paths[1].rd_share),
-        ),
-        WIDTH,
     ));
-    s.push('\n');
+    figures(ds, a, &mut s);
     let mut t = Table::new(
         [
             "year".to_string(),
@@ -83,7 +82,8 @@ pub fn text(a: &StrategyAccount) -> String {
             "P(EUV)".into(),
         ]
         .to_vec(),
-    );
+    )
+    .captioned(format!("The two paths year by year, {}–{end}", x.start_year));
     for i in 0..x.years {
         t.row(vec![
             x.year(i).to_string(),
@@ -94,11 +94,11 @@ pub fn text(a: &StrategyAccount) -> String {
             percent(a.comparison.euv[i][1]),
         ]);
     }
-    s.push_str(&t.render());
-    s.push_str(&format!(
-        "(p50 and p5–p95 over the samples; \"leads\", \"cheaper\": by more than {})\n\n",
+    t.notes.push(format!(
+        "(p50 and p5–p95 over the samples; \"leads\", \"cheaper\": by more than {})",
         percent(x.lead_margin)
     ));
+    s.table(t);
 
     // The answer, from the numbers.
     let be = &a.comparison.break_even[0];
@@ -157,9 +157,8 @@ pub fn text(a: &StrategyAccount) -> String {
     };
     let central_text = crate::strategy_cmd::catch_text(central, end);
     let best = crate::strategy_cmd::sweep_words(&a.sweep, x.lead_margin, end);
-    s.push_str(&wrap(&super::verdict::text(&a.verdict), WIDTH));
-    s.push_str(&wrap(
-        &format!(
+    s.claim(super::verdict::claim(ds, &a.verdict));
+    s.para(format!(
             "In detail: {headline}. In cumulative training compute since {}, \"{challenger}\" is behind and then \
              catches up by {end} in {} of samples ({}), is never behind in {}, stays the same in {} and is still \
              behind in {end} in {}; at the central values it {central_text}: {agree}. Installed compute, in \
@@ -177,10 +176,7 @@ pub fn text(a: &StrategyAccount) -> String {
             cost(1),
             cost(0),
             years(&a.comparison.arrival[1], end),
-        ),
-        WIDTH,
     ));
-    s.push('\n');
     // Whether money or the supplies bind, on the baseline at the central values: money left
     // over means no outlet could take it.
     let years_carried: Vec<&strategy::Year> =
@@ -229,35 +225,29 @@ pub fn text(a: &StrategyAccount) -> String {
         ),
         None => String::new(),
     };
-    s.push_str(&wrap(
-        &format!(
-            "What limits compute: at the central values {limit}. Cheap power: electricity is {} of the year's cost \
-             of compute in {end} on \"{base}\" at {}'s price (central values){trend}.\n",
-            percent(a.electricity_share[0]),
-            b.region
-        ),
-        WIDTH,
+    s.para(format!(
+        "What limits compute: at the central values {limit}. Cheap power: electricity is {} of the year's cost \
+         of compute in {end} on \"{base}\" at {}'s price (central values){trend}.",
+        percent(a.electricity_share[0]),
+        b.region
     ));
     if let Some((centre, swings)) = &a.drivers {
-        s.push('\n');
-        s.push_str(&wrap(
-            &format!(
-                "What would flip it: the difference in compute delivered by {end} (\"{challenger}\" − \"{base}\") is \
-                 {} FLOP at the central values. Each number from its low to its high, largest swing first:\n",
-                sig3(*centre)
-            ),
-            WIDTH,
+        s.para(format!(
+            "What would flip it: the difference in compute delivered by {end} (\"{challenger}\" − \"{base}\") is \
+             {} FLOP at the central values. Each number from its low to its high, largest swing first:",
+            sig3(*centre)
         ));
         let mut t = Table::new(
             ["number", "low", "high", "difference at low", "at high", "turns the answer"]
                 .map(String::from)
                 .to_vec(),
-        );
+        )
+        .captioned(format!("What would flip the difference in compute delivered by {end}"));
         let flips = |w: &waferwatt::sensitivity::Swing| strategy::flips(w, *centre);
         for (w, at) in swings.iter().zip(&a.flip_at).filter(|(w, _)| w.width() > 0.0).take(6) {
             let q = |v: f64| if w.unit == "year" { format!("{v:.0}") } else { sig3(v) };
             t.row(vec![
-                w.key.clone(),
+                ds.label(&w.key),
                 q(w.low),
                 q(w.high),
                 sig3(w.at_low),
@@ -269,28 +259,60 @@ pub fn text(a: &StrategyAccount) -> String {
                 },
             ]);
         }
-        s.push_str(&t.render());
-        let flipping: Vec<&str> = swings.iter().filter(|w| flips(w)).map(|w| w.key.as_str()).collect();
+        s.table(t);
+        let flipping: Vec<String> =
+            swings.iter().filter(|w| flips(w)).map(|w| super::verdict::labelled(ds, &w.key)).collect();
         if !flipping.is_empty() {
-            s.push_str(&wrap(
-                &format!(
-                    "The central case's answer (the sign of the difference) flips within the range of: {}.\n",
-                    flipping.join(", ")
-                ),
-                WIDTH,
+            s.para(format!(
+                "The central case's answer (the sign of the difference) flips within the range of: {}.",
+                flipping.join(", ")
             ));
         }
     }
-    s.push('\n');
-    s.push_str(&wrap(
-        &format!(
-            "Assumptions behind it: {}. `waferwatt strategy --samples 2000 --sweep` shows every year and path; \
-             change any number with --set or a scenario.\n",
-            b.notes.join("; ")
-        ),
-        WIDTH,
+    s.para(format!(
+        "Assumptions behind it: {}. `waferwatt strategy --samples 2000 --sweep` shows every year and path; \
+         change any number with `--set` or a scenario.",
+        b.notes.join("; ")
     ));
     s
+}
+
+/// The account's charts: the fan of running compute by path, and what moves the difference.
+fn figures(ds: &Dataset, a: &StrategyAccount, s: &mut Blocks) {
+    let x = &a.bound.inputs;
+    let fan = FanChart {
+        title: "running dense BF16 FLOP/s".into(),
+        series: a
+            .bound
+            .paths
+            .iter()
+            .enumerate()
+            .map(|(k, (_, name))| {
+                let years = (0..x.years)
+                    .filter_map(|i| {
+                        a.sampled(k, i, metric::INSTALLED_FLOPS).map(|s| (x.year(i), s.p5, s.p50, s.p95))
+                    })
+                    .collect();
+                (name.clone(), years)
+            })
+            .collect(),
+    };
+    s.figure(
+        "strategy-fan",
+        "Running compute per path, p50 and p5–p95 by year",
+        "The line is each path's median over the samples, the band its p5–p95: where the bands overlap, the \
+         data's ranges cannot tell the paths apart.",
+        Plot::Fan(fan),
+    );
+    if let Some((centre, swings)) = &a.drivers {
+        s.figure(
+            "strategy-tornado",
+            format!("What moves the difference in compute delivered by {}", x.end_year()),
+            "Each bar moves one number across its range, the rest at their central values; a bar that crosses \
+             the central line could flip the answer.",
+            Plot::Tornado(super::tornado(ds, "difference in compute delivered (FLOP)", *centre, swings, false)),
+        );
+    }
 }
 
 pub fn json(a: &StrategyAccount) -> Value {

@@ -5,10 +5,13 @@ use serde_json::{Value, json};
 use waferwatt::accounts::tools::{Pair, ToolsAccount};
 use waferwatt::fab::{self, ToolClass};
 
+use waferwatt::data::Dataset;
+
+use super::doc::Blocks;
 use crate::Failure;
-use crate::render::{percent, sig3, signed, usd, wrap};
-use crate::report::WIDTH;
-use crate::wafer_cmd::{Evaluated, to_table};
+use crate::chart::Plot;
+use crate::render::{percent, sig3, signed, usd};
+use crate::wafer_cmd::{Evaluated, table};
 
 /// No figure leaves unless it is finite.
 pub fn check(a: &ToolsAccount) -> Result<(), Failure> {
@@ -22,18 +25,19 @@ pub fn check(a: &ToolsAccount) -> Result<(), Failure> {
     Ok(())
 }
 
-pub fn text(a: &ToolsAccount) -> String {
-    let mut s = String::from("THE TOOLS ACCOUNT\n-----------------\n");
-    s.push_str(
+pub fn blocks(ds: &Dataset, a: &ToolsAccount) -> Blocks {
+    let mut s = Blocks::default();
+    s.heading(2, "The tools account");
+    s.para(
         "Without EUV a 7 nm-class process prints its tightest layers two to four times over with DUV \
          immersion (LELE, LE3, SADP, SAQP). What does that cost in exposures, masks, scanner-hours, cycle \
          time, yield and money per good die? China's answer is SMIC's DUV-only N+2 and N+3 (n7-smic, \
          n5-smic: SMIC's yields, margin, fab and scanners); beside them the same technology on a TSMC-class \
          line (n7-duv, n5-duv) and the EUV nodes (n7-euv, n5). Layer stacks are derived from each scheme's \
          pitch limits and checked against published mask counts (`waferwatt data list layer`). A wafer's \
-         price leaves out its mask set, billed once per design and spread here over the design's wafers.\n",
+         price leaves out its mask set, billed once per design and spread here over the design's wafers.",
     );
-    let mut s = wrap(&s, WIDTH);
+    figures(ds, a, &mut s);
     // One table per EUV node: every DUV-only node compared with it, then the EUV node.
     let mut euv_nodes: Vec<&str> = a.pairs.iter().map(|p| p.euv.as_str()).collect();
     euv_nodes.dedup();
@@ -47,14 +51,12 @@ pub fn text(a: &ToolsAccount) -> String {
         if let Some((_, _, e)) = a.pairs.iter().find(|p| p.euv == euv).and_then(|p| p.by_die.first()) {
             results.push(Evaluated { bound: e.bound.clone(), out: e.out });
         }
-        s.push('\n');
-        s.push_str(&to_table(&results));
-        let mut prose = String::new();
+        s.table(table(&results));
         for p in a.pairs.iter().filter(|p| p.euv == euv) {
             for (i, (die, d, e)) in p.by_die.iter().enumerate() {
-                prose.push_str(&format!(
-                    "  {die} ({} × {} mm) on {} against {}: yield {} against {}; cost per good die {} against {}: \
-                     DUV {} {}.\n",
+                s.item(format!(
+                    "{die} ({} × {} mm) on {} against {}: yield {} against {}; cost per good die {} against {}: \
+                     DUV {} {}.",
                     d.bound.inputs.die.width_mm,
                     d.bound.inputs.die.height_mm,
                     p.duv,
@@ -70,8 +72,8 @@ pub fn text(a: &ToolsAccount) -> String {
         }
         for w in a.pairs.iter().filter(|p| p.euv == euv).filter_map(|p| p.by_die.first().map(|x| &x.1)) {
             if let Some(published) = w.bound.published_wafer_price_usd {
-                prose.push_str(&format!(
-                    "  {}'s wafer price {} against {} as published ({}).\n",
+                s.item(format!(
+                    "{}'s wafer price {} against {} as published ({}).",
                     w.bound.node,
                     usd(w.out.wafer_price_usd),
                     usd(published),
@@ -79,23 +81,57 @@ pub fn text(a: &ToolsAccount) -> String {
                 ));
             }
         }
-        s.push_str(&wrap(&prose, WIDTH));
     }
-    s.push('\n');
-    let mut claims = String::new();
-    claims.push_str(&super::verdict::text(&a.verdict_time));
-    claims.push_str(&super::verdict::text(&a.verdict_cost));
-    claims.push_str(&super::verdict::text(&a.verdict_stand_in));
-    claims.push_str(&stand_in_context(a));
-    s.push_str(&wrap(&claims, WIDTH));
+    for v in [&a.verdict_time, &a.verdict_cost, &a.verdict_stand_in] {
+        s.claim(super::verdict::claim(ds, v));
+    }
+    stand_in_context(a, &mut s);
     s
 }
 
+/// The account's charts: wafer cost and scanner time, DUV against EUV; a wafer map; what moves
+/// the DUV premium.
+fn figures(ds: &Dataset, a: &ToolsAccount, s: &mut Blocks) {
+    let first: Vec<(&fab::WaferBound, &fab::WaferOutputs)> = a
+        .pairs
+        .iter()
+        .filter_map(|p| p.by_die.first())
+        .flat_map(|(_, d, e)| [(&d.bound, &d.out), (&e.bound, &e.out)])
+        .collect();
+    let die = a.dies.first().map_or("", String::as_str);
+    s.figure(
+        "wafers",
+        format!("Wafer cost and scanner-hours per wafer, DUV-only nodes against EUV ones ({die} die)"),
+        "Each DUV-only node beside the EUV node it stands in for: a DUV-only wafer takes more scanner-hours \
+         where it multi-patterns, while its cost per wafer also carries its own fab's capital and margin.",
+        Plot::Panels(crate::figures::wafers_of(&first)),
+    );
+    if let Some((b, o)) = first.first() {
+        s.figure(
+            "wafer-map",
+            format!("A {} wafer of {die} dies", b.node),
+            "Good dies in green, dies lost to defects in red (as many as the yield model expects, placed at \
+             random), partial dies at the edge in grey: a die this large leaves few whole dies and loses many \
+             to defects.",
+            Plot::Map(crate::map::map(b, o)),
+        );
+    }
+    if let (Some(p), Some(f)) = (a.pairs.first(), a.premium_drivers.first()) {
+        s.figure(
+            "premium-tornado",
+            format!("What moves the DUV premium per good die ({} against {})", p.duv, p.euv),
+            "Each bar moves one number from the low to the high of its sourced range, the rest held at their \
+             central values; the longest bars are the numbers the premium most depends on.",
+            Plot::Tornado(super::tornado(ds, "DUV premium per good die", p.premium(0), &f.swings, true)),
+        );
+    }
+}
+
 /// What standing in takes, pair by pair: masks, steps, cycle time and scanners.
-fn stand_in_context(a: &ToolsAccount) -> String {
-    let mut s = String::from(
-        "  What standing in takes (SMIC's nodes relax their pitches, so they can take fewer masks and steps \
-         than an EUV node of the same name; they pay in density and yield):\n",
+fn stand_in_context(a: &ToolsAccount, s: &mut Blocks) {
+    s.item(
+        "What standing in takes (SMIC's nodes relax their pitches, so they can take fewer masks and steps \
+         than an EUV node of the same name; they pay in density and yield):",
     );
     for p in &a.pairs {
         let Some((_, d, e)) = p.by_die.first() else { continue };
@@ -103,9 +139,9 @@ fn stand_in_context(a: &ToolsAccount) -> String {
             w.out.class(ToolClass::Arfi).scanners_per_10k_wafers_month
         };
         let euv = e.out.class(ToolClass::Euv).scanners_per_10k_wafers_month;
-        s.push_str(&format!(
-            "    {} for {}: {} masks against {}, {} process steps against {}, {} days of cycle time against {}, \
-             and {} ArFi scanners per 10k wafers a month where {} needs {} ArFi and {} EUV.\n",
+        s.sub(format!(
+            "{} for {}: {} masks against {}, {} process steps against {}, {} days of cycle time against {}, \
+             and {} ArFi scanners per 10k wafers a month where {} needs {} ArFi and {} EUV.",
             p.duv,
             p.euv,
             d.out.masks,
@@ -120,7 +156,6 @@ fn stand_in_context(a: &ToolsAccount) -> String {
             sig3(euv),
         ));
     }
-    s
 }
 
 fn pair_json(p: &Pair) -> Value {

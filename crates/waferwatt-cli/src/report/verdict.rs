@@ -3,19 +3,11 @@
 
 use serde_json::{Value, json};
 use waferwatt::accounts::verdict::{ClaimVerdict, Decider, Evidence, Reads, Side, Verdict};
+use waferwatt::data::Dataset;
+
+use super::doc::{Claim, Item, Summary, verdict_word};
 
 use crate::render::{human, percent, short, sig3, signed, usd};
-
-/// The verdict's name in the report's text.
-pub fn word(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Supported => "SUPPORTED",
-        Verdict::Partly => "PARTLY SUPPORTED",
-        Verdict::NotSupported => "NOT SUPPORTED",
-        Verdict::Unsettled => "UNSETTLED",
-        Verdict::NotMeasured => "NOT MEASURED",
-    }
-}
 
 /// A number in its unit, as the report writes it.
 pub fn number(x: f64, unit: &str) -> String {
@@ -61,12 +53,11 @@ fn reading_band(v: &ClaimVerdict) -> String {
     }
 }
 
-fn side_words(s: Side) -> &'static str {
-    match s {
-        Side::Below => "the figure is below the claimed band",
-        Side::Within => "the figure is within the claimed band",
-        Side::Above => "the figure is above the claimed band",
-    }
+/// A data number's name and its key to type: "DUV-only 7 nm defect density
+/// (`node.n7-duv.d0_per_cm2`)".
+pub fn labelled(ds: &Dataset, key: &str) -> String {
+    let label = ds.label(key);
+    if label == key { format!("`{key}`") } else { format!("{label} (`{key}`)") }
 }
 
 fn evidence_line(e: &Evidence) -> String {
@@ -85,7 +76,7 @@ fn evidence_line(e: &Evidence) -> String {
     format!("{case}{}: {}{extra}", e.label, number(e.value, &e.unit))
 }
 
-fn decider_line(d: &Decider, unit: &str) -> String {
+fn decider_line(ds: &Dataset, d: &Decider, unit: &str) -> String {
     let tail = match (d.flips, d.assumption) {
         (true, true) => ", turns it; an assumption with no published source",
         (true, false) => ", turns it",
@@ -98,41 +89,13 @@ fn decider_line(d: &Decider, unit: &str) -> String {
         Some(x) => format!("; it would turn it at about {}, beyond its range", number(x, &w.unit)),
         None => String::new(),
     };
-    format!("{} ({}: {}{tail}{at})", w.key, range(w.low, w.high, &w.unit), range(w.at_low, w.at_high, unit))
-}
-
-/// The verdict's sentence: the verdict, whose numbers, why it is unsettled if it is.
-fn headline(v: &ClaimVerdict) -> String {
-    let mut s = word(v.verdict).to_string();
-    if v.verdict == Verdict::Unsettled && v.central != Verdict::Unsettled {
-        s.push_str(&format!(": on the central values {}", word(v.central)));
-        // What turns it: its own deciding numbers, or its parts' where it has none.
-        let mut flips: Vec<&str> = v.flipped_by().map(|d| d.swing.key.as_str()).collect();
-        if flips.is_empty() {
-            flips = v
-                .parts
-                .iter()
-                .filter(|p| !p.context)
-                .flat_map(|p| p.flipped_by())
-                .map(|d| d.swing.key.as_str())
-                .collect();
-            flips.dedup();
-        }
-        match flips.as_slice() {
-            [] => {}
-            [one] => s.push_str(&format!(", but {one} within its range turns it")),
-            many => s.push_str(&format!(", but each of {} within its range turns it", many.join(", "))),
-        }
-    }
-    if let Some(side) = v.side.filter(|s| *s != Side::Within && v.central != Verdict::Supported) {
-        s.push_str(&format!(" ({})", side_words(side)));
-    }
-    if v.rests_on_assumptions() {
-        s.push_str(
-            ". What turns it is an assumption with no published source: the answer cannot be called measured",
-        );
-    }
-    s
+    let label = ds.label(&w.key);
+    let key = if label == w.key { String::new() } else { format!("`{}`, ", w.key) };
+    format!(
+        "{label} ({key}{}: {}{tail}{at})",
+        range(w.low, w.high, &w.unit),
+        range(w.at_low, w.at_high, unit)
+    )
 }
 
 /// The unit a verdict's deciding figure is in: its first evidence line's.
@@ -153,8 +116,10 @@ fn series(e: &Evidence) -> Option<(&str, &str)> {
     }
 }
 
-fn body(v: &ClaimVerdict, indent: &str, s: &mut String) {
-    // A run of plain figures of one series (by quarter, node or region) is written as one line.
+/// The numbers behind a verdict, as items: its figures (a run of one series in one item) and
+/// what moves it most.
+fn body(ds: &Dataset, v: &ClaimVerdict) -> Vec<Item> {
+    let mut items = Vec::new();
     let mut i = 0;
     while i < v.evidence.len() {
         let run: Vec<&Evidence> = match series(&v.evidence[i]) {
@@ -165,14 +130,14 @@ fn body(v: &ClaimVerdict, indent: &str, s: &mut String) {
         };
         if run.len() > 2 {
             let what = series(run[0]).map_or("", |(_, w)| w);
-            let items: Vec<String> = run
+            let cases: Vec<String> = run
                 .iter()
                 .filter_map(|e| series(e).map(|(k, _)| format!("{k} {}", number(e.value, &e.unit))))
                 .collect();
-            s.push_str(&format!("{indent}{what}: {}.\n", items.join(", ")));
+            items.push(Item::new(format!("{what}: {}.", cases.join(", "))));
             i += run.len();
         } else {
-            s.push_str(&format!("{indent}{}.\n", evidence_line(&v.evidence[i])));
+            items.push(Item::new(format!("{}.", evidence_line(&v.evidence[i]))));
             i += 1;
         }
     }
@@ -181,24 +146,212 @@ fn body(v: &ClaimVerdict, indent: &str, s: &mut String) {
             Some(m) => (m.unit.as_str(), format!(" ({})", m.label)),
             None => (deciding_unit(v), String::new()),
         };
-        let ds: Vec<String> = v.deciding.iter().map(|d| decider_line(d, unit)).collect();
-        s.push_str(&format!("{indent}Moved most by{on}: {}.\n", ds.join("; ")));
+        let lines: Vec<String> = v.deciding.iter().map(|d| decider_line(ds, d, unit)).collect();
+        items.push(Item::new(format!("Moved most by{on}: {}.", lines.join("; "))));
+    }
+    items
+}
+
+/// The figure a verdict turns on: its first sampled figure, or its first figure, or else the
+/// figure of the first part in question (one measured that does not simply hold), else of the
+/// first part.
+fn headline(v: &ClaimVerdict) -> Option<&Evidence> {
+    let own = v.evidence.iter().find(|e| e.range.is_some() && e.source.is_none()).or(v.evidence.first());
+    let counted = || v.parts.iter().filter(|p| !p.context);
+    let in_question = counted()
+        .filter(|p| matches!(p.verdict, Verdict::Unsettled | Verdict::NotSupported | Verdict::Partly))
+        .find_map(headline);
+    own.or(in_question).or_else(|| counted().find_map(headline))
+}
+
+/// A figure in words: "lithography's share of process time (n7-smic) is 48 % (p5–p95 39 %–73 %)".
+fn figure_words(e: &Evidence) -> String {
+    let case = e.case.as_ref().map(|c| format!(" ({c})")).unwrap_or_default();
+    let spread = match e.range {
+        Some((lo, hi)) if e.source.is_none() => format!(" (p5–p95 {})", range(lo, hi, &e.unit)),
+        Some((lo, hi)) => format!(" (published range {})", range(lo, hi, &e.unit)),
+        None => String::new(),
+    };
+    format!("{}{case} is {}{spread}", e.label, number(e.value, &e.unit))
+}
+
+/// Where a figure stands against the claim's band, in words.
+fn against_band(v: &ClaimVerdict, side: Side) -> String {
+    let Some(b) = v.claim.band else {
+        return match side {
+            Side::Within => "as claimed".into(),
+            Side::Below => "short of the claim".into(),
+            Side::Above => "beyond the claim".into(),
+        };
+    };
+    let n = |x| number(x, b.unit);
+    let band = match b.reads {
+        Reads::About if b.low < b.high => format!("the claimed {}–{}", n(b.low), n(b.high)),
+        Reads::About => format!("the claimed {}", n(b.value)),
+        Reads::AtLeast => format!("the claimed floor of {}", n(b.low)),
+        Reads::AtMost => format!("the claimed ceiling of {}", n(b.high)),
+    };
+    match side {
+        Side::Within => format!("within {band}"),
+        Side::Below => format!("below {band}"),
+        Side::Above => format!("above {band}"),
     }
 }
 
-/// The claim and its verdict, as the report prints them ("Claim: …", "Verdict: …", then the
-/// numbers and, for a claim of several parts, each part).
-pub fn text(v: &ClaimVerdict) -> String {
-    let mut s = format!("Claim: \"{}\"{}\n", v.claim.says, reading_band(v));
-    s.push_str(&format!("Tested: {}; for {}.\n", v.claim.reading, v.actor));
-    s.push_str(&format!("Verdict: {}.\n", headline(v)));
-    body(v, "  ", &mut s);
-    for p in &v.parts {
-        let kind = if p.context { "For context, not counted" } else { "Part" };
-        s.push_str(&format!("  {kind}: {} ({}): {}.\n", p.claim.reading, p.actor, headline(p)));
-        body(p, "    ", &mut s);
+/// What turns an unsettled verdict: its own deciding numbers that flip it, or its parts'.
+fn turning(ds: &Dataset, v: &ClaimVerdict) -> String {
+    let mut flips: Vec<&str> = v.flipped_by().map(|d| d.swing.key.as_str()).collect();
+    if flips.is_empty() {
+        flips = v
+            .parts
+            .iter()
+            .filter(|p| !p.context)
+            .flat_map(|p| p.flipped_by())
+            .map(|d| d.swing.key.as_str())
+            .collect();
+        flips.dedup();
+    }
+    let names: Vec<String> = flips.iter().map(|k| ds.label(k)).collect();
+    match names.as_slice() {
+        [] => "but a number within its sourced range turns the answer".to_string(),
+        [one] => format!("but {one}, within its sourced range, turns the answer"),
+        [init @ .., last] => {
+            format!("but {} or {last}, each within its sourced range, turns the answer", init.join(", "))
+        }
+    }
+}
+
+/// A sentence's first letter in capitals, unless the sentence opens with an id ("n7-smic").
+fn capitalised(s: &str) -> String {
+    let first = s.split_whitespace().next().unwrap_or("");
+    if first.chars().any(|c| c.is_ascii_digit() || c == '_') {
+        return s.to_string();
+    }
+    let mut c = s.chars();
+    c.next().map_or(String::new(), |f| f.to_uppercase().collect::<String>() + c.as_str())
+}
+
+/// The verdict in a sentence for people: the figure (where `with_figure`), where it stands
+/// against the claim, what could turn it and whether an assumption decides it. Whose numbers
+/// is said beside it ("Tested: … for …").
+pub fn sentence(ds: &Dataset, v: &ClaimVerdict, with_figure: bool) -> String {
+    let fig = if v.parts.is_empty() && with_figure { headline(v).map(figure_words) } else { None };
+    // Where the figure stands, where the verdict placed it.
+    let stands = v.side.filter(|_| v.claim.band.is_some()).map(|side| against_band(v, side));
+    let counted: Vec<&ClaimVerdict> = v.parts.iter().filter(|p| !p.context).collect();
+    let parts = |of: fn(&ClaimVerdict) -> Verdict| {
+        let count = |v: Verdict| counted.iter().filter(|p| of(p) == v).count();
+        let (holding, partly, n) = (count(Verdict::Supported), count(Verdict::Partly), counted.len());
+        let verb = |k: usize| if k == 1 { "holds" } else { "hold" };
+        let whole = match holding {
+            h if h == n => format!("all {n} of its parts hold"),
+            0 if partly == 0 => format!("none of its {n} parts holds"),
+            0 => format!("no part of the {n} holds in full"),
+            h => format!("{h} of its {n} parts {}", verb(h)),
+        };
+        if partly > 0 { format!("{whole}, {partly} {} in part", verb(partly)) } else { whole }
+    };
+    let join = |a: Option<String>, b: Option<String>| match (a, b) {
+        (Some(a), Some(b)) => Some(format!("{a}: {b}")),
+        (a, b) => a.or(b),
+    };
+    let mut s = match v.verdict {
+        Verdict::NotMeasured => {
+            Some("no source measures what the claim says; the figures given are proxies for it".to_string())
+        }
+        Verdict::Unsettled if !counted.is_empty() => {
+            Some(format!("on the central values {}, {}", parts(|p| p.central), turning(ds, v)))
+        }
+        Verdict::Unsettled => {
+            let central = stands.unwrap_or_else(|| verdict_word(v.central).to_lowercase());
+            Some(match fig {
+                Some(f) => format!("{f}: {central} on the central values, {}", turning(ds, v)),
+                None => format!("{central} on the central values, {}", turning(ds, v)),
+            })
+        }
+        _ if !counted.is_empty() => Some(parts(|p| p.verdict)),
+        Verdict::Partly => Some(format!(
+            "{}the cases compared disagree, some as claimed and some not",
+            fig.map(|f| format!("{f}; ")).unwrap_or_default()
+        )),
+        Verdict::Supported | Verdict::NotSupported => {
+            let stands = stands.or_else(|| {
+                fig.as_ref().map(|_| {
+                    if v.verdict == Verdict::Supported { "as claimed" } else { "not as claimed" }.into()
+                })
+            });
+            join(fig, stands)
+        }
+    }
+    .map(|s| capitalised(&s) + ".")
+    .unwrap_or_default();
+    if v.rests_on_assumptions() {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(
+            "What would turn it is an assumption with no published source, so the answer cannot be called \
+             measured.",
+        );
     }
     s
+}
+
+/// The claim and its verdict as a block of the report: the claim, how it is read and tested,
+/// the verdict in a sentence, the numbers and, for a claim of several parts, each part.
+pub fn claim(ds: &Dataset, v: &ClaimVerdict) -> Claim {
+    let mut items = body(ds, v);
+    for p in &v.parts {
+        let kind = if p.context { "For context, not counted" } else { "Part" };
+        items.push(Item {
+            text: format!(
+                "{kind}: {} ({}): {}. {}",
+                p.claim.reading,
+                p.actor,
+                verdict_word(p.verdict),
+                sentence(ds, p, false)
+            )
+            .trim_end()
+            .to_string(),
+            sub: body(ds, p),
+        });
+    }
+    Claim {
+        id: v.claim.id.clone(),
+        says: v.claim.says.clone(),
+        read_as: reading_band(v),
+        tested: format!("{}; for {}.", v.claim.reading, v.actor),
+        verdict: v.verdict,
+        sentence: sentence(ds, v, true),
+        items,
+    }
+}
+
+/// The claim in one line of the summary.
+pub fn summary(v: &ClaimVerdict) -> Summary {
+    let e = headline(v);
+    let number = e
+        .map(|e| {
+            let case = e.case.as_ref().map(|c| format!(" ({c})")).unwrap_or_default();
+            format!("{}{case}: {}", e.label, number(e.value, &e.unit))
+        })
+        .unwrap_or_default();
+    let range = e
+        .and_then(|e| {
+            e.range.map(|(lo, hi)| {
+                let kind = if e.source.is_some() { "published range" } else { "p5–p95" };
+                format!("{kind} {}", range(lo, hi, &e.unit))
+            })
+        })
+        .unwrap_or_default();
+    Summary {
+        id: v.claim.id.clone(),
+        says: v.claim.says.clone(),
+        verdict: v.verdict,
+        actor: v.actor.clone(),
+        number,
+        range,
+    }
 }
 
 /// The verdict as JSON: its enum, whose numbers, the numbers and ranges, the deciding

@@ -15,9 +15,14 @@ pub fn waferwatt(args: &[&str]) -> Output {
     waferwatt_in(&fixtures(), args)
 }
 
+/// The date the tests' reports are made on (2025-12-03), so that a report's citation line is
+/// the same on every run.
+pub const SOURCE_DATE_EPOCH: &str = "1764720000";
+
 pub fn waferwatt_in(dir: &std::path::Path, args: &[&str]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_waferwatt"))
         .args(args)
+        .env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
         .current_dir(dir)
         .output()
         .expect("the waferwatt binary runs")

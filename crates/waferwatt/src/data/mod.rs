@@ -67,6 +67,9 @@ pub struct Param {
     pub source: std::sync::Arc<str>,
     pub year: Option<i64>,
     pub note: String,
+    /// The number's name for people, where the data gives one; otherwise [`Dataset::label`]
+    /// makes it from the entry's name and the field's label.
+    pub label: Option<String>,
     /// How the number is drawn between low and high when uncertainty is sampled.
     pub dist: crate::uncertainty::Shape,
     pub origin: Origin,
@@ -167,6 +170,87 @@ impl Dataset {
 
     pub fn param(&self, key: &str) -> Option<&Param> {
         self.params.get(key)
+    }
+
+    /// A fingerprint of the data in force: every number (value, range, unit, source, year) and
+    /// every text, key by key in order, hashed (64-bit FNV-1a). Two datasets that answer alike
+    /// have the same fingerprint; a report cites it as its data version.
+    pub fn fingerprint(&self) -> u64 {
+        const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+        const PRIME: u64 = 0x0000_0100_0000_01b3;
+        let mut h = OFFSET;
+        let mut eat = |bytes: &[u8]| {
+            for b in bytes {
+                h = (h ^ u64::from(*b)).wrapping_mul(PRIME);
+            }
+            // A separator, so that ("ab", "c") and ("a", "bc") differ.
+            h = (h ^ 0xff).wrapping_mul(PRIME);
+        };
+        let mut keys: Vec<&String> = self.params.keys().collect();
+        keys.sort_unstable();
+        for k in keys {
+            let p = &self.params[k];
+            eat(k.as_bytes());
+            for x in [p.value, p.low, p.high] {
+                eat(&x.to_bits().to_le_bytes());
+            }
+            eat(p.unit.as_bytes());
+            eat(p.source.as_bytes());
+            eat(&p.year.unwrap_or(i64::MIN).to_le_bytes());
+            eat(p.dist.name().as_bytes());
+        }
+        for (k, t) in &self.texts {
+            eat(k.as_bytes());
+            match &t.value {
+                TextValue::One(s) => eat(s.as_bytes()),
+                TextValue::List(l) => l.iter().for_each(|s| eat(s.as_bytes())),
+            }
+        }
+        h
+    }
+
+    /// A data number's name for people: the label the data gives it, or its entry's name
+    /// before the field's label ("DUV-only 7 nm defect density"); the key itself for a key
+    /// the schema does not know. Keys are for typing (`--set`); labels are for reading.
+    pub fn label(&self, key: &str) -> String {
+        if let Some(l) = self.params.get(key).and_then(|p| p.label.as_ref()) {
+            return l.clone();
+        }
+        let Some((kind, rest)) = key.split_once('.') else { return key.to_string() };
+        let Some(k) = schema::KINDS.iter().find(|k| k.name == kind) else { return key.to_string() };
+        let (id, field) = match rest.rsplit_once('.') {
+            Some((id, field)) if k.keyed => (Some(id), field),
+            _ if k.keyed => return key.to_string(),
+            _ => (None, rest),
+        };
+        let Some(f) = k.field(field).filter(|f| !f.label.is_empty()) else { return key.to_string() };
+        match id {
+            Some(id) => format!("{} {}", self.entry_name(kind, id), f.label),
+            None => f.label.to_string(),
+        }
+    }
+
+    /// An entry's name, short: its `name` up to any parenthesis ("DUV-only 7 nm"), with its
+    /// node's before it where the entry is part of a node (a layer group, `layer.n7-duv.m1`);
+    /// its id if unnamed.
+    pub fn entry_name(&self, kind: &str, id: &str) -> String {
+        let name = self
+            .text(&key(kind, Some(id), "name"))
+            .map(|n| n.split(" (").next().unwrap_or(n).trim().to_string())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| id.to_string());
+        let node = schema::KINDS
+            .iter()
+            .find(|k| k.name == kind)
+            .and_then(|k| k.field("node"))
+            .filter(|f| f.refers == Some("node"))
+            .and_then(|_| self.text(&key(kind, Some(id), "node")));
+        match node {
+            Some(n) if kind != "node" && id.strip_prefix(n).is_some_and(|r| r.starts_with('.')) => {
+                format!("{} {name}", self.entry_name("node", n))
+            }
+            _ => name,
+        }
     }
 
     pub fn text(&self, key: &str) -> Option<&str> {

@@ -15,6 +15,9 @@ use crate::diag::{Diagnostic, Diagnostics, Location, quote_list};
 use crate::uncertainty::{Dist, Shape};
 
 /// Sections of a scenario file that hold command inputs rather than data overrides.
+/// The longest label a number may carry: a chart's axis and a table's first column hold it.
+const LABEL_CHARS: usize = 60;
+
 pub const COMMAND_SECTIONS: &[&str] = &["train", "wafer", "chip", "fleet"];
 
 /// A value given to a command in a scenario file.
@@ -225,6 +228,7 @@ pub fn apply_set(ds: &mut Dataset, assignment: &str) -> Result<(), Diagnostic> {
                 note: old
                     .map(|p| format!("set on the command line; default was {} {}", p.value, p.unit))
                     .unwrap_or_else(|| "set on the command line".to_string()),
+                label: old.and_then(|p| p.label.clone()),
                 dist: Shape::Fixed,
                 origin: Origin::Set,
                 location: None,
@@ -410,6 +414,7 @@ fn read_number(
                     .as_ref()
                     .map(|p| format!("fixed by the scenario; default was {} {}", p.value, p.unit))
                     .unwrap_or_else(|| "given by the scenario".to_string()),
+                label: old.as_ref().and_then(|p| p.label.clone()),
                 dist: Shape::Fixed,
                 origin: ctx.origin.clone(),
                 location: Some(at.clone()),
@@ -424,6 +429,7 @@ fn read_number(
                 source: "".into(),
                 year: None,
                 note: String::new(),
+                label: None,
                 dist: Shape::default(),
                 origin: ctx.origin.clone(),
                 location: None,
@@ -478,6 +484,17 @@ fn read_number(
                         DeValue::String(s) => p.note = s.to_string(),
                         _ => return Err(bad("`note` must be a string".into(), vat)),
                     },
+                    "label" => match v.get_ref() {
+                        DeValue::String(s) if !s.trim().is_empty() && s.chars().count() <= LABEL_CHARS => {
+                            p.label = Some(s.trim().to_string());
+                        }
+                        _ => {
+                            return Err(Diagnostic::new("a number's `label` must be a short text")
+                                .at(Some(vat))
+                                .key(format!("{k}.label"))
+                                .expected(format!("a name for people of 1 to {LABEL_CHARS} characters")));
+                        }
+                    },
                     "year" => match v.get_ref() {
                         DeValue::Integer(i) => {
                             p.year = i64::from_str_radix(i.as_str(), i.radix()).ok();
@@ -488,10 +505,10 @@ fn read_number(
                         return Err(Diagnostic::new(format!("unknown key `{other}` in a number"))
                             .at(Some(vat))
                             .key(format!("{k}.{other}"))
-                            .expected("value, low, high, dist, unit, source, year, note")
+                            .expected("value, low, high, dist, unit, source, year, note, label")
                             .suggest(
                                 other,
-                                ["value", "low", "high", "dist", "unit", "source", "year", "note"],
+                                ["value", "low", "high", "dist", "unit", "source", "year", "note", "label"],
                             ));
                     }
                 }

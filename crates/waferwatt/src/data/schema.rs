@@ -107,9 +107,15 @@ pub struct Field {
     /// The kind whose ids a text or list field names, if it names entries.
     pub refers: Option<&'static str>,
     pub doc: &'static str,
+    /// A number's name for people, short enough for a chart's axis ("defect density"); an
+    /// entry's numbers are labelled with the entry's name before it ([`crate::data::Dataset::label`]).
+    pub label: &'static str,
 }
 
 impl Field {
+    const fn label(self, label: &'static str) -> Field {
+        Field { label, ..self }
+    }
     const fn refers(self, kind: &'static str) -> Field {
         Field { refers: Some(kind), ..self }
     }
@@ -171,6 +177,7 @@ const fn num(name: &'static str, unit: &'static str, required: bool, doc: &'stat
         choices: &[],
         refers: None,
         doc,
+        label: "",
     }
 }
 const fn text(name: &'static str, required: bool, doc: &'static str) -> Field {
@@ -182,6 +189,7 @@ const fn text(name: &'static str, required: bool, doc: &'static str) -> Field {
         choices: &[],
         refers: None,
         doc,
+        label: "",
     }
 }
 const fn choice(
@@ -198,6 +206,7 @@ const fn choice(
         choices,
         refers: None,
         doc,
+        label: "",
     }
 }
 const fn list(name: &'static str, required: bool, doc: &'static str) -> Field {
@@ -209,6 +218,7 @@ const fn list(name: &'static str, required: bool, doc: &'static str) -> Field {
         choices: &[],
         refers: None,
         doc,
+        label: "",
     }
 }
 
@@ -240,16 +250,26 @@ pub const KINDS: &[Kind] = &[
             text("vendor", true, "designer"),
             text("process", true, "foundry process as published"),
             text("node", false, "waferwatt process-node id for the fab ledger"),
-            num("die_area_mm2", "mm2", false, "total compute-die area").positive(),
-            num("transistors", "count", false, "transistors on the compute dies").positive(),
-            num("bf16_tflops", "TFLOP/s", true, "peak dense BF16 throughput").positive(),
-            num("fp8_tflops", "TFLOP/s", false, "peak dense FP8 throughput").positive(),
-            num("memory_gb", "GB", true, "HBM capacity").positive(),
-            num("memory_tbps", "TB/s", false, "HBM bandwidth").positive(),
-            num("tdp_w", "W", true, "thermal design power of the accelerator").positive(),
-            num("price_usd", "USD", false, "market price of one accelerator").positive(),
-            num("build_markup", "ratio", false, "price over build cost, when priced from its bill of materials"),
-            num("rental_usd_per_hour", "USD/h", false, "cloud rental per accelerator-hour"),
+            num("die_area_mm2", "mm2", false, "total compute-die area").positive().label("compute-die area"),
+            num("transistors", "count", false, "transistors on the compute dies")
+                .positive()
+                .label("transistor count"),
+            num("bf16_tflops", "TFLOP/s", true, "peak dense BF16 throughput")
+                .positive()
+                .label("peak BF16 throughput"),
+            num("fp8_tflops", "TFLOP/s", false, "peak dense FP8 throughput")
+                .positive()
+                .label("peak FP8 throughput"),
+            num("memory_gb", "GB", true, "HBM capacity").positive().label("HBM capacity"),
+            num("memory_tbps", "TB/s", false, "HBM bandwidth").positive().label("HBM bandwidth"),
+            num("tdp_w", "W", true, "thermal design power of the accelerator")
+                .positive()
+                .label("thermal design power"),
+            num("price_usd", "USD", false, "market price of one accelerator").positive().label("price"),
+            num("build_markup", "ratio", false, "price over build cost, when priced from its bill of materials")
+                .label("markup over build cost"),
+            num("rental_usd_per_hour", "USD/h", false, "cloud rental per accelerator-hour")
+                .label("hourly rental price"),
         ],
         one_of: &[OneOf { fields: &["price_usd", "build_markup"], when: None }],
     },
@@ -262,25 +282,38 @@ pub const KINDS: &[Kind] = &[
             text("country", true, "ISO country code"),
             choice("tariff_model", TARIFF_MODELS, true, "flat price, or two-part build-up"),
             text("voltage", false, "supply voltage class the tariff parts are for"),
-            num("tariff_usd_per_kwh", "USD/kWh", false, "flat all-in price in USD"),
-            num("tariff_cny_per_kwh", "CNY/kWh", false, "flat all-in price in CNY"),
+            num("tariff_usd_per_kwh", "USD/kWh", false, "flat all-in price in USD")
+                .label("flat electricity price"),
+            num("tariff_cny_per_kwh", "CNY/kWh", false, "flat all-in price in CNY")
+                .label("flat electricity price in yuan"),
             num("energy_cny_per_kwh", "CNY/kWh", false, "energy (on-grid) price")
                 .positive()
-                .when("tariff_model", "two-part"),
+                .when("tariff_model", "two-part")
+                .label("on-grid energy price"),
             num("line_loss_fraction", "fraction", false, "on-grid line-loss rate")
-                .when("tariff_model", "two-part"),
+                .when("tariff_model", "two-part")
+                .label("grid line-loss rate"),
             num("td_cny_per_kwh", "CNY/kWh", false, "transmission and distribution energy rate")
-                .when("tariff_model", "two-part"),
+                .when("tariff_model", "two-part")
+                .label("transmission and distribution rate"),
             num("demand_cny_per_kw_month", "CNY/kW-month", false, "maximum-demand charge")
-                .when("tariff_model", "two-part"),
+                .when("tariff_model", "two-part")
+                .label("maximum-demand charge"),
             num("system_op_cny_per_kwh", "CNY/kWh", false, "system operation charge")
-                .when("tariff_model", "two-part"),
+                .when("tariff_model", "two-part")
+                .label("system operation charge"),
             num("funds_cny_per_kwh", "CNY/kWh", false, "government funds and surcharges")
-                .when("tariff_model", "two-part"),
-            num("vat_rate", "fraction", true, "value-added tax included in the quoted prices"),
-            num("dc_deal_cny_per_kwh", "CNY/kWh", false, "a published special data-centre rate"),
-            num("grid_kgco2_per_kwh", "kgCO2/kWh", true, "grid carbon intensity"),
-            num("pue", "ratio", true, "typical power usage effectiveness of its data centres").at_least_one(),
+                .when("tariff_model", "two-part")
+                .label("government funds and surcharges"),
+            num("vat_rate", "fraction", true, "value-added tax included in the quoted prices")
+                .label("VAT rate"),
+            num("dc_deal_cny_per_kwh", "CNY/kWh", false, "a published special data-centre rate")
+                .label("special data-centre rate"),
+            num("grid_kgco2_per_kwh", "kgCO2/kWh", true, "grid carbon intensity")
+                .label("grid carbon intensity"),
+            num("pue", "ratio", true, "typical power usage effectiveness of its data centres")
+                .at_least_one()
+                .label("typical PUE"),
         ],
         one_of: &[OneOf {
             fields: &["tariff_usd_per_kwh", "tariff_cny_per_kwh"],
@@ -293,9 +326,12 @@ pub const KINDS: &[Kind] = &[
         doc: "data-centre facility kinds: PUE, construction cost per MW of IT load, life",
         fields: &[
             text("name", true, "description"),
-            num("pue", "ratio", true, "power usage effectiveness").at_least_one(),
-            num("capex_usd_per_mw", "USD/MW", true, "construction cost per MW of IT load"),
-            num("life_years", "years", true, "depreciation life of the building and plant").positive(),
+            num("pue", "ratio", true, "power usage effectiveness").at_least_one().label("PUE"),
+            num("capex_usd_per_mw", "USD/MW", true, "construction cost per MW of IT load")
+                .label("construction cost"),
+            num("life_years", "years", true, "depreciation life of the building and plant")
+                .positive()
+                .label("depreciation life"),
         ],
         one_of: &[],
     },
@@ -305,16 +341,21 @@ pub const KINDS: &[Kind] = &[
         doc: "the server and network around each accelerator",
         fields: &[
             num("power_multiplier", "ratio", true, "server power per accelerator over its TDP")
-                .at_least_one(),
-            num("avg_power_fraction", "fraction", true, "average draw over peak during training").positive(),
-            num("capex_fraction", "fraction", true, "server cost beyond the accelerator, per price"),
+                .at_least_one()
+                .label("server power over accelerator TDP"),
+            num("avg_power_fraction", "fraction", true, "average draw over peak during training")
+                .positive()
+                .label("average-to-peak power in training"),
+            num("capex_fraction", "fraction", true, "server cost beyond the accelerator, per price")
+                .label("server cost over accelerator price"),
             num(
                 "network_capex_fraction",
                 "fraction",
                 true,
                 "cluster network as a share of all hardware cost",
             )
-            .below_one(),
+            .below_one()
+            .label("network share of hardware cost"),
         ],
         one_of: &[],
     },
@@ -324,9 +365,11 @@ pub const KINDS: &[Kind] = &[
         doc: "how owned hardware is paid for",
         fields: &[
             num("hardware_life_years", "years", true, "depreciation life of accelerators and servers")
-                .positive(),
-            num("cost_of_capital", "fraction/year", true, "annual cost of capital"),
-            num("maintenance_fraction_per_year", "fraction/year", true, "maintenance per hardware capex"),
+                .positive()
+                .label("hardware depreciation life"),
+            num("cost_of_capital", "fraction/year", true, "annual cost of capital").label("cost of capital"),
+            num("maintenance_fraction_per_year", "fraction/year", true, "maintenance per hardware capex")
+                .label("hardware maintenance rate"),
         ],
         one_of: &[],
     },
@@ -335,9 +378,13 @@ pub const KINDS: &[Kind] = &[
         keyed: false,
         doc: "how efficiently a training run uses its hardware",
         fields: &[
-            num("mfu", "fraction", true, "model FLOP utilisation").positive(),
-            num("goodput", "fraction", true, "share of paid hours that make progress").positive(),
-            num("flop_per_param_token", "FLOP", true, "training FLOP per parameter per token").positive(),
+            num("mfu", "fraction", true, "model FLOP utilisation").positive().label("model FLOP utilisation"),
+            num("goodput", "fraction", true, "share of paid hours that make progress")
+                .positive()
+                .label("training goodput"),
+            num("flop_per_param_token", "FLOP", true, "training FLOP per parameter per token")
+                .positive()
+                .label("training compute per parameter-token"),
         ],
         one_of: &[],
     },
@@ -346,19 +393,23 @@ pub const KINDS: &[Kind] = &[
         keyed: false,
         doc: "how a data centre buys power",
         fields: &[
-            num("load_factor", "fraction", true, "average over contracted maximum demand").positive(),
+            num("load_factor", "fraction", true, "average over contracted maximum demand")
+                .positive()
+                .label("data-centre load factor"),
             num(
                 "high_use_demand_factor",
                 "fraction",
                 true,
                 "share of the demand charge billed to high-use users",
-            ),
+            )
+            .label("high-use demand charge share"),
             num(
                 "high_use_threshold_kwh_per_kw_month",
                 "kWh/kW-month",
                 true,
                 "monthly use per kW that counts as high",
-            ),
+            )
+            .label("high-use threshold"),
         ],
         one_of: &[],
     },
@@ -367,8 +418,12 @@ pub const KINDS: &[Kind] = &[
         keyed: false,
         doc: "exchange rates",
         fields: &[
-            num("cny_per_usd", "CNY/USD", true, "yuan per US dollar").positive(),
-            num("usd_per_eur", "USD/EUR", true, "US dollars per euro").positive(),
+            num("cny_per_usd", "CNY/USD", true, "yuan per US dollar")
+                .positive()
+                .label("dollar-to-yuan exchange rate"),
+            num("usd_per_eur", "USD/EUR", true, "US dollars per euro")
+                .positive()
+                .label("euro-to-dollar exchange rate"),
         ],
         one_of: &[],
     },
@@ -379,17 +434,28 @@ pub const KINDS: &[Kind] = &[
         fields: &[
             text("name", true, "model name"),
             choice("class", TOOL_CLASSES, true, "scanner class"),
-            num("wph", "wafers/h", true, "rated throughput at the stated dose").positive(),
-            num("dose_mj_cm2", "mJ/cm2", false, "dose at which the throughput is rated").positive(),
-            num("price_eur", "EUR", true, "average selling price").positive(),
-            num("life_years", "years", true, "depreciation life").positive(),
-            num("availability", "fraction", true, "share of the year the tool is up").positive(),
-            num("effective_fraction", "fraction", true, "realised over rated throughput while up").positive(),
-            num("power_kw", "kW", true, "electrical power draw"),
-            num("service_fraction_per_year", "fraction/year", true, "service contract per tool price"),
-            num("consumables_usd_per_exposure", "USD", true, "resist and other consumables per wafer pass"),
+            num("wph", "wafers/h", true, "rated throughput at the stated dose")
+                .positive()
+                .label("throughput"),
+            num("dose_mj_cm2", "mJ/cm2", false, "dose at which the throughput is rated")
+                .positive()
+                .label("rated dose"),
+            num("price_eur", "EUR", true, "average selling price").positive().label("price"),
+            num("life_years", "years", true, "depreciation life").positive().label("depreciation life"),
+            num("availability", "fraction", true, "share of the year the tool is up")
+                .positive()
+                .label("availability"),
+            num("effective_fraction", "fraction", true, "realised over rated throughput while up")
+                .positive()
+                .label("effective throughput share"),
+            num("power_kw", "kW", true, "electrical power draw").label("power draw"),
+            num("service_fraction_per_year", "fraction/year", true, "service contract per tool price")
+                .label("service contract rate"),
+            num("consumables_usd_per_exposure", "USD", true, "resist and other consumables per wafer pass")
+                .label("consumables per exposure"),
             num("overlay_nm", "nm", false, "matched-machine overlay: the layers it can print against another scanner's")
-                .positive(),
+                .positive()
+                .label("matched-machine overlay"),
         ],
         one_of: &[],
     },
@@ -400,15 +466,23 @@ pub const KINDS: &[Kind] = &[
         fields: &[
             text("name", true, "description"),
             choice("class", TOOL_CLASSES, true, "scanner class that prints it"),
-            num("exposures", "count", true, "exposures (wafer passes) per layer").positive(),
-            num("masks", "count", true, "masks per layer").positive(),
-            num("extra_steps", "count", true, "deposition, etch and clean steps added per layer"),
-            num("defect_adder_per_cm2", "1/cm2", true, "defect density added per layer"),
-            num("min_pitch_nm", "nm", true, "finest pitch it prints in production").positive(),
+            num("exposures", "count", true, "exposures (wafer passes) per layer")
+                .positive()
+                .label("exposures per layer"),
+            num("masks", "count", true, "masks per layer").positive().label("masks per layer"),
+            num("extra_steps", "count", true, "deposition, etch and clean steps added per layer")
+                .label("extra process steps per layer"),
+            num("defect_adder_per_cm2", "1/cm2", true, "defect density added per layer")
+                .label("defect density added per layer"),
+            num("min_pitch_nm", "nm", true, "finest pitch it prints in production")
+                .positive()
+                .label("minimum pitch"),
             num("throughput_factor", "fraction", true, "a scanner's throughput on this scheme's layers over its effective throughput")
-                .positive(),
+                .positive()
+                .label("scanner throughput factor"),
             num("overlay_budget_nm", "nm", false, "the scanner overlay its layers need, if tight: a scanner above it cannot print them")
-                .positive(),
+                .positive()
+                .label("overlay budget"),
         ],
         one_of: &[],
     },
@@ -416,7 +490,11 @@ pub const KINDS: &[Kind] = &[
         name: "mask",
         keyed: true,
         doc: "photomask cost by scanner class, at the 7 nm generation (nodes scale it by their mask price index)",
-        fields: &[num("cost_usd", "USD", true, "price of one mask at the 7 nm generation").positive()],
+        fields: &[
+            num("cost_usd", "USD", true, "price of one mask at the 7 nm generation")
+                .positive()
+                .label("mask price at 7 nm"),
+        ],
         one_of: &[],
     },
     Kind {
@@ -426,23 +504,44 @@ pub const KINDS: &[Kind] = &[
         fields: &[
             text("name", true, "description"),
             list("scanners", true, "scanner model used for each class").refers("scanner"),
-            num("d0_per_cm2", "1/cm2", true, "defect density before the schemes' adders, in the year given"),
-            num("d0_floor_per_cm2", "1/cm2", false, "the defect density learning takes it towards, when still learning").positive(),
-            num("density_mtr_mm2", "MTr/mm2", false, "logic transistor density").positive(),
-            num("steps_per_mask", "count", true, "process steps per mask layer").positive(),
-            num("cost_per_step_usd", "USD", true, "cost of a non-lithography process step per wafer"),
-            num("substrate_usd", "USD", true, "bare wafer"),
-            num("overhead_fraction", "fraction", true, "fab overhead on direct cost"),
-            num("days_per_mask", "days", true, "cycle time per mask layer").positive(),
-            num("gross_margin", "fraction", true, "foundry gross margin").below_one(),
-            num("wafers_per_mask_set", "count", true, "wafers a design's mask set is spread over").positive(),
+            num("d0_per_cm2", "1/cm2", true, "defect density before the schemes' adders, in the year given")
+                .label("defect density"),
+            num("d0_floor_per_cm2", "1/cm2", false, "the defect density learning takes it towards, when still learning")
+                .positive()
+                .label("defect density floor"),
+            num("density_mtr_mm2", "MTr/mm2", false, "logic transistor density")
+                .positive()
+                .label("logic transistor density"),
+            num("steps_per_mask", "count", true, "process steps per mask layer")
+                .positive()
+                .label("process steps per mask"),
+            num("cost_per_step_usd", "USD", true, "cost of a non-lithography process step per wafer")
+                .label("cost per process step"),
+            num("substrate_usd", "USD", true, "bare wafer").label("bare wafer price"),
+            num("overhead_fraction", "fraction", true, "fab overhead on direct cost").label("fab overhead"),
+            num("days_per_mask", "days", true, "cycle time per mask layer")
+                .positive()
+                .label("cycle time per mask layer"),
+            num("gross_margin", "fraction", true, "foundry gross margin")
+                .below_one()
+                .label("foundry gross margin"),
+            num("wafers_per_mask_set", "count", true, "wafers a design's mask set is spread over")
+                .positive()
+                .label("wafers per mask set"),
             num("mask_price_index", "ratio", true, "price of a mask at this node over the 7 nm-generation price of its class")
-                .positive(),
-            num("other_capex_usd_per_wpm", "USD/wpm", true, "fab capital per wafer start a month of capacity beyond its litho cells (scanners, tracks, metrology)"),
+                .positive()
+                .label("mask price index"),
+            num("other_capex_usd_per_wpm", "USD/wpm", true, "fab capital per wafer start a month of capacity beyond its litho cells (scanners, tracks, metrology)")
+                .label("non-lithography fab capital"),
             num("published_wafer_price_usd", "USD", false, "a published wafer price, for comparison")
-                .positive(),
-            num("density_index", "ratio", false, "logic density relative to TSMC N7").positive(),
-            num("power_index", "ratio", false, "power at equal speed relative to TSMC N5").positive(),
+                .positive()
+                .label("published wafer price"),
+            num("density_index", "ratio", false, "logic density relative to TSMC N7")
+                .positive()
+                .label("logic density vs TSMC N7"),
+            num("power_index", "ratio", false, "power at equal speed relative to TSMC N5")
+                .positive()
+                .label("power vs TSMC N5"),
         ],
         one_of: &[],
     },
@@ -454,8 +553,10 @@ pub const KINDS: &[Kind] = &[
             text("name", true, "what the layers are"),
             text("node", true, "node id").refers("node"),
             text("scheme", true, "scheme id").refers("scheme"),
-            num("count", "count", true, "layers in the group"),
-            num("pitch_nm", "nm", false, "the group's finest pitch, checked against the scheme").positive(),
+            num("count", "count", true, "layers in the group").label("layer count"),
+            num("pitch_nm", "nm", false, "the group's finest pitch, checked against the scheme")
+                .positive()
+                .label("finest pitch"),
         ],
         one_of: &[],
     },
@@ -466,8 +567,9 @@ pub const KINDS: &[Kind] = &[
         fields: &[
             text("name", true, "what the die is"),
             num("width_mm", "mm", true, "die width (0.1-450 mm: a die is on a wafer, and bigger than a speck)")
-                .between(0.1, 450.0),
-            num("height_mm", "mm", true, "die height (0.1-450 mm)").between(0.1, 450.0),
+                .between(0.1, 450.0)
+                .label("width"),
+            num("height_mm", "mm", true, "die height (0.1-450 mm)").between(0.1, 450.0).label("height"),
         ],
         one_of: &[],
     },
@@ -477,26 +579,46 @@ pub const KINDS: &[Kind] = &[
         doc: "wafer geometry and fab-wide operating figures",
         fields: &[
             num("wafer_mm", "mm", true, "wafer diameter (25-450 mm: from one-inch research wafers to the 450 mm standard)")
-                .between(25.0, 450.0),
-            num("edge_exclusion_mm", "mm", true, "unusable ring at the wafer edge (0-20 mm)").between(0.0, 20.0),
+                .between(25.0, 450.0)
+                .label("wafer diameter"),
+            num("edge_exclusion_mm", "mm", true, "unusable ring at the wafer edge (0-20 mm)")
+                .between(0.0, 20.0)
+                .label("wafer edge exclusion"),
             num("scribe_mm", "mm", true, "scribe line between dies (0-2 mm; real lines are 0.05-0.2 mm)")
-                .between(0.0, 2.0),
+                .between(0.0, 2.0)
+                .label("scribe line width"),
             num("reticle_width_mm", "mm", true, "reticle field width (1-60 mm; 26 mm on every scanner made)")
-                .between(1.0, 60.0),
-            num("reticle_height_mm", "mm", true, "reticle field height (1-60 mm; 33 mm)").between(1.0, 60.0),
+                .between(1.0, 60.0)
+                .label("reticle field width"),
+            num("reticle_height_mm", "mm", true, "reticle field height (1-60 mm; 33 mm)")
+                .between(1.0, 60.0)
+                .label("reticle field height"),
             num("high_na_reticle_height_mm", "mm", true, "reticle field height of High-NA (half field; 1-60 mm)")
-                .between(1.0, 60.0),
-            num("tool_utilization", "fraction", true, "share of up-time a scanner is loaded").positive(),
-            num("cost_of_capital", "fraction/year", true, "annual cost of capital of a fab"),
-            num("electricity_usd_per_kwh", "USD/kWh", true, "fab electricity price"),
+                .between(1.0, 60.0)
+                .label("High-NA reticle field height"),
+            num("tool_utilization", "fraction", true, "share of up-time a scanner is loaded")
+                .positive()
+                .label("scanner utilisation"),
+            num("cost_of_capital", "fraction/year", true, "annual cost of capital of a fab")
+                .label("fab cost of capital"),
+            num("electricity_usd_per_kwh", "USD/kWh", true, "fab electricity price")
+                .label("fab electricity price"),
             num("litho_steps_per_exposure", "count", true, "process steps of one lithography pass")
-                .positive(),
+                .positive()
+                .label("lithography process steps per exposure"),
             num("litho_step_time_factor", "ratio", true, "time of a litho step against another step")
-                .positive(),
-            num("negbin_alpha", "ratio", true, "defect clustering of the negative binomial model").positive(),
-            num("track_usd_per_exposure", "USD", true, "coat-and-develop track cost of one exposure"),
-            num("metrology_usd_per_exposure", "USD", true, "litho metrology (CD, overlay) cost of one exposure"),
-            num("capex_life_years", "years", true, "years over which a fab's capital is recovered").positive(),
+                .positive()
+                .label("relative lithography step time"),
+            num("negbin_alpha", "ratio", true, "defect clustering of the negative binomial model")
+                .positive()
+                .label("defect clustering"),
+            num("track_usd_per_exposure", "USD", true, "coat-and-develop track cost of one exposure")
+                .label("track cost per exposure"),
+            num("metrology_usd_per_exposure", "USD", true, "litho metrology (CD, overlay) cost of one exposure")
+                .label("metrology cost per exposure"),
+            num("capex_life_years", "years", true, "years over which a fab's capital is recovered")
+                .positive()
+                .label("fab capital recovery period"),
             choice("yield_model", YIELD_MODELS, true, "default yield model"),
         ],
         one_of: &[],
@@ -507,23 +629,36 @@ pub const KINDS: &[Kind] = &[
         doc: "accelerator bills of materials: dies, HBM, interposer, assembly, test, module",
         fields: &[
             text("node", true, "process node of the compute dies").refers("node"),
-            num("die_area_mm2", "mm2", true, "area of one compute die").positive(),
-            num("die_count", "count", true, "compute dies in the package").positive(),
+            num("die_area_mm2", "mm2", true, "area of one compute die").positive().label("compute-die area"),
+            num("die_count", "count", true, "compute dies in the package")
+                .positive()
+                .label("compute-die count"),
             text("io_node", false, "process node of the I/O dies, if separate").refers("node"),
-            num("io_die_area_mm2", "mm2", false, "area of one I/O die").positive(),
-            num("io_die_count", "count", false, "I/O dies in the package").positive(),
+            num("io_die_area_mm2", "mm2", false, "area of one I/O die").positive().label("I/O die area"),
+            num("io_die_count", "count", false, "I/O dies in the package").positive().label("I/O die count"),
             text("hbm_generation", true, "HBM generation"),
-            num("hbm_stacks", "count", true, "HBM stacks"),
-            num("hbm_gb_per_stack", "GB", true, "capacity of a stack"),
-            num("hbm_usd_per_gb", "USD/GB", true, "HBM price per GB"),
+            num("hbm_stacks", "count", true, "HBM stacks").label("HBM stack count"),
+            num("hbm_gb_per_stack", "GB", true, "capacity of a stack").label("HBM capacity per stack"),
+            num("hbm_usd_per_gb", "USD/GB", true, "HBM price per GB").label("HBM price"),
             choice("package_kind", PACKAGE_KINDS, true, "silicon interposer, bridge (CoWoS-L) or organic"),
-            num("interposer_area_mm2", "mm2", false, "silicon interposer area").positive(),
-            num("interposer_count", "count", false, "silicon interposers in the package").positive(),
-            num("substrate_and_bonding_usd", "USD", true, "organic substrate, die and HBM bonding, underfill"),
-            num("final_test_usd", "USD", true, "final assembly and test of the accelerator"),
-            num("packaging_yield", "fraction", true, "share of assembled packages that work").positive(),
-            num("module_usd", "USD", true, "module or board, power delivery, heat spreader"),
-            num("published_build_cost_usd", "USD", false, "a published build-cost estimate, for comparison").positive(),
+            num("interposer_area_mm2", "mm2", false, "silicon interposer area")
+                .positive()
+                .label("interposer area"),
+            num("interposer_count", "count", false, "silicon interposers in the package")
+                .positive()
+                .label("interposer count"),
+            num("substrate_and_bonding_usd", "USD", true, "organic substrate, die and HBM bonding, underfill")
+                .label("substrate and bonding cost"),
+            num("final_test_usd", "USD", true, "final assembly and test of the accelerator")
+                .label("final assembly and test cost"),
+            num("packaging_yield", "fraction", true, "share of assembled packages that work")
+                .positive()
+                .label("packaging yield"),
+            num("module_usd", "USD", true, "module or board, power delivery, heat spreader")
+                .label("module cost"),
+            num("published_build_cost_usd", "USD", false, "a published build-cost estimate, for comparison")
+                .positive()
+                .label("published build cost"),
         ],
         one_of: &[],
     },
@@ -532,13 +667,21 @@ pub const KINDS: &[Kind] = &[
         keyed: false,
         doc: "advanced packaging: interposer wafers, bridges, known-good-die test",
         fields: &[
-            num("interposer_wafer_usd", "USD", true, "a processed 300 mm silicon interposer wafer").positive(),
-            num("interposer_d0_per_cm2", "1/cm2", true, "defect density of a passive interposer"),
-            num("cowos_l_interposer_usd", "USD", true, "RDL interposer with bridge dies, per package"),
-            num("kgd_test_usd_per_die", "USD", true, "known-good-die test of one die"),
-            num("silicon_interposer_max_mm2", "mm2", true, "largest silicon interposer (CoWoS-S)").positive(),
+            num("interposer_wafer_usd", "USD", true, "a processed 300 mm silicon interposer wafer")
+                .positive()
+                .label("silicon interposer wafer price"),
+            num("interposer_d0_per_cm2", "1/cm2", true, "defect density of a passive interposer")
+                .label("interposer defect density"),
+            num("cowos_l_interposer_usd", "USD", true, "RDL interposer with bridge dies, per package")
+                .label("CoWoS-L interposer cost"),
+            num("kgd_test_usd_per_die", "USD", true, "known-good-die test of one die")
+                .label("known-good-die test cost"),
+            num("silicon_interposer_max_mm2", "mm2", true, "largest silicon interposer (CoWoS-S)")
+                .positive()
+                .label("largest silicon interposer"),
             num("port_logic_share", "fraction", true, "share of a die's area that scales with logic density when ported")
-                .positive(),
+                .positive()
+                .label("logic-scaling share of die area"),
         ],
         one_of: &[],
     },
@@ -547,10 +690,14 @@ pub const KINDS: &[Kind] = &[
         keyed: false,
         doc: "splitting a die into chiplets: die-to-die overhead, bonding, package cost",
         fields: &[
-            num("d2d_area_fraction", "fraction", true, "die-to-die interface area added to each chiplet"),
-            num("bond_yield_per_die", "fraction", true, "share of chiplet bonds that work").positive(),
-            num("bond_usd_per_die", "USD", true, "bonding cost per chiplet"),
-            num("package_usd_per_mm2", "USD/mm2", true, "package cost per mm² of silicon placed"),
+            num("d2d_area_fraction", "fraction", true, "die-to-die interface area added to each chiplet")
+                .label("die-to-die interface overhead"),
+            num("bond_yield_per_die", "fraction", true, "share of chiplet bonds that work")
+                .positive()
+                .label("chiplet bond yield"),
+            num("bond_usd_per_die", "USD", true, "bonding cost per chiplet").label("chiplet bonding cost"),
+            num("package_usd_per_mm2", "USD/mm2", true, "package cost per mm² of silicon placed")
+                .label("chiplet package cost"),
         ],
         one_of: &[],
     },
@@ -563,17 +710,28 @@ pub const KINDS: &[Kind] = &[
             text("accelerator", true, "accelerator id").refers("accelerator"),
             text("region", true, "region id of the cluster, as near as is known").refers("region"),
             choice("precision", PRECISIONS, true, "main training precision"),
-            num("accelerators", "count", true, "accelerators in the cluster").positive(),
-            num("accelerator_hours", "h", true, "accelerator-hours reported").positive(),
-            num("params_active", "params", true, "parameters active per token").positive(),
-            num("params_total", "params", false, "all parameters").positive(),
-            num("tokens", "tokens", true, "training tokens").positive(),
+            num("accelerators", "count", true, "accelerators in the cluster")
+                .positive()
+                .label("cluster size"),
+            num("accelerator_hours", "h", true, "accelerator-hours reported")
+                .positive()
+                .label("accelerator-hours"),
+            num("params_active", "params", true, "parameters active per token")
+                .positive()
+                .label("active parameters"),
+            num("params_total", "params", false, "all parameters").positive().label("total parameters"),
+            num("tokens", "tokens", true, "training tokens").positive().label("training tokens"),
             num("compute_hours", "h", false, "the part of the hours that the tokens' compute took")
-                .positive(),
-            num("goodput", "fraction", true, "goodput that the reported hours imply").positive(),
-            num("rental_usd_per_hour", "USD/h", false, "rental price the publisher assumed"),
-            num("reported_cost_usd", "USD", false, "cost the publisher reported"),
-            num("reported_emissions_tco2e", "tCO2e", false, "emissions the publisher reported"),
+                .positive()
+                .label("hours of useful compute"),
+            num("goodput", "fraction", true, "goodput that the reported hours imply")
+                .positive()
+                .label("implied goodput"),
+            num("rental_usd_per_hour", "USD/h", false, "rental price the publisher assumed")
+                .label("assumed rental price"),
+            num("reported_cost_usd", "USD", false, "cost the publisher reported").label("reported cost"),
+            num("reported_emissions_tco2e", "tCO2e", false, "emissions the publisher reported")
+                .label("reported emissions"),
         ],
         one_of: &[],
     },
@@ -582,15 +740,23 @@ pub const KINDS: &[Kind] = &[
         keyed: false,
         doc: "the capacity ledger's defaults: the report's fleet, HBM flow and yardsticks",
         fields: &[
-            num("run_days", "days", true, "days the largest run of a year's output trains for").positive(),
+            num("run_days", "days", true, "days the largest run of a year's output trains for")
+                .positive()
+                .label("training run length"),
             num("report_arfi_scanners", "count", true, "immersion scanners of the report's DUV-only fleet")
-                .positive(),
+                .positive()
+                .label("immersion scanners in DUV fleet"),
             text("report_scanner", true, "the scanner model of the report's fleet").refers("scanner"),
             num("report_wafer_starts_per_month", "wafers/month", true, "wafer starts a month given to the report's accelerators")
-                .positive(),
-            num("die_bank_dies", "count", true, "compute dies made abroad before the controls, in the bank"),
-            num("die_bank_months", "months", true, "months over which the bank's dies are drawn").positive(),
-            num("report_interposer_wafers_per_month", "wafers/month", true, "advanced-packaging (interposer) wafers a month the report's fleet can draw on"),
+                .positive()
+                .label("accelerator wafer starts"),
+            num("die_bank_dies", "count", true, "compute dies made abroad before the controls, in the bank")
+                .label("dies banked before controls"),
+            num("die_bank_months", "months", true, "months over which the bank's dies are drawn")
+                .positive()
+                .label("die bank drawdown period"),
+            num("report_interposer_wafers_per_month", "wafers/month", true, "advanced-packaging (interposer) wafers a month the report's fleet can draw on")
+                .label("interposer wafer supply"),
             text("report_node", true, "the node the report's fleet makes").refers("node"),
             text("report_accelerator", true, "the report's fleet's main design (first of its mix)").refers("accelerator"),
             text("report_region", true, "where the report's fleet output is powered").refers("region"),
@@ -606,7 +772,8 @@ pub const KINDS: &[Kind] = &[
         fields: &[
             text("accelerator", true, "the accelerator").refers("accelerator"),
             num("share", "fraction", true, "its share of the packages (the mix's shares are taken relative to their sum)")
-                .positive(),
+                .positive()
+                .label("share of fleet packages"),
         ],
         one_of: &[],
     },
@@ -615,12 +782,19 @@ pub const KINDS: &[Kind] = &[
         keyed: false,
         doc: "HBM as a stock and a flow: the stacks bought before the controls, and domestic lines",
         fields: &[
-            num("stock_stacks", "count", true, "HBM stacks in stock when the controls took effect"),
-            num("drawdown_months", "months", true, "months over which the stock is drawn").positive(),
-            num("stock_share", "fraction", true, "share of the stock that goes to the report's accelerators"),
-            num("domestic_stacks_per_month", "stacks/month", true, "domestic HBM stacks a month in the data's year"),
-            num("dram_wafers_for_hbm_per_month", "wafers/month", true, "DRAM wafer starts a month the domestic HBM lines can take"),
-            num("stacks_per_wafer", "count", true, "good HBM stacks a DRAM wafer gives, die and stacking yields included"),
+            num("stock_stacks", "count", true, "HBM stacks in stock when the controls took effect")
+                .label("HBM stockpile"),
+            num("drawdown_months", "months", true, "months over which the stock is drawn")
+                .positive()
+                .label("HBM stockpile drawdown period"),
+            num("stock_share", "fraction", true, "share of the stock that goes to the report's accelerators")
+                .label("HBM stockpile share for fleet"),
+            num("domestic_stacks_per_month", "stacks/month", true, "domestic HBM stacks a month in the data's year")
+                .label("domestic HBM output"),
+            num("dram_wafers_for_hbm_per_month", "wafers/month", true, "DRAM wafer starts a month the domestic HBM lines can take")
+                .label("DRAM wafers for domestic HBM"),
+            num("stacks_per_wafer", "count", true, "good HBM stacks a DRAM wafer gives, die and stacking yields included")
+                .label("good HBM stacks per DRAM wafer"),
         ],
         one_of: &[],
     },
@@ -631,9 +805,10 @@ pub const KINDS: &[Kind] = &[
         fields: &[
             text("what", true, "what the figure measures, in words"),
             text("accelerator", false, "the accelerator a count is of, if one (else every model)").refers("accelerator"),
-            num("share", "fraction", false, "a share"),
-            num("wafers_per_month", "wafers/month", false, "a capacity in 300 mm-equivalent wafers a month"),
-            num("units", "count", false, "a count of units"),
+            num("share", "fraction", false, "a share").label("share"),
+            num("wafers_per_month", "wafers/month", false, "a capacity in 300 mm-equivalent wafers a month")
+                .label("wafer capacity"),
+            num("units", "count", false, "a count of units").label("unit count"),
         ],
         one_of: &[OneOf { fields: &["share", "wafers_per_month", "units"], when: None }],
     },
@@ -642,10 +817,16 @@ pub const KINDS: &[Kind] = &[
         keyed: true,
         doc: "ASML's quarterly system sales: total, EUV's share, China's share (ids: 2024q1)",
         fields: &[
-            num("system_sales_eur", "EUR", true, "net system sales in the quarter").positive(),
-            num("euv_share", "fraction", true, "EUV systems' share of net system sales").below_one(),
-            num("cn_share", "fraction", true, "customers in mainland China's share of net system sales"),
-            num("arfi_units", "count", false, "ArF immersion systems recognised in the quarter"),
+            num("system_sales_eur", "EUR", true, "net system sales in the quarter")
+                .positive()
+                .label("ASML net system sales"),
+            num("euv_share", "fraction", true, "EUV systems' share of net system sales")
+                .below_one()
+                .label("EUV share of ASML sales"),
+            num("cn_share", "fraction", true, "customers in mainland China's share of net system sales")
+                .label("China share of ASML sales"),
+            num("arfi_units", "count", false, "ArF immersion systems recognised in the quarter")
+                .label("ASML immersion systems sold"),
         ],
         one_of: &[],
     },
@@ -654,11 +835,12 @@ pub const KINDS: &[Kind] = &[
         keyed: true,
         doc: "published shares of the world's mature (28 nm and older) capacity, by year and source",
         fields: &[
-            num("year", "year", true, "the year the shares are for").positive(),
+            num("year", "year", true, "the year the shares are for").positive().label("estimate year"),
             choice("status", STATUSES, true, "an estimate for a past year, or a forecast"),
             text("basis", true, "what is counted: foundry capacity, or every fab"),
-            num("cn_share", "fraction", true, "China's share"),
-            num("tw_share", "fraction", false, "Taiwan's share, where the same source gives it"),
+            num("cn_share", "fraction", true, "China's share").label("China's share of mature capacity"),
+            num("tw_share", "fraction", false, "Taiwan's share, where the same source gives it")
+                .label("Taiwan's share of mature capacity"),
         ],
         one_of: &[],
     },
@@ -671,8 +853,8 @@ pub const KINDS: &[Kind] = &[
             text("reading", true, "the proposition the report tests"),
             text("actor", true, "whose numbers answer it (a company, a country, the world)"),
             choice("account", ACCOUNTS, true, "the report's account that gives its verdict"),
-            num("value", "fraction", false, "the share the claim states, if any"),
-            num("count", "count", false, "the count the claim states, if any"),
+            num("value", "fraction", false, "the share the claim states, if any").label("stated share"),
+            num("count", "count", false, "the count the claim states, if any").label("stated count"),
             choice("reads", CLAIM_READINGS, false, "how the figure is read: about (low-high), at least (low), at most (high)"),
             text("country", false, "the country whose regions the claim is about, if any"),
             list("against", false, "regions the claim compares with, if any").refers("region"),
@@ -686,8 +868,8 @@ pub const KINDS: &[Kind] = &[
         keyed: false,
         doc: "the strategy ledger: compute now or lithography first, year by year (DESIGN.md §6)",
         fields: &[
-            num("start_year", "year", true, "first year simulated").positive(),
-            num("end_year", "year", true, "last year simulated").positive(),
+            num("start_year", "year", true, "first year simulated").positive().label("strategy start year"),
+            num("end_year", "year", true, "last year simulated").positive().label("strategy end year"),
             list("paths", true, "the paths compared when none are named, the baseline first").refers("path"),
             text("accelerator", true, "the accelerator design every path buys, on each node").refers("accelerator"),
             text("region", true, "where the accelerators are powered").refers("region"),
@@ -695,51 +877,93 @@ pub const KINDS: &[Kind] = &[
             list("euv_nodes", true, "the nodes EUV opens, in the order they come").refers("node"),
             text("euv_scanner", true, "the scanner a domestic EUV tool is taken to perform like").refers("scanner"),
             num("budget_usd", "USD/year", true, "the budget of the first year, for compute and lithography R&D")
-                .positive(),
-            num("budget_growth", "ratio/year", true, "the budget of each year over the year before"),
+                .positive()
+                .label("first-year budget"),
+            num("budget_growth", "ratio/year", true, "the budget of each year over the year before")
+                .label("yearly budget growth"),
             num("rd_needed_usd", "USD", true, "cumulative lithography R&D spend from the start year at which EUV arrives")
-                .positive(),
-            num("euv_earliest_year", "year", true, "EUV arrives in no year before this, whatever the spend").positive(),
-            num("euv_node_lag_years", "years", true, "years from one EUV node to the next"),
-            num("euv_tools_first_year", "count/year", true, "EUV tools made in the year EUV arrives"),
-            num("euv_tools_growth", "ratio/year", true, "EUV tools made each year over the year before"),
-            num("euv_tools_max_per_year", "count/year", true, "the most EUV tools made in a year"),
+                .positive()
+                .label("lithography R&D needed for EUV"),
+            num("euv_earliest_year", "year", true, "EUV arrives in no year before this, whatever the spend")
+                .positive()
+                .label("earliest EUV year"),
+            num("euv_node_lag_years", "years", true, "years from one EUV node to the next")
+                .label("gap between EUV nodes"),
+            num("euv_tools_first_year", "count/year", true, "EUV tools made in the year EUV arrives")
+                .label("EUV tools made in first year"),
+            num("euv_tools_growth", "ratio/year", true, "EUV tools made each year over the year before")
+                .label("EUV tool output growth"),
+            num("euv_tools_max_per_year", "count/year", true, "the most EUV tools made in a year")
+                .label("EUV tool output ceiling"),
             list("imports", true, "the import rules in force over the horizon (entries of `import`)").refers("import"),
             num("duv_wafers_per_month", "wafers/month", true, "DUV-node wafer starts a month for accelerators in the start year")
-                .positive(),
+                .positive()
+                .label("initial DUV wafer starts"),
             num("duv_wafers_ceiling", "wafers/month", true, "the most DUV-node wafer starts a month for accelerators can reach")
-                .positive(),
-            num("duv_ramp_rate", "1/year", true, "logistic rate of the DUV wafer starts' growth towards their ceiling"),
-            num("duv_capex_usd_per_wpm", "USD/wpm", true, "capital for one more DUV wafer start a month").positive(),
-            num("duv_lead_years", "years", true, "years from ordering DUV capacity to its output (0-200, the longest horizon)").between(0.0, 200.0),
+                .positive()
+                .label("DUV wafer starts ceiling"),
+            num("duv_ramp_rate", "1/year", true, "logistic rate of the DUV wafer starts' growth towards their ceiling")
+                .label("DUV ramp rate"),
+            num("duv_capex_usd_per_wpm", "USD/wpm", true, "capital for one more DUV wafer start a month")
+                .positive()
+                .label("DUV capacity capital cost"),
+            num("duv_lead_years", "years", true, "years from ordering DUV capacity to its output (0-200, the longest horizon)")
+                .between(0.0, 200.0)
+                .label("DUV capacity lead time"),
             num("hbm_ceiling_stacks_per_month", "stacks/month", true, "the most domestic HBM stacks a month can reach")
-                .positive(),
-            num("hbm_ramp_rate", "1/year", true, "logistic rate of domestic HBM's growth towards its ceiling"),
+                .positive()
+                .label("domestic HBM output ceiling"),
+            num("hbm_ramp_rate", "1/year", true, "logistic rate of domestic HBM's growth towards its ceiling")
+                .label("HBM ramp rate"),
             num("hbm_capex_usd_per_stack_month", "USD/(stack/month)", true, "capital for one more HBM stack a month")
-                .positive(),
-            num("hbm_lead_years", "years", true, "years from ordering HBM capacity to its output (0-200, the longest horizon)").between(0.0, 200.0),
+                .positive()
+                .label("HBM capacity capital cost"),
+            num("hbm_lead_years", "years", true, "years from ordering HBM capacity to its output (0-200, the longest horizon)")
+                .between(0.0, 200.0)
+                .label("HBM capacity lead time"),
             num("packaging_ceiling_wafers_per_month", "wafers/month", true, "the most advanced-packaging (interposer) wafers a month can reach")
-                .positive(),
-            num("packaging_ramp_rate", "1/year", true, "logistic rate of packaging's growth towards its ceiling"),
-            num("packaging_capex_usd_per_wpm", "USD/wpm", true, "capital for one more packaging wafer a month").positive(),
-            num("packaging_lead_years", "years", true, "years from ordering packaging capacity to its output (0-200, the longest horizon)").between(0.0, 200.0),
-            num("euv_programme_start", "year", true, "the year the EUV programme began").positive(),
+                .positive()
+                .label("packaging capacity ceiling"),
+            num("packaging_ramp_rate", "1/year", true, "logistic rate of packaging's growth towards its ceiling")
+                .label("packaging ramp rate"),
+            num("packaging_capex_usd_per_wpm", "USD/wpm", true, "capital for one more packaging wafer a month")
+                .positive()
+                .label("packaging capacity capital cost"),
+            num("packaging_lead_years", "years", true, "years from ordering packaging capacity to its output (0-200, the longest horizon)")
+                .between(0.0, 200.0)
+                .label("packaging capacity lead time"),
+            num("euv_programme_start", "year", true, "the year the EUV programme began")
+                .positive()
+                .label("EUV programme start year"),
             num("euv_natural_years", "years", true, "the programme's length at its natural pace; a shorter one needs more R&D")
-                .positive(),
-            num("euv_time_cost_elasticity", "ratio", true, "R&D needed rises as (natural length ÷ elapsed years) to this power"),
-            num("euv_wph_first", "wafers/hour", true, "a domestic EUV tool's throughput in the year EUV arrives").positive(),
-            num("euv_wph_learning_rate", "1/year", true, "logistic rate of the tools' throughput towards the mature scanner's"),
+                .positive()
+                .label("EUV programme natural length"),
+            num("euv_time_cost_elasticity", "ratio", true, "R&D needed rises as (natural length ÷ elapsed years) to this power")
+                .label("EUV time-cost elasticity"),
+            num("euv_wph_first", "wafers/hour", true, "a domestic EUV tool's throughput in the year EUV arrives")
+                .positive()
+                .label("first domestic EUV throughput"),
+            num("euv_wph_learning_rate", "1/year", true, "logistic rate of the tools' throughput towards the mature scanner's")
+                .label("EUV throughput learning rate"),
             num("euv_availability_first", "fraction", true, "a domestic EUV tool's availability in the year EUV arrives")
-                .positive(),
+                .positive()
+                .label("first domestic EUV availability"),
             num("euv_availability_years", "years", true, "years for availability to reach the mature scanner's, in a straight line")
-                .positive(),
-            num("d0_new_node", "1/cm2", true, "defect density of an EUV node in its first year").positive(),
+                .positive()
+                .label("EUV availability learning time"),
+            num("d0_new_node", "1/cm2", true, "defect density of an EUV node in its first year")
+                .positive()
+                .label("new EUV node defect density"),
             num("d0_learning_years", "years", true, "years for a node's excess defect density to fall by a factor e")
-                .positive(),
-            num("accelerator_markup", "ratio", true, "price of an accelerator over its build cost"),
+                .positive()
+                .label("defect density learning time"),
+            num("accelerator_markup", "ratio", true, "price of an accelerator over its build cost")
+                .label("accelerator markup over build cost"),
             num("tariff_trend", "ratio/year", true, "the region's electricity price each year over the year before")
-                .positive(),
-            num("lead_margin", "fraction", true, "a lead smaller than this share is called a tie"),
+                .positive()
+                .label("yearly electricity price trend"),
+            num("lead_margin", "fraction", true, "a lead smaller than this share is called a tie")
+                .label("tie margin"),
         ],
         one_of: &[],
     },
@@ -750,11 +974,16 @@ pub const KINDS: &[Kind] = &[
         fields: &[
             text("name", true, "the rule in words"),
             text("accelerator", true, "the part the rule allows").refers("accelerator"),
-            num("open_from", "year", true, "when it may first be bought (a decimal year)"),
-            num("open_to", "year", true, "when it may no longer be bought (a decimal year)"),
-            num("units_per_year", "count/year", true, "the most that can be bought in a year while it is open"),
-            num("levy", "fraction", true, "a levy, tariff or premium on its price, paid by the buyer"),
-            num("acceptance", "fraction", true, "the share the importing country lets in"),
+            num("open_from", "year", true, "when it may first be bought (a decimal year)")
+                .label("opening date"),
+            num("open_to", "year", true, "when it may no longer be bought (a decimal year)")
+                .label("closing date"),
+            num("units_per_year", "count/year", true, "the most that can be bought in a year while it is open")
+                .label("yearly volume cap"),
+            num("levy", "fraction", true, "a levy, tariff or premium on its price, paid by the buyer")
+                .label("levy on price"),
+            num("acceptance", "fraction", true, "the share the importing country lets in")
+                .label("share let in"),
         ],
         one_of: &[],
     },
@@ -764,8 +993,10 @@ pub const KINDS: &[Kind] = &[
         doc: "a rule for splitting the strategy's budget between compute and lithography R&D",
         fields: &[
             text("name", true, "what the path is called in words"),
-            num("rd_share", "fraction", true, "share of each year's budget spent on lithography R&D until EUV arrives"),
-            num("rd_share_after", "fraction", false, "share spent on R&D once EUV has arrived (0 if not given)"),
+            num("rd_share", "fraction", true, "share of each year's budget spent on lithography R&D until EUV arrives")
+                .label("R&D share before EUV"),
+            num("rd_share_after", "fraction", false, "share spent on R&D once EUV has arrived (0 if not given)")
+                .label("R&D share after EUV"),
         ],
         one_of: &[],
     },
@@ -788,8 +1019,11 @@ pub const KINDS: &[Kind] = &[
             list("report_packaging_nodes", true, "nodes the packaging account splits a die on: the DUV-only node, its EUV counterpart, then any for context").refers("node"),
             list("report_splits", true, "chiplet counts the packaging account compares"),
             text("report_port", true, "the design the packaging account ports, as ACCELERATOR:NODE"),
-            num("report_samples", "count", true, "Latin hypercube samples behind each p5–p95 range of the report").at_least_one(),
-            num("report_seed", "count", true, "seed of the report's samples (any fixed seed makes the report reproducible)"),
+            num("report_samples", "count", true, "Latin hypercube samples behind each p5–p95 range of the report")
+                .at_least_one()
+                .label("report sample count"),
+            num("report_seed", "count", true, "seed of the report's samples (any fixed seed makes the report reproducible)")
+                .label("report random seed"),
         ],
         one_of: &[],
     },

@@ -604,7 +604,7 @@ fn plan_strategy(
              than a logistic ramp to its ceiling allows and in balance with the others: the DUV scanners and other \
              tools behind them are export-controlled, so money alone does not raise the ceilings"
         ),
-        "domestic accelerators are priced at the chip ledger's build cost × (1 + strategy.accelerator_markup), \
+        "domestic accelerators are priced at the chip ledger's build cost × (1 + its markup, `strategy.accelerator_markup`), \
          dies counted analytically; a design on an EUV node keeps its die area and gains compute by the nodes' \
          density, at their power per transistor, priced at the DUV node's foundry margin"
             .into(),
