@@ -10,7 +10,7 @@ use crate::render::human;
 /// (origin, key, source, year) of a binding.
 pub fn provenance_parts(p: &Provenance) -> (String, Option<String>, Option<String>, Option<i64>) {
     match p {
-        Provenance::Data { key, source, year, origin, location } => {
+        Provenance::Data { key, source, year, origin, location, .. } => {
             let origin = match (origin, location) {
                 (Origin::Default, _) | (_, None) => origin.to_string(),
                 (_, Some(at)) => format!("scenario {at}"),
@@ -22,12 +22,21 @@ pub fn provenance_parts(p: &Provenance) -> (String, Option<String>, Option<Strin
     }
 }
 
-/// A value as its unit reads best: counts and years as they are, the rest for people.
+/// A value as its unit reads best: whole counts and years as they are, the rest for people.
 fn value(v: f64, unit: &str) -> String {
-    if unit == "count" || unit == "year" { format!("{v}") } else { human(v) }
+    if (unit == "count" || unit == "year") && v.fract() == 0.0 { format!("{v}") } else { human(v) }
 }
 
-/// The steps as text under a title.
+/// The label of a number read from the data.
+fn label(p: &Provenance) -> Option<&str> {
+    match p {
+        Provenance::Data { label, .. } => Some(label),
+        _ => None,
+    }
+}
+
+/// The steps as text under a title; each input read from the data is named by its label (the
+/// key beside it, to type).
 pub fn text(title: &str, steps: &[Step], bindings: &[Binding]) -> String {
     let mut text = format!("how the {title} figures were derived\n");
     for s in steps {
@@ -40,6 +49,7 @@ pub fn text(title: &str, steps: &[Step], bindings: &[Binding]) -> String {
         ));
         for x in bindings.iter().filter(|x| s.reads(x)) {
             let (origin, key, source, year) = provenance_parts(&x.provenance);
+            let name = label(&x.provenance).unwrap_or(x.name);
             let cited = match (key, source) {
                 (Some(k), Some(src)) => {
                     format!("{k} [source: {src}{}]", year.map(|y| format!(", {y}")).unwrap_or_default())
@@ -47,8 +57,7 @@ pub fn text(title: &str, steps: &[Step], bindings: &[Binding]) -> String {
                 _ => String::new(),
             };
             text.push_str(&format!(
-                "      {} = {} {}   {cited} ({origin})\n",
-                x.name,
+                "      {name} = {} {}   {cited} ({origin})\n",
                 value(x.value, x.unit),
                 x.unit
             ));
@@ -57,7 +66,8 @@ pub fn text(title: &str, steps: &[Step], bindings: &[Binding]) -> String {
     text
 }
 
-/// The steps as JSON: `[{figure, value, unit, formula, inputs: [...]}]`.
+/// The steps as JSON: `[{figure, value, unit, formula, inputs: [...]}]`, each input read from
+/// the data with its label.
 pub fn json(steps: &[Step], bindings: &[Binding]) -> Value {
     let steps: Vec<Value> = steps
         .iter()
@@ -67,7 +77,8 @@ pub fn json(steps: &[Step], bindings: &[Binding]) -> Value {
                 .filter(|x| s.reads(x))
                 .map(|x| {
                     let (origin, key, source, year) = provenance_parts(&x.provenance);
-                    json!({ "name": x.name, "value": x.value, "unit": x.unit, "origin": origin,
+                    let label = label(&x.provenance);
+                    json!({ "name": x.name, "label": label, "value": x.value, "unit": x.unit, "origin": origin,
                             "key": key, "source": source, "year": year })
                 })
                 .collect();

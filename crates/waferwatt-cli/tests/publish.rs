@@ -178,17 +178,6 @@ fn a_scenario_flows_into_every_section() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// The Chromium that `WAFERWATT_CHROMIUM` names, or the first on the PATH.
-fn chromium() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("WAFERWATT_CHROMIUM") {
-        return Some(PathBuf::from(p));
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|d| ["chromium", "chromium-browser", "google-chrome"].map(|n| d.join(n)))
-        .find(|p| p.is_file())
-}
-
 /// How long the browser may take before the test gives up on it.
 const BROWSER_SECONDS: u64 = 90;
 

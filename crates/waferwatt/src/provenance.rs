@@ -63,6 +63,8 @@ pub enum Provenance {
     /// A data parameter (built in, or overridden by a scenario or `--set`).
     Data {
         key: String,
+        /// The number's name for people ([`Dataset::label`]).
+        label: String,
         source: std::sync::Arc<str>,
         year: Option<i64>,
         origin: Origin,
@@ -140,6 +142,7 @@ impl<'a> Binder<'a> {
             unit: p.unit,
             provenance: Provenance::Data {
                 key: key.to_string(),
+                label: self.ds.label(key),
                 source: p.source.clone(),
                 year: p.year,
                 origin: p.origin.clone(),

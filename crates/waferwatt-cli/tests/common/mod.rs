@@ -77,3 +77,14 @@ pub fn with_threads(threads: &str, args: &[&str]) -> String {
     assert!(o.status.success(), "{args:?}: {}", stderr(&o));
     stdout(&o)
 }
+
+/// The Chromium that `WAFERWATT_CHROMIUM` names, or the first on the PATH.
+pub fn chromium() -> Option<PathBuf> {
+    if let Ok(p) = std::env::var("WAFERWATT_CHROMIUM") {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|d| ["chromium", "chromium-browser", "google-chrome", "chrome"].map(|n| d.join(n)))
+        .find(|p| p.is_file())
+}
