@@ -164,7 +164,8 @@ fn show(ds: &Dataset, id: &str, format: Format) -> Result<String, Failure> {
         }
         Format::Csv => {
             let mut s = csv_line(
-                &["key", "value", "low", "high", "dist", "unit", "source", "year", "note"].map(String::from),
+                &["key", "value", "low", "high", "dist", "unit", "source", "year", "note", "label"]
+                    .map(String::from),
             );
             for (rows, _) in shown {
                 s.push_str(&rows);
@@ -216,10 +217,12 @@ fn show_one(ds: &Dataset, kind: &str, id: Option<&str>, format: Format) -> (Stri
                 p.unit.to_string(),
                 source,
             ]);
-            if !p.note.is_empty() {
-                notes.push_str(&format!("  {field}: {}\n", p.note));
-            }
-            rows.push(json!({ "field": field, "key": k, "value": p.value, "low": p.low, "high": p.high,
+            let label = ds.label(k);
+            notes.push_str(&format!(
+                "  {field} ({label}){}\n",
+                if p.note.is_empty() { String::new() } else { format!(": {}", p.note) }
+            ));
+            rows.push(json!({ "field": field, "key": k, "label": label, "value": p.value, "low": p.low, "high": p.high,
                 "dist": dist(p), "unit": p.unit, "source": &*p.source, "year": p.year, "note": p.note, "origin": p.origin.to_string() }));
         } else if let Some(text) = ds.texts.get(k) {
             let value = match &text.value {
@@ -247,6 +250,7 @@ fn show_one(ds: &Dataset, kind: &str, id: Option<&str>, format: Format) -> (Stri
                         p.source.to_string(),
                         p.year.map(|y| y.to_string()).unwrap_or_default(),
                         p.note.clone(),
+                        ds.label(k),
                     ]));
                 } else if let Some(v) = ds.text(k) {
                     s.push_str(&csv_line(&[k.clone(), v.to_string()]));
