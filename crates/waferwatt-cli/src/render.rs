@@ -137,6 +137,14 @@ impl Table {
         self.caption = Some(caption.into());
         self
     }
+    /// A caption that says what the table shows, before the one it has (which stays, as detail).
+    pub fn led(mut self, lead: &str) -> Table {
+        self.caption = Some(match self.caption.take() {
+            Some(c) => format!("{lead} ({c})"),
+            None => lead.to_string(),
+        });
+        self
+    }
     pub fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
     }

@@ -44,8 +44,9 @@ fn markdown_report_with_its_charts() {
         parses_as_svg(&std::fs::read_to_string(dir.join(c)).unwrap(), c);
         // Its data beside it: a header and a row at least, every row as wide as the header.
         let csv = std::fs::read_to_string(dir.join(c.replace(".svg", ".csv"))).unwrap();
-        let widths: Vec<usize> = csv.lines().map(|l| l.split(',').count()).collect();
+        let widths: Vec<usize> = csv.lines().map(csv_fields).collect();
         assert!(widths.len() >= 2, "{c}'s data is empty");
+        assert!(widths.iter().all(|w| *w == widths[0]), "{c}'s rows differ in width: {widths:?}");
         assert!(text.contains(&format!("(<{}>)", c.replace(".svg", ".csv"))), "{c}'s data is not linked");
     }
     for section in [
@@ -59,14 +60,40 @@ fn markdown_report_with_its_charts() {
     ] {
         assert!(text.to_lowercase().contains(&section.to_lowercase()), "{section} missing");
     }
+    no_key_outside_code(&text, "the Markdown");
     insta::assert_snapshot!("report_markdown", text);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// How many fields a CSV line holds (RFC 4180 quoting: a comma inside quotes is no separator).
+fn csv_fields(line: &str) -> usize {
+    let mut quoted = false;
+    1 + line
+        .chars()
+        .filter(|c| {
+            if *c == '"' {
+                quoted = !quoted;
+            }
+            *c == ',' && !quoted
+        })
+        .count()
+}
+
+/// No data key where a reader reads: keys appear only in code spans (`…` in text and
+/// Markdown), where a user would type them.
+fn no_key_outside_code(text: &str, what: &str) {
+    let ds = waferwatt::data::Dataset::builtin().unwrap();
+    let read: String = text.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+    for key in ds.params.keys() {
+        assert!(!read.contains(key.as_str()), "{what} shows the data key {key} where a reader reads");
+    }
 }
 
 #[test]
 fn the_text_report_is_the_same_document() {
     // The terminal's report: the same claims in brief, every account, the verdicts in words.
     let text = ok(&["report"]);
+    no_key_outside_code(&text, "the text report");
     insta::assert_snapshot!("report_text", text);
 }
 
@@ -276,7 +303,8 @@ fn the_page_renders_every_chart_in_a_browser_and_fetches_nothing() {
         Math.round(b.height)});const r=w.performance.getEntriesByType('resource').map(e=>e.name);\
         const cw=d.documentElement.clientWidth;const wide=[...d.body.querySelectorAll('*')].filter(e=>\
         e.getBoundingClientRect().right>cw+1&&!e.closest('.scroll')&&!e.ownerSVGElement).map(e=>e.tagName).slice(0,5);\
-        const bare=[...d.querySelectorAll('table')].filter(t=>!t.caption||!t.caption.textContent.trim()).length+\
+        const bare=[...d.querySelectorAll('table')].filter(t=>!t.caption||!t.caption.textContent.trim()||\
+        (t.getClientRects().length>0&&t.caption.getBoundingClientRect().width<Math.min(300,cw*0.6))).length+\
         [...d.querySelectorAll('figure')].filter(g=>!g.querySelector('figcaption')).length;\
         const p=document.createElement('pre');p.id='probe';p.textContent='CHARTS '+c.join(';')+' RESOURCES '+\
         r.length+' '+r.join(' ')+' BLOCKED '+w.blocked.length+' '+w.blocked.join(' ')+' WIDTH '+\
@@ -339,7 +367,7 @@ fn the_page_renders_every_chart_in_a_browser_and_fetches_nothing() {
         );
         let wide = line.split(" WIDE ").nth(1).and_then(|r| r.split(" BARE ").next()).unwrap_or("");
         assert!(wide.trim().is_empty(), "at {width} px elements reach past the screen: {wide}");
-        assert!(line.ends_with(" BARE 0"), "tables or figures without a caption: {line}");
+        assert!(line.ends_with(" BARE 0"), "tables or figures without a caption, or squeezed: {line}");
     }
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -129,6 +129,13 @@ fn every_data_number_has_a_label_a_reader_knows() {
             assert!(!label.contains(&format!("{}.", k.name)), "{key}'s label reads like a key: {label}");
         }
     }
+    // No two numbers read alike: a tornado or a table naming two of them would not tell them apart.
+    let mut by_label: std::collections::BTreeMap<String, &String> = std::collections::BTreeMap::new();
+    for key in ds.params.keys() {
+        if let Some(other) = by_label.insert(ds.label(key), key) {
+            panic!("{key} and {other} are both labelled {:?}", ds.label(key));
+        }
+    }
     // A layer group is named with its node; a node by its name up to the parenthesis.
     assert_eq!(ds.label("node.n7-duv.d0_per_cm2"), "DUV-only 7 nm defect density");
     assert!(
@@ -153,4 +160,19 @@ fn a_label_in_the_data_is_kept_through_overrides() {
     let too_long = format!("[node.n7-duv]\nd0_per_cm2 = {{ value = 0.1, label = \"{}\" }}\n", "x".repeat(61));
     let e = ds.apply_scenario("s.toml", &too_long).unwrap_err().to_string();
     assert!(e.contains("label") && e.contains("s.toml"), "{e}");
+}
+
+/// The data's fingerprint is the same for the same data, and moves with any number or text.
+#[test]
+fn the_fingerprint_follows_the_data() {
+    let (a, b) = (builtin(), builtin());
+    assert_eq!(a.fingerprint(), b.fingerprint());
+    let mut c = builtin();
+    c.apply_set("node.n7-duv.d0_per_cm2=0.065").unwrap();
+    // The same value, set on the command line: its source differs, so the data in force does.
+    assert_ne!(a.fingerprint(), c.fingerprint());
+    let mut d = builtin();
+    d.apply_set("region.us-va.pue=1.31").unwrap();
+    assert_ne!(a.fingerprint(), d.fingerprint());
+    assert_ne!(c.fingerprint(), d.fingerprint());
 }

@@ -83,7 +83,9 @@ pub fn blocks(ds: &Dataset, a: &CapacityAccount, e: &Evaluated) -> Blocks {
          the stages after it carry only what it lets through.",
         Plot::Chain(crate::figures::chain(e)),
     );
-    s.table(fleet_cmd::table(e));
+    s.table(
+        fleet_cmd::table(e).led("The chain from scanners to gigawatts, stage by stage, and what binds it"),
+    );
     let items: Vec<String> =
         b.mix.iter().zip(&o.accelerators_by_item).map(|((id, _), n)| format!("{} {id}", human(*n))).collect();
     s.finding(format!(

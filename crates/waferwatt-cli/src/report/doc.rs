@@ -430,9 +430,10 @@ nav ul{columns:2;padding-left:1.2em}\
 @media (max-width:640px){body{padding:.6em .8em 2em;font-size:15px}nav ul{columns:1}h1{font-size:1.4em}\
 .summary thead{display:none}.summary,.summary tbody,.summary tr,.summary th,.summary td{display:block;width:100%}\
 .summary tr{border:1px solid #d0d4d9;margin:.6em 0;padding:.3em .2em}.summary th,.summary td{border:none;\
-padding:.1em .4em}.summary td[data-label]::before{content:attr(data-label) \": \";font-weight:bold}}\
+padding:.1em .4em}.summary td[data-label]::before{content:attr(data-label) \": \";font-weight:bold}\
+.summary caption{display:block;width:100%}.summary td:empty{display:none}}\
 @media print{body{max-width:none;padding:0;font-size:10.5pt}nav,summary,.csv{display:none}\
-details{display:block}details>*{display:block}.scroll{overflow:visible}\
+details{display:none}.scroll{overflow:visible}\
 figure,table,.claim{break-inside:avoid}h2,h3{break-after:avoid}a{color:inherit;text-decoration:none}}";
 
 fn html_table(t: &Table, s: &mut String) {

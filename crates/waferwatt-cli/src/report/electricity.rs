@@ -67,7 +67,7 @@ pub fn blocks(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Bl
     s.figure(
         "electricity-tornado",
         format!("What moves electricity's share of the cost in {}", b.region),
-        "Each bar moves one number across its sourced range, the rest at their central values: the numbers \
+        "Each bar moves one number across its range in the data, the rest at their central values: the numbers \
          that could make electricity the largest cost, and how far.",
         Plot::Tornado(super::tornado(
             ds,
@@ -77,7 +77,10 @@ pub fn blocks(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Bl
             true,
         )),
     );
-    s.table(table(ledgers));
+    s.table(
+        table(ledgers)
+            .led("The reference run's ledger, region by region: what it uses and what each line costs"),
+    );
 
     // Claim 1: electricity is the largest cost.
     s.claim(super::verdict::claim(ds, &a.verdict_largest));

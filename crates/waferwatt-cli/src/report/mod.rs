@@ -162,18 +162,15 @@ pub fn verdicts<'a>(
 /// A figure's spread over the data's uncertain numbers (p5–p95, written by `figure`), then the
 /// two assumptions that move it most, each with its range and the figure's swing.
 pub fn top_drivers(ds: &Dataset, fig: &waferwatt::sensitivity::Figure, figure: fn(f64) -> String) -> String {
-    use crate::render::{human, short};
-    let short = |x: f64| if x.abs() >= 1e4 { human(x) } else { short(x) };
     let drivers = fig
         .iter()
         .take(2)
         .map(|d| {
             format!(
-                "{} ({}–{} {}: {}–{})",
-                verdict::labelled(ds, &d.key),
-                short(d.low),
-                short(d.high),
-                d.unit,
+                "{} (`{}`, {}: {}–{})",
+                ds.label(&d.key),
+                d.key,
+                verdict::range(d.low, d.high, &d.unit),
                 figure(d.at_low),
                 figure(d.at_high)
             )

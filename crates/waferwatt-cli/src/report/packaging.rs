@@ -110,7 +110,10 @@ pub fn blocks(ds: &Dataset, a: &PackagingAccount, d: &Designs) -> Blocks {
         }),
     );
     for n in &a.nodes {
-        s.table(chip_cmd::splits(&n.splits).captioned(format!("{} split on {}", a.die, n.node)));
+        s.table(chip_cmd::splits(&n.splits).captioned(format!(
+            "The compute silicon of {} split into chiplets on {}: yield and cost per good package",
+            a.die, n.node
+        )));
     }
     for n in &a.nodes {
         s.item(node_line(n, waferwatt::chip::break_even_span(x)));
@@ -120,7 +123,8 @@ pub fn blocks(ds: &Dataset, a: &PackagingAccount, d: &Designs) -> Blocks {
     // The same design on the DUV-only node.
     let (db, dout) = (&d.design.bound, &d.design.out);
     let (pb, pout) = (&d.ported.bound, &d.ported.out);
-    let mut t = chip_cmd::table(&d.ported);
+    let mut t = chip_cmd::table(&d.ported)
+        .led(&format!("The same design made on {}: its build cost, item by item", pb.node));
     t.notes.extend(pb.notes.iter().map(|n| format!("note: {n}")));
     s.table(t);
     if let Some(p) = &pb.port {

@@ -190,34 +190,42 @@ pub struct Outputs<'a> {
 }
 
 /// Writes the page, the Markdown (its charts and their data beside it) and the PDF asked for;
-/// says what was written.
+/// says what was written. Everything is drawn before anything is written, so a chart that
+/// cannot be drawn leaves no file behind; the PDF, printed last, leaves the page and the
+/// Markdown written if the browser fails.
 pub fn write(doc: &Doc, to: &Outputs) -> Result<String, Failure> {
     let mut said = String::new();
     let page = if to.html.is_some() || to.pdf.is_some() { Some(super::doc::html(doc)?) } else { None };
-    if let (Some(path), Some(page)) = (to.html, &page) {
-        write_file(Path::new(path), page.as_bytes(), "HTML report")?;
-        said.push_str(&format!("report written to {path} (one self-contained HTML page)\n"));
-    }
+    // The Markdown and the files beside it, drawn in full first.
+    let mut files: Vec<(PathBuf, String, &str)> = Vec::new();
     if let Some(path) = to.markdown {
         let file = Path::new(path);
         let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("report").to_string();
         let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).map(Path::to_path_buf);
         let name = |id: &str, ext: &str| format!("{stem}-{id}.{ext}");
         let beside = |n: String| dir.as_ref().map_or(PathBuf::from(&n), |d| d.join(&n));
-        // The report first: if it cannot be written, no chart is left behind.
-        write_file(file, super::doc::markdown(doc, &name).as_bytes(), "Markdown report")?;
-        let mut charts = 0;
-        for b in &doc.blocks {
+        files.push((file.to_path_buf(), super::doc::markdown(doc, &name), "Markdown report"));
+        for b in doc.blocks.iter().chain(&doc.appendix) {
             if let Block::Figure(f) = b {
-                let svg = crate::chart::svg(&f.plot)?;
-                write_file(&beside(name(&f.id, "svg")), svg.as_bytes(), "a chart of the Markdown report")?;
-                write_file(&beside(name(&f.id, "csv")), f.plot.data().csv().as_bytes(), "a chart's data")?;
-                charts += 1;
+                files.push((
+                    beside(name(&f.id, "svg")),
+                    crate::chart::svg(&f.plot)?,
+                    "a chart of the Markdown report",
+                ));
+                files.push((beside(name(&f.id, "csv")), f.plot.data().csv(), "a chart's data"));
             }
         }
+        let charts = (files.len() - 1) / 2;
         said.push_str(&format!(
             "report written to {path}, with {charts} charts beside it ({stem}-*.svg, their data {stem}-*.csv)\n"
         ));
+    }
+    if let (Some(path), Some(page)) = (to.html, &page) {
+        write_file(Path::new(path), page.as_bytes(), "HTML report")?;
+        said.insert_str(0, &format!("report written to {path} (one self-contained HTML page)\n"));
+    }
+    for (path, text, what) in &files {
+        write_file(path, text.as_bytes(), what)?;
     }
     if let (Some((path, browser)), Some(page)) = (to.pdf, &page) {
         print_pdf(browser, page, Path::new(path))?;
@@ -230,7 +238,17 @@ pub fn write(doc: &Doc, to: &Outputs) -> Result<String, Failure> {
 /// the PATH; a clear refusal where there is none.
 pub fn browser() -> Result<PathBuf, Failure> {
     if let Some(p) = std::env::var_os("WAFERWATT_CHROMIUM") {
-        return Ok(PathBuf::from(p));
+        let p = PathBuf::from(p);
+        if !p.is_file() {
+            return Err(Diagnostic::new(format!(
+                "WAFERWATT_CHROMIUM names {}, which is not a file",
+                p.display()
+            ))
+            .key("--pdf")
+            .expected("the path of a Chromium or Chrome to print with")
+            .into());
+        }
+        return Ok(p);
     }
     std::env::var_os("PATH")
         .and_then(|path| {

@@ -245,7 +245,7 @@ pub fn blocks(ds: &Dataset, a: &StrategyAccount) -> Blocks {
         .captioned(format!("What would flip the difference in compute delivered by {end}"));
         let flips = |w: &waferwatt::sensitivity::Swing| strategy::flips(w, *centre);
         for (w, at) in swings.iter().zip(&a.flip_at).filter(|(w, _)| w.width() > 0.0).take(6) {
-            let q = |v: f64| if w.unit == "year" { format!("{v:.0}") } else { sig3(v) };
+            let q = |v: f64| super::verdict::number(v, &w.unit);
             t.row(vec![
                 ds.label(&w.key),
                 q(w.low),
@@ -308,7 +308,7 @@ fn figures(ds: &Dataset, a: &StrategyAccount, s: &mut Blocks) {
         s.figure(
             "strategy-tornado",
             format!("What moves the difference in compute delivered by {}", x.end_year()),
-            "Each bar moves one number across its range, the rest at their central values; a bar that crosses \
+            "Each bar moves one number across its range in the data, the rest at their central values; a bar that crosses \
              the central line could flip the answer.",
             Plot::Tornado(super::tornado(ds, "difference in compute delivered (FLOP)", *centre, swings, false)),
         );

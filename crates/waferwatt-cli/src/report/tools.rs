@@ -51,7 +51,10 @@ pub fn blocks(ds: &Dataset, a: &ToolsAccount) -> Blocks {
         if let Some((_, _, e)) = a.pairs.iter().find(|p| p.euv == euv).and_then(|p| p.by_die.first()) {
             results.push(Evaluated { bound: e.bound.clone(), out: e.out });
         }
-        s.table(table(&results));
+        s.table(table(&results).led(&format!(
+            "What a wafer takes and costs on each DUV-only node beside {euv}: exposures, masks, cost, dies and \
+             scanners"
+        )));
         for p in a.pairs.iter().filter(|p| p.euv == euv) {
             for (i, (die, d, e)) in p.by_die.iter().enumerate() {
                 s.item(format!(
@@ -109,7 +112,7 @@ fn figures(ds: &Dataset, a: &ToolsAccount, s: &mut Blocks) {
     if let Some((b, o)) = first.first() {
         s.figure(
             "wafer-map",
-            format!("A {} wafer of {die} dies", b.node),
+            format!("A wafer of {die} dies on {}", b.node),
             "Good dies in green, dies lost to defects in red (as many as the yield model expects, placed at \
              random), partial dies at the edge in grey: a die this large leaves few whole dies and loses many \
              to defects.",
@@ -120,7 +123,7 @@ fn figures(ds: &Dataset, a: &ToolsAccount, s: &mut Blocks) {
         s.figure(
             "premium-tornado",
             format!("What moves the DUV premium per good die ({} against {})", p.duv, p.euv),
-            "Each bar moves one number from the low to the high of its sourced range, the rest held at their \
+            "Each bar moves one number from the low to the high of its range in the data, the rest held at their \
              central values; the longest bars are the numbers the premium most depends on.",
             Plot::Tornado(super::tornado(ds, "DUV premium per good die", p.premium(0), &f.swings, true)),
         );

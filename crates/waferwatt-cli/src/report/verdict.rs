@@ -20,6 +20,7 @@ fn split(x: f64, unit: &str) -> (String, String) {
     let whole = |x: f64| if x.fract() == 0.0 && x.abs() < 1e4 { format!("{x:.0}") } else { human(x) };
     match unit {
         "fraction" => (percent(x), String::new()),
+        "fraction/year" => (percent(x), "a year".into()),
         // A difference of two fractions, in percentage points.
         "points" => (format!("{:.1}", x * 100.0).replace('-', "−"), "points".into()),
         // A ratio less one: how much dearer or cheaper, larger or smaller.
@@ -36,7 +37,7 @@ fn split(x: f64, unit: &str) -> (String, String) {
 }
 
 /// A range in one unit: "45.0 k–50.0 k wafers/month".
-fn range(lo: f64, hi: f64, unit: &str) -> String {
+pub fn range(lo: f64, hi: f64, unit: &str) -> String {
     let ((a, u), (b, _)) = (split(lo, unit), split(hi, unit));
     if u.is_empty() { format!("{a}–{b}") } else { format!("{a}–{b} {u}") }
 }
@@ -152,16 +153,24 @@ fn body(ds: &Dataset, v: &ClaimVerdict) -> Vec<Item> {
     items
 }
 
-/// The figure a verdict turns on: its first sampled figure, or its first figure, or else the
-/// figure of the first part in question (one measured that does not simply hold), else of the
-/// first part.
-fn headline(v: &ClaimVerdict) -> Option<&Evidence> {
-    let own = v.evidence.iter().find(|e| e.range.is_some() && e.source.is_none()).or(v.evidence.first());
+/// The figure a verdict turns on, with the verdict (or part) it belongs to: the figure marked
+/// as deciding it, else its first sampled figure, else its first figure, else the figure of
+/// the first part in question (one measured that does not simply hold), else of the first part.
+fn headline(v: &ClaimVerdict) -> Option<(&ClaimVerdict, &Evidence)> {
+    let own = v
+        .evidence
+        .iter()
+        .find(|e| e.decides)
+        .or_else(|| v.evidence.iter().find(|e| e.range.is_some() && e.source.is_none()))
+        .or(v.evidence.first())
+        .map(|e| (v, e));
     let counted = || v.parts.iter().filter(|p| !p.context);
-    let in_question = counted()
-        .filter(|p| matches!(p.verdict, Verdict::Unsettled | Verdict::NotSupported | Verdict::Partly))
-        .find_map(headline);
-    own.or(in_question).or_else(|| counted().find_map(headline))
+    let in_question = || {
+        counted()
+            .filter(|p| matches!(p.verdict, Verdict::Unsettled | Verdict::NotSupported | Verdict::Partly))
+            .find_map(headline)
+    };
+    own.or_else(in_question).or_else(|| counted().find_map(headline))
 }
 
 /// A figure in words: "lithography's share of process time (n7-smic) is 48 % (p5–p95 39 %–73 %)".
@@ -178,23 +187,27 @@ fn figure_words(e: &Evidence) -> String {
 /// Where a figure stands against the claim's band, in words.
 fn against_band(v: &ClaimVerdict, side: Side) -> String {
     let Some(b) = v.claim.band else {
-        return match side {
-            Side::Within => "as claimed".into(),
-            Side::Below => "short of the claim".into(),
-            Side::Above => "beyond the claim".into(),
-        };
+        return if side == Side::Within { "as claimed".into() } else { "not as claimed".into() };
     };
     let n = |x| number(x, b.unit);
-    let band = match b.reads {
-        Reads::About if b.low < b.high => format!("the claimed {}–{}", n(b.low), n(b.high)),
-        Reads::About => format!("the claimed {}", n(b.value)),
-        Reads::AtLeast => format!("the claimed floor of {}", n(b.low)),
-        Reads::AtMost => format!("the claimed ceiling of {}", n(b.high)),
-    };
-    match side {
-        Side::Within => format!("within {band}"),
-        Side::Below => format!("below {band}"),
-        Side::Above => format!("above {band}"),
+    match (b.reads, side) {
+        (Reads::About, _) => {
+            let band = if b.low < b.high {
+                format!("the claimed {}–{}", n(b.low), n(b.high))
+            } else {
+                format!("the claimed {}", n(b.value))
+            };
+            let at = match side {
+                Side::Within => "within",
+                Side::Below => "below",
+                Side::Above => "above",
+            };
+            format!("{at} {band}")
+        }
+        (Reads::AtLeast, Side::Below) => format!("below the claimed {}", n(b.low)),
+        (Reads::AtLeast, _) => format!("at or above the claimed {}", n(b.low)),
+        (Reads::AtMost, Side::Above) => format!("above the claimed {}", n(b.high)),
+        (Reads::AtMost, _) => format!("at or below the claimed {}", n(b.high)),
     }
 }
 
@@ -213,12 +226,19 @@ fn turning(ds: &Dataset, v: &ClaimVerdict) -> String {
     }
     let names: Vec<String> = flips.iter().map(|k| ds.label(k)).collect();
     match names.as_slice() {
-        [] => "but a number within its sourced range turns the answer".to_string(),
-        [one] => format!("but {one}, within its sourced range, turns the answer"),
+        [] => "but a number within its range turns the answer".to_string(),
+        [one] => format!("but {one}, within its range, turns the answer"),
         [init @ .., last] => {
-            format!("but {} or {last}, each within its sourced range, turns the answer", init.join(", "))
+            format!("but {} or {last}, each within its range, turns the answer", init.join(", "))
         }
     }
+}
+
+/// A small count in words ("two"), a larger one in digits.
+fn in_words(n: usize) -> String {
+    const WORDS: [&str; 11] =
+        ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
+    WORDS.get(n).map_or_else(|| n.to_string(), |w| (*w).to_string())
 }
 
 /// A sentence's first letter in capitals, unless the sentence opens with an id ("n7-smic").
@@ -235,21 +255,36 @@ fn capitalised(s: &str) -> String {
 /// against the claim, what could turn it and whether an assumption decides it. Whose numbers
 /// is said beside it ("Tested: … for …").
 pub fn sentence(ds: &Dataset, v: &ClaimVerdict, with_figure: bool) -> String {
-    let fig = if v.parts.is_empty() && with_figure { headline(v).map(figure_words) } else { None };
+    let fig =
+        if v.parts.is_empty() && with_figure { headline(v).map(|(_, e)| figure_words(e)) } else { None };
     // Where the figure stands, where the verdict placed it.
     let stands = v.side.filter(|_| v.claim.band.is_some()).map(|side| against_band(v, side));
     let counted: Vec<&ClaimVerdict> = v.parts.iter().filter(|p| !p.context).collect();
     let parts = |of: fn(&ClaimVerdict) -> Verdict| {
         let count = |v: Verdict| counted.iter().filter(|p| of(p) == v).count();
-        let (holding, partly, n) = (count(Verdict::Supported), count(Verdict::Partly), counted.len());
-        let verb = |k: usize| if k == 1 { "holds" } else { "hold" };
-        let whole = match holding {
-            h if h == n => format!("all {n} of its parts hold"),
-            0 if partly == 0 => format!("none of its {n} parts holds"),
-            0 => format!("no part of the {n} holds in full"),
-            h => format!("{h} of its {n} parts {}", verb(h)),
+        let n = counted.len();
+        let (holding, partly, unmeasured) =
+            (count(Verdict::Supported), count(Verdict::Partly), count(Verdict::NotMeasured));
+        if holding == n {
+            return format!("all {} of its parts hold", in_words(n));
+        }
+        let one = |k: usize, single: &str, many: &str| {
+            (k > 0).then(|| format!("{} {}", in_words(k), if k == 1 { single } else { many }))
         };
-        if partly > 0 { format!("{whole}, {partly} {} in part", verb(partly)) } else { whole }
+        let said: Vec<String> = [
+            one(holding, "holds", "hold"),
+            one(partly, "holds in part", "hold in part"),
+            one(n - holding - partly - unmeasured, "does not hold", "do not hold"),
+            one(unmeasured, "is not measured", "are not measured"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let listed = match said.as_slice() {
+            [init @ .., last] if !init.is_empty() => format!("{} and {last}", init.join(", ")),
+            _ => said.join(""),
+        };
+        format!("of its {} parts, {listed}", in_words(n))
     };
     let join = |a: Option<String>, b: Option<String>| match (a, b) {
         (Some(a), Some(b)) => Some(format!("{a}: {b}")),
@@ -260,10 +295,13 @@ pub fn sentence(ds: &Dataset, v: &ClaimVerdict, with_figure: bool) -> String {
             Some("no source measures what the claim says; the figures given are proxies for it".to_string())
         }
         Verdict::Unsettled if !counted.is_empty() => {
-            Some(format!("on the central values {}, {}", parts(|p| p.central), turning(ds, v)))
+            Some(format!("on the central values, {}, {}", parts(|p| p.central), turning(ds, v)))
         }
         Verdict::Unsettled => {
-            let central = stands.unwrap_or_else(|| verdict_word(v.central).to_lowercase());
+            let central = stands.unwrap_or_else(|| match v.central {
+                Verdict::Partly => "partly supported (the cases compared disagree)".into(),
+                other => verdict_word(other).to_lowercase(),
+            });
             Some(match fig {
                 Some(f) => format!("{f}: {central} on the central values, {}", turning(ds, v)),
                 None => format!("{central} on the central values, {}", turning(ds, v)),
@@ -274,14 +312,7 @@ pub fn sentence(ds: &Dataset, v: &ClaimVerdict, with_figure: bool) -> String {
             "{}the cases compared disagree, some as claimed and some not",
             fig.map(|f| format!("{f}; ")).unwrap_or_default()
         )),
-        Verdict::Supported | Verdict::NotSupported => {
-            let stands = stands.or_else(|| {
-                fig.as_ref().map(|_| {
-                    if v.verdict == Verdict::Supported { "as claimed" } else { "not as claimed" }.into()
-                })
-            });
-            join(fig, stands)
-        }
+        Verdict::Supported | Verdict::NotSupported => join(fig, stands),
     }
     .map(|s| capitalised(&s) + ".")
     .unwrap_or_default();
@@ -289,12 +320,22 @@ pub fn sentence(ds: &Dataset, v: &ClaimVerdict, with_figure: bool) -> String {
         if !s.is_empty() {
             s.push(' ');
         }
-        s.push_str(
-            "What would turn it is an assumption with no published source, so the answer cannot be called \
-             measured.",
-        );
+        s.push_str(&assumption_words(v));
     }
     s
+}
+
+/// How far the numbers that turn a verdict rest on assumptions with no published source.
+fn assumption_words(v: &ClaimVerdict) -> String {
+    let flips = v.flipped_by().count();
+    let assumed = v.flipped_by().filter(|d| d.assumption).count();
+    let which = match (assumed, flips) {
+        (1, 1) => "The number that turns it is an assumption".to_string(),
+        (a, f) if a == f => "Each number that turns it is an assumption".to_string(),
+        (1, _) => "One of the numbers that turn it is an assumption".to_string(),
+        (a, _) => capitalised(&format!("{} of the numbers that turn it are assumptions", in_words(a))),
+    };
+    format!("{which} with no published source, so the answer cannot be called measured.")
 }
 
 /// The claim and its verdict as a block of the report: the claim, how it is read and tested,
@@ -327,21 +368,34 @@ pub fn claim(ds: &Dataset, v: &ClaimVerdict) -> Claim {
     }
 }
 
-/// The claim in one line of the summary.
+/// The claim in one line of the summary: the figure it turns on and its range (p5–p95, a
+/// published range, or where the figure is one case of several, the span of the cases).
 pub fn summary(v: &ClaimVerdict) -> Summary {
-    let e = headline(v);
-    let number = e
-        .map(|e| {
+    let h = headline(v);
+    let number = h
+        .map(|(_, e)| {
             let case = e.case.as_ref().map(|c| format!(" ({c})")).unwrap_or_default();
             format!("{}{case}: {}", e.label, number(e.value, &e.unit))
         })
         .unwrap_or_default();
-    let range = e
-        .and_then(|e| {
-            e.range.map(|(lo, hi)| {
+    let range = h
+        .and_then(|(owner, e)| match e.range {
+            Some((lo, hi)) => {
                 let kind = if e.source.is_some() { "published range" } else { "p5–p95" };
-                format!("{kind} {}", range(lo, hi, &e.unit))
-            })
+                Some(format!("{kind} {}", range(lo, hi, &e.unit)))
+            }
+            None if e.case.is_some() => {
+                let cases: Vec<f64> = owner
+                    .evidence
+                    .iter()
+                    .filter(|x| x.label == e.label && x.case.is_some())
+                    .map(|x| x.value)
+                    .collect();
+                let (lo, hi) =
+                    cases.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(*x), b.max(*x)));
+                (cases.len() > 1).then(|| format!("{} cases, {}", cases.len(), range(lo, hi, &e.unit)))
+            }
+            None => None,
         })
         .unwrap_or_default();
     Summary {
@@ -371,7 +425,7 @@ pub fn json(v: &ClaimVerdict) -> Value {
         "context": v.context,
         "numbers": v.evidence.iter().map(|e| json!({
             "label": e.label, "case": e.case, "value": e.value, "unit": e.unit,
-            "range": e.range.map(|(lo, hi)| [lo, hi]), "source": e.source, "year": e.year,
+            "range": e.range.map(|(lo, hi)| [lo, hi]), "source": e.source, "year": e.year, "decides": e.decides,
         })).collect::<Vec<_>>(),
         "deciding": v.deciding.iter().map(|d| json!({
             "parameter": d.swing.key, "low": d.swing.low, "high": d.swing.high, "unit": d.swing.unit,

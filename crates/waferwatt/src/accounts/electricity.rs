@@ -408,7 +408,7 @@ fn discount_verdict(
             .map(|p| if p.domestic_total_usd <= p.foreign_total_usd { Side::Within } else { Side::Above })
             .collect();
         let mut p = ClaimVerdict::new(
-            &claim.part(format!(
+            &claim.part_on_its_own(format!(
                 "with {} accelerators, the cheaper power makes the whole run in the hubs no dearer than with the \
                  reference run's accelerators in {}",
                 d.accelerator_name,

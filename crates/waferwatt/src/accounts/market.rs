@@ -189,7 +189,7 @@ pub fn mature_verdict(ds: &Dataset) -> Result<ClaimVerdict, Diagnostic> {
             })
             .collect();
     let mut largest = ClaimVerdict::new(
-        &claim.part("China's share of the world's mature capacity is larger than Taiwan's"),
+        &claim.part_on_its_own("China's share of the world's mature capacity is larger than Taiwan's"),
         "China against Taiwan, in the years one source gives both",
         verdict::from_sides(&sides),
     )
@@ -267,7 +267,7 @@ pub fn asml_verdict(ds: &Dataset) -> Result<ClaimVerdict, Diagnostic> {
 
     // Where the tools went: no source splits them by the node they run.
     let mut went = ClaimVerdict::new(
-        &claim.part("the tools went mainly to mature-node fabs"),
+        &claim.part_on_its_own("the tools went mainly to mature-node fabs"),
         "ASML's systems shipped to China, by the fabs that bought them",
         Verdict::NotMeasured,
     );

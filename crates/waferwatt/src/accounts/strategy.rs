@@ -100,6 +100,14 @@ fn answer(
         central_verdict,
     )
     .side(Some(central_side))
+    .evidence(
+        Evidence::new(
+            "samples in which the challenger has delivered at least as much by the last year",
+            at_least,
+            "fraction",
+        )
+        .deciding(),
+    )
     .evidence(Evidence::new(
         "samples in which the challenger catches up by the last year",
         be.caught_up,

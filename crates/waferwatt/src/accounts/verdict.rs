@@ -127,9 +127,15 @@ pub struct Claim {
 }
 
 impl Claim {
-    /// A part of the claim: the same claim, a narrower proposition.
+    /// A part of the claim: the same claim, a narrower proposition, read against the claim's
+    /// band.
     pub fn part(&self, reading: impl Into<String>) -> Claim {
         Claim { reading: reading.into(), ..self.clone() }
+    }
+    /// A part tested on a test of its own (China's share against Taiwan's, one run's cost
+    /// against another's), not against the claim's band: it has none.
+    pub fn part_on_its_own(&self, reading: impl Into<String>) -> Claim {
+        Claim { reading: reading.into(), band: None, ..self.clone() }
     }
 }
 
@@ -272,6 +278,8 @@ pub struct Evidence {
     /// The source id, for a published figure.
     pub source: Option<String>,
     pub year: Option<i64>,
+    /// The figure the verdict is decided on, where it is not the first sampled one.
+    pub decides: bool,
 }
 
 impl Evidence {
@@ -284,7 +292,12 @@ impl Evidence {
             range: None,
             source: None,
             year: None,
+            decides: false,
         }
+    }
+    /// Marks the figure the verdict is decided on.
+    pub fn deciding(self) -> Evidence {
+        Evidence { decides: true, ..self }
     }
     /// One of a series: the same figure for the case named.
     pub fn case(self, case: impl Into<String>) -> Evidence {
@@ -307,6 +320,7 @@ impl Evidence {
             range: (p.low < p.high).then_some((p.low, p.high)),
             source: Some(p.source.to_string()),
             year: p.year,
+            decides: false,
         }
     }
 }

@@ -234,11 +234,24 @@ impl Dataset {
     /// node's before it where the entry is part of a node (a layer group, `layer.n7-duv.m1`);
     /// its id if unnamed.
     pub fn entry_name(&self, kind: &str, id: &str) -> String {
-        let name = self
-            .text(&key(kind, Some(id), "name"))
-            .map(|n| n.split(" (").next().unwrap_or(n).trim().to_string())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| id.to_string());
+        let short = |id: &str| {
+            self.text(&key(kind, Some(id), "name")).map(|n| n.split(" (").next().unwrap_or(n).trim())
+        };
+        let full = self.text(&key(kind, Some(id), "name")).map(str::trim);
+        // Up to the parenthesis, unless another entry of the kind (of the same node, for a layer
+        // group) shortens to the same name: two layer groups told apart only by it.
+        let name = match (short(id), full) {
+            (Some(s), Some(f)) if s != f => {
+                let parent = |i: &str| i.rsplit_once('.').map(|p| p.0.to_string());
+                let shared = self.ids.get(kind).is_some_and(|ids| {
+                    ids.iter().any(|o| o != id && parent(o) == parent(id) && short(o) == Some(s))
+                });
+                if shared { f } else { s }
+            }
+            (Some(s), _) => s,
+            _ => id,
+        };
+        let name = if name.is_empty() { id.to_string() } else { name.to_string() };
         let node = schema::KINDS
             .iter()
             .find(|k| k.name == kind)

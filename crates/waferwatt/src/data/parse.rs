@@ -14,10 +14,10 @@ use super::{Dataset, Origin, Param, Source, Text, TextValue, key};
 use crate::diag::{Diagnostic, Diagnostics, Location, quote_list};
 use crate::uncertainty::{Dist, Shape};
 
-/// Sections of a scenario file that hold command inputs rather than data overrides.
 /// The longest label a number may carry: a chart's axis and a table's first column hold it.
 const LABEL_CHARS: usize = 60;
 
+/// Sections of a scenario file that hold command inputs rather than data overrides.
 pub const COMMAND_SECTIONS: &[&str] = &["train", "wafer", "chip", "fleet"];
 
 /// A value given to a command in a scenario file.
