@@ -242,9 +242,14 @@ impl Dataset {
         // group) shortens to the same name: two layer groups told apart only by it.
         let name = match (short(id), full) {
             (Some(s), Some(f)) if s != f => {
-                let parent = |i: &str| i.rsplit_once('.').map(|p| p.0.to_string());
+                // Siblings: the entries of the kind under the same parent ("n28." for a layer
+                // group of n28), found as a range of the sorted ids.
+                let parent = |i: &str| i.rsplit_once('.').map_or(0, |p| p.0.len() + 1);
+                let prefix = &id[..parent(id)];
                 let shared = self.ids.get(kind).is_some_and(|ids| {
-                    ids.iter().any(|o| o != id && parent(o) == parent(id) && short(o) == Some(s))
+                    ids.range::<str, _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
+                        .take_while(|o| o.starts_with(prefix))
+                        .any(|o| o != id && parent(o) == prefix.len() && short(o) == Some(s))
                 });
                 if shared { f } else { s }
             }
