@@ -205,11 +205,11 @@ pub fn table(r: &Evaluated) -> Table {
         if o.usd(item) == 0.0 && matches!(item, Item::IoDies | Item::Module) {
             continue;
         }
-        t.row(vec![format!("  {}", item.name()), usd(o.usd(item)), percent(o.share(item))]);
+        t.under(vec![format!("{}", item.name()), usd(o.usd(item)), percent(o.share(item))]);
     }
-    t.row(vec!["  total".into(), usd(o.build_cost_usd), percent(1.0)]);
+    t.under(vec!["total".into(), usd(o.build_cost_usd), percent(1.0)]);
     if let Some(p) = b.published_build_cost_usd {
-        t.row(vec!["  as published".into(), usd(p), String::new()]);
+        t.under(vec!["as published".into(), usd(p), String::new()]);
     }
     let die = &o.compute_die;
     t.notes.push(format!(

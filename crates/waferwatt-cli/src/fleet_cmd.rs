@@ -250,32 +250,32 @@ pub fn table(r: &Evaluated) -> Table {
     t.section("scanners to wafers");
     for c in ToolClass::ALL {
         if let Some(w) = o.class_capacity[c as usize] {
-            t.row(vec![format!("  {} scanners carry (wafer starts a month)", c.name()), human(w)]);
+            t.under(vec![format!("{} scanners carry (wafer starts a month)", c.name()), human(w)]);
         }
     }
     if let Some(w) = x.wafer_starts_per_month {
-        t.row(vec!["  wafer starts a month given to the accelerators".into(), human(w)]);
+        t.under(vec!["wafer starts a month given to the accelerators".into(), human(w)]);
     }
-    t.row(vec!["  wafer starts a month used".into(), human(o.wafer_starts_per_month)]);
-    t.row(vec!["  bottleneck".into(), o.bottleneck.name()]);
-    t.row(vec!["  scanner capacity used".into(), percent(o.scanner_utilization)]);
+    t.under(vec!["wafer starts a month used".into(), human(o.wafer_starts_per_month)]);
+    t.under(vec!["bottleneck".into(), o.bottleneck.name()]);
+    t.under(vec!["scanner capacity used".into(), percent(o.scanner_utilization)]);
     t.section("wafers to accelerators");
-    t.row(vec![
+    t.under(vec![
         format!(
-            "  compute die ({} mm², yield {})",
+            "compute die ({} mm², yield {})",
             sig3(x.chip().compute.area_mm2),
             percent(o.chip.compute_die.die_yield)
         ),
         format!("{} good a wafer", sig3(o.chip.compute_die.good_dies)),
     ]);
-    t.row(vec!["  good dies a month from the wafers".into(), human(o.good_dies_per_month)]);
-    t.row(vec![
-        "  dies a month from the bank made abroad".into(),
+    t.under(vec!["good dies a month from the wafers".into(), human(o.good_dies_per_month)]);
+    t.under(vec![
+        "dies a month from the bank made abroad".into(),
         x.die_bank.map_or("none".into(), |_| human(o.bank_dies_per_month)),
     ]);
-    t.row(vec!["  HBM stacks a month".into(), o.hbm_stacks_per_month.map_or("not limiting".into(), human)]);
-    t.row(vec![
-        format!("  a package takes (dies, HBM stacks, packaging wafers)"),
+    t.under(vec!["HBM stacks a month".into(), o.hbm_stacks_per_month.map_or("not limiting".into(), human)]);
+    t.under(vec![
+        format!("a package takes (dies, HBM stacks, packaging wafers)"),
         format!(
             "{}, {}, {}",
             sig3(o.dies_per_package),
@@ -283,42 +283,42 @@ pub fn table(r: &Evaluated) -> Table {
             crate::render::short(o.packaging_wafers_per_package)
         ),
     ]);
-    t.row(vec!["  packages a month the dies allow".into(), human(o.packages_by_dies)]);
-    t.row(vec![
-        "  packages a month HBM allows".into(),
+    t.under(vec!["packages a month the dies allow".into(), human(o.packages_by_dies)]);
+    t.under(vec![
+        "packages a month HBM allows".into(),
         o.packages_by_hbm.map_or("not limiting".into(), human),
     ]);
-    t.row(vec![
-        "  packages a month packaging allows".into(),
+    t.under(vec![
+        "packages a month packaging allows".into(),
         o.packages_by_packaging.map_or("not limiting".into(), human),
     ]);
     for ((id, _), n) in b.mix.iter().zip(&o.accelerators_by_item) {
         if b.mix.len() > 1 {
-            t.row(vec![format!("  {id} a year"), human(*n)]);
+            t.under(vec![format!("{id} a year"), human(*n)]);
         }
     }
-    t.row(vec!["  accelerators a year".into(), human(o.accelerators_per_year)]);
+    t.under(vec!["accelerators a year".into(), human(o.accelerators_per_year)]);
     t.section("accelerators to compute and power");
-    t.row(vec!["  dense BF16 FLOP/s added a year".into(), format!("{:.3e}", o.bf16_flops_added_per_year)]);
-    t.row(vec![
+    t.under(vec!["dense BF16 FLOP/s added a year".into(), format!("{:.3e}", o.bf16_flops_added_per_year)]);
+    t.under(vec![
         format!(
-            "  largest run in {} days at {} MFU, {} goodput (FLOP)",
+            "largest run in {} days at {} MFU, {} goodput (FLOP)",
             crate::render::short(x.run_days),
             percent(x.mfu),
             percent(x.goodput)
         ),
         format!("{:.3e}", o.largest_run_flop),
     ]);
-    t.row(vec!["  IT power (GW)".into(), sig3(o.it_power_gw)]);
-    t.row(vec![format!("  facility power at PUE {} (GW)", sig3(x.pue)), sig3(o.facility_power_gw)]);
-    t.row(vec!["  electricity a year (TWh)".into(), sig3(o.energy_twh_per_year)]);
-    t.row(vec![
-        format!("  electricity bill a year at {} USD/kWh", sig3(x.tariff_usd_per_kwh)),
+    t.under(vec!["IT power (GW)".into(), sig3(o.it_power_gw)]);
+    t.under(vec![format!("facility power at PUE {} (GW)", sig3(x.pue)), sig3(o.facility_power_gw)]);
+    t.under(vec!["electricity a year (TWh)".into(), sig3(o.energy_twh_per_year)]);
+    t.under(vec![
+        format!("electricity bill a year at {} USD/kWh", sig3(x.tariff_usd_per_kwh)),
         usd(o.electricity_usd_per_year),
     ]);
     t.section("what the scanners give up");
-    t.row(vec![
-        format!("  {} wafer starts a month the same scanners would carry", b.mature_node),
+    t.under(vec![
+        format!("{} wafer starts a month the same scanners would carry", b.mature_node),
         human(o.forgone_mature_wafers_per_month),
     ]);
     t.notes = b.notes.iter().map(|n| format!("note: {n}")).collect();

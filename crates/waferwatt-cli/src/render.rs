@@ -110,12 +110,30 @@ pub fn plain(x: f64) -> String {
     if a != 0.0 && !(1e-4..1e15).contains(&a) { format!("{x:e}") } else { format!("{x}") }
 }
 
-/// A table: an optional caption, a header row and rows of cells, and notes under it; the
+/// What a row of a table is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowKind {
+    Plain,
+    /// Under the row or section above it (its label indented).
+    Under,
+    /// A section title: a label and no cells.
+    Section,
+}
+
+/// A row of a table: its kind and its cells (the label first).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub kind: RowKind,
+    pub cells: Vec<String>,
+}
+
+/// A table: an optional caption, a header and typed rows of cells, and notes under it; the
 /// first column is left-aligned, the others right-aligned. Printed as aligned text by the
 /// commands, drawn as an HTML or Markdown table by the report.
 #[derive(Default, Clone, Debug, PartialEq)]
 pub struct Table {
-    rows: Vec<Vec<String>>,
+    header: Vec<String>,
+    rows: Vec<Row>,
     /// How many columns, from the left, are left-aligned (text); the rest are right-aligned.
     left: usize,
     /// What the table shows, printed above it.
@@ -124,9 +142,12 @@ pub struct Table {
     pub notes: Vec<String>,
 }
 
+/// How far a row's label is indented in text, under the row or section above it.
+const INDENT: &str = "  ";
+
 impl Table {
     pub fn new(header: Vec<String>) -> Table {
-        Table { rows: vec![header], left: 1, caption: None, notes: Vec::new() }
+        Table { header, rows: Vec::new(), left: 1, caption: None, notes: Vec::new() }
     }
     /// Left-aligns the first `n` columns.
     pub fn left_aligned(mut self, n: usize) -> Table {
@@ -146,19 +167,26 @@ impl Table {
         self
     }
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(Row { kind: RowKind::Plain, cells });
+    }
+    /// A row under the row or section above it.
+    pub fn under(&mut self, cells: Vec<String>) {
+        self.rows.push(Row { kind: RowKind::Under, cells });
     }
     /// A row with a label in the first column and nothing else (a section title).
     pub fn section(&mut self, label: &str) {
-        self.rows.push(vec![label.to_string()]);
+        self.rows.push(Row { kind: RowKind::Section, cells: vec![label.to_string()] });
     }
-    /// The header row.
     pub fn header(&self) -> &[String] {
-        self.rows.first().map_or(&[], Vec::as_slice)
+        &self.header
     }
-    /// The rows under the header; a row of one cell in a wider table is a section title.
-    pub fn body(&self) -> &[Vec<String>] {
-        self.rows.get(1..).unwrap_or(&[])
+    /// The rows under the header.
+    pub fn body(&self) -> &[Row] {
+        &self.rows
+    }
+    /// How many columns the widest row has.
+    pub fn columns(&self) -> usize {
+        self.rows.iter().map(|r| r.cells.len()).chain([self.header.len()]).max().unwrap_or(0)
     }
     /// Whether column `i` holds text (left-aligned) rather than numbers.
     pub fn is_text(&self, i: usize) -> bool {
@@ -173,15 +201,26 @@ impl Table {
         }
         s
     }
-    /// The table as CSV: the header and every row.
+    /// The table as CSV: the header and every row (a row under another keeps its label as is).
     pub fn csv(&self) -> String {
-        self.rows.iter().map(|r| csv_line(r)).collect()
+        std::iter::once(csv_line(&self.header)).chain(self.rows.iter().map(|r| csv_line(&r.cells))).collect()
+    }
+    /// A row's cells as printed: an indented label for a row under another.
+    fn printed(row: &Row) -> Vec<String> {
+        let mut cells = row.cells.clone();
+        if let (RowKind::Under, Some(first)) = (row.kind, cells.first_mut()) {
+            first.insert_str(0, INDENT);
+        }
+        cells
     }
     pub fn render(&self) -> String {
-        let cols = self.rows.iter().map(Vec::len).max().unwrap_or(0);
+        let cols = self.columns();
+        let printed: Vec<(RowKind, Vec<String>)> = std::iter::once((RowKind::Plain, self.header.clone()))
+            .chain(self.rows.iter().map(|r| (r.kind, Self::printed(r))))
+            .collect();
         let mut widths = vec![0; cols];
-        for row in &self.rows {
-            if row.len() == 1 && cols > 1 {
+        for (kind, row) in &printed {
+            if *kind == RowKind::Section {
                 continue;
             }
             for (i, cell) in row.iter().enumerate() {
@@ -189,7 +228,7 @@ impl Table {
             }
         }
         let mut out = String::new();
-        for row in &self.rows {
+        for (kind, row) in &printed {
             let mut line = String::new();
             for (i, cell) in row.iter().enumerate() {
                 let pad = widths[i].saturating_sub(cell.chars().count());
@@ -198,7 +237,7 @@ impl Table {
                 }
                 if i < self.left {
                     line.push_str(cell);
-                    if row.len() > 1 {
+                    if *kind != RowKind::Section {
                         line.push_str(&" ".repeat(pad));
                     }
                 } else {

@@ -358,6 +358,11 @@ pub fn table(results: &[Evaluated]) -> Table {
         cells.extend(results.iter().map(f));
         t.row(cells);
     };
+    let under = |t: &mut Table, label: &str, f: &dyn Fn(&Evaluated) -> String| {
+        let mut cells = vec![label.to_string()];
+        cells.extend(results.iter().map(f));
+        t.under(cells);
+    };
     let dash = || "—".to_string();
     row(&mut t, "compute", &|r| r.out.compute_flop.map(|c| format!("{c:.3e} FLOP")).unwrap_or_else(dash));
     row(&mut t, "accelerator-hours", &|r| human(r.out.accelerator_hours));
@@ -376,19 +381,19 @@ pub fn table(results: &[Evaluated]) -> Table {
     row(&mut t, "energy (MWh)", &|r| human(r.out.energy_mwh));
     row(&mut t, "emissions (tCO2e)", &|r| human(r.out.emissions_tco2e));
     if results.iter().any(|r| r.bound.published.emissions_tco2e.is_some()) {
-        row(&mut t, "  as published", &|r| r.bound.published.emissions_tco2e.map(human).unwrap_or_else(dash));
+        under(&mut t, "as published", &|r| r.bound.published.emissions_tco2e.map(human).unwrap_or_else(dash));
     }
     t.section("ledger");
     for item in Item::ALL {
-        row(&mut t, &format!("  {}", item.name()), &|r| {
+        under(&mut t, item.name(), &|r| {
             format!("{} {:>6}", usd(r.out.usd(item)), percent(r.out.share(item)))
         });
     }
-    row(&mut t, "  total", &|r| format!("{} {:>6}", usd(r.out.total_usd), percent(1.0)));
+    under(&mut t, "total", &|r| format!("{} {:>6}", usd(r.out.total_usd), percent(1.0)));
     row(&mut t, "per accelerator-hour", &|r| format!("${}", sig3(r.out.usd_per_accelerator_hour)));
     row(&mut t, "rental instead", &|r| r.out.rental_usd.map(usd).unwrap_or_else(dash));
     if results.iter().any(|r| r.bound.published.cost_usd.is_some()) {
-        row(&mut t, "  as published", &|r| r.bound.published.cost_usd.map(usd).unwrap_or_else(dash));
+        under(&mut t, "as published", &|r| r.bound.published.cost_usd.map(usd).unwrap_or_else(dash));
     }
     let mut notes: Vec<&String> = results.iter().flat_map(|r| &r.bound.notes).collect();
     notes.dedup();

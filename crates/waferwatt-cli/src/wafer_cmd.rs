@@ -248,11 +248,16 @@ pub fn table(results: &[Evaluated]) -> Table {
         cells.extend(results.iter().map(f));
         t.row(cells);
     };
+    let under = |t: &mut Table, label: &str, f: &dyn Fn(&Evaluated) -> String| {
+        let mut cells = vec![label.to_string()];
+        cells.extend(results.iter().map(f));
+        t.under(cells);
+    };
     let dash = || "—".to_string();
     let classes = used_classes(results);
     t.section("exposures per wafer");
     for c in &classes {
-        row(&mut t, &format!("  {}", c.name()), &|r| {
+        under(&mut t, c.name(), &|r| {
             let o = r.out.class(*c);
             if o.exposures > 0.0 {
                 format!("{} ({})", o.exposures, r.bound.scanners[*c as usize].clone().unwrap_or_default())
@@ -266,19 +271,19 @@ pub fn table(results: &[Evaluated]) -> Table {
     row(&mut t, "process steps", &|r| format!("{}", r.out.process_steps));
     row(&mut t, "cycle time (days)", &|r| sig3(r.out.cycle_days));
     t.section("cost per wafer");
-    row(&mut t, "  scanners", &|r| usd(r.out.litho_tool_usd));
-    row(&mut t, "  track and litho metrology", &|r| usd(r.out.track_usd + r.out.metrology_usd));
-    row(&mut t, "  fab capital beyond scanners", &|r| usd(r.out.fab_capital_usd));
-    row(&mut t, "  other process steps", &|r| usd(r.out.non_litho_usd));
-    row(&mut t, "  substrate", &|r| usd(r.out.substrate_usd));
-    row(&mut t, "  overhead", &|r| usd(r.out.overhead_usd));
-    row(&mut t, "  wafer cost, masks apart", &|r| usd(r.out.wafer_cost_usd));
+    under(&mut t, "scanners", &|r| usd(r.out.litho_tool_usd));
+    under(&mut t, "track and litho metrology", &|r| usd(r.out.track_usd + r.out.metrology_usd));
+    under(&mut t, "fab capital beyond scanners", &|r| usd(r.out.fab_capital_usd));
+    under(&mut t, "other process steps", &|r| usd(r.out.non_litho_usd));
+    under(&mut t, "substrate", &|r| usd(r.out.substrate_usd));
+    under(&mut t, "overhead", &|r| usd(r.out.overhead_usd));
+    under(&mut t, "wafer cost, masks apart", &|r| usd(r.out.wafer_cost_usd));
     row(&mut t, "wafer price, masks apart", &|r| usd(r.out.wafer_price_usd));
     if results.iter().any(|r| r.bound.published_wafer_price_usd.is_some()) {
-        row(&mut t, "  as published", &|r| r.bound.published_wafer_price_usd.map(usd).unwrap_or_else(dash));
+        under(&mut t, "as published", &|r| r.bound.published_wafer_price_usd.map(usd).unwrap_or_else(dash));
     }
     row(&mut t, "mask set (once per design)", &|r| usd(r.out.mask_set_usd));
-    row(&mut t, "  per wafer of the design", &|r| usd(r.out.mask_usd));
+    under(&mut t, "per wafer of the design", &|r| usd(r.out.mask_usd));
     row(&mut t, "lithography, masks included", &|r| usd(r.out.litho_usd));
     row(&mut t, "litho share of cost", &|r| percent(r.out.litho_cost_share));
     row(&mut t, "litho share of time", &|r| percent(r.out.litho_time_share));
@@ -292,7 +297,7 @@ pub fn table(results: &[Evaluated]) -> Table {
     row(&mut t, "price per good die", &|r| usd(r.out.price_per_good_die_usd));
     t.section("scanners per 10k wafers a month");
     for c in &classes {
-        row(&mut t, &format!("  {}", c.name()), &|r| {
+        under(&mut t, c.name(), &|r| {
             let o = r.out.class(*c);
             if o.exposures > 0.0 { sig3(o.scanners_per_10k_wafers_month) } else { dash() }
         });

@@ -11,7 +11,7 @@ use waferwatt::accounts::verdict::Verdict;
 
 use crate::Failure;
 use crate::chart::{self, Chart, Plot};
-use crate::render::{Table, wrap};
+use crate::render::{RowKind, Table, wrap};
 
 /// The report's width as text.
 use super::WIDTH;
@@ -290,29 +290,26 @@ pub fn text(doc: &Doc) -> String {
 // --- Markdown ---------------------------------------------------------------------------------
 
 fn md_cell(s: &str) -> String {
-    let t = s.trim_start();
-    let indent = s.len() - t.len();
-    format!("{}{}", "&nbsp;".repeat(indent), t.replace('|', "\\|"))
+    s.replace('|', "\\|")
 }
 
 fn md_table(t: &Table, s: &mut String) {
     if let Some(c) = &t.caption {
         let _ = writeln!(s, "**{}**\n", c.replace('\n', " "));
     }
-    let cols = t.header().len().max(t.body().iter().map(Vec::len).max().unwrap_or(0));
-    let header: Vec<String> =
-        (0..cols).map(|i| md_cell(t.header().get(i).map_or("", String::as_str))).collect();
+    let cols = t.columns();
+    let cell = |cells: &[String], i: usize| md_cell(cells.get(i).map_or("", String::as_str));
+    let header: Vec<String> = (0..cols).map(|i| cell(t.header(), i)).collect();
     let _ = writeln!(s, "| {} |", header.join(" | "));
     let align: Vec<&str> = (0..cols).map(|i| if t.is_text(i) { "---" } else { "---:" }).collect();
     let _ = writeln!(s, "|{}|", align.join("|"));
     for row in t.body() {
-        let cells: Vec<String> = if row.len() == 1 && cols > 1 {
-            std::iter::once(format!("**{}**", md_cell(&row[0])))
-                .chain((1..cols).map(|_| String::new()))
-                .collect()
-        } else {
-            (0..cols).map(|i| md_cell(row.get(i).map_or("", String::as_str))).collect()
-        };
+        let mut cells: Vec<String> = (0..cols).map(|i| cell(&row.cells, i)).collect();
+        match (row.kind, cells.first_mut()) {
+            (RowKind::Section, Some(first)) => *first = format!("**{first}**"),
+            (RowKind::Under, Some(first)) => first.insert_str(0, "&nbsp;&nbsp;"),
+            _ => {}
+        }
         let _ = writeln!(s, "| {} |", cells.join(" | "));
     }
     s.push('\n');
@@ -441,7 +438,7 @@ fn html_table(t: &Table, s: &mut String) {
     if let Some(c) = &t.caption {
         let _ = write!(s, "<caption>{}</caption>", inline(c).replace('\n', "<br>"));
     }
-    let cols = t.header().len().max(t.body().iter().map(Vec::len).max().unwrap_or(0));
+    let cols = t.columns();
     if t.header().iter().any(|h| !h.is_empty()) {
         s.push_str("<thead><tr>");
         for i in 0..cols {
@@ -453,23 +450,20 @@ fn html_table(t: &Table, s: &mut String) {
     s.push_str("<tbody>\n");
     for row in t.body() {
         s.push_str("<tr>");
-        if row.len() == 1 && cols > 1 {
-            let _ = write!(
-                s,
-                "<th class=\"group\" scope=\"rowgroup\" colspan=\"{cols}\">{}</th>",
-                inline(row[0].trim())
-            );
+        if row.kind == RowKind::Section {
+            let label = row.cells.first().map_or("", String::as_str);
+            let _ =
+                write!(s, "<th class=\"group\" scope=\"rowgroup\" colspan=\"{cols}\">{}</th>", inline(label));
         } else {
             for i in 0..cols {
-                let cell = row.get(i).map_or("", String::as_str);
-                let sub = if cell.starts_with("  ") { " sub" } else { "" };
+                let cell = inline(row.cells.get(i).map_or("", String::as_str));
                 if i == 0 {
-                    let _ =
-                        write!(s, "<th scope=\"row\" class=\"{}\">{}</th>", sub.trim(), inline(cell.trim()));
+                    let class = if row.kind == RowKind::Under { " class=\"sub\"" } else { "" };
+                    let _ = write!(s, "<th scope=\"row\"{class}>{cell}</th>");
                 } else if t.is_text(i) {
-                    let _ = write!(s, "<td>{}</td>", inline(cell.trim()));
+                    let _ = write!(s, "<td>{cell}</td>");
                 } else {
-                    let _ = write!(s, "<td class=\"n\">{}</td>", inline(cell.trim()));
+                    let _ = write!(s, "<td class=\"n\">{cell}</td>");
                 }
             }
         }
@@ -633,7 +627,7 @@ mod tests {
         b.item("two");
         let mut t = Table::new(vec![String::new(), "n7".into()]).captioned("a table");
         t.section("costs");
-        t.row(vec!["  scanners".into(), "$659".into()]);
+        t.under(vec!["scanners".into(), "$659".into()]);
         b.table(t);
         let d = doc(b);
         let Ok(h) = html(&d) else { panic!("the page renders") };
@@ -642,6 +636,7 @@ mod tests {
         assert!(h.contains("<caption>a table</caption>"));
         assert!(h.contains("<th class=\"group\" scope=\"rowgroup\" colspan=\"2\">costs</th>"));
         assert!(h.contains("<th scope=\"row\" class=\"sub\">scanners</th><td class=\"n\">$659</td>"));
+        assert!(text(&d).contains("costs\n  scanners  $659\n"));
         let m = markdown(&d, &|id, ext| format!("r-{id}.{ext}"));
         assert!(m.contains("- one\n  - under one\n- two\n"));
         assert!(m.contains("| **costs** |  |"));
