@@ -73,16 +73,18 @@ pub enum Block {
     Figure(Box<Figure>),
 }
 
-/// An item of a list, with items under it.
+/// An item of a list, with items under it; an item whose numbers are a table carries it (the
+/// page and the Markdown draw the table, the terminal the words).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Item {
     pub text: String,
     pub sub: Vec<Item>,
+    pub table: Option<Table>,
 }
 
 impl Item {
     pub fn new(text: impl Into<String>) -> Item {
-        Item { text: text.into(), sub: Vec::new() }
+        Item { text: text.into(), sub: Vec::new(), table: None }
     }
 }
 
@@ -320,7 +322,16 @@ fn md_table(t: &Table, s: &mut String) {
 
 fn md_items(items: &[Item], depth: usize, s: &mut String) {
     for it in items {
-        let _ = writeln!(s, "{}- {}", "  ".repeat(depth), it.text);
+        match &it.table {
+            // A table cannot sit inside a list item: the list pauses for it.
+            Some(t) => {
+                s.push('\n');
+                md_table(t, s);
+            }
+            None => {
+                let _ = writeln!(s, "{}- {}", "  ".repeat(depth), it.text);
+            }
+        }
         md_items(&it.sub, depth + 1, s);
     }
 }
@@ -423,7 +434,7 @@ summary{cursor:pointer;color:#1f4e79}\
 .supported{border-color:#2e7d32}.partly{border-color:#8d6e00}.not_supported{border-color:#b3261e}\
 .unsettled{border-color:#6a3d9a}\
 .finding{background:#f6f9fc;border-left:3px solid #1f4e79;padding:.4em .8em}\
-nav ul{columns:2;padding-left:1.2em}\
+nav ul{columns:2;padding-left:1.2em}li.table{list-style:none}\
 @media (max-width:640px){body{padding:.6em .8em 2em;font-size:15px}nav ul{columns:1}h1{font-size:1.4em}\
 .summary thead{display:none}.summary,.summary tbody,.summary tr,.summary th,.summary td{display:block;width:100%}\
 .summary tr{border:1px solid #d0d4d9;margin:.6em 0;padding:.3em .2em}.summary th,.summary td{border:none;\
@@ -478,7 +489,15 @@ fn html_table(t: &Table, s: &mut String) {
 fn html_items(items: &[Item], s: &mut String) {
     s.push_str("<ul>\n");
     for it in items {
-        let _ = write!(s, "<li>{}", inline(&it.text));
+        match &it.table {
+            Some(t) => {
+                s.push_str("<li class=\"table\">");
+                html_table(t, s);
+            }
+            None => {
+                let _ = write!(s, "<li>{}", inline(&it.text));
+            }
+        }
         if !it.sub.is_empty() {
             html_items(&it.sub, s);
         }

@@ -6,6 +6,7 @@ use waferwatt::accounts::verdict::{ClaimVerdict, Decider, Evidence, Reads, Side,
 use waferwatt::data::Dataset;
 
 use super::doc::{Claim, Item, Summary, verdict_word};
+use crate::render::Table;
 
 use crate::render::{human, percent, short, sig3, signed, usd};
 
@@ -99,6 +100,38 @@ fn decider_line(ds: &Dataset, d: &Decider, unit: &str) -> String {
     )
 }
 
+/// What moves a verdict's figure most, as a table: each number by its label and key, its range,
+/// the figure at its low and high, whether it turns the answer, and whether it is sourced.
+fn deciding_table(ds: &Dataset, v: &ClaimVerdict, unit: &str, on: &str) -> Table {
+    let mut t = Table::new(
+        ["number", "data key", "its range", "the figure, low to high", "turns the answer", "source"]
+            .map(String::from)
+            .to_vec(),
+    )
+    .left_aligned(6)
+    .captioned(format!(
+        "What moves it most{on}: each number from its low to its high, the others at their central values"
+    ));
+    for d in &v.deciding {
+        let w = &d.swing;
+        let turns = match d.flip_at {
+            Some(x) if d.flips => format!("yes, at about {}", number(x, &w.unit)),
+            Some(x) => format!("only at about {}, beyond its range", number(x, &w.unit)),
+            None if d.flips => "yes".into(),
+            None => "no".into(),
+        };
+        t.row(vec![
+            ds.label(&w.key),
+            format!("`{}`", w.key),
+            range(w.low, w.high, &w.unit),
+            range(w.at_low, w.at_high, unit),
+            turns,
+            if d.assumption { "an assumption".into() } else { "published".into() },
+        ]);
+    }
+    t
+}
+
 /// The unit a verdict's deciding figure is in: its first evidence line's.
 fn deciding_unit(v: &ClaimVerdict) -> &str {
     v.evidence
@@ -148,7 +181,9 @@ fn body(ds: &Dataset, v: &ClaimVerdict) -> Vec<Item> {
             None => (deciding_unit(v), String::new()),
         };
         let lines: Vec<String> = v.deciding.iter().map(|d| decider_line(ds, d, unit)).collect();
-        items.push(Item::new(format!("Moved most by{on}: {}.", lines.join("; "))));
+        let mut item = Item::new(format!("Moved most by{on}: {}.", lines.join("; ")));
+        item.table = Some(deciding_table(ds, v, unit, &on));
+        items.push(item);
     }
     items
 }
@@ -345,6 +380,7 @@ pub fn claim(ds: &Dataset, v: &ClaimVerdict) -> Claim {
     for p in &v.parts {
         let kind = if p.context { "For context, not counted" } else { "Part" };
         items.push(Item {
+            table: None,
             text: format!(
                 "{kind}: {} ({}): {}. {}",
                 p.claim.reading,
