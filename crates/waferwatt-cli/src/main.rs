@@ -114,17 +114,29 @@ fn main() -> ExitCode {
         Command::Report(args) => report::run(&args),
     });
     match result {
-        Ok(text) => {
-            print!("{text}");
-            ExitCode::SUCCESS
-        }
+        Ok(text) => emit(&text, ExitCode::SUCCESS),
         Err(Failure::Input(diags)) => {
             eprintln!("{diags}");
             ExitCode::from(2)
         }
         Err(Failure::Check { stdout, stderr }) => {
             eprint!("{stderr}");
-            print!("{stdout}");
+            emit(&stdout, ExitCode::from(1))
+        }
+    }
+}
+
+/// Writes the answer to standard output. A reader that stops reading (`waferwatt report |
+/// head`) is no failure: the rest is dropped quietly, never a panic; any other write error is
+/// said on standard error.
+fn emit(text: &str, code: ExitCode) -> ExitCode {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => code,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+        Err(e) => {
+            eprintln!("error: cannot write the answer to standard output: {e}");
             ExitCode::from(1)
         }
     }

@@ -176,3 +176,23 @@ fn scenario_messages_are_located_and_short() {
     assert!(e.contains("missing required field") && e.contains("new.toml:2"), "{e}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A reader that stops reading (`waferwatt report | head`) ends the answer quietly: no panic.
+#[test]
+fn a_closed_pipe_is_no_panic() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_waferwatt"))
+        .args(["report", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read a little, then close the pipe before the answer is all written.
+    let mut first = [0u8; 16];
+    let mut out = child.stdout.take().unwrap();
+    std::io::Read::read_exact(&mut out, &mut first).unwrap();
+    drop(out);
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(o.status.success(), "{:?}: {err}", o.status);
+}

@@ -487,3 +487,24 @@ fn the_readme_chart_is_the_one_the_command_draws() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_report_json_carries_the_summary_the_citation_and_labels() {
+    let v = json(&["report", "--format", "json", "--set", "region.cn-gz.pue=1.4"]);
+    assert_eq!(v["cite"]["command"], "waferwatt report --set region.cn-gz.pue=1.4");
+    assert_eq!(v["cite"]["date"], "2025-12-03");
+    let (summary, claims) = (v["summary"].as_array().unwrap(), v["claims"].as_array().unwrap());
+    assert_eq!(summary.len(), claims.len());
+    for (s, c) in summary.iter().zip(claims) {
+        assert_eq!((&s["claim"], &s["verdict"]), (&c["claim"], &c["verdict"]));
+        assert!(!s["number"].as_str().unwrap().is_empty(), "{s}");
+    }
+    // Every assumption that decides a claim is named for people beside its key.
+    let deciding: Vec<&serde_json::Value> =
+        claims.iter().flat_map(|c| c["deciding"].as_array().unwrap().iter()).collect();
+    assert!(!deciding.is_empty());
+    for d in deciding {
+        let (key, label) = (d["parameter"].as_str().unwrap(), d["label"].as_str().unwrap());
+        assert!(!label.is_empty() && label != key, "{d}");
+    }
+}

@@ -208,7 +208,7 @@ pub fn blocks(ds: &Dataset, a: &CapacityAccount, e: &Evaluated) -> Blocks {
     s
 }
 
-pub fn json(a: &CapacityAccount, e: &Evaluated) -> Value {
+pub fn json(ds: &Dataset, a: &CapacityAccount, e: &Evaluated) -> Value {
     let fig = |m: &MarketFigure| {
         let p = &m.param;
         json!({ "id": m.id, "what": m.what, "value": p.value, "low": p.low, "high": p.high, "unit": p.unit,
@@ -220,7 +220,7 @@ pub fn json(a: &CapacityAccount, e: &Evaluated) -> Value {
             "wafer_starts_per_month": a.scanners_only.wafer_starts_per_month,
             "accelerators_per_year": a.scanners_only.accelerators_per_year,
         },
-        "accelerators_per_year_drivers": super::drivers_json(&a.drivers),
+        "accelerators_per_year_drivers": super::drivers_json(ds, &a.drivers),
         "accelerators_per_year_range": super::range_json(&a.drivers),
         "run": a.run,
         "run_flop": a.run_flop,
@@ -237,8 +237,8 @@ pub fn json(a: &CapacityAccount, e: &Evaluated) -> Value {
         },
         "market": a.market.iter().map(fig).collect::<Vec<_>>(),
         "claims": {
-            "mature_share": super::verdict::json(&a.verdict_mature),
-            "asml_china_duv": super::verdict::json(&a.verdict_asml),
+            "mature_share": super::verdict::json(ds, &a.verdict_mature),
+            "asml_china_duv": super::verdict::json(ds, &a.verdict_asml),
         },
     })
 }

@@ -209,7 +209,7 @@ pub fn json(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Valu
         .share_drivers
         .iter()
         .map(|d| {
-            json!({ "parameter": d.key, "low": d.low, "high": d.high, "electricity_share_at_low": d.at_low,
+            json!({ "parameter": d.key, "label": ds.label(&d.key), "low": d.low, "high": d.high, "electricity_share_at_low": d.at_low,
                 "electricity_share_at_high": d.at_high })
         })
         .collect();
@@ -242,10 +242,10 @@ pub fn json(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Valu
                 "hardware_gap_usd": x.hardware_gap_usd })
         })
         .collect();
-    let mut largest = super::verdict::json(&a.verdict_largest);
+    let mut largest = super::verdict::json(ds, &a.verdict_largest);
     largest["electricity_share_drivers"] = json!(drivers);
     largest["electricity_share_range"] = super::range_json(&a.share_drivers);
-    let mut discount = super::verdict::json(&a.verdict_discount);
+    let mut discount = super::verdict::json(ds, &a.verdict_discount);
     discount["tariff_gaps"] = json!(a.gaps.iter().map(gap).collect::<Vec<_>>());
     discount["deal_gaps"] = json!(a.deal_gaps.iter().map(gap).collect::<Vec<_>>());
     discount["like_for_like"] = json!(like);

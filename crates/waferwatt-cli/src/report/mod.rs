@@ -85,24 +85,6 @@ pub fn run(args: &ReportArgs) -> Result<String, Failure> {
     tools::check(&tools)?;
     let designs = packaging::check(&chips)?;
     let fleet = capacity::check(&capacity)?;
-    if args.format == ReportFormat::Json {
-        let v = json!({
-            "electricity": electricity::json(&ds, &power, &ledgers),
-            "tools": tools::json(&tools),
-            "packaging": packaging::json(&chips, &designs),
-            "capacity": capacity::json(&capacity, &fleet),
-            "strategy": strategy::json(&paths),
-            "claims": verdicts(&tools, &chips, &capacity, &power, &paths)
-                .into_iter()
-                .map(|(v, account)| {
-                    let mut j = verdict::json(v);
-                    j["account"] = json!(account);
-                    j
-                })
-                .collect::<Vec<_>>(),
-        });
-        return Ok(format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()));
-    }
     let worked = publish::Worked {
         ds: &ds,
         scenario: args.data.scenario.as_deref(),
@@ -117,6 +99,30 @@ pub fn run(args: &ReportArgs) -> Result<String, Failure> {
         paths: &paths,
     };
     let document = publish::document(&worked);
+    if args.format == ReportFormat::Json {
+        let cite = &document.cite;
+        let v = json!({
+            "cite": { "version": cite.version, "data": cite.data, "date": cite.date, "command": cite.command },
+            "summary": document.summary.iter().map(|c| json!({
+                "claim": c.id, "says": c.says, "verdict": c.verdict.id(), "actor": c.actor,
+                "number": c.number, "range": c.range,
+            })).collect::<Vec<_>>(),
+            "electricity": electricity::json(&ds, &power, &ledgers),
+            "tools": tools::json(&ds, &tools),
+            "packaging": packaging::json(&ds, &chips, &designs),
+            "capacity": capacity::json(&ds, &capacity, &fleet),
+            "strategy": strategy::json(&ds, &paths),
+            "claims": verdicts(&tools, &chips, &capacity, &power, &paths)
+                .into_iter()
+                .map(|(v, account)| {
+                    let mut j = verdict::json(&ds, v);
+                    j["account"] = json!(account);
+                    j
+                })
+                .collect::<Vec<_>>(),
+        });
+        return Ok(format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()));
+    }
     if writes {
         let to = publish::Outputs {
             html: args.html.as_deref(),
@@ -205,10 +211,13 @@ pub fn range_json(fig: &waferwatt::sensitivity::Figure) -> serde_json::Value {
     }
 }
 
-/// The assumptions that move a figure, as JSON.
-pub fn drivers_json(swings: &[waferwatt::sensitivity::Swing]) -> Vec<serde_json::Value> {
+/// The assumptions that move a figure, as JSON, each with its label.
+pub fn drivers_json(ds: &Dataset, swings: &[waferwatt::sensitivity::Swing]) -> Vec<serde_json::Value> {
     swings
         .iter()
-        .map(|d| json!({ "parameter": d.key, "low": d.low, "high": d.high, "at_low": d.at_low, "at_high": d.at_high }))
+        .map(|d| {
+            json!({ "parameter": d.key, "label": ds.label(&d.key), "low": d.low, "high": d.high,
+                "at_low": d.at_low, "at_high": d.at_high })
+        })
         .collect()
 }

@@ -165,7 +165,7 @@ pub fn blocks(ds: &Dataset, a: &PackagingAccount, d: &Designs) -> Blocks {
     s
 }
 
-pub fn json(a: &PackagingAccount, d: &Designs) -> Value {
+pub fn json(ds: &Dataset, a: &PackagingAccount, d: &Designs) -> Value {
     let nodes: Vec<Value> = a
         .nodes
         .iter()
@@ -184,10 +184,10 @@ pub fn json(a: &PackagingAccount, d: &Designs) -> Value {
         "design": chip_cmd::to_json(&d.design, false),
         "ported": chip_cmd::to_json(&d.ported, false),
         "chiplet_premium": a.nodes.first().and_then(|n| n.chiplet_premium()),
-        "chiplet_premium_drivers": super::drivers_json(&a.chiplet_premium_drivers),
+        "chiplet_premium_drivers": super::drivers_json(ds, &a.chiplet_premium_drivers),
         "chiplet_premium_range": super::range_json(&a.chiplet_premium_drivers),
-        "ported_build_cost_drivers": super::drivers_json(&a.ported_cost_drivers),
+        "ported_build_cost_drivers": super::drivers_json(ds, &a.ported_cost_drivers),
         "ported_build_cost_range": super::range_json(&a.ported_cost_drivers),
-        "claims": { "track": super::verdict::json(&a.verdict_track) },
+        "claims": { "track": super::verdict::json(ds, &a.verdict_track) },
     })
 }

@@ -315,7 +315,7 @@ fn figures(ds: &Dataset, a: &StrategyAccount, s: &mut Blocks) {
     }
 }
 
-pub fn json(a: &StrategyAccount) -> Value {
+pub fn json(ds: &Dataset, a: &StrategyAccount) -> Value {
     let x = &a.bound.inputs;
     let ids: Vec<&str> = a.bound.paths.iter().map(|(id, _)| id.as_str()).collect();
     let by_path = |f: &dyn Fn(usize, usize) -> Value| -> Value {
@@ -328,7 +328,7 @@ pub fn json(a: &StrategyAccount) -> Value {
     let summary = crate::sampling::summary_or_null;
     json!({
         "says": a.says,
-        "claim": super::verdict::json(&a.verdict),
+        "claim": super::verdict::json(ds, &a.verdict),
         "samples": a.samples,
         "years": (0..x.years).map(|i| x.year(i)).collect::<Vec<_>>(),
         "installed_flops": by_path(&|p, i| summary(a.sampled(p, i, metric::INSTALLED_FLOPS))),
@@ -345,7 +345,7 @@ pub fn json(a: &StrategyAccount) -> Value {
         "best_rd_share_by_sample": summary(a.sweep.best_by_sample),
         "electricity_share_of_cost": a.electricity_share,
         "difference_central_flop": a.drivers.as_ref().map(|d| d.0),
-        "drivers": a.drivers.as_ref().map(|d| crate::report::drivers_json(&d.1)).unwrap_or_default(),
+        "drivers": a.drivers.as_ref().map(|d| crate::report::drivers_json(ds, &d.1)).unwrap_or_default(),
         "notes": a.bound.notes,
     })
 }

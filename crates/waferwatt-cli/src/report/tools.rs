@@ -183,8 +183,8 @@ fn pair_json(p: &Pair) -> Value {
     json!({ "duv": p.duv, "euv": p.euv, "dies": dies })
 }
 
-pub fn json(a: &ToolsAccount) -> Value {
-    let drivers = super::drivers_json;
+pub fn json(ds: &Dataset, a: &ToolsAccount) -> Value {
+    let drivers = |f| super::drivers_json(ds, f);
     let premium: Vec<Value> = a
         .premium_drivers
         .iter()
@@ -193,9 +193,9 @@ pub fn json(a: &ToolsAccount) -> Value {
     json!({
         "pairs": a.pairs.iter().map(pair_json).collect::<Vec<_>>(),
         "claims": {
-            "time": super::verdict::json(&a.verdict_time),
-            "cost": super::verdict::json(&a.verdict_cost),
-            "stand_in": super::verdict::json(&a.verdict_stand_in),
+            "time": super::verdict::json(ds, &a.verdict_time),
+            "cost": super::verdict::json(ds, &a.verdict_cost),
+            "stand_in": super::verdict::json(ds, &a.verdict_stand_in),
         },
         "premium": premium,
         "litho_time_share_drivers": drivers(&a.time_share_drivers),

@@ -446,7 +446,7 @@ pub fn summary(v: &ClaimVerdict) -> Summary {
 
 /// The verdict as JSON: its enum, whose numbers, the numbers and ranges, the deciding
 /// assumptions, and its parts.
-pub fn json(v: &ClaimVerdict) -> Value {
+pub fn json(ds: &Dataset, v: &ClaimVerdict) -> Value {
     json!({
         "claim": v.claim.id,
         "says": v.claim.says,
@@ -464,11 +464,11 @@ pub fn json(v: &ClaimVerdict) -> Value {
             "range": e.range.map(|(lo, hi)| [lo, hi]), "source": e.source, "year": e.year, "decides": e.decides,
         })).collect::<Vec<_>>(),
         "deciding": v.deciding.iter().map(|d| json!({
-            "parameter": d.swing.key, "low": d.swing.low, "high": d.swing.high, "unit": d.swing.unit,
+            "parameter": d.swing.key, "label": ds.label(&d.swing.key), "low": d.swing.low, "high": d.swing.high, "unit": d.swing.unit,
             "at_low": d.swing.at_low, "at_high": d.swing.at_high, "turns_it": d.flips, "assumption": d.assumption,
             "turns_it_at": d.flip_at,
         })).collect::<Vec<_>>(),
         "deciding_on": v.deciding_on.as_ref().map(|m| json!({ "label": m.label, "unit": m.unit })),
-        "parts": v.parts.iter().map(json).collect::<Vec<_>>(),
+        "parts": v.parts.iter().map(|p| json(ds, p)).collect::<Vec<_>>(),
     })
 }
