@@ -589,7 +589,12 @@ pub fn html(doc: &Doc) -> Result<String, Failure> {
             }
             Block::Figure(f) => {
                 let svg = chart::svg(&f.plot)?;
-                let svg = svg.trim_start_matches(|c| c != '<').trim();
+                // The drawing named for screen readers by its title; its numbers are in the table.
+                let svg = svg.trim_start_matches(|c| c != '<').trim().replacen(
+                    "<svg ",
+                    &format!("<svg role=\"img\" aria-label=\"{}\" ", escape(&f.title)),
+                    1,
+                );
                 let data = f.plot.data();
                 let mut table = String::new();
                 html_table(&data.clone().captioned(format!("The data of: {}", f.title)), &mut table);
