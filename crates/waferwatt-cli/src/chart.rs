@@ -14,7 +14,7 @@ use plotters::style::{FontStyle, register_font};
 use waferwatt::diag::Diagnostic;
 
 use crate::Failure;
-use crate::render::{Table, plain, sig3};
+use crate::render::{Table, sig3};
 
 /// The font every chart's text is laid out and drawn with.
 const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
@@ -53,7 +53,8 @@ type Drawn = Result<(), Box<dyn std::error::Error>>;
 /// table (shown beside it, and its CSV).
 pub trait Chart {
     fn size(&self) -> (u32, u32);
-    fn data(&self) -> Table;
+    /// Its numbers as a table, each written by `fmt` (exact for a CSV, short for the eye).
+    fn data(&self, fmt: fn(f64) -> String) -> Table;
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
         DB::ErrorType: 'static;
@@ -205,12 +206,17 @@ impl Chart for Tornado {
     fn size(&self) -> (u32, u32) {
         (960, 130 + 28 * self.shown().len().max(1) as u32)
     }
-    fn data(&self) -> Table {
-        let mut t =
-            Table::new(vec!["number".into(), "figure at its low".into(), "figure at its high".into()]);
-        t.row(vec!["(central values)".into(), plain(self.centre), plain(self.centre)]);
+    fn data(&self, fmt: fn(f64) -> String) -> Table {
+        // A share is given as a fraction (0.25 for 25 %), as the CSV's readers compute with it.
+        let unit = if self.percent { " (fraction)" } else { "" };
+        let mut t = Table::new(vec![
+            "number".into(),
+            format!("{} at the number's low{unit}", self.title),
+            format!("{} at the number's high{unit}", self.title),
+        ]);
+        t.row(vec!["(central values)".into(), fmt(self.centre), fmt(self.centre)]);
         for (label, lo, hi) in &self.swings {
-            t.row(vec![label.clone(), plain(*lo), plain(*hi)]);
+            t.row(vec![label.clone(), fmt(*lo), fmt(*hi)]);
         }
         t
     }
@@ -279,12 +285,12 @@ impl Chart for FanChart {
     fn size(&self) -> (u32, u32) {
         (960, 520)
     }
-    fn data(&self) -> Table {
+    fn data(&self, fmt: fn(f64) -> String) -> Table {
         let mut t =
             Table::new(["path", "year", "p5", "p50", "p95"].map(String::from).to_vec()).left_aligned(2);
         for (name, years) in &self.series {
             for (y, p5, p50, p95) in years {
-                t.row(vec![name.clone(), y.to_string(), plain(*p5), plain(*p50), plain(*p95)]);
+                t.row(vec![name.clone(), y.to_string(), fmt(*p5), fmt(*p50), fmt(*p95)]);
             }
         }
         t
@@ -479,11 +485,11 @@ impl Bars {
 
 impl Bars {
     /// (category, series, value) rows, with the panel's title first when in panels.
-    fn rows(&self, t: &mut Table, panel: Option<&str>) {
+    fn rows(&self, t: &mut Table, panel: Option<&str>, fmt: fn(f64) -> String) {
         for (name, values) in &self.series {
             for (c, v) in self.categories.iter().zip(values) {
                 let mut row: Vec<String> = panel.map(str::to_string).into_iter().collect();
-                row.extend([c.clone(), name.clone(), plain(*v)]);
+                row.extend([c.clone(), name.clone(), fmt(*v)]);
                 t.row(row);
             }
         }
@@ -494,9 +500,9 @@ impl Chart for Bars {
     fn size(&self) -> (u32, u32) {
         (960, 480)
     }
-    fn data(&self) -> Table {
+    fn data(&self, fmt: fn(f64) -> String) -> Table {
         let mut t = Table::new(vec!["category".into(), "series".into(), self.y_desc.clone()]).left_aligned(2);
-        self.rows(&mut t, None);
+        self.rows(&mut t, None, fmt);
         t
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
@@ -519,11 +525,11 @@ impl Chart for Panels {
     fn size(&self) -> (u32, u32) {
         (960, 460)
     }
-    fn data(&self) -> Table {
+    fn data(&self, fmt: fn(f64) -> String) -> Table {
         let mut t =
             Table::new(["panel", "category", "series", "value"].map(String::from).to_vec()).left_aligned(3);
         for p in &self.panels {
-            p.rows(&mut t, Some(&format!("{} ({})", p.title, p.y_desc)));
+            p.rows(&mut t, Some(&format!("{} ({})", p.title, p.y_desc)), fmt);
         }
         t
     }
@@ -555,12 +561,12 @@ impl Chart for Waterfall {
     fn size(&self) -> (u32, u32) {
         (960, 480)
     }
-    fn data(&self) -> Table {
+    fn data(&self, fmt: fn(f64) -> String) -> Table {
         let mut t = Table::new(vec!["item".into(), self.y_desc.clone()]);
         for (item, v) in &self.items {
-            t.row(vec![item.clone(), plain(*v)]);
+            t.row(vec![item.clone(), fmt(*v)]);
         }
-        t.row(vec!["total".into(), plain(self.items.iter().map(|i| i.1).sum())]);
+        t.row(vec!["total".into(), fmt(self.items.iter().map(|i| i.1).sum())]);
         t
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
@@ -620,11 +626,11 @@ impl Chart for Lines {
     fn size(&self) -> (u32, u32) {
         (960, 480)
     }
-    fn data(&self) -> Table {
+    fn data(&self, fmt: fn(f64) -> String) -> Table {
         let mut t = Table::new(vec!["series".into(), self.x_desc.clone(), self.y_desc.clone()]);
         for (name, points) in &self.series {
             for (x, y) in points {
-                t.row(vec![name.clone(), plain(*x), plain(*y)]);
+                t.row(vec![name.clone(), fmt(*x), fmt(*y)]);
             }
         }
         t
@@ -689,7 +695,7 @@ impl Chart for ChainChart {
     fn size(&self) -> (u32, u32) {
         (960, 250)
     }
-    fn data(&self) -> Table {
+    fn data(&self, _fmt: fn(f64) -> String) -> Table {
         let mut t = Table::new(vec!["stage".into(), "value".into(), "binds".into()]).left_aligned(3);
         for (k, (stage, value)) in self.stages.iter().enumerate() {
             let binds = if self.binds == Some(k) { "yes" } else { "" };
@@ -798,8 +804,8 @@ impl Chart for Plot {
     fn size(&self) -> (u32, u32) {
         each_plot!(self, c => c.size())
     }
-    fn data(&self) -> Table {
-        each_plot!(self, c => c.data())
+    fn data(&self, fmt: fn(f64) -> String) -> Table {
+        each_plot!(self, c => c.data(fmt))
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where

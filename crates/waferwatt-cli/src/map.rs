@@ -142,8 +142,7 @@ impl Chart for WaferMap {
     fn size(&self) -> (u32, u32) {
         (SIZE as u32, (SIZE + LEGEND) as u32)
     }
-    fn data(&self) -> crate::render::Table {
-        use crate::render::plain;
+    fn data(&self, fmt: fn(f64) -> String) -> crate::render::Table {
         let mut t = crate::render::Table::new(
             ["die", "x (mm)", "y (mm)", "width (mm)", "height (mm)"].map(String::from).to_vec(),
         );
@@ -153,7 +152,7 @@ impl Chart for WaferMap {
                 Kind::Defective => "defective",
                 Kind::Partial => "partial",
             };
-            t.row(vec![k.into(), plain(*x), plain(*y), plain(self.die.0), plain(self.die.1)]);
+            t.row(vec![k.into(), fmt(*x), fmt(*y), fmt(self.die.0), fmt(self.die.1)]);
         }
         t
     }

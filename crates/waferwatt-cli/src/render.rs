@@ -215,9 +215,10 @@ impl Table {
     }
     pub fn render(&self) -> String {
         let cols = self.columns();
-        let printed: Vec<(RowKind, Vec<String>)> = std::iter::once((RowKind::Plain, self.header.clone()))
-            .chain(self.rows.iter().map(|r| (r.kind, Self::printed(r))))
-            .collect();
+        // A header of empty cells prints no line of its own.
+        let header = self.header.iter().any(|h| !h.is_empty()).then(|| (RowKind::Plain, self.header.clone()));
+        let printed: Vec<(RowKind, Vec<String>)> =
+            header.into_iter().chain(self.rows.iter().map(|r| (r.kind, Self::printed(r)))).collect();
         let mut widths = vec![0; cols];
         for (kind, row) in &printed {
             if *kind == RowKind::Section {
@@ -252,6 +253,10 @@ impl Table {
     }
 }
 
+/// Units and magnitudes written after a number with a space, which a line never breaks before.
+const UNITS: &[&str] =
+    &["k", "M", "B", "T", "mm", "nm", "mm²", "W", "kW", "MW", "GW", "kWh", "MWh", "GWh", "TWh", "h", "s"];
+
 /// Wraps each line longer than `width` at spaces. A continuation keeps the line's indent,
 /// plus two spaces when the line was itself indented (an item of a list).
 pub fn wrap(text: &str, width: usize) -> String {
@@ -261,11 +266,16 @@ pub fn wrap(text: &str, width: usize) -> String {
         let cont = " ".repeat(if indent > 0 { indent + 2 } else { 0 });
         let mut current = " ".repeat(indent);
         let mut empty = true;
-        // A unit sign stays with its number: "8.2 %" never breaks before the "%".
+        // A unit stays with its number: "8.2 %", "50.0 k", "300 mm" never break before the unit.
         let mut words: Vec<String> = Vec::new();
         for w in line.split_whitespace() {
+            // A unit alone ("mm,") or ending a range's low ("k–50.0").
+            let head = w.split('–').next().unwrap_or(w).trim_end_matches([',', '.', ';', ':', ')']);
+            let unit = UNITS.contains(&head);
             match words.last_mut() {
-                Some(last) if w.starts_with('%') => {
+                Some(last)
+                    if w.starts_with('%') || (unit && last.ends_with(|c: char| c.is_ascii_digit())) =>
+                {
                     last.push(' ');
                     last.push_str(w);
                 }
@@ -354,6 +364,9 @@ mod tests {
         assert_eq!(wrap("one two three four", 9), "one two\nthree\nfour\n");
         assert_eq!(wrap("  item with words", 10), "  item\n    with\n    words\n");
         assert_eq!(wrap("cost 8.2 % more", 8), "cost\n8.2 %\nmore\n");
+        assert_eq!(wrap("a 300 mm wafer", 7), "a\n300 mm\nwafer\n");
+        assert_eq!(wrap("of 50.0 k wafers", 8), "of\n50.0 k\nwafers\n");
+        assert_eq!(wrap("range 30.0 k–50.0 k", 12), "range\n30.0 k–50.0 k\n");
     }
 
     #[test]

@@ -304,7 +304,8 @@ fn the_page_renders_every_chart_in_a_browser_and_fetches_nothing() {
         const cw=d.documentElement.clientWidth;const wide=[...d.body.querySelectorAll('*')].filter(e=>\
         e.getBoundingClientRect().right>cw+1&&!e.closest('.scroll')&&!e.ownerSVGElement).map(e=>e.tagName).slice(0,5);\
         const bare=[...d.querySelectorAll('table')].filter(t=>!t.caption||!t.caption.textContent.trim()||\
-        (t.getClientRects().length>0&&t.caption.getBoundingClientRect().width<Math.min(300,cw*0.6))).length+\
+        (!t.closest('details:not([open])')&&t.caption.getBoundingClientRect().width<\
+        Math.min(300,cw*0.6,0.9*t.getBoundingClientRect().width))).length+\
         [...d.querySelectorAll('figure')].filter(g=>!g.querySelector('figcaption')).length;\
         const p=document.createElement('pre');p.id='probe';p.textContent='CHARTS '+c.join(';')+' RESOURCES '+\
         r.length+' '+r.join(' ')+' BLOCKED '+w.blocked.length+' '+w.blocked.join(' ')+' WIDTH '+\

@@ -292,7 +292,7 @@ pub fn text(doc: &Doc) -> String {
 // --- Markdown ---------------------------------------------------------------------------------
 
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|")
+    s.replace('|', "\\|").replace('\n', "<br>")
 }
 
 fn md_table(t: &Table, s: &mut String) {
@@ -414,7 +414,8 @@ code{background:#f0f1f3;padding:0 .25em;font-size:.92em}\
 .cite{color:#555;font-size:.88em}\
 .scroll{overflow-x:auto;max-width:100%;margin:1em 0}\
 table{border-collapse:collapse;font-size:.88em;min-width:50%}\
-caption{caption-side:top;text-align:left;font-weight:bold;padding:.3em 0;color:#333}\
+caption{caption-side:top;text-align:left;font-weight:bold;padding:.3em 0;color:#333;position:sticky;left:0;\
+max-width:calc(100vw - 2.4em)}\
 td,th{border:1px solid #d0d4d9;padding:.3em .55em;text-align:left;vertical-align:top}\
 thead th{background:#eef2f7}\
 td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\
@@ -432,7 +433,8 @@ summary{cursor:pointer;color:#1f4e79}\
 .supported .badge,.badge.supported{background:#2e7d32}.partly .badge,.badge.partly{background:#8d6e00}\
 .not_supported .badge,.badge.not_supported{background:#b3261e}.unsettled .badge,.badge.unsettled{background:#6a3d9a}\
 .supported{border-color:#2e7d32}.partly{border-color:#8d6e00}.not_supported{border-color:#b3261e}\
-.unsettled{border-color:#6a3d9a}\
+.unsettled{border-color:#6a3d9a}.not_measured .badge,.badge.not_measured{background:#5b6773}\
+.summary td[data-label=range]{white-space:nowrap}\
 .finding{background:#f6f9fc;border-left:3px solid #1f4e79;padding:.4em .8em}\
 nav ul{columns:2;padding-left:1.2em}li.table{list-style:none}\
 @media (max-width:640px){body{padding:.6em .8em 2em;font-size:15px}nav ul{columns:1}h1{font-size:1.4em}\
@@ -592,12 +594,14 @@ pub fn html(doc: &Doc) -> Result<String, Failure> {
                 // The drawing named for screen readers by its title; its numbers are in the table.
                 let svg = svg.trim_start_matches(|c| c != '<').trim().replacen(
                     "<svg ",
-                    &format!("<svg role=\"img\" aria-label=\"{}\" ", escape(&f.title)),
+                    &format!("<svg role=\"img\" aria-label=\"{}\" ", escape(&f.title.replace('`', ""))),
                     1,
                 );
-                let data = f.plot.data();
+                // The table for the eye, rounded; the CSV exact.
+                let shown = f.plot.data(crate::render::short);
+                let data = f.plot.data(crate::render::plain);
                 let mut table = String::new();
-                html_table(&data.clone().captioned(format!("The data of: {}", f.title)), &mut table);
+                html_table(&shown.captioned(format!("The data of: {}", f.title)), &mut table);
                 let _ = writeln!(
                     s,
                     "<figure id=\"chart-{}\" class=\"chart\">\n<figcaption><strong>{}.</strong> {}</figcaption>\n{svg}\n\

@@ -54,7 +54,8 @@ pub fn blocks(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Bl
     s.figure(
         "cost-waterfall",
         format!("The reference run's cost by ledger item in {}", b.region),
-        "The run's cost built up item by item: the hardware's ownership cost dwarfs the electricity bill.",
+        "The run's cost built up item by item, from owning the hardware to the electricity bill: the height of \
+         each step is what that line adds.",
         Plot::Waterfall(crate::figures::waterfall(ledger)),
     );
     s.figure(
@@ -129,8 +130,8 @@ pub fn blocks(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Bl
         }
         for x in &d.against {
             s.sub(format!(
-                "{} in {}: {} and {} MWh, against {} and {} MWh in {}; the cheaper power saves {}, the \
-                 hardware, facility and upkeep cost {} {}.",
+                "{} in {}: {} and {} MWh, against {} and {} MWh in {}: {} in all, that is {} for hardware, \
+                 facility and upkeep, {} for {} MWh {} energy at {}'s tariff, and {} that the cheaper power saves.",
                 d.accelerator,
                 x.domestic_region,
                 usd(x.domestic_total_usd),
@@ -138,9 +139,13 @@ pub fn blocks(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Bl
                 usd(x.foreign_total_usd),
                 crate::render::human(x.foreign_energy_mwh),
                 x.foreign_region,
-                usd(x.tariff_saving_usd),
-                usd(x.hardware_gap_usd.abs()),
-                if x.hardware_gap_usd >= 0.0 { "more" } else { "less" },
+                signed_usd(x.domestic_total_usd - x.foreign_total_usd),
+                signed_usd(x.hardware_gap_usd),
+                signed_usd(x.extra_energy_usd),
+                crate::render::human((x.domestic_energy_mwh - x.foreign_energy_mwh).abs()),
+                if x.domestic_energy_mwh >= x.foreign_energy_mwh { "more" } else { "less" },
+                x.foreign_region,
+                signed_usd(-x.tariff_saving_usd),
             ));
         }
     }
@@ -150,6 +155,11 @@ pub fn blocks(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Bl
         a.ledgers.iter().map(|l| l.bound.region.as_str()).take(2).collect::<Vec<_>>().join(","),
     ));
     s
+}
+
+/// A difference in dollars with its sign: +$18.4 M, −$2.0 M.
+fn signed_usd(x: f64) -> String {
+    format!("{}{}", if x >= 0.0 { "+" } else { "−" }, usd(x.abs()))
 }
 
 /// One region's price against another's, with how it compares with the claim.

@@ -212,7 +212,11 @@ pub fn write(doc: &Doc, to: &Outputs) -> Result<String, Failure> {
                     crate::chart::svg(&f.plot)?,
                     "a chart of the Markdown report",
                 ));
-                files.push((beside(name(&f.id, "csv")), f.plot.data().csv(), "a chart's data"));
+                files.push((
+                    beside(name(&f.id, "csv")),
+                    f.plot.data(crate::render::plain).csv(),
+                    "a chart's data",
+                ));
             }
         }
         let charts = (files.len() - 1) / 2;
@@ -269,6 +273,19 @@ pub fn browser() -> Result<PathBuf, Failure> {
         })
 }
 
+/// A file's path as a `file://` address, each byte that is not plain percent-encoded.
+fn file_url(path: &Path) -> String {
+    let mut url = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            url.push(char::from(b));
+        } else {
+            url.push_str(&format!("%{b:02X}"));
+        }
+    }
+    url
+}
+
 /// How long the browser may take to print the page.
 const PRINT_SECONDS: u64 = 120;
 
@@ -301,7 +318,7 @@ fn print_pdf(browser: &Path, page: &str, pdf: &Path) -> Result<(), Failure> {
             ])
             .arg(format!("--user-data-dir={}", dir.join("profile").display()))
             .arg(format!("--print-to-pdf={}", out.display()))
-            .arg(format!("file://{}", html.display()))
+            .arg(file_url(&html))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -312,6 +329,7 @@ fn print_pdf(browser: &Path, page: &str, pdf: &Path) -> Result<(), Failure> {
                 Ok(Some(_)) => break,
                 Ok(None) if started.elapsed().as_secs() > PRINT_SECONDS => {
                     let _ = child.kill();
+                    let _ = child.wait();
                     return Err(failed(format!("it took over {PRINT_SECONDS} s")));
                 }
                 Ok(None) => std::thread::sleep(std::time::Duration::from_millis(100)),
@@ -339,6 +357,11 @@ mod tests {
         assert_eq!(civil(11_016), (2000, 2, 29));
         assert_eq!(civil(20_790), (2026, 12, 3));
         assert_eq!(civil(-1), (1969, 12, 31));
+    }
+
+    #[test]
+    fn a_file_address_is_encoded() {
+        assert_eq!(file_url(Path::new("/tmp/a b/r#1.html")), "file:///tmp/a%20b/r%231.html");
     }
 
     #[test]

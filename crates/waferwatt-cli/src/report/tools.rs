@@ -105,8 +105,9 @@ fn figures(ds: &Dataset, a: &ToolsAccount, s: &mut Blocks) {
     s.figure(
         "wafers",
         format!("Wafer cost and scanner-hours per wafer, DUV-only nodes against EUV ones ({die} die)"),
-        "Each DUV-only node beside the EUV node it stands in for: a DUV-only wafer takes more scanner-hours \
-         where it multi-patterns, while its cost per wafer also carries its own fab's capital and margin.",
+        "Each DUV-only node beside the EUV node it stands in for, at the foundry's cost before margin: compare \
+         the bars of a pair to see where multi-patterning adds scanner time and where a fab's own capital adds \
+         cost.",
         Plot::Panels(crate::figures::wafers_of(&first)),
     );
     if let Some((b, o)) = first.first() {
@@ -114,8 +115,8 @@ fn figures(ds: &Dataset, a: &ToolsAccount, s: &mut Blocks) {
             "wafer-map",
             format!("A wafer of {die} dies on {}", b.node),
             "Good dies in green, dies lost to defects in red (as many as the yield model expects, placed at \
-             random), partial dies at the edge in grey: a die this large leaves few whole dies and loses many \
-             to defects.",
+             random), partial dies at the edge in grey: the larger the die, the fewer whole dies a wafer holds \
+             and the larger the share a defect spoils.",
             Plot::Map(crate::map::map(b, o)),
         );
     }

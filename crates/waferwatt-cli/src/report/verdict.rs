@@ -18,6 +18,9 @@ pub fn number(x: f64, unit: &str) -> String {
 
 /// A number and the unit to write after it (empty where the number carries its own).
 fn split(x: f64, unit: &str) -> (String, String) {
+    if !x.is_finite() {
+        return ("n/a".into(), String::new());
+    }
     let whole = |x: f64| if x.fract() == 0.0 && x.abs() < 1e4 { format!("{x:.0}") } else { human(x) };
     match unit {
         "fraction" => (percent(x), String::new()),
@@ -30,7 +33,7 @@ fn split(x: f64, unit: &str) -> (String, String) {
         "USD" => (usd(x), String::new()),
         "count" => (whole(x), String::new()),
         "year" => (format!("{x:.0}"), String::new()),
-        "FLOP" => (format!("{x:.3e}"), unit.into()),
+        "FLOP" => (format!("{x:.2e}"), unit.into()),
         "1/cm2" => (sig3(x), "per cm²".into()),
         _ if x.abs() >= 1e4 => (human(x), unit.into()),
         _ => (short(x), unit.into()),
@@ -104,7 +107,7 @@ fn decider_line(ds: &Dataset, d: &Decider, unit: &str) -> String {
 /// the figure at its low and high, whether it turns the answer, and whether it is sourced.
 fn deciding_table(ds: &Dataset, v: &ClaimVerdict, unit: &str, on: &str) -> Table {
     let mut t = Table::new(
-        ["number", "data key", "its range", "the figure, low to high", "turns the answer", "source"]
+        ["number", "its range", "the figure, low to high", "turns the answer", "source", "data key"]
             .map(String::from)
             .to_vec(),
     )
@@ -122,11 +125,11 @@ fn deciding_table(ds: &Dataset, v: &ClaimVerdict, unit: &str, on: &str) -> Table
         };
         t.row(vec![
             ds.label(&w.key),
-            format!("`{}`", w.key),
             range(w.low, w.high, &w.unit),
             range(w.at_low, w.at_high, unit),
             turns,
             if d.assumption { "an assumption".into() } else { "published".into() },
+            format!("`{}`", w.key),
         ]);
     }
     t
@@ -256,8 +259,12 @@ fn turning(ds: &Dataset, v: &ClaimVerdict) -> String {
             .filter(|p| !p.context)
             .flat_map(|p| p.flipped_by())
             .map(|d| d.swing.key.as_str())
-            .collect();
-        flips.dedup();
+            .fold(Vec::new(), |mut seen, k| {
+                if !seen.contains(&k) {
+                    seen.push(k);
+                }
+                seen
+            });
     }
     let names: Vec<String> = flips.iter().map(|k| ds.label(k)).collect();
     match names.as_slice() {
@@ -333,8 +340,9 @@ pub fn sentence(ds: &Dataset, v: &ClaimVerdict, with_figure: bool) -> String {
             Some(format!("on the central values, {}, {}", parts(|p| p.central), turning(ds, v)))
         }
         Verdict::Unsettled => {
+            let cases = v.evidence.iter().filter(|e| e.case.is_some()).count();
             let central = stands.unwrap_or_else(|| match v.central {
-                Verdict::Partly => "partly supported (the cases compared disagree)".into(),
+                Verdict::Partly if cases > 1 => "partly supported (the cases compared disagree)".into(),
                 other => verdict_word(other).to_lowercase(),
             });
             Some(match fig {
@@ -343,10 +351,11 @@ pub fn sentence(ds: &Dataset, v: &ClaimVerdict, with_figure: bool) -> String {
             })
         }
         _ if !counted.is_empty() => Some(parts(|p| p.verdict)),
-        Verdict::Partly => Some(format!(
+        Verdict::Partly if v.evidence.iter().filter(|e| e.case.is_some()).count() > 1 => Some(format!(
             "{}the cases compared disagree, some as claimed and some not",
             fig.map(|f| format!("{f}; ")).unwrap_or_default()
         )),
+        Verdict::Partly => join(fig, stands),
         Verdict::Supported | Verdict::NotSupported => join(fig, stands),
     }
     .map(|s| capitalised(&s) + ".")
@@ -408,32 +417,35 @@ pub fn claim(ds: &Dataset, v: &ClaimVerdict) -> Claim {
 /// published range, or where the figure is one case of several, the span of the cases).
 pub fn summary(v: &ClaimVerdict) -> Summary {
     let h = headline(v);
-    let number = h
-        .map(|(_, e)| {
+    // A figure that is one case of several (a region pair, a node) is shown as the span of its
+    // cases, and how many of them meet the claim: one case alone would be a convenient pick.
+    let cases: Vec<&Evidence> = h
+        .filter(|(_, e)| e.case.is_some() && e.range.is_none())
+        .map(|(owner, e)| owner.evidence.iter().filter(|x| x.label == e.label && x.case.is_some()).collect())
+        .unwrap_or_default();
+    let (number, range) = match h {
+        Some((owner, e)) if cases.len() > 1 => {
+            let (lo, hi) = cases
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x.value), b.max(x.value)));
+            let within = owner
+                .claim
+                .band
+                .map(|b| cases.iter().filter(|x| b.side(x.value) == Side::Within).count())
+                .map(|k| format!("{} of {} cases as claimed", in_words(k), in_words(cases.len())))
+                .unwrap_or_default();
+            (format!("{}: {} across {} cases", e.label, range(lo, hi, &e.unit), cases.len()), within)
+        }
+        Some((_, e)) => {
             let case = e.case.as_ref().map(|c| format!(" ({c})")).unwrap_or_default();
-            format!("{}{case}: {}", e.label, number(e.value, &e.unit))
-        })
-        .unwrap_or_default();
-    let range = h
-        .and_then(|(owner, e)| match e.range {
-            Some((lo, hi)) => {
+            let spread = e.range.map(|(lo, hi)| {
                 let kind = if e.source.is_some() { "published range" } else { "p5–p95" };
-                Some(format!("{kind} {}", range(lo, hi, &e.unit)))
-            }
-            None if e.case.is_some() => {
-                let cases: Vec<f64> = owner
-                    .evidence
-                    .iter()
-                    .filter(|x| x.label == e.label && x.case.is_some())
-                    .map(|x| x.value)
-                    .collect();
-                let (lo, hi) =
-                    cases.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(*x), b.max(*x)));
-                (cases.len() > 1).then(|| format!("{} cases, {}", cases.len(), range(lo, hi, &e.unit)))
-            }
-            None => None,
-        })
-        .unwrap_or_default();
+                format!("{kind} {}", range(lo, hi, &e.unit))
+            });
+            (format!("{}{case}: {}", e.label, number(e.value, &e.unit)), spread.unwrap_or_default())
+        }
+        None => (String::new(), String::new()),
+    };
     Summary {
         id: v.claim.id.clone(),
         says: v.claim.says.clone(),

@@ -89,6 +89,9 @@ pub struct LikeForLike {
     pub tariff_saving_usd: f64,
     /// The domestic run's hardware, facility and upkeep less the foreign run's.
     pub hardware_gap_usd: f64,
+    /// What the domestic run's extra energy (its MWh less the foreign run's) costs at the
+    /// foreign tariff: with the two above, the whole gap between the runs.
+    pub extra_energy_usd: f64,
 }
 
 /// The reference run redone on a domestic accelerator: the same compute at the same MFU, on
@@ -293,6 +296,7 @@ fn domestic(
                 foreign_energy_mwh: f.out.energy_mwh,
                 tariff_saving_usd: d.out.energy_mwh * KWH_PER_MWH * (f_tariff - d_tariff),
                 hardware_gap_usd: non_electric(&d.out) - non_electric(&f.out),
+                extra_energy_usd: (d.out.energy_mwh - f.out.energy_mwh) * KWH_PER_MWH * f_tariff,
             });
         }
     }
@@ -521,6 +525,12 @@ mod tests {
         assert!(
             a.domestic.as_ref().unwrap().against.iter().all(|x| x.hardware_gap_usd > x.tariff_saving_usd)
         );
+        // The three terms are the whole gap between the runs: nothing left unexplained.
+        for x in &a.domestic.as_ref().unwrap().against {
+            let gap = x.domestic_total_usd - x.foreign_total_usd;
+            let terms = x.hardware_gap_usd - x.tariff_saving_usd + x.extra_energy_usd;
+            assert!((gap - terms).abs() <= 1e-9 * gap.abs().max(1.0), "{gap} against {terms}");
+        }
         // US power at 6 cents: the hubs are no cheaper than claimed anywhere.
         let a =
             account_with(&["region.us-va.tariff_usd_per_kwh=0.06", "region.us-ca.tariff_usd_per_kwh=0.06"]);

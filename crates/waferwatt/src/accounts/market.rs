@@ -255,15 +255,21 @@ pub fn asml_verdict(ds: &Dataset) -> Result<ClaimVerdict, Diagnostic> {
     let sales = run_part("net system sales", |q| q.cn_share);
     let duv = run_part("non-EUV system sales", |q| q.cn_share_non_euv);
 
-    // Orders: ASML publishes none by region; the backlog is the order book not yet shipped.
-    let orders = verdict::against_published(
+    // Orders: ASML publishes none by region and technology; the backlog is the order book not
+    // yet shipped, EUV included, which China cannot buy. China's share of the whole backlog is
+    // so a lower bound on its share of DUV orders: below the claim's share, it measures nothing.
+    let mut orders = ClaimVerdict::new(
         &claim.part(format!(
-            "China's share of ASML's orders (its order backlog) was above {:.0} %",
+            "China's share of ASML's DUV orders was above {:.0} % (no source splits the order backlog by \
+             technology; China's share of the whole backlog, EUV included, is a lower bound on it)",
             band.value * 100.0
         )),
         "ASML's order backlog, customers in mainland China",
-        &super::measures(ds, CLAIM_ASML),
+        Verdict::NotMeasured,
     );
+    for (what, p) in super::measures(ds, CLAIM_ASML) {
+        orders = orders.evidence(Evidence::published(what, &p));
+    }
 
     // Where the tools went: no source splits them by the node they run.
     let mut went = ClaimVerdict::new(
@@ -345,8 +351,10 @@ mod tests {
         assert_eq!(sales.verdict, Verdict::Supported);
         assert_eq!(sales.evidence[0].value, 3.0);
         assert_eq!(duv.evidence[0].value, 10.0);
-        // The backlog was about 20 % (ASML's CFO): as orders, the claim does not hold.
-        assert_eq!(orders.verdict, Verdict::NotSupported);
+        // The backlog was about 20 % (ASML's CFO), but of the whole backlog, EUV included, which
+        // China cannot buy: a lower bound on its share of DUV orders, so not a measure of them.
+        assert_eq!(orders.verdict, Verdict::NotMeasured);
+        assert_eq!(orders.evidence[0].value, 0.20);
         assert_eq!(v.verdict, Verdict::Partly);
         // Four quarters in a row needed: all sales no longer hold; non-EUV sales still do.
         let mut ds = ds;

@@ -102,7 +102,11 @@ fn answer(
     .side(Some(central_side))
     .evidence(
         Evidence::new(
-            "samples in which the challenger has delivered at least as much by the last year",
+            format!(
+                "samples in which \"{challenger}\" has delivered at least as much training compute as \
+                 \"{base}\" by {}",
+                x.year(x.years - 1)
+            ),
             at_least,
             "fraction",
         )
