@@ -95,6 +95,7 @@ fn outputs(c: &Command) -> Vec<output::Output<'_>> {
         Command::Report(a) => vec![
             file(&a.html, "--html"),
             a.markdown.as_deref().map(|p| Output { path: p, flag: "--markdown", with_charts: true }),
+            file(&a.pdf, "--pdf"),
         ],
     };
     out.drain(..).flatten().collect()

@@ -509,3 +509,13 @@ fn the_report_json_carries_the_summary_the_citation_and_labels() {
         assert!(!label.is_empty() && label != key, "{d}");
     }
 }
+
+#[test]
+fn a_pdf_path_is_checked_before_any_work() {
+    // Refused up front, before the accounts are worked or a browser is looked for.
+    let err = bad_input(&["report", "--pdf", "no-such-folder/r.pdf"]);
+    assert!(err.contains("--pdf") && err.contains("does not exist"), "{err}");
+    let err = bad_input(&["report", "--html", "same.pdf", "--pdf", "same.pdf"]);
+    assert!(err.contains("name the same file"), "{err}");
+    assert!(!fixtures().join("same.pdf").exists());
+}
