@@ -23,6 +23,9 @@ pub struct ChipArgs {
     /// Compare the compute area split into K chiplets, e.g. 1,2,4,8
     #[arg(long, value_name = "K[,K...]")]
     pub chiplets: Option<String>,
+    /// Gross dies: exact (whole cells, best grid offset) or analytic (the formula)
+    #[arg(long, value_name = "HOW")]
+    pub count: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -87,6 +90,7 @@ fn prepare(args: &ChipArgs) -> Result<(waferwatt::data::Dataset, ChipRequest), F
         accelerator: args.accelerator.as_ref().map(|a| Given::flag(a.clone(), "--accelerator")),
         node: args.node.as_ref().map(|n| Given::flag(n.clone(), "--node")),
         chiplets: chiplets.map(|c| Given::flag(c, "--chiplets")),
+        count: args.count.as_ref().map(|c| Given::flag(c.clone(), "--count")),
     });
     args.sampling.check()?;
     crate::sampling::check_explain(args.explain, args.format, &args.sampling)?;
@@ -213,12 +217,13 @@ pub fn table(r: &Evaluated) -> Table {
     }
     let die = &o.compute_die;
     t.notes.push(format!(
-        "compute die: {} mm², yield {}, {} good of {} gross per wafer, {} per good die at the foundry's price \
-         ({} at its cost)",
+        "compute die: {} mm², yield {}, {} good of {} gross per wafer ({} count), {} per good die at the \
+         foundry's price ({} at its cost)",
         sig3(x.compute.area_mm2),
         percent(die.die_yield),
         sig3(die.good_dies),
         sig3(die.gross_dies),
+        x.compute.wafer.count.name(),
         usd(die.price_per_good_die_usd),
         usd(die.cost_per_good_die_usd)
     ));
@@ -305,7 +310,8 @@ pub fn to_json(r: &Evaluated, explain: bool) -> Value {
         "items": items,
         "published_build_cost_usd": b.published_build_cost_usd,
         "compute_die": { "area_mm2": x.compute.area_mm2, "count": x.compute.count, "die_yield": o.compute_die.die_yield,
-            "gross_dies": o.compute_die.gross_dies, "cost_per_good_die_usd": o.compute_die.cost_per_good_die_usd,
+            "gross_dies": o.compute_die.gross_dies, "gross_die_count": x.compute.wafer.count.name(),
+            "cost_per_good_die_usd": o.compute_die.cost_per_good_die_usd,
             "price_per_good_die_usd": o.compute_die.price_per_good_die_usd },
         "interposers_per_wafer": o.interposers_per_wafer,
         "interposer_yield": o.interposer_yield,

@@ -53,6 +53,9 @@ pub struct FleetArgs {
     /// Model FLOP utilization of the largest run (default: the training data's)
     #[arg(long, value_name = "F")]
     pub mfu: Option<f64>,
+    /// Gross dies: exact (whole cells, best grid offset) or analytic (the formula)
+    #[arg(long, value_name = "HOW")]
+    pub count: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -144,6 +147,7 @@ fn prepare(args: &FleetArgs) -> Result<(waferwatt::data::Dataset, FleetRequest),
         packaging_wafers_per_month: limit(&args.packaging_wafers_per_month, "--packaging-wafers-per-month")?,
         region: text(&args.region, "--region"),
         mfu: flag(&args.mfu, "--mfu"),
+        count: text(&args.count, "--count"),
     });
     args.sampling.check()?;
     crate::sampling::check_explain(args.explain, args.format, &args.sampling)?;

@@ -831,6 +831,7 @@ mod tests {
                 accelerator: flag("h100-sxm", "--accelerator"),
                 node: flag("n7-smic", "--node"),
                 chiplets: Some(Given::flag(vec![1, 2, 4], "--chiplets")),
+                count: None,
             },
         ] {
             let mut slots = waferwatt::plan::Slots::default();

@@ -1046,3 +1046,34 @@ fn the_report_carries_the_capacity_account() {
     assert_eq!(backtest.len(), 3);
     assert!(backtest.iter().any(|r| r["counts"] == "ascend-910c"));
 }
+
+/// The analytic die count (the peers' gross-die formula) in `chip` and `fleet`, as in `wafer`.
+#[test]
+fn chip_and_fleet_count_dies_by_the_formula_when_asked() {
+    let wafer = json(&["wafer", "--node", "n5", "--die", "gh100", "--count", "analytic", "--format", "json"]);
+    let exact = json(&["chip", "--accelerator", "h100-sxm", "--format", "json"]);
+    let analytic = json(&["chip", "--accelerator", "h100-sxm", "--count", "analytic", "--format", "json"]);
+    let gross = |v: &Value| v["compute_die"]["gross_dies"].as_f64().unwrap();
+    // The H100's compute die is the GH100 on n5: the formula gives the wafer ledger's count, to
+    // the small difference the shapes make (the chip ledger shapes the die from its area to the
+    // reticle's width, the wafer ledger takes GH100's 26 × 31.3 mm; the scribe around them
+    // differs by a few hundredths of a mm²).
+    let w = wafer["gross_dies"].as_f64().unwrap();
+    assert!((gross(&analytic) / w - 1.0).abs() < 1e-3, "{} against {w}", gross(&analytic));
+    assert_eq!(analytic["compute_die"]["gross_die_count"], "analytic");
+    assert_eq!(exact["compute_die"]["gross_die_count"], "exact");
+    assert!(gross(&analytic) < gross(&exact), "{} {}", gross(&analytic), gross(&exact));
+    assert!(analytic["build_cost_usd"].as_f64() > exact["build_cost_usd"].as_f64());
+    // The fleet's chips are counted the same way.
+    let fleet = |extra: &[&str]| {
+        let mut args = vec!["fleet", "--format", "json"];
+        args.extend_from_slice(extra);
+        json(&args)["good_dies_per_month"].as_f64().unwrap()
+    };
+    assert!(fleet(&["--count", "analytic"]) < fleet(&[]));
+    // A misspelt way is refused by name, with the nearest.
+    let err = bad_input(&["chip", "--count", "analytc"]);
+    assert!(err.contains("--count") && err.contains("did you mean `analytic`"), "{err}");
+    let err = bad_input(&["fleet", "--count", "approx"]);
+    assert!(err.contains("`exact`, `analytic`"), "{err}");
+}

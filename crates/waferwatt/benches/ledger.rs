@@ -131,6 +131,7 @@ fn main() {
             accelerator: Some(Given::flag("h100-sxm".to_string(), "--accelerator")),
             node: node.map(|n| Given::flag(n.to_string(), "--node")),
             chiplets: None,
+            count: None,
         };
         let x = chip::bind(&ds, &req).expect("binds").inputs;
         let t = time_per_call(seconds, |i| {

@@ -204,6 +204,7 @@ pub fn account(ds: &Dataset) -> Result<PackagingAccount, Diagnostics> {
         accelerator: Some(Given::data(accelerator.clone(), "defaults.report_port")),
         node: node.map(|n| Given::data(n.to_string(), "defaults.report_port")),
         chiplets: None,
+        count: None,
     };
     let design = chip::bind(ds, &chip_req(None))?;
     let design_out = chip::evaluate(&design.inputs);

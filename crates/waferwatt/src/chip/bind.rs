@@ -21,10 +21,13 @@ pub struct ChipRequest {
     pub node: Option<Given<String>>,
     /// Splits of the compute area to compare.
     pub chiplets: Option<Given<Vec<u32>>>,
+    /// How gross dies are counted: `exact` (whole cells at the best grid offset, the default)
+    /// or `analytic` (the gross-die formula, as peers use).
+    pub count: Option<Given<String>>,
 }
 
 /// Accepted keys of a scenario's `[chip]` section.
-pub const CHIP_KEYS: &[&str] = &["accelerator", "node", "chiplets"];
+pub const CHIP_KEYS: &[&str] = &["accelerator", "node", "chiplets", "count"];
 
 impl ChipRequest {
     /// Reads a scenario's `[chip]` section.
@@ -35,6 +38,7 @@ impl ChipRequest {
             match f.key {
                 "accelerator" => req.accelerator = Some(f.text()?),
                 "node" => req.node = Some(f.text()?),
+                "count" => req.count = Some(f.text()?),
                 "chiplets" => {
                     req.chiplets = Some(match f.input.value {
                         InputValue::Number(x) if x >= 1.0 && x.fract() == 0.0 && x <= 64.0 => {
@@ -55,6 +59,7 @@ impl ChipRequest {
             accelerator: over.accelerator.or(self.accelerator),
             node: over.node.or(self.node),
             chiplets: over.chiplets.or(self.chiplets),
+            count: over.count.or(self.count),
         }
     }
 }
@@ -153,7 +158,23 @@ pub fn plan(ds: &Dataset, req: &ChipRequest, slots: &mut Slots) -> Result<ChipBo
     if let Some(n) = &req.node {
         ds.require_id("node", &n.value, &n.name("node")).map_err(|d| d.at(n.at()))?;
     }
+    count_of(req.count.as_ref())?;
     plan_chip(ds, req, &accelerator, slots).map_err(Diagnostics::from)
+}
+
+/// The way gross dies are counted that a request names (exact where it names none), or a
+/// refusal naming the accepted ways.
+pub fn count_of(count: Option<&Given<String>>) -> Result<fab::Count, Diagnostic> {
+    match count {
+        None => Ok(fab::Count::Exact),
+        Some(g) => fab::Count::from_name(&g.value).ok_or_else(|| {
+            Diagnostic::new(format!("`{}` is not a way to count dies", g.value))
+                .at(g.at())
+                .key(g.name("count"))
+                .expected(format!("one of {}", crate::diag::quote_list(fab::Count::NAMES)))
+                .suggest(&g.value, fab::Count::NAMES.iter().copied())
+        }),
+    }
 }
 
 /// Moving the compute dies to another node: the numbers that scale their area and TDP.
@@ -545,7 +566,7 @@ fn plan_chip(
             ));
         }
     }
-    let plan = ChipPlan {
+    let mut plan = ChipPlan {
         die,
         bond_yield_per_die,
         bond_usd_per_die,
@@ -572,6 +593,7 @@ fn plan_chip(
         bf16_tflops: p.num("bf16_tflops", &ak("bf16_tflops"))?,
         fp8_tflops: opt(&mut p, "fp8_tflops", &ak("fp8_tflops"))?,
     };
+    plan.set_count(count_of(req.count.as_ref())?);
     let inputs = plan.derive(&p.slots.central).map_err(Diagnostic::from)?;
     let chiplets = req.chiplets.as_ref().map(|g| g.value.clone()).unwrap_or_default();
     Ok(ChipBound {

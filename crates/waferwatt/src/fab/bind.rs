@@ -722,10 +722,7 @@ fn bind_node(
         .and_then(|g| YieldModel::from_name(&g.value))
         .or_else(|| ds.text("fab.yield_model").and_then(YieldModel::from_name))
         .unwrap_or(YieldModel::Poisson);
-    let count = match req.count.as_ref().map(|g| g.value.as_str()) {
-        Some("analytic") => Count::Analytic,
-        _ => Count::Exact,
-    };
+    let count = req.count.as_ref().and_then(|g| Count::from_name(&g.value)).unwrap_or(Count::Exact);
     let mut notes = Vec::new();
     let data_wafer = ds.param("fab.wafer_mm").map(|p| p.value);
     let wafer_central = p.central(wafer_mm);

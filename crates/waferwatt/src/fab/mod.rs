@@ -99,6 +99,13 @@ impl Count {
             Count::Analytic => "analytic",
         }
     }
+    pub fn from_name(name: &str) -> Option<Count> {
+        match name {
+            "exact" => Some(Count::Exact),
+            "analytic" => Some(Count::Analytic),
+            _ => None,
+        }
+    }
 }
 
 /// Everything the ledger needs, as plain numbers in the units their names give.

@@ -28,6 +28,7 @@ pub const FLEET_KEYS: &[&str] = &[
     "packaging_wafers_per_month",
     "region",
     "mfu",
+    "count",
 ];
 
 /// How far apart two compute dies' areas may be, as a share, and still be one die (rounding).
@@ -55,6 +56,8 @@ pub struct FleetRequest {
     pub packaging_wafers_per_month: Option<Given<Option<f64>>>,
     pub region: Option<Given<String>>,
     pub mfu: Option<Given<f64>>,
+    /// How gross dies are counted (`exact` or `analytic`), as in the chip ledger.
+    pub count: Option<Given<String>>,
 }
 
 /// `a=1,b=2.5` as names and finite, non-negative numbers.
@@ -93,6 +96,7 @@ impl FleetRequest {
                     "accelerator ids and shares of the packages, e.g. \"ascend-910c=0.8,ascend-910b=0.2\"",
                 )?),
                 "region" => req.region = Some(f.text()?),
+                "count" => req.count = Some(f.text()?),
                 "wafer_starts_per_month" => req.wafer_starts_per_month = Some(f.limit()?),
                 "die_bank_dies" => req.die_bank_dies = Some(f.limit()?),
                 "hbm_stacks_per_month" => req.hbm_stacks_per_month = Some(f.limit()?),
@@ -120,6 +124,7 @@ impl FleetRequest {
             packaging_wafers_per_month: over.packaging_wafers_per_month.or(self.packaging_wafers_per_month),
             region: over.region.or(self.region),
             mfu: over.mfu.or(self.mfu),
+            count: over.count.or(self.count),
         }
     }
 
@@ -419,7 +424,12 @@ fn plan_fleet(ds: &Dataset, req: &FleetRequest, slots: &mut Slots) -> Result<Fle
     for (a, _) in &mix {
         let c = chip::plan(
             ds,
-            &ChipRequest { accelerator: Some(a.clone()), node: Some(node.clone()), chiplets: None },
+            &ChipRequest {
+                accelerator: Some(a.clone()),
+                node: Some(node.clone()),
+                chiplets: None,
+                count: req.count.clone(),
+            },
             p.slots,
         )
         .map_err(first)?;

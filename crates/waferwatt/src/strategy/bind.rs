@@ -434,6 +434,7 @@ fn plan_strategy(
                 accelerator: Some(Given::data(accelerator.clone(), &s("accelerator"))),
                 node: Some(Given::data(node.to_string(), k)),
                 chiplets: None,
+                count: None,
             },
             slots,
         )
