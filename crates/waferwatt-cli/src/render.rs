@@ -100,7 +100,16 @@ pub fn percent(x: f64) -> String {
 
 /// A share with its sign: +5.7 %, −26 %.
 pub fn signed(x: f64) -> String {
-    format!("{}{}", if x >= 0.0 { "+" } else { "−" }, percent(x.abs()))
+    with_sign(x, percent)
+}
+
+/// Dollars with their sign: +$18.4 M, −$1.65 M.
+pub fn signed_usd(x: f64) -> String {
+    with_sign(x, usd)
+}
+
+fn with_sign(x: f64, write: fn(f64) -> String) -> String {
+    format!("{}{}", if x >= 0.0 { "+" } else { "−" }, write(x.abs()))
 }
 
 /// A plain number for machines: shortest round-trip form; non-finite numbers never appear

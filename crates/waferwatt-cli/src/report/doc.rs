@@ -536,12 +536,15 @@ pub fn html(doc: &Doc) -> Result<String, Failure> {
     s.push_str("</ul></nav>\n<main>\n<h2 id=\"in-brief\">In brief</h2>\n");
     // The summary: each claim in a row, its verdict marked, linked to the claim below.
     s.push_str("<div class=\"scroll\"><table class=\"summary\"><caption>");
-    s.push_str(&inline(summary_table(doc).caption.as_deref().unwrap_or_default()));
-    s.push_str(
-        "</caption><thead><tr><th scope=\"col\">claim</th><th scope=\"col\">verdict</th>\
-         <th scope=\"col\">the number</th><th scope=\"col\">range</th><th scope=\"col\">whose numbers</th>\
-         </tr></thead><tbody>\n",
-    );
+    // The summary's caption and header are the text's and the Markdown's; its rows carry the
+    // verdict's badge and a link to the claim.
+    let summary = summary_table(doc);
+    s.push_str(&inline(summary.caption.as_deref().unwrap_or_default()));
+    s.push_str("</caption><thead><tr>");
+    for h in summary.header() {
+        let _ = write!(s, "<th scope=\"col\">{}</th>", inline(h));
+    }
+    s.push_str("</tr></thead><tbody>\n");
     for c in &doc.summary {
         let _ = writeln!(
             s,

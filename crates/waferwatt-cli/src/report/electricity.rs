@@ -7,7 +7,7 @@ use waferwatt::data::Dataset;
 
 use super::doc::Blocks;
 use crate::chart::Plot;
-use crate::render::{percent, short, sig3, usd};
+use crate::render::{percent, short, sig3, signed_usd, usd};
 use crate::train_cmd::{Evaluated, table, to_json};
 
 pub fn blocks(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Blocks {
@@ -155,11 +155,6 @@ pub fn blocks(ds: &Dataset, a: &ElectricityAccount, ledgers: &[Evaluated]) -> Bl
         a.ledgers.iter().map(|l| l.bound.region.as_str()).take(2).collect::<Vec<_>>().join(","),
     ));
     s
-}
-
-/// A difference in dollars with its sign: +$18.4 M, −$2.0 M.
-fn signed_usd(x: f64) -> String {
-    format!("{}{}", if x >= 0.0 { "+" } else { "−" }, usd(x.abs()))
 }
 
 /// One region's price against another's, with how it compares with the claim.

@@ -219,7 +219,7 @@ pub fn write(doc: &Doc, to: &Outputs) -> Result<String, Failure> {
                 ));
             }
         }
-        let charts = (files.len() - 1) / 2;
+        let charts = doc.blocks.iter().chain(&doc.appendix).filter(|b| matches!(b, Block::Figure(_))).count();
         said.push_str(&format!(
             "report written to {path}, with {charts} charts beside it ({stem}-*.svg, their data {stem}-*.csv)\n"
         ));

@@ -267,12 +267,18 @@ fn turning(ds: &Dataset, v: &ClaimVerdict) -> String {
             });
     }
     let names: Vec<String> = flips.iter().map(|k| ds.label(k)).collect();
-    match names.as_slice() {
-        [] => "but a number within its range turns the answer".to_string(),
-        [one] => format!("but {one}, within its range, turns the answer"),
-        [init @ .., last] => {
-            format!("but {} or {last}, each within its range, turns the answer", init.join(", "))
-        }
+    match names.len() {
+        0 => "but a number within its range turns the answer".to_string(),
+        1 => format!("but {}, within its range, turns the answer", names[0]),
+        _ => format!("but {}, each within its range, turns the answer", listed(&names, "or")),
+    }
+}
+
+/// Items in a sentence: "a", "a or b", "a, b or c".
+fn listed(items: &[String], conjunction: &str) -> String {
+    match items {
+        [init @ .., last] if !init.is_empty() => format!("{} {conjunction} {last}", init.join(", ")),
+        _ => items.join(""),
     }
 }
 
@@ -302,6 +308,8 @@ pub fn sentence(ds: &Dataset, v: &ClaimVerdict, with_figure: bool) -> String {
     // Where the figure stands, where the verdict placed it.
     let stands = v.side.filter(|_| v.claim.band.is_some()).map(|side| against_band(v, side));
     let counted: Vec<&ClaimVerdict> = v.parts.iter().filter(|p| !p.context).collect();
+    // Whether its figures are cases of a series (nodes, regions) that may disagree.
+    let several_cases = v.evidence.iter().filter(|e| e.case.is_some()).count() > 1;
     let parts = |of: fn(&ClaimVerdict) -> Verdict| {
         let count = |v: Verdict| counted.iter().filter(|p| of(p) == v).count();
         let n = counted.len();
@@ -322,11 +330,7 @@ pub fn sentence(ds: &Dataset, v: &ClaimVerdict, with_figure: bool) -> String {
         .into_iter()
         .flatten()
         .collect();
-        let listed = match said.as_slice() {
-            [init @ .., last] if !init.is_empty() => format!("{} and {last}", init.join(", ")),
-            _ => said.join(""),
-        };
-        format!("of its {} parts, {listed}", in_words(n))
+        format!("of its {} parts, {}", in_words(n), listed(&said, "and"))
     };
     let join = |a: Option<String>, b: Option<String>| match (a, b) {
         (Some(a), Some(b)) => Some(format!("{a}: {b}")),
@@ -340,9 +344,8 @@ pub fn sentence(ds: &Dataset, v: &ClaimVerdict, with_figure: bool) -> String {
             Some(format!("on the central values, {}, {}", parts(|p| p.central), turning(ds, v)))
         }
         Verdict::Unsettled => {
-            let cases = v.evidence.iter().filter(|e| e.case.is_some()).count();
             let central = stands.unwrap_or_else(|| match v.central {
-                Verdict::Partly if cases > 1 => "partly supported (the cases compared disagree)".into(),
+                Verdict::Partly if several_cases => "partly supported (the cases compared disagree)".into(),
                 other => verdict_word(other).to_lowercase(),
             });
             Some(match fig {
@@ -351,7 +354,7 @@ pub fn sentence(ds: &Dataset, v: &ClaimVerdict, with_figure: bool) -> String {
             })
         }
         _ if !counted.is_empty() => Some(parts(|p| p.verdict)),
-        Verdict::Partly if v.evidence.iter().filter(|e| e.case.is_some()).count() > 1 => Some(format!(
+        Verdict::Partly if several_cases => Some(format!(
             "{}the cases compared disagree, some as claimed and some not",
             fig.map(|f| format!("{f}; ")).unwrap_or_default()
         )),

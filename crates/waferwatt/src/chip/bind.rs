@@ -158,23 +158,8 @@ pub fn plan(ds: &Dataset, req: &ChipRequest, slots: &mut Slots) -> Result<ChipBo
     if let Some(n) = &req.node {
         ds.require_id("node", &n.value, &n.name("node")).map_err(|d| d.at(n.at()))?;
     }
-    count_of(req.count.as_ref())?;
+    fab::count_of(req.count.as_ref())?;
     plan_chip(ds, req, &accelerator, slots).map_err(Diagnostics::from)
-}
-
-/// The way gross dies are counted that a request names (exact where it names none), or a
-/// refusal naming the accepted ways.
-pub fn count_of(count: Option<&Given<String>>) -> Result<fab::Count, Diagnostic> {
-    match count {
-        None => Ok(fab::Count::Exact),
-        Some(g) => fab::Count::from_name(&g.value).ok_or_else(|| {
-            Diagnostic::new(format!("`{}` is not a way to count dies", g.value))
-                .at(g.at())
-                .key(g.name("count"))
-                .expected(format!("one of {}", crate::diag::quote_list(fab::Count::NAMES)))
-                .suggest(&g.value, fab::Count::NAMES.iter().copied())
-        }),
-    }
 }
 
 /// Moving the compute dies to another node: the numbers that scale their area and TDP.
@@ -593,7 +578,7 @@ fn plan_chip(
         bf16_tflops: p.num("bf16_tflops", &ak("bf16_tflops"))?,
         fp8_tflops: opt(&mut p, "fp8_tflops", &ak("fp8_tflops"))?,
     };
-    plan.set_count(count_of(req.count.as_ref())?);
+    plan.set_count(fab::count_of(req.count.as_ref())?);
     let inputs = plan.derive(&p.slots.central).map_err(Diagnostic::from)?;
     let chiplets = req.chiplets.as_ref().map(|g| g.value.clone()).unwrap_or_default();
     Ok(ChipBound {

@@ -164,8 +164,23 @@ fn check_request(req: &WaferRequest) -> Vec<Diagnostic> {
         })
     };
     problems.extend(choice(&req.yield_model, "yield_model", YieldModel::NAMES));
-    problems.extend(choice(&req.count, "count", Count::NAMES));
+    problems.extend(count_of(req.count.as_ref()).err());
     problems
+}
+
+/// The way gross dies are counted that a request names (exact where it names none), or a
+/// refusal naming the accepted ways.
+pub fn count_of(count: Option<&Given<String>>) -> Result<Count, Diagnostic> {
+    match count {
+        None => Ok(Count::Exact),
+        Some(g) => Count::from_name(&g.value).ok_or_else(|| {
+            Diagnostic::new(format!("`{}` is not a way to count dies", g.value))
+                .at(g.at())
+                .key(g.name("count"))
+                .expected(format!("one of {}", crate::diag::quote_list(Count::NAMES)))
+                .suggest(&g.value, Count::NAMES.iter().copied())
+        }),
+    }
 }
 
 /// Binds a request to the data: one [`WaferBound`] per node asked for.
@@ -722,7 +737,7 @@ fn bind_node(
         .and_then(|g| YieldModel::from_name(&g.value))
         .or_else(|| ds.text("fab.yield_model").and_then(YieldModel::from_name))
         .unwrap_or(YieldModel::Poisson);
-    let count = req.count.as_ref().and_then(|g| Count::from_name(&g.value)).unwrap_or(Count::Exact);
+    let count = count_of(req.count.as_ref()).unwrap_or(Count::Exact);
     let mut notes = Vec::new();
     let data_wafer = ds.param("fab.wafer_mm").map(|p| p.value);
     let wafer_central = p.central(wafer_mm);

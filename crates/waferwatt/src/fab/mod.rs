@@ -12,7 +12,9 @@ mod explain;
 mod sample;
 pub mod yields;
 
-pub use bind::{LayerGroup, LayerPlan, WAFER_KEYS, WaferBound, WaferPlan, WaferRequest, bind, plan};
+pub use bind::{
+    LayerGroup, LayerPlan, WAFER_KEYS, WaferBound, WaferPlan, WaferRequest, bind, count_of, plan,
+};
 pub use explain::explain;
 pub use sample::{figures, model};
 pub use yields::YieldModel;
