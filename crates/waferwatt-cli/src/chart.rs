@@ -554,6 +554,8 @@ pub struct Waterfall {
     pub title: String,
     pub subtitle: String,
     pub y_desc: String,
+    /// A bar to start from (a bridge's first total), whose steps then go up or down.
+    pub start: Option<(String, f64)>,
     pub items: Vec<(String, f64)>,
 }
 
@@ -563,10 +565,11 @@ impl Chart for Waterfall {
     }
     fn data(&self, fmt: fn(f64) -> String) -> Table {
         let mut t = Table::new(vec!["item".into(), self.y_desc.clone()]);
-        for (item, v) in &self.items {
+        let base = self.start.as_ref().map_or(0.0, |s| s.1);
+        for (item, v) in self.start.iter().chain(&self.items) {
             t.row(vec![item.clone(), fmt(*v)]);
         }
-        t.row(vec!["total".into(), fmt(self.items.iter().map(|i| i.1).sum())]);
+        t.row(vec!["total".into(), fmt(base + self.items.iter().map(|i| i.1).sum::<f64>())]);
         t
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
@@ -574,6 +577,65 @@ impl Chart for Waterfall {
         DB::ErrorType: 'static,
     {
         title(root, &self.title, &self.subtitle)?;
+        let Some((start_label, start)) = &self.start else { return self.draw_stack(root) };
+        // A bridge: the first total, each step up or down from where the last ended, the end.
+        let mut level = *start;
+        let mut top = level;
+        for (_, v) in &self.items {
+            level += v;
+            top = top.max(level);
+        }
+        let end = level;
+        let (_, hi) = span([top].into_iter(), true);
+        let mut labels = vec![start_label.clone()];
+        labels.extend(self.items.iter().map(|i| i.0.clone()));
+        labels.push("end".into());
+        let area = body(root);
+        let mut chart = categories(&area, None, &labels, &self.y_desc, hi, 11.0)?;
+        let label_at = |x: f64, y: f64, text: String| {
+            Text::new(
+                text,
+                (x + 0.5, y),
+                text_style(11.0).pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Center,
+                    plotters::style::text_anchor::VPos::Bottom,
+                )),
+            )
+        };
+        let grey = RGBColor(0x40, 0x40, 0x40);
+        chart.draw_series(std::iter::once(Rectangle::new([(0.1, 0.0), (0.9, *start)], grey.filled())))?;
+        chart.draw_series(std::iter::once(label_at(0.0, *start, crate::render::human(*start))))?;
+        let mut run = *start;
+        for (k, (_, v)) in self.items.iter().enumerate() {
+            let x = (k + 1) as f64;
+            let (lo, up) = (run.min(run + v), run.max(run + v));
+            let fill = if *v >= 0.0 { colour(3) } else { colour(2) };
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x + 0.1, lo), (x + 0.9, up)],
+                fill.filled(),
+            )))?;
+            let sign = if *v >= 0.0 { "+" } else { "−" };
+            chart.draw_series(std::iter::once(label_at(
+                x,
+                up,
+                format!("{sign}{}", crate::render::human(v.abs())),
+            )))?;
+            run += v;
+        }
+        let x = (self.items.len() + 1) as f64;
+        chart
+            .draw_series(std::iter::once(Rectangle::new([(x + 0.1, 0.0), (x + 0.9, end)], grey.filled())))?;
+        chart.draw_series(std::iter::once(label_at(x, end, crate::render::human(end))))?;
+        Ok(())
+    }
+}
+
+impl Waterfall {
+    /// Items stacked from zero to their total.
+    fn draw_stack<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static,
+    {
         let total: f64 = self.items.iter().map(|i| i.1.max(0.0)).sum();
         let n = self.items.len() + 1;
         let (_, hi) = span([total].into_iter(), true);

@@ -36,6 +36,7 @@ pub fn waterfall(r: &crate::train_cmd::Evaluated) -> Waterfall {
             crate::render::usd(r.out.total_usd)
         ),
         y_desc: "USD".into(),
+        start: None,
         items: Item::ALL.iter().map(|i| (short(*i).to_string(), r.out.usd(*i))).collect(),
     }
 }

@@ -5,6 +5,7 @@
 
 mod chart;
 mod chip_cmd;
+mod compare_cmd;
 mod data_cmd;
 mod explain;
 mod figures;
@@ -18,6 +19,7 @@ mod sampling;
 mod sensitivity_cmd;
 mod strategy_cmd;
 mod train_cmd;
+mod validate_cmd;
 mod wafer_cmd;
 
 use std::process::ExitCode;
@@ -54,6 +56,10 @@ enum Command {
     Data(data_cmd::DataArgs),
     /// The report: the accounts that test the source commentary's claims
     Report(report::ReportArgs),
+    /// The calibration record: published cases rerun, each beside its published figure
+    Validate(validate_cmd::ValidateArgs),
+    /// One command under two methods (`--method A --method B train …`), and what accounts for the difference
+    Compare(compare_cmd::CompareArgs),
 }
 
 /// How a command failed: bad input (2) or a failed check (1).
@@ -91,7 +97,10 @@ fn outputs(c: &Command) -> Vec<output::Output<'_>> {
         Command::Fleet(a) => vec![file(&a.chart, "--chart"), file(&a.sampling.raw, "--raw")],
         Command::Strategy(a) => vec![file(&a.chart, "--chart"), file(&a.sampling.raw, "--raw")],
         Command::Sensitivity(a) => sensitivity_cmd::outputs(a),
-        Command::Data(_) => vec![],
+        Command::Data(_) | Command::Validate(_) => vec![],
+        Command::Compare(a) => match &a.command {
+            compare_cmd::CompareCommand::Train(t) => vec![file(&t.chart, "--chart")],
+        },
         Command::Report(a) => vec![
             file(&a.html, "--html"),
             a.markdown.as_deref().map(|p| Output { path: p, flag: "--markdown", with_charts: true }),
@@ -113,6 +122,8 @@ fn main() -> ExitCode {
         Command::Sensitivity(args) => sensitivity_cmd::run(&args),
         Command::Data(args) => data_cmd::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Validate(args) => validate_cmd::run(&args),
+        Command::Compare(args) => compare_cmd::run(&args),
     });
     match result {
         Ok(text) => emit(&text, ExitCode::SUCCESS),

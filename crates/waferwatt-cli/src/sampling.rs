@@ -19,7 +19,7 @@ use crate::render::{Format, Table, csv_line, plain, sig3};
 #[derive(Args, Debug, Clone, Default)]
 pub struct SampleOptions {
     /// Draw every uncertain number N times from its distribution and show percentiles
-    /// (with `sensitivity --method sobol`: the base samples)
+    /// (with `sensitivity --analysis sobol`: the base samples)
     #[arg(long, value_name = "N", value_parser = parse_samples, allow_negative_numbers = true)]
     pub samples: Option<usize>,
     /// Seed of the draws (default 1): the same seed gives the same results whatever the thread
@@ -388,7 +388,7 @@ pub struct SensOptions {
     pub output: String,
     /// oat: swing each uncertain number from low to high (a tornado); sobol: variance-based
     /// first-order and total indices
-    #[arg(long, value_enum, value_name = "HOW", default_value_t = Method::Oat)]
+    #[arg(long = "analysis", id = "analysis", value_enum, value_name = "HOW", default_value_t = Method::Oat)]
     pub method: Method,
     /// Where to draw the tornado: the command's own `--chart FILE.svg` (or .png), which under
     /// `sensitivity` draws the tornado
@@ -413,8 +413,8 @@ impl SensOptions {
         if self.chart.is_some() && sobol {
             return refuse(
                 "--chart",
-                "draws the tornado of --method oat",
-                "--method oat with --chart FILE.svg (or .png)",
+                "draws the tornado of --analysis oat",
+                "--analysis oat with --chart FILE.svg (or .png)",
             );
         }
         if explain {
@@ -438,8 +438,8 @@ impl SensOptions {
             let flag = if opts.samples.is_some() { "--samples" } else { "--seed" };
             return refuse(
                 flag,
-                "is for --method sobol: the tornado draws nothing",
-                "--method sobol with --samples N",
+                "is for --analysis sobol: the tornado draws nothing",
+                "--analysis sobol with --samples N",
             );
         }
         if let Some(n) = opts.samples.filter(|n| *n < SOBOL_MIN_BASE) {

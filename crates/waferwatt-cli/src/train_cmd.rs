@@ -75,6 +75,13 @@ pub struct TrainArgs {
     /// (`--power-deal false` turns off a scenario's `power_deal = true`)
     #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub power_deal: Option<bool>,
+    /// A published method in place of the defaults (`waferwatt data list method`), e.g. epoch-2024
+    #[arg(long, value_name = "NAME")]
+    pub method: Option<String>,
+    /// The day training began, YYYY-MM-DD: the hardware is valued at that date, its price
+    /// decayed from the price's date
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -121,6 +128,8 @@ impl TrainArgs {
             load_factor: num(self.load_factor, "--load-factor"),
             vat: text(&self.vat, "--vat"),
             power_deal: self.power_deal.map(|b| Given::flag(b, "--power-deal")),
+            method: text(&self.method, "--method"),
+            start: text(&self.start, "--start"),
         }
     }
 }
@@ -185,7 +194,7 @@ pub fn run(args: &TrainArgs) -> Result<String, Failure> {
 }
 
 /// The data in force and the request: the scenario's `[train]` section under the flags.
-fn prepare(args: &TrainArgs) -> Result<(waferwatt::data::Dataset, TrainRequest), Failure> {
+pub fn prepare(args: &TrainArgs) -> Result<(waferwatt::data::Dataset, TrainRequest), Failure> {
     let (ds, scenario) = load(&args.data)?;
     let base = match scenario.section("train") {
         Some(section) => TrainRequest::from_scenario(section)?,
@@ -228,11 +237,12 @@ fn title(bounds: &[Bound]) -> String {
         .first()
         .map(|b0| {
             format!(
-                "training run{}: {} ({}), {} peak",
+                "training run{}: {} ({}), {} peak{}",
                 b0.run.as_ref().map(|r| format!(" {r}")).unwrap_or_default(),
                 b0.accelerator_name,
                 b0.accelerator,
-                b0.precision
+                b0.precision,
+                b0.method.as_ref().map(|m| format!(", method {m}")).unwrap_or_default()
             )
         })
         .unwrap_or_default()
@@ -250,6 +260,7 @@ pub fn to_json(r: &Evaluated, explain: bool) -> Value {
         .collect();
     let mut v = json!({
         "run": b.run,
+        "method": b.method,
         "accelerator": b.accelerator,
         "region": b.region,
         "precision": b.precision,
@@ -276,6 +287,7 @@ pub fn to_json(r: &Evaluated, explain: bool) -> Value {
         "ledger": ledger,
         "total_usd": o.total_usd,
         "usd_per_accelerator_hour": o.usd_per_accelerator_hour,
+        "upfront_capex_usd": opt(train::upfront_capex_usd(&b.inputs)),
         "rental_usd": opt(o.rental_usd),
         "published": {
             "cost_usd": opt(b.published.cost_usd),
@@ -331,6 +343,7 @@ fn to_csv(results: &[Evaluated]) -> String {
         ("maintenance_share", |r| plain(r.out.share(Item::Maintenance))),
         ("total_usd", |r| plain(r.out.total_usd)),
         ("usd_per_accelerator_hour", |r| plain(r.out.usd_per_accelerator_hour)),
+        ("upfront_capex_usd", |r| opt(train::upfront_capex_usd(&r.bound.inputs))),
         ("rental_usd", |r| opt(r.out.rental_usd)),
     ];
     let mut out = csv_line(&columns.iter().map(|c| c.0.to_string()).collect::<Vec<_>>());
@@ -391,6 +404,11 @@ pub fn table(results: &[Evaluated]) -> Table {
     }
     under(&mut t, "total", &|r| format!("{} {:>6}", usd(r.out.total_usd), percent(1.0)));
     row(&mut t, "per accelerator-hour", &|r| format!("${}", sig3(r.out.usd_per_accelerator_hour)));
+    if results.iter().any(|r| r.bound.inputs.accelerators.is_some()) {
+        row(&mut t, "upfront capex (cluster)", &|r| {
+            train::upfront_capex_usd(&r.bound.inputs).map(usd).unwrap_or_else(dash)
+        });
+    }
     row(&mut t, "rental instead", &|r| r.out.rental_usd.map(usd).unwrap_or_else(dash));
     if results.iter().any(|r| r.bound.published.cost_usd.is_some()) {
         under(&mut t, "as published", &|r| r.bound.published.cost_usd.map(usd).unwrap_or_else(dash));

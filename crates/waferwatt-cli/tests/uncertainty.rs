@@ -333,7 +333,7 @@ fn sobol_indices_come_with_their_confidence() {
         "llama-3.1-405b",
         "--output",
         "ledger.electricity.usd",
-        "--method",
+        "--analysis",
         "sobol",
         "--samples",
         "2048",
@@ -364,7 +364,7 @@ fn sobol_indices_come_with_their_confidence() {
         "llama-3.1-405b",
         "--output",
         "pue",
-        "--method",
+        "--analysis",
         "sobol",
         "--format",
         "json",
@@ -381,7 +381,7 @@ fn sobol_indices_come_with_their_confidence() {
         "llama-3.1-405b",
         "--output",
         "compute_flop",
-        "--method",
+        "--analysis",
         "sobol",
     ]);
     assert!(t.contains("compute_flop does not move"), "{t}");
@@ -416,8 +416,8 @@ fn sampling_mistakes_exit_2_with_a_clear_message() {
         ),
         (&["sensitivity", "wafer", "--output", "masks", "--chart", "t.txt"], "ends in neither"),
         (
-            &["sensitivity", "train", "--output", "total_usd", "--method", "sobol", "--chart", "t.svg"],
-            "--method oat",
+            &["sensitivity", "train", "--output", "total_usd", "--analysis", "sobol", "--chart", "t.svg"],
+            "--analysis oat",
         ),
     ] {
         let err = bad_input(args);

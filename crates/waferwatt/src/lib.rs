@@ -46,3 +46,4 @@ pub mod strategy;
 pub mod train;
 pub mod uncertainty;
 pub mod units;
+pub mod validate;

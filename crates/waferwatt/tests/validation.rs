@@ -258,3 +258,50 @@ fn the_capacity_backtest_lands_near_the_reported_2025_output() {
     // HBM, not lithography, binds (SemiAnalysis: "HBM is the bottleneck").
     assert_eq!(out.bottleneck, fleet::Bottleneck::Hbm);
 }
+
+/// Every case of the calibration record (`data/calibration.toml`, `waferwatt validate`) runs
+/// and lands within its own tolerance, each stated with its source in the file.
+#[test]
+fn the_calibration_record_passes() {
+    use waferwatt::validate;
+    let cases = validate::builtin().expect("the calibration file reads");
+    let outcomes = validate::run(&builtin(), &cases);
+    for (c, o) in cases.iter().zip(&outcomes) {
+        let o = o.as_ref().unwrap_or_else(|d| panic!("{}: {d}", c.id));
+        assert!(o.pass, "{}: model {} outside {:?}", c.id, o.model, o.accepted);
+    }
+}
+
+/// Epoch's method by hand (Cottier et al. 2024; the formulas of epoch-research/
+/// training-cost-trends, cost.py and prices.py): for Llama 3.1-405B on Epoch's inputs, the
+/// DGX H100 price ÷ 8 (44,489.88 USD) decays from its acquisition (2022-12-19) to the start
+/// (2024-02-24), 432 days, by 10^(−0.14 × 432 ÷ 365.25) to 30,386.17 USD; it is amortised at
+/// 0.14 × ln 10 a year with no interest over 35,094,528 chip-hours, plus interconnect at
+/// 0.19 ÷ 0.81 of it. Epoch counts 8,766 hours a year and the ledger 8,760, hence the factor.
+#[test]
+fn the_epoch_preset_follows_epochs_formulas() {
+    let mut ds = builtin();
+    ds.apply_set("accelerator.h100-sxm.price_usd=44489.88").unwrap();
+    ds.apply_set("method.epoch-2024.server_capex_fraction=0").unwrap();
+    let req = TrainRequest {
+        method: Some(Given::flag("epoch-2024".into(), "--method")),
+        start: Some(Given::flag("2024-02-24".into(), "--start")),
+        accelerator_hours: Some(Given::flag(35_094_528.0, "--accelerator-hours")),
+        ..Default::default()
+    };
+    // The H100's price has no date in the data: give Epoch's.
+    let text = "[accelerator.h100-sxm]\nprice_date = \"2022-12-19\"\n";
+    ds.apply_scenario("epoch.toml", text).unwrap();
+    let (b, out) = run(&ds, "llama-3.1-405b", req);
+    let value = 44_489.88 * 10f64.powf(-0.14 * 432.0 / 365.25);
+    assert!((b.inputs.accelerator_price_usd - value).abs() < 1e-6);
+    assert!((value - 30_386.17).abs() < 0.01, "Epoch's value at the start: {value}");
+    let per_hour = value * 0.14 * std::f64::consts::LN_10 / 8766.0;
+    let amortised = per_hour * 35_094_528.0;
+    let hardware = amortised / 0.81;
+    let model = out.usd(train::Item::Accelerators) + out.usd(train::Item::ServersAndNetwork);
+    // 3.1021 years stands for 1 ÷ (0.14 ln 10) = 3.10210…: five figures.
+    assert!((model / (hardware * 8766.0 / 8760.0) - 1.0).abs() < 2e-5, "{model} against {hardware}");
+    assert_eq!(out.usd(train::Item::Facility), 0.0);
+    assert_eq!(out.usd(train::Item::Maintenance), 0.0);
+}

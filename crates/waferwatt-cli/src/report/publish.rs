@@ -80,22 +80,7 @@ fn today() -> String {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
         });
-    let (y, m, d) = civil(secs.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant, "chrono-compatible
-/// low-level date algorithms", days_from_civil's inverse).
-fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    waferwatt::units::date_of(secs.div_euclid(86_400))
 }
 
 pub fn document(w: &Worked) -> Doc {
@@ -106,7 +91,9 @@ pub fn document(w: &Worked) -> Doc {
     blocks.extend(super::capacity::blocks(ds, w.capacity, w.fleet));
     blocks.extend(super::electricity::blocks(ds, w.power, w.ledgers));
     blocks.extend(super::strategy::blocks(ds, w.paths));
-    let (appendix, cited) = sources(ds);
+    let (sources, cited) = sources(ds);
+    let mut appendix = calibration(ds);
+    appendix.extend(sources);
     let summary = super::verdicts(w.tools, w.chips, w.capacity, w.power, w.paths)
         .into_iter()
         .map(|(v, _)| super::verdict::summary(v))
@@ -132,9 +119,32 @@ pub fn document(w: &Worked) -> Doc {
         appendix: appendix.0,
         appendix_pointer: format!(
             "Sources: the data in force cites {cited} sources (`waferwatt data sources`); `--html` and \
-             `--markdown` list them in an appendix."
+             `--markdown` list them in an appendix, with the calibration record (`waferwatt validate`)."
         ),
     }
+}
+
+/// The calibration record: every published case rerun on the data in force (`waferwatt
+/// validate`), as a table.
+fn calibration(ds: &Dataset) -> Blocks {
+    let mut b = Blocks::default();
+    b.heading(2, "Appendix: calibration record");
+    match crate::validate_cmd::record(ds) {
+        Ok(rec) => {
+            let pass = rec.iter().filter(|(_, o)| o.as_ref().is_ok_and(|o| o.pass)).count();
+            b.para(format!(
+                "Published cases rerun through the ledgers on the data in force, each beside what was published, \
+                 with the tolerance it must meet: {pass} of {} within it. Each tolerance's reason and each \
+                 figure's note: `waferwatt validate --format json`.",
+                rec.len()
+            ));
+            b.table(
+                crate::validate_cmd::table(&rec).captioned("The calibration record: model against published"),
+            );
+        }
+        Err(_) => b.para("The calibration cases could not be read: `waferwatt validate` says why."),
+    }
+    b
 }
 
 /// The appendix: every source the data in force cites, and how many numbers rest on
@@ -349,15 +359,6 @@ fn print_pdf(browser: &Path, page: &str, pdf: &Path) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_from_days() {
-        assert_eq!(civil(0), (1970, 1, 1));
-        // 2000-02-29, a leap day of a century divisible by 400; 2026-12-03.
-        assert_eq!(civil(11_016), (2000, 2, 29));
-        assert_eq!(civil(20_790), (2026, 12, 3));
-        assert_eq!(civil(-1), (1969, 12, 31));
-    }
 
     #[test]
     fn a_file_address_is_encoded() {

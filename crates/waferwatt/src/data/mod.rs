@@ -8,7 +8,7 @@
 //! numbers out of it through their own binding code and never see TOML.
 
 pub mod check;
-mod parse;
+pub(crate) mod parse;
 pub mod schema;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -32,6 +32,7 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ("data/strategy.toml", include_str!("../../../../data/strategy.toml")),
     ("data/claims.toml", include_str!("../../../../data/claims.toml")),
     ("data/market.toml", include_str!("../../../../data/market.toml")),
+    ("data/methods.toml", include_str!("../../../../data/methods.toml")),
 ];
 
 /// Where a value came from.
@@ -312,6 +313,26 @@ impl Dataset {
     }
 
     /// Checks an id of a keyed kind, with the nearest valid ids when it is unknown.
+    /// Checks that `id` is a method (`method.ID`) for the command `ledger`.
+    pub fn require_method(&self, id: &str, ledger: &str, key: &str) -> Result<(), Diagnostic> {
+        self.require_id("method", id, key)?;
+        match self.text(&crate::data::key("method", Some(id), "ledger")) {
+            Some(l) if l == ledger => Ok(()),
+            other => {
+                let fits: Vec<&str> = self
+                    .ids_of("method")
+                    .into_iter()
+                    .filter(|m| self.text(&crate::data::key("method", Some(m), "ledger")) == Some(ledger))
+                    .collect();
+                Err(Diagnostic::new(format!(
+                    "method `{id}` is a method of `{}`, not of `{ledger}`",
+                    other.unwrap_or("no command")
+                ))
+                .key(key)
+                .expected(format!("a method of `{ledger}`: {}", crate::diag::quote_list(&fits))))
+            }
+        }
+    }
     pub fn require_id(&self, kind: &str, id: &str, key: &str) -> Result<(), Diagnostic> {
         if self.has_id(kind, id) {
             Ok(())

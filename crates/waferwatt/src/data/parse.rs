@@ -71,7 +71,7 @@ impl Ctx<'_> {
     }
 }
 
-fn parse_document<'i>(file: &str, text: &'i str) -> Result<Spanned<DeTable<'i>>, Diagnostics> {
+pub(crate) fn parse_document<'i>(file: &str, text: &'i str) -> Result<Spanned<DeTable<'i>>, Diagnostics> {
     DeTable::parse(text).map_err(|e| {
         let location = e.span().map(|s| Location::at(file, text, s.start));
         let message = e.message().trim().trim_end_matches('.').to_string();
@@ -570,7 +570,7 @@ fn read_number(
     Ok(())
 }
 
-fn as_number(v: &DeValue) -> Option<f64> {
+pub(crate) fn as_number(v: &DeValue) -> Option<f64> {
     let x = match v {
         DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok()? as f64,
         DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok()?,

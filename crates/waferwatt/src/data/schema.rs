@@ -134,6 +134,52 @@ impl Field {
     const fn when(self, field: &'static str, value: &'static str) -> Field {
         Field { need: Need::When { field, value }, ..self }
     }
+    /// The same field, which an entry may leave out (a method gives only what it changes).
+    const fn optional(self) -> Field {
+        Field { need: Need::Optional, ..self }
+    }
+}
+
+// Fields of the server, ownership and facility kinds that a method may give in their place.
+const SERVER_POWER_MULTIPLIER: Field =
+    num("power_multiplier", "ratio", true, "server power per accelerator over its TDP")
+        .at_least_one()
+        .label("server power over accelerator TDP");
+const AVG_POWER_FRACTION: Field =
+    num("avg_power_fraction", "fraction", true, "average draw over peak during training")
+        .positive()
+        .label("average-to-peak power in training");
+const SERVER_CAPEX_FRACTION: Field =
+    num("capex_fraction", "fraction", true, "server cost beyond the accelerator, per price")
+        .label("server cost over accelerator price");
+const NETWORK_CAPEX_FRACTION: Field =
+    num("network_capex_fraction", "fraction", true, "cluster network as a share of all hardware cost")
+        .below_one()
+        .label("network share of hardware cost");
+const HARDWARE_LIFE_YEARS: Field =
+    num("hardware_life_years", "years", true, "depreciation life of accelerators and servers")
+        .positive()
+        .label("hardware depreciation life");
+const COST_OF_CAPITAL: Field =
+    num("cost_of_capital", "fraction/year", true, "annual cost of capital").label("cost of capital");
+const MAINTENANCE: Field =
+    num("maintenance_fraction_per_year", "fraction/year", true, "maintenance per hardware capex")
+        .label("hardware maintenance rate");
+const PRICE_DECAY: Field = num(
+    "price_decay_oom_per_year",
+    "OOM/year",
+    true,
+    "how fast hardware loses value: orders of magnitude a year (price-performance)",
+)
+.between(0.0, 1.0)
+.label("hardware value decay");
+const PUE: Field = num("pue", "ratio", true, "power usage effectiveness").at_least_one().label("PUE");
+const FACILITY_CAPEX: Field =
+    num("capex_usd_per_mw", "USD/MW", true, "construction cost per MW of IT load").label("construction cost");
+
+/// `f` under another name (a server's `power_multiplier` is a method's `server_power_multiplier`).
+const fn renamed(f: Field, name: &'static str) -> Field {
+    Field { name, ..f }
 }
 
 /// One field of a group must be given when another field has a value (a flat tariff in
@@ -236,6 +282,13 @@ pub const ACCOUNTS: &[&str] = &["tools", "packaging", "capacity", "electricity",
 pub const STATUSES: &[&str] = &["actual", "forecast"];
 /// How a claim's figure is read (`accounts::verdict::Reads`).
 pub const CLAIM_READINGS: &[&str] = &["about", "at least", "at most"];
+/// Commands a method may apply to.
+pub const METHOD_LEDGERS: &[&str] = &["train", "wafer", "chip", "fleet"];
+/// Ways of counting gross dies (`fab::Count`).
+pub const COUNTS: &[&str] = &["exact", "analytic"];
+/// Ways a fleet's scanners become wafer starts: the ledger's layer-by-layer scanner-hours, a
+/// fixed number per scanner, or rated throughput over the EUV layers.
+pub const CAPACITY_RULES: &[&str] = &["exposures", "per-scanner", "rated-throughput"];
 /// Tariff models a region may use (DESIGN.md §3).
 pub const TARIFF_MODELS: &[&str] = &["flat", "two-part"];
 
@@ -266,6 +319,7 @@ pub const KINDS: &[Kind] = &[
                 .positive()
                 .label("thermal design power"),
             num("price_usd", "USD", false, "market price of one accelerator").positive().label("price"),
+            text("price_date", false, "the date the price was paid or quoted, YYYY-MM-DD (from which it is decayed to a run's start)"),
             num("build_markup", "ratio", false, "price over build cost, when priced from its bill of materials")
                 .label("markup over build cost"),
             num("rental_usd_per_hour", "USD/h", false, "cloud rental per accelerator-hour")
@@ -326,9 +380,8 @@ pub const KINDS: &[Kind] = &[
         doc: "data-centre facility kinds: PUE, construction cost per MW of IT load, life",
         fields: &[
             text("name", true, "description"),
-            num("pue", "ratio", true, "power usage effectiveness").at_least_one().label("PUE"),
-            num("capex_usd_per_mw", "USD/MW", true, "construction cost per MW of IT load")
-                .label("construction cost"),
+            PUE,
+            FACILITY_CAPEX,
             num("life_years", "years", true, "depreciation life of the building and plant")
                 .positive()
                 .label("depreciation life"),
@@ -340,22 +393,10 @@ pub const KINDS: &[Kind] = &[
         keyed: false,
         doc: "the server and network around each accelerator",
         fields: &[
-            num("power_multiplier", "ratio", true, "server power per accelerator over its TDP")
-                .at_least_one()
-                .label("server power over accelerator TDP"),
-            num("avg_power_fraction", "fraction", true, "average draw over peak during training")
-                .positive()
-                .label("average-to-peak power in training"),
-            num("capex_fraction", "fraction", true, "server cost beyond the accelerator, per price")
-                .label("server cost over accelerator price"),
-            num(
-                "network_capex_fraction",
-                "fraction",
-                true,
-                "cluster network as a share of all hardware cost",
-            )
-            .below_one()
-            .label("network share of hardware cost"),
+            SERVER_POWER_MULTIPLIER,
+            AVG_POWER_FRACTION,
+            SERVER_CAPEX_FRACTION,
+            NETWORK_CAPEX_FRACTION,
         ],
         one_of: &[],
     },
@@ -364,12 +405,10 @@ pub const KINDS: &[Kind] = &[
         keyed: false,
         doc: "how owned hardware is paid for",
         fields: &[
-            num("hardware_life_years", "years", true, "depreciation life of accelerators and servers")
-                .positive()
-                .label("hardware depreciation life"),
-            num("cost_of_capital", "fraction/year", true, "annual cost of capital").label("cost of capital"),
-            num("maintenance_fraction_per_year", "fraction/year", true, "maintenance per hardware capex")
-                .label("hardware maintenance rate"),
+            HARDWARE_LIFE_YEARS,
+            COST_OF_CAPITAL,
+            PRICE_DECAY,
+            MAINTENANCE,
         ],
         one_of: &[],
     },
@@ -732,6 +771,7 @@ pub const KINDS: &[Kind] = &[
             num("reported_cost_usd", "USD", false, "cost the publisher reported").label("reported cost"),
             num("reported_emissions_tco2e", "tCO2e", false, "emissions the publisher reported")
                 .label("reported emissions"),
+            text("start_date", false, "the day training began, YYYY-MM-DD, where published or estimated"),
         ],
         one_of: &[],
     },
@@ -997,6 +1037,35 @@ pub const KINDS: &[Kind] = &[
                 .label("R&D share before EUV"),
             num("rd_share_after", "fraction", false, "share spent on R&D once EUV has arrived (0 if not given)")
                 .label("R&D share after EUV"),
+        ],
+        one_of: &[],
+    },
+    Kind {
+        name: "method",
+        keyed: true,
+        doc: "published methods as presets (--method): the numbers and rules a peer's model uses in place of the defaults",
+        fields: &[
+            text("name", true, "the method and who published it"),
+            choice("ledger", METHOD_LEDGERS, true, "the command the method applies to"),
+            text("summary", true, "what the method does differently, in a sentence"),
+            PRICE_DECAY.optional(),
+            renamed(SERVER_CAPEX_FRACTION, "server_capex_fraction").optional(),
+            NETWORK_CAPEX_FRACTION.optional(),
+            HARDWARE_LIFE_YEARS.optional(),
+            COST_OF_CAPITAL.optional(),
+            MAINTENANCE.optional(),
+            renamed(FACILITY_CAPEX, "facility_capex_usd_per_mw").optional(),
+            renamed(SERVER_POWER_MULTIPLIER, "server_power_multiplier").optional(),
+            AVG_POWER_FRACTION.optional(),
+            PUE.optional(),
+            num("wafers_per_month_per_scanner", "wafers/month", false, "wafer starts a month each DUV immersion scanner carries, at any node")
+                .positive()
+                .label("wafer starts a month per scanner"),
+            num("chips_per_wafer", "count", false, "good accelerators per wafer, fixed")
+                .positive()
+                .label("accelerators per wafer"),
+            choice("count", COUNTS, false, "how gross dies are counted"),
+            choice("capacity", CAPACITY_RULES, false, "how scanners become wafer starts"),
         ],
         one_of: &[],
     },

@@ -13,6 +13,7 @@ use crate::diag::{Diagnostic, Diagnostics, Location, quote_list};
 use crate::plan::{Num, Planner, Refused, Slots};
 use crate::power::{self, Price, PurchaseTerms, TariffSpec, TwoPart, Vat};
 use crate::provenance::{Binding, Given, Rule, read_command_section};
+use crate::units::{DAYS_PER_YEAR, day_number};
 
 /// What the user asked of `train`. Every field is optional; data fills the rest.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -38,6 +39,10 @@ pub struct TrainRequest {
     pub load_factor: Option<Given<f64>>,
     pub vat: Option<Given<String>>,
     pub power_deal: Option<Given<bool>>,
+    /// A published method as a preset (`method.ID` in the data), in place of the defaults.
+    pub method: Option<Given<String>>,
+    /// The day training began (YYYY-MM-DD): the accelerators' price is decayed to it.
+    pub start: Option<Given<String>>,
 }
 
 /// Accepted keys of a scenario's `[train]` section.
@@ -63,6 +68,8 @@ pub const TRAIN_KEYS: &[&str] = &[
     "load_factor",
     "vat",
     "power_deal",
+    "method",
+    "start",
 ];
 
 /// Accepted values of `vat`.
@@ -95,6 +102,8 @@ impl TrainRequest {
                 "load_factor" => req.load_factor = Some(f.number()?),
                 "vat" => req.vat = Some(f.text()?),
                 "power_deal" => req.power_deal = Some(f.flag()?),
+                "method" => req.method = Some(f.text()?),
+                "start" => req.start = Some(f.text()?),
                 _ => return Err(f.unknown(TRAIN_KEYS)),
             }
             Ok(())
@@ -128,7 +137,9 @@ impl TrainRequest {
             rental_usd_per_hour,
             load_factor,
             vat,
-            power_deal
+            power_deal,
+            method,
+            start
         )
     }
 }
@@ -142,6 +153,8 @@ pub struct Bound {
     pub accelerator_name: String,
     pub precision: String,
     pub run: Option<String>,
+    /// The published method in force, if any.
+    pub method: Option<String>,
     pub facility: String,
     pub pue_basis: PueBasis,
     pub price: Price,
@@ -171,6 +184,7 @@ pub struct Tariff {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PueBasis {
     Given,
+    Method,
     Facility,
     Region,
 }
@@ -179,6 +193,7 @@ impl PueBasis {
     pub fn name(self) -> &'static str {
         match self {
             PueBasis::Given => "given",
+            PueBasis::Method => "method's",
             PueBasis::Facility => "facility kind",
             PueBasis::Region => "region's typical",
         }
@@ -309,6 +324,21 @@ pub fn plan(ds: &Dataset, req: &TrainRequest, slots: &mut Slots) -> Result<Vec<B
             problems.push(d.at(g.at()));
         }
     }
+    if let Some(g) = &req.method {
+        if let Err(d) = ds.require_method(&g.value, "train", &g.name("method")) {
+            problems.push(d.at(g.at()));
+        }
+    }
+    if let Some(g) = &req.start {
+        if day_number(&g.value).is_none() {
+            problems.push(
+                Diagnostic::new(format!("`{}` is not a date", g.value))
+                    .at(g.at())
+                    .key(g.name("start"))
+                    .expected("a date written YYYY-MM-DD, e.g. 2024-02-24"),
+            );
+        }
+    }
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
     }
@@ -390,8 +420,14 @@ pub fn plan(ds: &Dataset, req: &TrainRequest, slots: &mut Slots) -> Result<Vec<B
         Some("included") => Vat::Included,
         _ => Vat::Recovered,
     };
-    let choices =
-        Choices { run, accelerator: accelerator.id, precision: precision.id, facility: facility.id, vat };
+    let choices = Choices {
+        run,
+        accelerator: accelerator.id,
+        precision: precision.id,
+        facility: facility.id,
+        vat,
+        method: req.method.as_ref().map(|g| g.value.as_str()),
+    };
     regions
         .iter()
         .map(|region| plan_region(ds, req, &choices, region, slots))
@@ -406,6 +442,7 @@ struct Choices<'a> {
     precision: &'a str,
     facility: &'a str,
     vat: Vat,
+    method: Option<&'a str>,
 }
 
 /// How a region's price of a kWh is built: the tariff's parts and the buyer's terms.
@@ -484,6 +521,8 @@ pub struct TrainPlan {
     peak_tflops: Num,
     tdp_w: Num,
     price: PricePlan,
+    /// The price's decay to the run's start: orders of magnitude a year, and the years.
+    price_decay: Option<(Num, f64)>,
     server_power_multiplier: Num,
     avg_power_fraction: Num,
     pue: Num,
@@ -553,7 +592,10 @@ impl TrainPlan {
             pue: self.pue.get(v),
             tariff_usd_per_kwh: price.usd_per_kwh,
             grid_kgco2_per_kwh: self.grid_kgco2_per_kwh.get(v),
-            accelerator_price_usd,
+            accelerator_price_usd: match self.price_decay {
+                Some((rate, years)) => accelerator_price_usd * 10f64.powf(-rate.get(v) * years),
+                None => accelerator_price_usd,
+            },
             server_capex_fraction: self.server_capex_fraction.get(v),
             network_capex_fraction: self.network_capex_fraction.get(v),
             hardware_life_years: self.hardware_life_years.get(v),
@@ -580,6 +622,13 @@ fn plan_region(
     let reg = |f: &str| key("region", Some(region), f);
     let fac = |f: &str| key("facility", Some(c.facility), f);
     let run_key = |f: &str| c.run.map(|id| key("run", Some(id), f)).filter(|k| ds.param(k).is_some());
+    // A method's number in place of the default's, where the method gives one.
+    let m = |name: &str, default: &str| -> String {
+        c.method
+            .map(|id| key("method", Some(id), name))
+            .filter(|k| ds.param(k).is_some())
+            .unwrap_or_else(|| default.to_string())
+    };
 
     // Size of the run: compute from the request, else from the run; hours likewise.
     let params_tokens = match (&req.params, &req.tokens, run_key("params_active"), run_key("tokens")) {
@@ -691,14 +740,24 @@ fn plan_region(
         );
         PricePlan::Chip(Box::new(chip.plan))
     };
-    let server_power_multiplier =
-        p.either("server_power_multiplier", &req.server_power_multiplier, "server.power_multiplier")?;
-    let avg_power_fraction =
-        p.either("avg_power_fraction", &req.avg_power_fraction, "server.avg_power_fraction")?;
+    let price_decay = plan_decay(&mut p, req, c, &mut notes)?;
+    let server_power_multiplier = p.either(
+        "server_power_multiplier",
+        &req.server_power_multiplier,
+        &m("server_power_multiplier", "server.power_multiplier"),
+    )?;
+    let avg_power_fraction = p.either(
+        "avg_power_fraction",
+        &req.avg_power_fraction,
+        &m("avg_power_fraction", "server.avg_power_fraction"),
+    )?;
 
-    // PUE: a flag first; else the facility kind's when one is named; else the region's typical.
+    // PUE: a flag first; else the method's; else the facility kind's when one is named; else
+    // the region's typical.
+    let method_pue = m("pue", "");
     let (pue, pue_basis) = match (&req.pue, &req.facility) {
         (Some(g), _) => (p.given("pue", "ratio", g), PueBasis::Given),
+        (None, _) if !method_pue.is_empty() => (p.num("pue", &method_pue)?, PueBasis::Method),
         (None, Some(_)) => (p.num("pue", &fac("pue"))?, PueBasis::Facility),
         (None, None) => (p.num("pue", &reg("pue"))?, PueBasis::Region),
     };
@@ -723,19 +782,26 @@ fn plan_region(
         peak_tflops,
         tdp_w,
         price: price_plan,
+        price_decay,
         server_power_multiplier,
         avg_power_fraction,
         pue,
         tariff,
         grid_kgco2_per_kwh,
         rental_usd_per_hour,
-        server_capex_fraction: p.num("server_capex_fraction", "server.capex_fraction")?,
-        network_capex_fraction: p.num("network_capex_fraction", "server.network_capex_fraction")?,
-        hardware_life_years: p.num("hardware_life_years", "ownership.hardware_life_years")?,
-        cost_of_capital: p.num("cost_of_capital", "ownership.cost_of_capital")?,
-        maintenance_fraction_per_year: p
-            .num("maintenance_fraction_per_year", "ownership.maintenance_fraction_per_year")?,
-        facility_capex_usd_per_mw: p.num("facility_capex_usd_per_mw", &fac("capex_usd_per_mw"))?,
+        server_capex_fraction: p
+            .num("server_capex_fraction", &m("server_capex_fraction", "server.capex_fraction"))?,
+        network_capex_fraction: p
+            .num("network_capex_fraction", &m("network_capex_fraction", "server.network_capex_fraction"))?,
+        hardware_life_years: p
+            .num("hardware_life_years", &m("hardware_life_years", "ownership.hardware_life_years"))?,
+        cost_of_capital: p.num("cost_of_capital", &m("cost_of_capital", "ownership.cost_of_capital"))?,
+        maintenance_fraction_per_year: p.num(
+            "maintenance_fraction_per_year",
+            &m("maintenance_fraction_per_year", "ownership.maintenance_fraction_per_year"),
+        )?,
+        facility_capex_usd_per_mw: p
+            .num("facility_capex_usd_per_mw", &m("facility_capex_usd_per_mw", &fac("capex_usd_per_mw")))?,
         facility_life_years: p.num("facility_life_years", &fac("life_years"))?,
     };
     let (inputs, price) = plan.derive(&p.slots.central).map_err(Diagnostic::from)?;
@@ -748,6 +814,7 @@ fn plan_region(
         accelerator_name: ds.text(&acc("name")).unwrap_or(c.accelerator).to_string(),
         precision: c.precision.to_string(),
         run: c.run.map(str::to_string),
+        method: c.method.map(str::to_string),
         facility: c.facility.to_string(),
         pue_basis,
         price,
@@ -762,6 +829,73 @@ fn plan_region(
         },
         plan,
     })
+}
+
+/// The accelerators' decay in value from the price's date to the run's start (`--start`, or the
+/// run's published start), when both are known: none otherwise.
+fn plan_decay(
+    p: &mut Planner,
+    req: &TrainRequest,
+    c: &Choices,
+    notes: &mut Vec<String>,
+) -> Result<Option<(Num, f64)>, Diagnostic> {
+    let ds = p.ds();
+    let start = match (&req.start, c.run.map(|r| key("run", Some(r), "start_date"))) {
+        (Some(g), _) => Some((g.value.clone(), g.name("start"))),
+        (None, Some(k)) => ds.text(&k).map(|d| (d.to_string(), k)),
+        (None, None) => None,
+    };
+    let Some((start, start_key)) = start else {
+        if c.method.is_some() {
+            notes.push("no start date (--start, or the run's start_date): the price is not decayed".into());
+        }
+        return Ok(None);
+    };
+    let acc = |f: &str| key("accelerator", Some(c.accelerator), f);
+    let Some(price) = ds.param(&acc("price_usd")) else {
+        notes.push(format!(
+            "{} is priced from its build cost, which has no date: the price is not decayed to {start}",
+            c.accelerator
+        ));
+        return Ok(None);
+    };
+    let (price_date, how) = match ds.text(&acc("price_date")) {
+        Some(d) => (d.to_string(), format!("`{}`", acc("price_date"))),
+        None => (
+            format!("{}-07-01", price.year.unwrap_or_default()),
+            format!(
+                "the middle of {}, the year of the price's source (no `price_date`)",
+                price.year.unwrap_or_default()
+            ),
+        ),
+    };
+    let (Some(from), Some(to)) = (day_number(&price_date), day_number(&start)) else {
+        return Err(Diagnostic::new(format!("`{price_date}` or `{start}` is not a date"))
+            .at(ds.text_location(&acc("price_date")).or(ds.text_location(&start_key)))
+            .key(start_key)
+            .expected("dates written YYYY-MM-DD"));
+    };
+    // Hardware is not used before it is bought (Epoch's rule too): an earlier start decays nothing.
+    let years = ((to - from) as f64 / DAYS_PER_YEAR).max(0.0);
+    if to < from {
+        notes.push(format!("the run starts ({start}) before the price's date ({price_date}): the price is taken as at its date"));
+    }
+    let rate_key = c
+        .method
+        .map(|id| key("method", Some(id), "price_decay_oom_per_year"))
+        .filter(|k| ds.param(k).is_some())
+        .unwrap_or_else(|| "ownership.price_decay_oom_per_year".to_string());
+    let rate = p.num("price_decay_oom_per_year", &rate_key)?;
+    p.derived(
+        "price_age_years",
+        years,
+        "years",
+        format!(
+            "from the price's date {price_date} ({how}) to the start {start} (`{}`), days ÷ {DAYS_PER_YEAR}",
+            start_key
+        ),
+    );
+    Ok(Some((rate, years)))
 }
 
 /// How the region's price of a kWh is built, from its tariff and the buyer's terms, unless the
@@ -860,7 +994,9 @@ mod tests {
         let at = Location { file: "s.toml".into(), line: 1, column: 1 };
         for k in TRAIN_KEYS {
             let value = match *k {
-                "run" | "accelerator" | "precision" | "facility" | "vat" => InputValue::Text("x".into()),
+                "run" | "accelerator" | "precision" | "facility" | "vat" | "method" | "start" => {
+                    InputValue::Text("x".into())
+                }
                 "region" => InputValue::List(vec!["x".into()]),
                 "power_deal" => InputValue::Bool(true),
                 _ => InputValue::Number(1.0),

@@ -136,6 +136,12 @@ impl Capex {
     }
 }
 
+/// What the whole cluster costs to install (accelerators, servers, network and facility), when
+/// its size is known: the money a run's owner lays out before it starts.
+pub fn upfront_capex_usd(x: &Inputs) -> Option<f64> {
+    x.accelerators.map(|n| capex(x).total_usd() * n)
+}
+
 /// Peak IT power of one accelerator in its server, in kW.
 pub fn peak_it_kw(x: &Inputs) -> f64 {
     x.tdp_w * x.server_power_multiplier / W_PER_KW
@@ -203,6 +209,53 @@ pub fn evaluate(x: &Inputs) -> Outputs {
         usd_per_accelerator_hour: total_usd / accelerator_hours,
         rental_usd: x.rental_usd_per_hour.map(|p| p * accelerator_hours),
     }
+}
+
+/// What accounts for the difference between two ledgers of one run (two methods, say): each
+/// input of `a` changed in turn to its value in `b`, in the order of [`Inputs`], with the change
+/// in `total` each step makes. The steps sum to `total(b) − total(a)` exactly; an input the two
+/// share takes no step. The order matters where inputs interact (a price and a life): each
+/// step is counted with the inputs before it already at `b`'s values.
+pub fn bridge(a: &Inputs, b: &Inputs, total: impl Fn(&Outputs) -> f64) -> Vec<(&'static str, f64)> {
+    let mut x = *a;
+    let mut last = total(&evaluate(&x));
+    let mut steps = Vec::new();
+    macro_rules! step {
+        ($($f:ident),*) => {$(
+            if x.$f != b.$f {
+                x.$f = b.$f;
+                let t = total(&evaluate(&x));
+                steps.push((stringify!($f), t - last));
+                last = t;
+            }
+        )*};
+    }
+    step!(
+        compute_flop,
+        accelerator_hours,
+        compute_hours,
+        accelerators,
+        peak_tflops,
+        mfu,
+        goodput,
+        tdp_w,
+        server_power_multiplier,
+        avg_power_fraction,
+        pue,
+        tariff_usd_per_kwh,
+        grid_kgco2_per_kwh,
+        accelerator_price_usd,
+        server_capex_fraction,
+        network_capex_fraction,
+        hardware_life_years,
+        cost_of_capital,
+        maintenance_fraction_per_year,
+        facility_capex_usd_per_mw,
+        facility_life_years,
+        rental_usd_per_hour
+    );
+    debug_assert!((last - total(&evaluate(b))).abs() <= 1e-6 * last.abs().max(1.0));
+    steps
 }
 
 /// Whether [`check`] accepts `out`, without saying why not: the test of the sampling loop.

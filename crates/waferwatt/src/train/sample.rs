@@ -8,7 +8,7 @@ use crate::plan::{Planned, Slots};
 use crate::uncertainty::{Model, Uncertain};
 
 /// The ledger's results under sampling, named as in its JSON (ledger lines by their item).
-pub const FIGURES: [&str; 28] = [
+pub const FIGURES: [&str; 29] = [
     "accelerators",
     "accelerator_hours",
     "compute_flop",
@@ -31,6 +31,7 @@ pub const FIGURES: [&str; 28] = [
     "ledger.maintenance.usd",
     "total_usd",
     "usd_per_accelerator_hour",
+    "upfront_capex_usd",
     "rental_usd",
     "ledger.accelerator amortization.share",
     "ledger.server and network amortization.share",
@@ -42,7 +43,7 @@ pub const FIGURES: [&str; 28] = [
 /// The figures of one evaluation, in the order of [`FIGURES`]; `None` where the ledger has no
 /// such figure (no compute given, no rental price). `local_per_kwh` is the tariff in the
 /// region's own currency.
-pub fn figures(x: &Inputs, o: &Outputs, local_per_kwh: f64) -> [Option<f64>; 28] {
+pub fn figures(x: &Inputs, o: &Outputs, local_per_kwh: f64) -> [Option<f64>; 29] {
     [
         x.accelerators,
         Some(o.accelerator_hours),
@@ -66,6 +67,7 @@ pub fn figures(x: &Inputs, o: &Outputs, local_per_kwh: f64) -> [Option<f64>; 28]
         Some(o.usd(Item::Maintenance)),
         Some(o.total_usd),
         Some(o.usd_per_accelerator_hour),
+        super::upfront_capex_usd(x),
         o.rental_usd,
         Some(o.share(Item::Accelerators)),
         Some(o.share(Item::ServersAndNetwork)),

@@ -1,0 +1,204 @@
+//! `waferwatt compare --method A --method B train …`: one command's answer under two methods,
+//! side by side, and a bridge: which of the ledger's inputs accounts for how much of the
+//! difference (a waterfall with `--chart`).
+
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
+use waferwatt::data::Dataset;
+use waferwatt::diag::Diagnostic;
+use waferwatt::provenance::Provenance;
+use waferwatt::train::{self, Given, Item};
+
+use crate::Failure;
+use crate::chart::Waterfall;
+use crate::render::{Format, Table, csv_line, human, percent, plain, signed_usd, usd};
+use crate::train_cmd::{Evaluated, TrainArgs};
+
+/// The name that stands for no preset: the model's own defaults.
+const DEFAULT: &str = "default";
+
+#[derive(Args, Debug, Clone)]
+pub struct CompareArgs {
+    /// A method to compare: a preset's name (`waferwatt data list method`) or `default`; give two
+    #[arg(long = "method", value_name = "NAME", required = true)]
+    pub methods: Vec<String>,
+    #[command(subcommand)]
+    pub command: CompareCommand,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum CompareCommand {
+    /// The training-run ledger, with `waferwatt train`'s flags
+    Train(Box<TrainArgs>),
+}
+
+/// One region's ledgers under both methods and the bridge between them.
+struct Compared {
+    a: Evaluated,
+    b: Evaluated,
+    /// (input, its label, the change in the total it accounts for)
+    steps: Vec<(&'static str, String, f64)>,
+}
+
+pub fn run(args: &CompareArgs) -> Result<String, Failure> {
+    let [a, b] = args.methods.as_slice() else {
+        return Err(Diagnostic::new(format!("{} methods given", args.methods.len()))
+            .key("--method")
+            .expected("two: --method A --method B (a preset's name, or `default`)")
+            .into());
+    };
+    let CompareCommand::Train(targs) = &args.command;
+    if let Some(m) = &targs.method {
+        return Err(Diagnostic::new(format!("`train --method {m}` inside compare"))
+            .key("--method")
+            .expected("the methods before the command: waferwatt compare --method A --method B train …")
+            .into());
+    }
+    if targs.sampling.active() || targs.explain {
+        return Err(Diagnostic::new("compare answers at the central values")
+            .key("--samples / --explain")
+            .expected("`waferwatt train --method NAME` with --samples or --explain, one method at a time")
+            .into());
+    }
+    let (ds, req) = crate::train_cmd::prepare(targs)?;
+    let with = |m: &str| {
+        let method = (m != DEFAULT).then(|| Given::flag(m.to_string(), "--method"));
+        train::TrainRequest { method, ..req.clone() }
+    };
+    let ra = crate::train_cmd::evaluate_all(train::bind(&ds, &with(a))?)?;
+    let rb = crate::train_cmd::evaluate_all(train::bind(&ds, &with(b))?)?;
+    let compared: Vec<Compared> = ra
+        .into_iter()
+        .zip(rb)
+        .map(|(a, b)| {
+            let steps = train::bridge(&a.bound.inputs, &b.bound.inputs, |o| o.total_usd)
+                .into_iter()
+                .map(|(name, d)| (name, label(&ds, &a, &b, name), d))
+                .collect();
+            Compared { a, b, steps }
+        })
+        .collect();
+    if let Some(path) = &targs.chart {
+        let c = compared.first().ok_or_else(|| Diagnostic::new("no region to chart"))?;
+        crate::chart::write(path, &chart(c, a, b), "--chart")?;
+        crate::chart::said(path);
+    }
+    Ok(match targs.format {
+        Format::Table => compared.iter().map(|c| table(c, a, b).text()).collect::<Vec<_>>().join("\n"),
+        Format::Csv => csv(&compared, a, b),
+        Format::Json => {
+            let items: Vec<Value> = compared.iter().map(|c| json(c, a, b)).collect();
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&json!({ "methods": [a, b], "regions": items }))
+                    .unwrap_or_default()
+            )
+        }
+    })
+}
+
+/// An input's name for people: the label of the data number it was read from under method A
+/// (whose keys name the quantity, where a preset's name its method), else B, else its name.
+fn label(ds: &Dataset, a: &Evaluated, b: &Evaluated, name: &str) -> String {
+    let from = |e: &Evaluated| {
+        e.bound.bindings.iter().filter(|x| x.name == name && x.group.is_none()).find_map(|x| {
+            match &x.provenance {
+                Provenance::Data { key, .. } => Some(ds.label(key)),
+                _ => None,
+            }
+        })
+    };
+    let plain = name.replace('_', " ");
+    let base = from(a).or_else(|| from(b)).unwrap_or(plain);
+    if name == "accelerator_price_usd" { format!("{base} (value at the run's start)") } else { base }
+}
+
+fn table(c: &Compared, a: &str, b: &str) -> Table {
+    let header = vec![String::new(), a.to_string(), b.to_string(), format!("{b} − {a}")];
+    let (oa, ob) = (&c.a.out, &c.b.out);
+    let mut t = Table::new(header).captioned(format!(
+        "{}, {}: method {a} against {b}",
+        c.a.bound.run.as_deref().unwrap_or(&c.a.bound.accelerator),
+        c.a.bound.region
+    ));
+    t.section("ledger");
+    for i in Item::ALL {
+        t.under(vec![i.name().into(), usd(oa.usd(i)), usd(ob.usd(i)), signed_usd(ob.usd(i) - oa.usd(i))]);
+    }
+    t.under(vec![
+        "total".into(),
+        usd(oa.total_usd),
+        usd(ob.total_usd),
+        signed_usd(ob.total_usd - oa.total_usd),
+    ]);
+    t.row(vec![
+        "per accelerator-hour".into(),
+        format!("${:.2}", oa.usd_per_accelerator_hour),
+        format!("${:.2}", ob.usd_per_accelerator_hour),
+        signed_usd(ob.usd_per_accelerator_hour - oa.usd_per_accelerator_hour),
+    ]);
+    t.section(&format!("bridge: what accounts for the {}", signed_usd(ob.total_usd - oa.total_usd)));
+    let value = |e: &Evaluated, name: &str| {
+        e.bound.bindings.iter().find(|x| x.name == name).map_or_else(|| "—".to_string(), |x| human(x.value))
+    };
+    for (name, label, d) in &c.steps {
+        let (va, vb) = match *name {
+            "accelerator_price_usd" => {
+                (usd(c.a.bound.inputs.accelerator_price_usd), usd(c.b.bound.inputs.accelerator_price_usd))
+            }
+            _ => (value(&c.a, name), value(&c.b, name)),
+        };
+        t.under(vec![label.clone(), va, vb, signed_usd(*d)]);
+    }
+    let share = if oa.total_usd != 0.0 { (ob.total_usd - oa.total_usd) / oa.total_usd } else { 0.0 };
+    t.notes = vec![format!(
+        "note: {b}'s total is {} of {a}'s. Each step of the bridge changes one input from {a}'s value to \
+         {b}'s, in the ledger's order, with those before it already changed; the steps sum to the difference.",
+        percent(1.0 + share)
+    )];
+    t.notes.extend(c.b.bound.notes.iter().map(|n| format!("note ({b}): {n}")));
+    t
+}
+
+fn json(c: &Compared, a: &str, b: &str) -> Value {
+    json!({
+        "region": c.a.bound.region,
+        "a": { "method": a, "ledger": crate::train_cmd::to_json(&c.a, false) },
+        "b": { "method": b, "ledger": crate::train_cmd::to_json(&c.b, false) },
+        "difference_usd": c.b.out.total_usd - c.a.out.total_usd,
+        "bridge": c.steps.iter().map(|(name, label, d)| json!({ "input": name, "label": label, "usd": d })).collect::<Vec<_>>(),
+    })
+}
+
+fn csv(compared: &[Compared], a: &str, b: &str) -> String {
+    let mut s = csv_line(&["region", "step", "label", "usd", "method_a", "method_b"].map(String::from));
+    for c in compared {
+        let row = |step: &str, label: &str, v: f64| {
+            csv_line(&[c.a.bound.region.clone(), step.into(), label.into(), plain(v), a.into(), b.into()])
+        };
+        s.push_str(&row("start", &format!("total under {a}"), c.a.out.total_usd));
+        for (name, label, d) in &c.steps {
+            s.push_str(&row(name, label, *d));
+        }
+        s.push_str(&row("end", &format!("total under {b}"), c.b.out.total_usd));
+    }
+    s
+}
+
+fn chart(c: &Compared, a: &str, b: &str) -> Waterfall {
+    Waterfall {
+        title: format!(
+            "from method {a} to {b}: {}, {}",
+            c.a.bound.run.as_deref().unwrap_or(&c.a.bound.accelerator),
+            c.a.bound.region
+        ),
+        subtitle: format!(
+            "total {} under {a}, {} under {b}; each bar changes one input, in the ledger's order",
+            usd(c.a.out.total_usd),
+            usd(c.b.out.total_usd)
+        ),
+        y_desc: "USD".into(),
+        start: Some((a.to_string(), c.a.out.total_usd)),
+        items: c.steps.iter().map(|(_, label, d)| (label.clone(), *d)).collect(),
+    }
+}

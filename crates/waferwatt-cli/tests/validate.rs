@@ -1,0 +1,107 @@
+//! `waferwatt validate` (the calibration record), `--method` presets and `waferwatt compare`.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn validate_prints_the_calibration_table_and_passes() {
+    let text = ok(&["validate"]);
+    for column in ["case", "quantity", "model", "published", "difference", "tolerance", "result", "source"] {
+        assert!(text.lines().next().unwrap().contains(column), "no column {column}");
+    }
+    assert!(text.contains("Epoch 2024 method: Llama 3.1 405B amortised hardware"));
+    assert!(!text.contains("FAIL") && !text.contains("ERROR"), "{text}");
+    let v = json(&["validate", "--format", "json"]);
+    let cases = v["cases"].as_array().unwrap();
+    assert!(cases.len() >= 16, "{} cases", cases.len());
+    assert_eq!(v["passed"], v["total"]);
+    for c in cases {
+        let (model, lo, hi) = (
+            c["model"].as_f64().unwrap(),
+            c["accepted"][0].as_f64().unwrap(),
+            c["accepted"][1].as_f64().unwrap(),
+        );
+        assert!(lo <= model && model <= hi, "{}", c["id"]);
+        assert!(!c["tolerance"]["note"].as_str().unwrap().is_empty());
+    }
+    // The CSV has as many fields in each row as in its header.
+    let csv = ok(&["validate", "--format", "csv"]);
+    let width = |l: &str| l.split(',').count();
+    let mut lines = csv.lines();
+    let head = width(lines.next().unwrap());
+    assert_eq!(lines.clone().count(), cases.len());
+    assert!(lines.all(|l| l.contains('"') || width(l) == head));
+}
+
+#[test]
+fn a_case_pushed_out_of_its_tolerance_fails_validate() {
+    // A rental price of 3 USD an hour against DeepSeek's published 2: the case must fail, by name.
+    let o = waferwatt(&["validate", "--set", "run.deepseek-v3.rental_usd_per_hour=3"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("FAIL"));
+    assert!(stderr(&o).contains("deepseek-v3-rental"), "{}", stderr(&o));
+    // The H100 at 350 W halves the Epoch energy case: out of its 0.5 %.
+    let o = waferwatt(&["validate", "--only", "epoch", "--set", "accelerator.h100-sxm.tdp_w=350"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("epoch-llama-3-1-405b-energy"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("bloom"), "only the H100's cases move: {}", stderr(&o));
+    // Nothing matches: refused as input.
+    assert!(bad_input(&["validate", "--only", "no-such-case"]).contains("--only"));
+}
+
+#[test]
+fn the_epoch_preset_runs_on_the_command_line_and_is_refused_where_it_does_not_apply() {
+    let v = json(&[
+        "train",
+        "--run",
+        "llama-3.1-405b",
+        "--method",
+        "epoch-2024",
+        "--start",
+        "2024-02-24",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["method"], "epoch-2024");
+    assert_eq!(v["pue_basis"], "method's");
+    let lines = v["ledger"].as_array().unwrap();
+    assert_eq!(lines[2]["usd"], 0.0, "no facility in Epoch's method");
+    assert_eq!(lines[4]["usd"], 0.0, "no maintenance in Epoch's method");
+    assert!(v["upfront_capex_usd"].as_f64().unwrap() > 0.0);
+    assert!(bad_input(&["train", "--method", "nope"]).contains("unknown method"));
+    assert!(bad_input(&["train", "--run", "gpt-3", "--start", "2024-13-01"]).contains("YYYY-MM-DD"));
+}
+
+#[test]
+fn compare_bridges_a_preset_to_the_default() {
+    let v = json(&[
+        "compare",
+        "--method",
+        "default",
+        "--method",
+        "epoch-2024",
+        "train",
+        "--run",
+        "llama-3.1-405b",
+        "--start",
+        "2024-02-24",
+        "--format",
+        "json",
+    ]);
+    let r = &v["regions"][0];
+    let (a, b) =
+        (r["a"]["ledger"]["total_usd"].as_f64().unwrap(), r["b"]["ledger"]["total_usd"].as_f64().unwrap());
+    let steps: f64 = r["bridge"].as_array().unwrap().iter().map(|s| s["usd"].as_f64().unwrap()).sum();
+    assert!((a + steps - b).abs() < 1e-6 * b, "the bridge sums to the difference: {a} + {steps} ≠ {b}");
+    let inputs: Vec<&str> =
+        r["bridge"].as_array().unwrap().iter().map(|s| s["input"].as_str().unwrap()).collect();
+    // The start decays the price under both methods at the same rate: no step for it.
+    assert!(!inputs.contains(&"accelerator_price_usd"), "{inputs:?}");
+    for moved in ["hardware_life_years", "cost_of_capital", "facility_capex_usd_per_mw"] {
+        assert!(inputs.contains(&moved), "{moved} is a step: {inputs:?}");
+    }
+    let text = ok(&["compare", "--method", "default", "--method", "epoch-2024", "train", "--run", "gpt-3"]);
+    assert!(text.contains("bridge: what accounts for"), "{text}");
+    assert!(bad_input(&["compare", "--method", "epoch-2024", "train", "--run", "gpt-3"]).contains("two"));
+}
