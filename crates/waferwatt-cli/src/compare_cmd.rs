@@ -30,6 +30,38 @@ pub struct CompareArgs {
 pub enum CompareCommand {
     /// The training-run ledger, with `waferwatt train`'s flags
     Train(Box<TrainArgs>),
+    /// The capacity ledger, with `waferwatt fleet`'s flags
+    Fleet(Box<crate::fleet_cmd::FleetArgs>),
+}
+
+/// The two methods asked for.
+fn two(args: &CompareArgs) -> Result<(&str, &str), Failure> {
+    match args.methods.as_slice() {
+        [a, b] => Ok((a, b)),
+        _ => Err(Diagnostic::new(format!("{} methods given", args.methods.len()))
+            .key("--method")
+            .expected("two: --method A --method B (a preset's name, or `default`)")
+            .into()),
+    }
+}
+
+/// Refuses a method given to the command itself, and sampling (compare is at the centre).
+fn plain_command(method: &Option<String>, sampling: bool, explain: bool) -> Result<(), Failure> {
+    if let Some(m) = method {
+        return Err(Diagnostic::new(format!("`--method {m}` after the command, inside compare"))
+            .key("--method")
+            .expected("the methods before the command: waferwatt compare --method A --method B COMMAND …")
+            .into());
+    }
+    if sampling || explain {
+        return Err(Diagnostic::new("compare answers at the central values")
+            .key("--samples / --explain")
+            .expected(
+                "the command itself with --method NAME and --samples or --explain, one method at a time",
+            )
+            .into());
+    }
+    Ok(())
 }
 
 /// One region's ledgers under both methods and the bridge between them.
@@ -41,25 +73,12 @@ struct Compared {
 }
 
 pub fn run(args: &CompareArgs) -> Result<String, Failure> {
-    let [a, b] = args.methods.as_slice() else {
-        return Err(Diagnostic::new(format!("{} methods given", args.methods.len()))
-            .key("--method")
-            .expected("two: --method A --method B (a preset's name, or `default`)")
-            .into());
+    let (a, b) = two(args)?;
+    let targs = match &args.command {
+        CompareCommand::Train(t) => t,
+        CompareCommand::Fleet(f) => return fleet(f, a, b),
     };
-    let CompareCommand::Train(targs) = &args.command;
-    if let Some(m) = &targs.method {
-        return Err(Diagnostic::new(format!("`train --method {m}` inside compare"))
-            .key("--method")
-            .expected("the methods before the command: waferwatt compare --method A --method B train …")
-            .into());
-    }
-    if targs.sampling.active() || targs.explain {
-        return Err(Diagnostic::new("compare answers at the central values")
-            .key("--samples / --explain")
-            .expected("`waferwatt train --method NAME` with --samples or --explain, one method at a time")
-            .into());
-    }
+    plain_command(&targs.method, targs.sampling.active(), targs.explain)?;
     let (ds, req) = crate::train_cmd::prepare(targs)?;
     let with = |m: &str| {
         let method = (m != DEFAULT).then(|| Given::flag(m.to_string(), "--method"));
@@ -201,4 +220,109 @@ fn chart(c: &Compared, a: &str, b: &str) -> Waterfall {
         start: Some((a.to_string(), c.a.out.total_usd)),
         items: c.steps.iter().map(|(_, label, d)| (label.clone(), *d)).collect(),
     }
+}
+
+/// `compare … fleet`: the fleets under both methods and the bridge of accelerators a year.
+fn fleet(args: &crate::fleet_cmd::FleetArgs, a: &str, b: &str) -> Result<String, Failure> {
+    use waferwatt::fleet;
+    plain_command(&args.method, args.sampling.active(), args.explain)?;
+    let (ds, req) = crate::fleet_cmd::prepare(args)?;
+    let with = |m: &str| {
+        let method = (m != DEFAULT).then(|| Given::flag(m.to_string(), "--method"));
+        fleet::FleetRequest { method, ..req.clone() }
+    };
+    let ra = crate::fleet_cmd::evaluate(fleet::bind(&ds, &with(a))?)?;
+    let rb = crate::fleet_cmd::evaluate(fleet::bind(&ds, &with(b))?)?;
+    let steps = fleet::bridge(&ra.bound.inputs, &rb.bound.inputs, |o| o.accelerators_per_year);
+    let label = |name: &str| match name {
+        "capacity_rule" => "how scanners become wafer starts",
+        "accelerators_per_wafer" => "accelerators a wafer gives",
+        "accelerators" => "the accelerators' own inputs (dies, counts)",
+        _ => "every other input",
+    };
+    let (oa, ob) = (&ra.out, &rb.out);
+    if let Some(path) = &args.chart {
+        let chart = Waterfall {
+            title: format!(
+                "from method {a} to {b}: accelerators a year, {} on {}",
+                ra.bound.accelerator, ra.bound.node
+            ),
+            subtitle: format!(
+                "{} a year under {a}, {} under {b}; each bar changes one part of the fleet",
+                human(oa.accelerators_per_year),
+                human(ob.accelerators_per_year)
+            ),
+            y_desc: "accelerators a year".into(),
+            start: Some((a.to_string(), oa.accelerators_per_year)),
+            items: steps.iter().map(|(n, d)| (label(n).to_string(), *d)).collect(),
+        };
+        crate::chart::write(path, &chart, "--chart")?;
+        crate::chart::said(path);
+    }
+    let rows: [(&str, f64, f64); 5] = [
+        ("wafer starts a month", oa.wafer_starts_per_month, ob.wafer_starts_per_month),
+        ("scanners' wafer starts a month", oa.scanner_wafers_per_month, ob.scanner_wafers_per_month),
+        ("good dies a month", oa.good_dies_per_month, ob.good_dies_per_month),
+        ("accelerators a year", oa.accelerators_per_year, ob.accelerators_per_year),
+        ("BF16 FLOP/s added a year", oa.bf16_flops_added_per_year, ob.bf16_flops_added_per_year),
+    ];
+    Ok(match args.format {
+        Format::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&json!({
+                "methods": [a, b],
+                "a": { "method": a, "fleet": crate::fleet_cmd::to_json(&ra, false) },
+                "b": { "method": b, "fleet": crate::fleet_cmd::to_json(&rb, false) },
+                "difference": ob.accelerators_per_year - oa.accelerators_per_year,
+                "bridge": steps.iter().map(|(n, d)| json!({ "step": n, "label": label(n), "accelerators_per_year": d })).collect::<Vec<_>>(),
+            }))
+            .unwrap_or_default()
+        ),
+        Format::Csv => {
+            let mut s = csv_line(&["step", "label", "accelerators_per_year", "method_a", "method_b"].map(String::from));
+            let row = |n: &str, l: &str, v: f64| csv_line(&[n.into(), l.into(), plain(v), a.into(), b.into()]);
+            s.push_str(&row("start", &format!("under {a}"), oa.accelerators_per_year));
+            for (n, d) in &steps {
+                s.push_str(&row(n, label(n), *d));
+            }
+            s.push_str(&row("end", &format!("under {b}"), ob.accelerators_per_year));
+            s
+        }
+        Format::Table => {
+            let mut t = Table::new(vec![String::new(), a.to_string(), b.to_string(), format!("{b} − {a}")])
+                .captioned(format!(
+                    "fleet making {} on {}: method {a} against {b}",
+                    ra.bound.accelerator, ra.bound.node
+                ));
+            for (name, va, vb) in rows {
+                t.row(vec![name.into(), human(va), human(vb), signed_human(vb - va)]);
+            }
+            t.row(vec!["bottleneck".into(), oa.bottleneck.name(), ob.bottleneck.name(), String::new()]);
+            t.section(&format!(
+                "bridge: what accounts for the {} accelerators a year",
+                signed_human(ob.accelerators_per_year - oa.accelerators_per_year)
+            ));
+            for (n, d) in &steps {
+                t.under(vec![label(n).into(), String::new(), String::new(), signed_human(*d)]);
+            }
+            if steps.is_empty() {
+                t.under(vec![
+                    format!("nothing: {} binds under both", ob.bottleneck.name()),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
+            }
+            t.notes = vec![format!(
+                "note: each step of the bridge changes one part of the fleet from {a}'s to {b}'s, with those before \
+                 it already changed; the steps sum to the difference."
+            )];
+            t.notes.extend(rb.bound.notes.iter().map(|n| format!("note ({b}): {n}")));
+            t.text()
+        }
+    })
+}
+
+fn signed_human(x: f64) -> String {
+    format!("{}{}", if x >= 0.0 { "+" } else { "−" }, human(x.abs()))
 }

@@ -56,6 +56,10 @@ pub struct FleetArgs {
     /// Gross dies: exact (whole cells, best grid offset) or analytic (the formula)
     #[arg(long, value_name = "HOW")]
     pub count: Option<String>,
+    /// A published method's capacity rule in place of the ledger's (`waferwatt data list method`),
+    /// e.g. ai-futures or rated-throughput
+    #[arg(long, value_name = "NAME")]
+    pub method: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -92,7 +96,7 @@ fn counts(s: &str, flag: &str, example: &str) -> Result<Vec<(String, f64)>, Diag
     })
 }
 
-fn prepare(args: &FleetArgs) -> Result<(waferwatt::data::Dataset, FleetRequest), Failure> {
+pub fn prepare(args: &FleetArgs) -> Result<(waferwatt::data::Dataset, FleetRequest), Failure> {
     let (ds, scenario) = load(&args.data)?;
     let base = match scenario.section("fleet") {
         Some(section) => FleetRequest::from_scenario(section)?,
@@ -148,6 +152,7 @@ fn prepare(args: &FleetArgs) -> Result<(waferwatt::data::Dataset, FleetRequest),
         region: text(&args.region, "--region"),
         mfu: flag(&args.mfu, "--mfu"),
         count: text(&args.count, "--count"),
+        method: text(&args.method, "--method"),
     });
     args.sampling.check()?;
     crate::sampling::check_explain(args.explain, args.format, &args.sampling)?;
@@ -245,11 +250,12 @@ pub fn to_table(r: &Evaluated) -> String {
 pub fn table(r: &Evaluated) -> Table {
     let (b, o, x) = (&r.bound, &r.out, &r.bound.inputs);
     let mut t = Table::new(vec!["".into(), "".into()]).captioned(format!(
-        "fleet: {} making {} on {}, powered in {}",
+        "fleet: {} making {} on {}, powered in {}{}",
         fleet_words(b),
         mix_words(b),
         b.node,
-        b.region
+        b.region,
+        b.method.as_ref().map(|m| format!(", method {m}")).unwrap_or_default()
     ));
     t.section("scanners to wafers");
     for c in ToolClass::ALL {
@@ -347,6 +353,7 @@ pub fn to_json(r: &Evaluated, explain: bool) -> Value {
             "accelerator": id, "share": m.share, "accelerators_per_year": n })).collect::<Vec<_>>(),
         "node": b.node,
         "region": b.region,
+        "method": b.method,
         "scanners": scanners,
         "class_wafers_per_month": Value::Object(by_class),
         "wafer_starts_given_per_month": x.wafer_starts_per_month,

@@ -100,6 +100,7 @@ fn outputs(c: &Command) -> Vec<output::Output<'_>> {
         Command::Data(_) | Command::Validate(_) => vec![],
         Command::Compare(a) => match &a.command {
             compare_cmd::CompareCommand::Train(t) => vec![file(&t.chart, "--chart")],
+            compare_cmd::CompareCommand::Fleet(f) => vec![file(&f.chart, "--chart")],
         },
         Command::Report(a) => vec![
             file(&a.html, "--html"),

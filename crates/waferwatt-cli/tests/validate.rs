@@ -105,3 +105,50 @@ fn compare_bridges_a_preset_to_the_default() {
     assert!(text.contains("bridge: what accounts for"), "{text}");
     assert!(bad_input(&["compare", "--method", "epoch-2024", "train", "--run", "gpt-3"]).contains("two"));
 }
+
+#[test]
+fn the_fleet_presets_apply_their_rules_and_compare_bridges_them() {
+    let fleet = [
+        "--scanners",
+        "nxt2000i=100",
+        "--node",
+        "n7-duv",
+        "--accelerator",
+        "ascend-910c",
+        "--hbm-stacks-per-month",
+        "none",
+        "--packaging-wafers-per-month",
+        "none",
+        "--format",
+        "json",
+    ];
+    let with = |method: &str| {
+        let mut args = vec!["fleet", "--method", method];
+        args.extend(fleet);
+        json(&args)
+    };
+    // AI Futures' rule: 1,000 wafer starts a month a scanner, 28 working accelerators a wafer.
+    let v = with("ai-futures");
+    assert_eq!(v["wafer_starts_per_month"].as_f64().unwrap(), 100.0 * 1000.0);
+    assert!((v["accelerators_per_year"].as_f64().unwrap() - 100.0 * 1000.0 * 28.0 * 12.0).abs() < 1e-3);
+    // fabanalysis's rule: rated throughput × hours × 0.8 ÷ the node's immersion exposures.
+    let v = with("rated-throughput");
+    let exposures =
+        json(&["wafer", "--node", "n7-duv", "--format", "json"])["exposures"]["arfi"].as_f64().unwrap();
+    let expected = 100.0 * 275.0 * 8760.0 / 12.0 * 0.8 / exposures;
+    assert!((v["wafer_starts_per_month"].as_f64().unwrap() / expected - 1.0).abs() < 1e-9);
+    // A method of another command is refused by name.
+    assert!(bad_input(&["fleet", "--method", "epoch-2024"]).contains("not of `fleet`"));
+
+    let mut args = vec!["compare", "--method", "default", "--method", "ai-futures", "fleet"];
+    args.extend(fleet);
+    let c = json(&args);
+    let (a, b) = (
+        c["a"]["fleet"]["accelerators_per_year"].as_f64().unwrap(),
+        c["b"]["fleet"]["accelerators_per_year"].as_f64().unwrap(),
+    );
+    let steps: f64 =
+        c["bridge"].as_array().unwrap().iter().map(|s| s["accelerators_per_year"].as_f64().unwrap()).sum();
+    assert!((a + steps - b).abs() <= 1e-6 * b.max(a), "{a} + {steps} ≠ {b}");
+    assert!(c["bridge"].as_array().unwrap().iter().any(|s| s["step"] == "capacity_rule"));
+}

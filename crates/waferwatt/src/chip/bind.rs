@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{ChipInputs, ChipletTerms, Dies, PackageKind, die_shape, fits_reticle};
+use super::{ChipInputs, ChipletTerms, Dies, PackageKind, die_shape, die_shaped, fits_reticle};
 use crate::data::{Dataset, InputValue, ScenarioInput, key};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::fab::{self, WaferPlan, WaferRequest};
@@ -213,6 +213,16 @@ struct DiePlan {
     reticle_w: Num,
     reticle_h: Num,
     d2d_area_fraction: Num,
+    /// The published die's width and height, where the package names one: the die as made
+    /// keeps its shape (a ported or split die is taken square).
+    shape: Option<(Num, Num)>,
+}
+
+impl DiePlan {
+    /// Height over width of the die as made, at values `v`.
+    fn aspect(&self, v: &[f64]) -> f64 {
+        self.shape.map_or(1.0, |(w, h)| h.get(v) / w.get(v))
+    }
 }
 
 /// A port worked out at some values: the ported area, the chiplets it is split into and the
@@ -298,7 +308,7 @@ impl ChipPlan {
                 "a whole number of compute dies",
             ));
         }
-        if !fits_reticle(die_shape(area, rw), rw, rh) {
+        if !fits_reticle(die_shaped(area, rw, die.aspect(v)), rw, rh) {
             return Err(Refused::new(
                 format!("a compute die of {area} mm² does not fit the {rw} × {rh} mm reticle field"),
                 None,
@@ -333,11 +343,17 @@ impl ChipPlan {
             wafer: self.compute_wafer.derive_area(v, compute_area)?,
             area_mm2: compute_area,
             count: compute_count,
+            aspect: if self.port.is_some() { 1.0 } else { die.aspect(v) },
         };
         let io = match &self.io {
             Some((plan, area, count)) => {
                 let area = area.get(v);
-                Some(Dies { wafer: plan.derive_area(v, area)?, area_mm2: area, count: count.get(v) })
+                Some(Dies {
+                    wafer: plan.derive_area(v, area)?,
+                    area_mm2: area,
+                    count: count.get(v),
+                    aspect: 1.0,
+                })
             }
             None => None,
         };
@@ -415,8 +431,17 @@ fn plan_chip(
     let bond_usd_per_die = p.num("bond_usd_per_die", "chiplet.bond_usd_per_die")?;
     let package_usd_per_mm2 = p.num("package_usd_per_mm2", "chiplet.package_usd_per_mm2")?;
     let interposer_area = opt(&mut p, "interposer_area_mm2", &pk("interposer_area_mm2"))?;
+    // The die's published shape, where the package names the die.
+    let shape = match ds.text(&pk("die")) {
+        Some(d) => Some((
+            p.num("die_width_mm", &key("die", Some(d), "width_mm"))?,
+            p.num("die_height_mm", &key("die", Some(d), "height_mm"))?,
+        )),
+        None => None,
+    };
     let (area_c, count_c, tdp_c) = (p.central(area), p.central(count), p.central(tdp_w));
     let (rw, rh) = (p.central(reticle_w), p.central(reticle_h));
+    let aspect_c = shape.map_or(1.0, |(w, h)| p.central(h) / p.central(w));
     if count_c.fract() != 0.0 {
         return Err(located(
             Diagnostic::new(format!("{count_c} is not a whole number of dies"))
@@ -425,7 +450,7 @@ fn plan_chip(
         ));
     }
     // A die as made must fit the reticle (a ported one is split to fit, below).
-    if !fits_reticle(die_shape(area_c, rw), rw, rh) {
+    if !fits_reticle(die_shaped(area_c, rw, aspect_c), rw, rh) {
         return Err(located(
             Diagnostic::new(format!(
                 "a compute die of {area_c} mm² does not fit the {rw} × {rh} mm reticle field"
@@ -462,7 +487,7 @@ fn plan_chip(
         }
         _ => None,
     };
-    let die = DiePlan { area, count, tdp_w, reticle_w, reticle_h, d2d_area_fraction };
+    let die = DiePlan { area, count, tdp_w, reticle_w, reticle_h, d2d_area_fraction, shape };
     let mut interposer_c = interposer_area.map_or(0.0, |n| p.central(n));
     let (node, compute_area, port) = match &port_plan {
         Some(pp) => {

@@ -53,6 +53,8 @@ pub struct Dies {
     pub wafer: WaferInputs,
     pub area_mm2: f64,
     pub count: f64,
+    /// Height over width of the die as made (1 where the data gives no shape: taken square).
+    pub aspect: f64,
 }
 
 /// Splitting a die into chiplets.
@@ -176,7 +178,13 @@ impl ChipOutputs {
 /// A die of `area_mm2` shaped to the reticle: as wide as the field allows, no wider than
 /// square (large dies keep the field's width).
 pub fn die_shape(area_mm2: f64, reticle_width_mm: f64) -> Die {
-    let width_mm = area_mm2.sqrt().min(reticle_width_mm);
+    die_shaped(area_mm2, reticle_width_mm, 1.0)
+}
+
+/// A die of `area_mm2` whose height is `aspect` times its width (a published die's shape),
+/// no wider than the reticle field.
+pub fn die_shaped(area_mm2: f64, reticle_width_mm: f64, aspect: f64) -> Die {
+    let width_mm = (area_mm2 / aspect).sqrt().min(reticle_width_mm);
     Die { width_mm, height_mm: area_mm2 / width_mm }
 }
 
@@ -219,7 +227,7 @@ pub fn at_defect_density(x: &ChipInputs, d0_per_cm2: Option<f64>, base: &ChipOut
 /// The compute dies' wafer, its die shaped to the reticle, at defect density `d0_per_cm2`.
 fn compute_wafer(x: &ChipInputs, d0_per_cm2: Option<f64>) -> WaferInputs {
     WaferInputs {
-        die: die_shape(x.compute.area_mm2, x.reticle_width_mm),
+        die: die_shaped(x.compute.area_mm2, x.reticle_width_mm, x.compute.aspect),
         d0_override_per_cm2: d0_per_cm2,
         ..x.compute.wafer
     }

@@ -27,7 +27,7 @@ fn wafer() -> WaferInputs {
 
 fn chip() -> ChipInputs {
     ChipInputs {
-        compute: Dies { wafer: wafer(), area_mm2: 100.0, count: 2.0 },
+        compute: Dies { wafer: wafer(), area_mm2: 100.0, count: 2.0, aspect: 1.0 },
         io: None,
         reticle_width_mm: 26.0,
         reticle_height_mm: 33.0,

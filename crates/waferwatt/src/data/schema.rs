@@ -669,6 +669,7 @@ pub const KINDS: &[Kind] = &[
         fields: &[
             text("node", true, "process node of the compute dies").refers("node"),
             num("die_area_mm2", "mm2", true, "area of one compute die").positive().label("compute-die area"),
+            text("die", false, "the compute die's published width and height (a die entry), where known: the die keeps its shape on the wafer instead of being taken square").refers("die"),
             num("die_count", "count", true, "compute dies in the package")
                 .positive()
                 .label("compute-die count"),
@@ -1064,6 +1065,9 @@ pub const KINDS: &[Kind] = &[
             num("chips_per_wafer", "count", false, "good accelerators per wafer, fixed")
                 .positive()
                 .label("accelerators per wafer"),
+            num("scanner_utilization", "fraction", false, "share of a month's hours a scanner exposes at its rated throughput")
+                .positive()
+                .label("scanner utilisation"),
             choice("count", COUNTS, false, "how gross dies are counted"),
             choice("capacity", CAPACITY_RULES, false, "how scanners become wafer starts"),
         ],

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{DieBank, FleetInputs, Hbm, Memory, MixItem, ScannerGroup};
+use super::{Capacity, DieBank, FleetInputs, Hbm, Memory, MixItem, ScannerGroup};
 use crate::chip::{self, ChipBound, ChipPlan, ChipRequest};
 use crate::data::{Dataset, ScenarioInput, key};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -29,6 +29,7 @@ pub const FLEET_KEYS: &[&str] = &[
     "region",
     "mfu",
     "count",
+    "method",
 ];
 
 /// How far apart two compute dies' areas may be, as a share, and still be one die (rounding).
@@ -58,6 +59,8 @@ pub struct FleetRequest {
     pub mfu: Option<Given<f64>>,
     /// How gross dies are counted (`exact` or `analytic`), as in the chip ledger.
     pub count: Option<Given<String>>,
+    /// A published method as a preset (`method.ID`), in place of the ledger's own rules.
+    pub method: Option<Given<String>>,
 }
 
 /// `a=1,b=2.5` as names and finite, non-negative numbers.
@@ -102,6 +105,7 @@ impl FleetRequest {
                 "hbm_stacks_per_month" => req.hbm_stacks_per_month = Some(f.limit()?),
                 "packaging_wafers_per_month" => req.packaging_wafers_per_month = Some(f.limit()?),
                 "mfu" => req.mfu = Some(f.number()?),
+                "method" => req.method = Some(f.text()?),
                 _ => return Err(f.unknown(FLEET_KEYS)),
             }
             Ok(())
@@ -125,6 +129,7 @@ impl FleetRequest {
             region: over.region.or(self.region),
             mfu: over.mfu.or(self.mfu),
             count: over.count.or(self.count),
+            method: over.method.or(self.method),
         }
     }
 
@@ -148,6 +153,8 @@ impl FleetRequest {
 /// A request bound to the data.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FleetBound {
+    /// The published method in force, if any.
+    pub method: Option<String>,
     /// The main design (the mix's first).
     pub accelerator: String,
     pub accelerator_name: String,
@@ -245,6 +252,15 @@ pub struct FleetPlan {
     year_of_use: train::TrainPlan,
     run_days: Num,
     mfu: Num,
+    capacity: CapacityPlan,
+}
+
+/// How the scanners become wafer starts, planned.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum CapacityPlan {
+    Exposures,
+    PerScanner { wafers_per_month: Num, chips_per_wafer: Option<Num> },
+    Rated { utilization: Num },
 }
 
 impl FleetPlan {
@@ -318,8 +334,56 @@ impl FleetPlan {
             avg_power_fraction: t.avg_power_fraction,
             pue: t.pue,
             tariff_usd_per_kwh: t.tariff_usd_per_kwh,
+            capacity: match self.capacity {
+                CapacityPlan::Exposures => Capacity::Exposures,
+                CapacityPlan::PerScanner { wafers_per_month, chips_per_wafer } => Capacity::PerScanner {
+                    wafers_per_month: wafers_per_month.get(v),
+                    chips_per_wafer: chips_per_wafer.map(|n| n.get(v)),
+                },
+                CapacityPlan::Rated { utilization } => Capacity::Rated { utilization: utilization.get(v) },
+            },
         })
     }
+}
+
+/// How the scanners become wafer starts: the ledger's own rule, or a method's.
+fn plan_capacity(
+    p: &mut Planner,
+    method: Option<&str>,
+    notes: &mut Vec<String>,
+) -> Result<CapacityPlan, Diagnostic> {
+    let Some(m) = method else { return Ok(CapacityPlan::Exposures) };
+    let k = |f: &str| key("method", Some(m), f);
+    let needs = |p: &mut Planner, name: &'static str, f: &str| -> Result<Num, Diagnostic> {
+        if p.ds().param(&k(f)).is_none() {
+            return Err(Diagnostic::new(format!("method `{m}` has no `{f}`, which its capacity rule needs"))
+                .key(k(f))
+                .expected("the number in the method's entry (data/methods.toml, or a scenario)"));
+        }
+        p.num(name, &k(f))
+    };
+    Ok(match p.ds().text(&k("capacity")) {
+        Some("per-scanner") => {
+            let wafers_per_month = needs(p, "wafers_per_month_per_scanner", "wafers_per_month_per_scanner")?;
+            let chips_per_wafer = p.num_opt("chips_per_wafer", &k("chips_per_wafer"));
+            notes.push(format!(
+                "method {m}: {} wafer starts a month per scanner at any node{}",
+                p.central(wafers_per_month),
+                chips_per_wafer
+                    .map_or(String::new(), |c| format!(", {} accelerators per wafer", p.central(c)))
+            ));
+            CapacityPlan::PerScanner { wafers_per_month, chips_per_wafer }
+        }
+        Some("rated-throughput") => {
+            let utilization = needs(p, "scanner_utilization", "scanner_utilization")?;
+            notes.push(format!(
+                "method {m}: scanners × rated wafers an hour × hours × {} utilisation ÷ the node's exposures",
+                p.central(utilization)
+            ));
+            CapacityPlan::Rated { utilization }
+        }
+        _ => CapacityPlan::Exposures,
+    })
 }
 
 /// A limit as asked: checked, then its value, or `None` for "not limiting" with a note; the
@@ -390,6 +454,19 @@ fn plan_fleet(ds: &Dataset, req: &FleetRequest, slots: &mut Slots) -> Result<Fle
     let pick = |a: &Option<Given<String>>, b: &Option<Given<String>>, k: &str| {
         a.clone().or(b.clone()).ok_or_else(|| Diagnostic::new(format!("the data has no `{k}`")).key(k))
     };
+    let method = match &req.method {
+        Some(g) => {
+            ds.require_method(&g.value, "fleet", &g.name("method")).map_err(|d| d.at(g.at()))?;
+            Some(g.value.as_str())
+        }
+        None => None,
+    };
+    let method_key = |f: &str| method.map(|m| key("method", Some(m), f));
+    // A method's way of counting dies, unless the request names one.
+    let count = req.count.clone().or_else(|| {
+        let k = method_key("count")?;
+        ds.text(&k).map(|c| Given::data(c.to_string(), &k))
+    });
     let mut p = Planner::new(ds, slots);
     let mix = mix_of(ds, &mut p, req)?;
     if mix.is_empty() || mix.len() > MIX_MAX {
@@ -428,7 +505,7 @@ fn plan_fleet(ds: &Dataset, req: &FleetRequest, slots: &mut Slots) -> Result<Fle
                 accelerator: Some(a.clone()),
                 node: Some(node.clone()),
                 chiplets: None,
-                count: req.count.clone(),
+                count: count.clone(),
             },
             p.slots,
         )
@@ -755,6 +832,7 @@ fn plan_fleet(ds: &Dataset, req: &FleetRequest, slots: &mut Slots) -> Result<Fle
     )
     .map_err(first)?
     .remove(0);
+    let capacity = plan_capacity(&mut p, method, &mut notes)?;
     let run_days = p.num("run_days", "fleet.run_days")?;
     let mfu = p.either("mfu", &req.mfu, "training.mfu")?;
     if p.central(mfu) > 1.0 {
@@ -774,6 +852,7 @@ fn plan_fleet(ds: &Dataset, req: &FleetRequest, slots: &mut Slots) -> Result<Fle
         year_of_use: tb.plan,
         run_days,
         mfu,
+        capacity,
     };
     let inputs = plan.derive(&p.slots.central).map_err(Diagnostic::from)?;
     // The chip ledger's numbers feed the die and package figures.
@@ -781,6 +860,7 @@ fn plan_fleet(ds: &Dataset, req: &FleetRequest, slots: &mut Slots) -> Result<Fle
         p.b.bindings.extend(c.bindings.iter().cloned());
     }
     Ok(FleetBound {
+        method: method.map(str::to_string),
         accelerator: accelerator.value.clone(),
         accelerator_name: chip.accelerator_name.clone(),
         mix: chips.iter().map(|c| (c.accelerator.clone(), c.accelerator_name.clone())).collect(),

@@ -105,6 +105,20 @@ pub struct DieBank {
     pub drawdown_months: f64,
 }
 
+/// How a fleet's scanners become wafer starts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Capacity {
+    /// The ledger's own: each class's productive scanner-hours over the scanner time of the
+    /// node's layers, with tight-overlay layers held to the scanners that give it.
+    Exposures,
+    /// A fixed number of wafer starts a month per scanner of a class the node uses, at any node
+    /// (a peer's rule of thumb); with a fixed number of good accelerators per wafer, if given.
+    PerScanner { wafers_per_month: f64, chips_per_wafer: Option<f64> },
+    /// Rated throughput: scanners × rated wafers an hour × hours a month × utilisation ÷ the
+    /// node's exposures on the class (a peer's rule, with no overhead, availability or overlay).
+    Rated { utilization: f64 },
+}
+
 /// Everything the capacity ledger needs, as plain numbers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FleetInputs {
@@ -132,6 +146,8 @@ pub struct FleetInputs {
     pub avg_power_fraction: f64,
     pub pue: f64,
     pub tariff_usd_per_kwh: f64,
+    /// How the scanners become wafer starts.
+    pub capacity: Capacity,
 }
 
 impl FleetInputs {
@@ -290,6 +306,26 @@ pub fn class_capacity(
     cap
 }
 
+/// Wafer starts a month each class of the fleet carries on a node under a peer's rule: for a
+/// class the node uses and the fleet names, its scanners (their shares) times what one carries.
+pub fn rule_capacity(wafer: &WaferInputs, groups: &[ScannerGroup], rule: Capacity) -> [Option<f64>; 6] {
+    let mut cap = [None; 6];
+    for class in ToolClass::ALL {
+        let exposures = wafer.class(class).exposures;
+        let scanners: Vec<&ScannerGroup> = groups.iter().filter(|g| g.class == class).collect();
+        if exposures <= 0.0 || scanners.is_empty() {
+            continue;
+        }
+        let one = |g: &ScannerGroup| match rule {
+            Capacity::PerScanner { wafers_per_month, .. } => wafers_per_month,
+            Capacity::Rated { utilization } => g.wph * HOURS_PER_MONTH * utilization / exposures,
+            Capacity::Exposures => 0.0,
+        };
+        cap[class as usize] = Some(scanners.iter().map(|g| g.count * g.share * one(g)).sum());
+    }
+    cap
+}
+
 /// Whether a layer's overlay need is at least as tight as `level` (`None`: no need, the
 /// loosest level).
 fn le(need: Option<f64>, level: Option<f64>) -> bool {
@@ -331,13 +367,23 @@ pub fn evaluate(x: &FleetInputs) -> FleetOutputs {
         per_package(&|i| packaging_wafers_per_package(&x.mix[i].chip, &chips[i]));
 
     let wafer = &x.chip().compute.wafer;
-    let node_capacity = class_capacity(wafer, &x.demand, &x.scanners);
+    let node_capacity = match x.capacity {
+        Capacity::Exposures => class_capacity(wafer, &x.demand, &x.scanners),
+        rule => rule_capacity(wafer, &x.scanners, rule),
+    };
     let (scanner_wafers, class) = least(&node_capacity).unwrap_or((0.0, ToolClass::Arfi));
     let (wafers_cap, wafer_bottleneck) = match x.wafer_starts_per_month {
         Some(w) if w < scanner_wafers => (w, Bottleneck::WaferStarts),
         _ => (scanner_wafers, Bottleneck::Scanners(class)),
     };
-    let good_per_wafer = chips[0].compute_die.good_dies;
+    // A peer's fixed working accelerators per wafer stand for the dies a wafer gives: as many
+    // packages' dies as give that many working accelerators after packaging.
+    let good_per_wafer = match x.capacity {
+        Capacity::PerScanner { chips_per_wafer: Some(c), .. } => {
+            c * dies_per_package / per_package(&|i| x.mix[i].chip.package_yield())
+        }
+        _ => chips[0].compute_die.good_dies,
+    };
     let bank = x.die_bank.map_or(0.0, |b| b.dies / b.drawdown_months);
     let packages_by_dies = (wafers_cap * good_per_wafer + bank) / dies_per_package;
     let hbm_stacks_per_month = x.hbm.map(|h| h.stacks_per_month());
@@ -416,6 +462,41 @@ pub fn evaluate(x: &FleetInputs) -> FleetOutputs {
         mature_capacity_per_month: mature_capacity,
         forgone_mature_wafers_per_month: forgone,
     }
+}
+
+/// What accounts for the difference between two fleets' answers (two methods, say): `a`
+/// changed step by step into `b`, with the change in `total` each step makes: the capacity
+/// rule's wafer starts, then its fixed accelerators per wafer, then the accelerators' own
+/// inputs (how their dies are counted, say), then everything else. The steps sum to
+/// `total(b) − total(a)`; a step that changes nothing is left out.
+pub fn bridge(
+    a: &FleetInputs,
+    b: &FleetInputs,
+    total: impl Fn(&FleetOutputs) -> f64,
+) -> Vec<(&'static str, f64)> {
+    let mut x = a.clone();
+    let mut last = total(&evaluate(&x));
+    let mut steps = Vec::new();
+    let mut step = |x: &FleetInputs, name: &'static str| {
+        let t = total(&evaluate(x));
+        if t != last {
+            steps.push((name, t - last));
+        }
+        last = t;
+    };
+    x.capacity = match b.capacity {
+        Capacity::PerScanner { wafers_per_month, .. } => {
+            Capacity::PerScanner { wafers_per_month, chips_per_wafer: None }
+        }
+        rule => rule,
+    };
+    step(&x, "capacity_rule");
+    x.capacity = b.capacity;
+    step(&x, "accelerators_per_wafer");
+    x.mix = b.mix.clone();
+    step(&x, "accelerators");
+    step(b, "other_inputs");
+    steps
 }
 
 /// Refuses results no one should be shown.
