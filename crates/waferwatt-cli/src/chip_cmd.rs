@@ -26,6 +26,9 @@ pub struct ChipArgs {
     /// Gross dies: exact (whole cells, best grid offset) or analytic (the formula)
     #[arg(long, value_name = "HOW")]
     pub count: Option<String>,
+    /// A published method in place of the defaults (`waferwatt data list method`), e.g. analytic
+    #[arg(long, value_name = "NAME")]
+    pub method: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -91,6 +94,7 @@ fn prepare(args: &ChipArgs) -> Result<(waferwatt::data::Dataset, ChipRequest), F
         node: args.node.as_ref().map(|n| Given::flag(n.clone(), "--node")),
         chiplets: chiplets.map(|c| Given::flag(c, "--chiplets")),
         count: args.count.as_ref().map(|c| Given::flag(c.clone(), "--count")),
+        method: args.method.as_ref().map(|m| Given::flag(m.clone(), "--method")),
     });
     args.sampling.check()?;
     crate::sampling::check_explain(args.explain, args.format, &args.sampling)?;

@@ -832,6 +832,7 @@ mod tests {
                 node: flag("n7-smic", "--node"),
                 chiplets: Some(Given::flag(vec![1, 2, 4], "--chiplets")),
                 count: None,
+                method: None,
             },
         ] {
             let mut slots = waferwatt::plan::Slots::default();

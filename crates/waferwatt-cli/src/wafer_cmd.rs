@@ -43,6 +43,9 @@ pub struct WaferArgs {
     /// Gross dies: exact (whole cells, best grid offset) or analytic (the formula)
     #[arg(long, value_name = "HOW")]
     pub count: Option<String>,
+    /// A published method in place of the defaults (`waferwatt data list method`), e.g. analytic
+    #[arg(long, value_name = "NAME")]
+    pub method: Option<String>,
     /// Allow a die larger than the reticle field (stitched from several fields)
     #[arg(long)]
     pub stitched: bool,
@@ -83,6 +86,7 @@ impl WaferArgs {
             count: text(&self.count, "--count"),
             negbin_alpha: num(self.alpha, "--alpha"),
             stitched: self.stitched.then(|| Given::flag(true, "--stitched")),
+            method: text(&self.method, "--method"),
         }
     }
 }

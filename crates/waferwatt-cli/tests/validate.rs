@@ -152,3 +152,47 @@ fn the_fleet_presets_apply_their_rules_and_compare_bridges_them() {
     assert!((a + steps - b).abs() <= 1e-6 * b.max(a), "{a} + {steps} ≠ {b}");
     assert!(c["bridge"].as_array().unwrap().iter().any(|s| s["step"] == "capacity_rule"));
 }
+
+#[test]
+fn the_analytic_preset_counts_dies_as_count_analytic_does_on_wafer_chip_and_fleet() {
+    let wafer = |extra: &[&str]| {
+        let mut args = vec!["wafer", "--node", "n5", "--die", "gh100", "--format", "json"];
+        args.extend(extra);
+        json(&args)["gross_dies"].as_f64().unwrap()
+    };
+    assert_eq!(wafer(&["--method", "analytic"]), wafer(&["--count", "analytic"]));
+    assert_ne!(wafer(&["--method", "analytic"]), wafer(&[]), "the formula is not the exact count");
+    let chip = |extra: &[&str]| {
+        let mut args = vec!["chip", "--accelerator", "h100-sxm", "--format", "json"];
+        args.extend(extra);
+        json(&args)["build_cost_usd"].as_f64().unwrap()
+    };
+    assert_eq!(chip(&["--method", "analytic"]), chip(&["--count", "analytic"]));
+    // A flag still wins over the method.
+    assert_eq!(chip(&["--method", "analytic", "--count", "exact"]), chip(&[]));
+    let e = bad_input(&["wafer", "--method", "epoch-2024"]);
+    assert!(e.contains("not of `wafer`") && e.contains("`analytic`"), "{e}");
+}
+
+#[test]
+fn a_tpu_runs_in_its_own_server() {
+    // Epoch's TPU figures (training-cost-trends, energy.py): a TPU host draws 1.56 × the chip's
+    // TDP, at 0.43 of it on average in training, where a GPU server is 1.82 and 0.75.
+    let v = json(&["train", "--accelerator", "tpu-v5p", "--accelerator-hours", "1e6", "--format", "json"]);
+    let tdp = 540.0;
+    assert!((v["peak_it_kw_per_accelerator"].as_f64().unwrap() - tdp * 1.56 / 1000.0).abs() < 1e-9);
+    assert!((v["it_kw_per_accelerator"].as_f64().unwrap() - tdp * 1.56 * 0.43 / 1000.0).abs() < 1e-9);
+    // A flag still wins.
+    let v = json(&[
+        "train",
+        "--accelerator",
+        "tpu-v5p",
+        "--accelerator-hours",
+        "1e6",
+        "--avg-power-fraction",
+        "0.6",
+        "--format",
+        "json",
+    ]);
+    assert!((v["it_kw_per_accelerator"].as_f64().unwrap() - tdp * 1.56 * 0.6 / 1000.0).abs() < 1e-9);
+}

@@ -132,6 +132,7 @@ fn main() {
             node: node.map(|n| Given::flag(n.to_string(), "--node")),
             chiplets: None,
             count: None,
+            method: None,
         };
         let x = chip::bind(&ds, &req).expect("binds").inputs;
         let t = time_per_call(seconds, |i| {

@@ -205,6 +205,7 @@ pub fn account(ds: &Dataset) -> Result<PackagingAccount, Diagnostics> {
         node: node.map(|n| Given::data(n.to_string(), "defaults.report_port")),
         chiplets: None,
         count: None,
+        method: None,
     };
     let design = chip::bind(ds, &chip_req(None))?;
     let design_out = chip::evaluate(&design.inputs);

@@ -24,10 +24,12 @@ pub struct ChipRequest {
     /// How gross dies are counted: `exact` (whole cells at the best grid offset, the default)
     /// or `analytic` (the gross-die formula, as peers use).
     pub count: Option<Given<String>>,
+    /// A published method as a preset (`method.ID`): its way of counting dies.
+    pub method: Option<Given<String>>,
 }
 
 /// Accepted keys of a scenario's `[chip]` section.
-pub const CHIP_KEYS: &[&str] = &["accelerator", "node", "chiplets", "count"];
+pub const CHIP_KEYS: &[&str] = &["accelerator", "node", "chiplets", "count", "method"];
 
 impl ChipRequest {
     /// Reads a scenario's `[chip]` section.
@@ -39,6 +41,7 @@ impl ChipRequest {
                 "accelerator" => req.accelerator = Some(f.text()?),
                 "node" => req.node = Some(f.text()?),
                 "count" => req.count = Some(f.text()?),
+                "method" => req.method = Some(f.text()?),
                 "chiplets" => {
                     req.chiplets = Some(match f.input.value {
                         InputValue::Number(x) if x >= 1.0 && x.fract() == 0.0 && x <= 64.0 => {
@@ -60,6 +63,7 @@ impl ChipRequest {
             node: over.node.or(self.node),
             chiplets: over.chiplets.or(self.chiplets),
             count: over.count.or(self.count),
+            method: over.method.or(self.method),
         }
     }
 }
@@ -137,6 +141,8 @@ pub fn bind(ds: &Dataset, req: &ChipRequest) -> Result<ChipBound, Diagnostics> {
 /// Plans a request on the data, its numbers read through `slots` (shared with any ledger that
 /// plans beside it): the bound chip, with its plan and its inputs at the central values.
 pub fn plan(ds: &Dataset, req: &ChipRequest, slots: &mut Slots) -> Result<ChipBound, Diagnostics> {
+    let count = fab::method_count(ds, req.method.as_ref(), "chip", req.count.as_ref())?;
+    let req = &ChipRequest { count, method: None, ..req.clone() };
     let (accelerator, acc_key, acc_at) = match &req.accelerator {
         Some(g) => (g.value.clone(), g.name("accelerator"), g.at()),
         None => {

@@ -316,22 +316,19 @@ impl Dataset {
     /// Checks that `id` is a method (`method.ID`) for the command `ledger`.
     pub fn require_method(&self, id: &str, ledger: &str, key: &str) -> Result<(), Diagnostic> {
         self.require_id("method", id, key)?;
-        match self.text(&crate::data::key("method", Some(id), "ledger")) {
-            Some(l) if l == ledger => Ok(()),
-            other => {
-                let fits: Vec<&str> = self
-                    .ids_of("method")
-                    .into_iter()
-                    .filter(|m| self.text(&crate::data::key("method", Some(m), "ledger")) == Some(ledger))
-                    .collect();
-                Err(Diagnostic::new(format!(
-                    "method `{id}` is a method of `{}`, not of `{ledger}`",
-                    other.unwrap_or("no command")
-                ))
-                .key(key)
-                .expected(format!("a method of `{ledger}`: {}", crate::diag::quote_list(&fits))))
-            }
+        let ledgers =
+            |m: &str| self.list(&crate::data::key("method", Some(m), "ledgers")).unwrap_or_default();
+        if ledgers(id).iter().any(|l| l == ledger) {
+            return Ok(());
         }
+        let fits: Vec<&str> =
+            self.ids_of("method").into_iter().filter(|m| ledgers(m).iter().any(|l| l == ledger)).collect();
+        Err(Diagnostic::new(format!(
+            "method `{id}` is a method of `{}`, not of `{ledger}`",
+            ledgers(id).join("`, `")
+        ))
+        .key(key)
+        .expected(format!("a method of `{ledger}`: {}", crate::diag::quote_list(&fits))))
     }
     pub fn require_id(&self, kind: &str, id: &str, key: &str) -> Result<(), Diagnostic> {
         if self.has_id(kind, id) {

@@ -324,6 +324,10 @@ pub const KINDS: &[Kind] = &[
                 .label("markup over build cost"),
             num("rental_usd_per_hour", "USD/h", false, "cloud rental per accelerator-hour")
                 .label("hourly rental price"),
+            // Its own server, where it is not a typical GPU server's (a TPU host, say).
+            renamed(SERVER_POWER_MULTIPLIER, "server_power_multiplier").optional(),
+            AVG_POWER_FRACTION.optional(),
+            renamed(SERVER_CAPEX_FRACTION, "server_capex_fraction").optional(),
         ],
         one_of: &[OneOf { fields: &["price_usd", "build_markup"], when: None }],
     },
@@ -1047,7 +1051,7 @@ pub const KINDS: &[Kind] = &[
         doc: "published methods as presets (--method): the numbers and rules a peer's model uses in place of the defaults",
         fields: &[
             text("name", true, "the method and who published it"),
-            choice("ledger", METHOD_LEDGERS, true, "the command the method applies to"),
+            list("ledgers", true, "the commands the method applies to: train, wafer, chip or fleet"),
             text("summary", true, "what the method does differently, in a sentence"),
             PRICE_DECAY.optional(),
             renamed(SERVER_CAPEX_FRACTION, "server_capex_fraction").optional(),

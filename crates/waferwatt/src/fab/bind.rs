@@ -25,6 +25,8 @@ pub struct WaferRequest {
     pub count: Option<Given<String>>,
     pub negbin_alpha: Option<Given<f64>>,
     pub stitched: Option<Given<bool>>,
+    /// A published method as a preset (`method.ID`): its way of counting dies.
+    pub method: Option<Given<String>>,
 }
 
 /// Accepted keys of a scenario's `[wafer]` section.
@@ -40,6 +42,7 @@ pub const WAFER_KEYS: &[&str] = &[
     "count",
     "alpha",
     "stitched",
+    "method",
 ];
 
 impl WaferRequest {
@@ -59,6 +62,7 @@ impl WaferRequest {
                 "count" => req.count = Some(f.text()?),
                 "alpha" => req.negbin_alpha = Some(f.number()?),
                 "stitched" => req.stitched = Some(f.flag()?),
+                "method" => req.method = Some(f.text()?),
                 _ => return Err(f.unknown(WAFER_KEYS)),
             }
             Ok(())
@@ -82,7 +86,8 @@ impl WaferRequest {
             d0_per_cm2,
             count,
             negbin_alpha,
-            stitched
+            stitched,
+            method
         )
     }
 }
@@ -183,6 +188,20 @@ pub fn count_of(count: Option<&Given<String>>) -> Result<Count, Diagnostic> {
     }
 }
 
+/// How a command counts dies: as the request says, else as its method (`method.ID.count`) says,
+/// else exactly. Refuses a method that is not one of `ledger`'s.
+pub fn method_count(
+    ds: &Dataset,
+    method: Option<&Given<String>>,
+    ledger: &str,
+    count: Option<&Given<String>>,
+) -> Result<Option<Given<String>>, Diagnostic> {
+    let Some(m) = method else { return Ok(count.cloned()) };
+    ds.require_method(&m.value, ledger, &m.name("method")).map_err(|d| d.at(m.at()))?;
+    let k = key("method", Some(&m.value), "count");
+    Ok(count.cloned().or_else(|| ds.text(&k).map(|c| Given::data(c.to_string(), &k))))
+}
+
 /// Binds a request to the data: one [`WaferBound`] per node asked for.
 pub fn bind(ds: &Dataset, req: &WaferRequest) -> Result<Vec<WaferBound>, Diagnostics> {
     plan(ds, req, &mut Slots::default())
@@ -192,6 +211,8 @@ pub fn bind(ds: &Dataset, req: &WaferRequest) -> Result<Vec<WaferBound>, Diagnos
 /// plans beside it): one [`WaferBound`] per node, each with its plan and its inputs at the
 /// central values.
 pub fn plan(ds: &Dataset, req: &WaferRequest, slots: &mut Slots) -> Result<Vec<WaferBound>, Diagnostics> {
+    let count = method_count(ds, req.method.as_ref(), "wafer", req.count.as_ref())?;
+    let req = &WaferRequest { count, ..req.clone() };
     let mut problems = check_request(req);
     let (nodes, node_key, node_at): (Vec<String>, String, Option<Location>) = match &req.nodes {
         Some(g) => (g.value.clone(), g.name("node"), g.at()),

@@ -13,7 +13,8 @@ mod sample;
 pub mod yields;
 
 pub use bind::{
-    LayerGroup, LayerPlan, WAFER_KEYS, WaferBound, WaferPlan, WaferRequest, bind, count_of, plan,
+    LayerGroup, LayerPlan, WAFER_KEYS, WaferBound, WaferPlan, WaferRequest, bind, count_of, method_count,
+    plan,
 };
 pub use explain::explain;
 pub use sample::{figures, model};

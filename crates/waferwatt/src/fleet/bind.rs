@@ -461,12 +461,8 @@ fn plan_fleet(ds: &Dataset, req: &FleetRequest, slots: &mut Slots) -> Result<Fle
         }
         None => None,
     };
-    let method_key = |f: &str| method.map(|m| key("method", Some(m), f));
     // A method's way of counting dies, unless the request names one.
-    let count = req.count.clone().or_else(|| {
-        let k = method_key("count")?;
-        ds.text(&k).map(|c| Given::data(c.to_string(), &k))
-    });
+    let count = fab::method_count(ds, req.method.as_ref(), "fleet", req.count.as_ref())?;
     let mut p = Planner::new(ds, slots);
     let mix = mix_of(ds, &mut p, req)?;
     if mix.is_empty() || mix.len() > MIX_MAX {
@@ -506,6 +502,7 @@ fn plan_fleet(ds: &Dataset, req: &FleetRequest, slots: &mut Slots) -> Result<Fle
                 node: Some(node.clone()),
                 chiplets: None,
                 count: count.clone(),
+                method: None,
             },
             p.slots,
         )

@@ -435,6 +435,7 @@ fn plan_strategy(
                 node: Some(Given::data(node.to_string(), k)),
                 chiplets: None,
                 count: None,
+                method: None,
             },
             slots,
         )

@@ -629,6 +629,11 @@ fn plan_region(
             .filter(|k| ds.param(k).is_some())
             .unwrap_or_else(|| default.to_string())
     };
+    // The accelerator's own server figure where it has one (a TPU host is not a GPU server),
+    // else the method's, else the default's.
+    let server = |name: &str, default: &str| -> String {
+        Some(acc(name)).filter(|k| ds.param(k).is_some()).unwrap_or_else(|| m(name, default))
+    };
 
     // Size of the run: compute from the request, else from the run; hours likewise.
     let params_tokens = match (&req.params, &req.tokens, run_key("params_active"), run_key("tokens")) {
@@ -744,12 +749,12 @@ fn plan_region(
     let server_power_multiplier = p.either(
         "server_power_multiplier",
         &req.server_power_multiplier,
-        &m("server_power_multiplier", "server.power_multiplier"),
+        &server("server_power_multiplier", "server.power_multiplier"),
     )?;
     let avg_power_fraction = p.either(
         "avg_power_fraction",
         &req.avg_power_fraction,
-        &m("avg_power_fraction", "server.avg_power_fraction"),
+        &server("avg_power_fraction", "server.avg_power_fraction"),
     )?;
 
     // PUE: a flag first; else the method's; else the facility kind's when one is named; else
@@ -790,7 +795,7 @@ fn plan_region(
         grid_kgco2_per_kwh,
         rental_usd_per_hour,
         server_capex_fraction: p
-            .num("server_capex_fraction", &m("server_capex_fraction", "server.capex_fraction"))?,
+            .num("server_capex_fraction", &server("server_capex_fraction", "server.capex_fraction"))?,
         network_capex_fraction: p
             .num("network_capex_fraction", &m("network_capex_fraction", "server.network_capex_fraction"))?,
         hardware_life_years: p
