@@ -556,6 +556,8 @@ pub struct Waterfall {
     pub y_desc: String,
     /// A bar to start from (a bridge's first total), whose steps then go up or down.
     pub start: Option<(String, f64)>,
+    /// The bridge's last bar's name ("end" if none).
+    pub end: Option<String>,
     pub items: Vec<(String, f64)>,
 }
 
@@ -589,7 +591,7 @@ impl Chart for Waterfall {
         let (_, hi) = span([top].into_iter(), true);
         let mut labels = vec![start_label.clone()];
         labels.extend(self.items.iter().map(|i| i.0.clone()));
-        labels.push("end".into());
+        labels.push(self.end.clone().unwrap_or_else(|| "end".into()));
         let area = body(root);
         let mut chart = categories(&area, None, &labels, &self.y_desc, hi, 11.0)?;
         let label_at = |x: f64, y: f64, text: String| {

@@ -4,7 +4,6 @@
 
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
-use waferwatt::data::Dataset;
 use waferwatt::diag::Diagnostic;
 use waferwatt::provenance::Provenance;
 use waferwatt::train::{self, Given, Item};
@@ -37,11 +36,19 @@ pub enum CompareCommand {
 /// The two methods asked for.
 fn two(args: &CompareArgs) -> Result<(&str, &str), Failure> {
     match args.methods.as_slice() {
-        [a, b] => Ok((a, b)),
-        _ => Err(Diagnostic::new(format!("{} methods given", args.methods.len()))
+        [a, b] if a == b => Err(Diagnostic::new(format!("`{a}` against itself"))
             .key("--method")
-            .expected("two: --method A --method B (a preset's name, or `default`)")
+            .expected("two different methods: --method A --method B (a preset's name, or `default`)")
             .into()),
+        [a, b] => Ok((a, b)),
+        _ => Err(Diagnostic::new(format!(
+            "{} {} given",
+            args.methods.len(),
+            if args.methods.len() == 1 { "method" } else { "methods" }
+        ))
+        .key("--method")
+        .expected("two: --method A --method B (a preset's name, or `default`)")
+        .into()),
     }
 }
 
@@ -92,7 +99,7 @@ pub fn run(args: &CompareArgs) -> Result<String, Failure> {
         .map(|(a, b)| {
             let steps = train::bridge(&a.bound.inputs, &b.bound.inputs, |o| o.total_usd)
                 .into_iter()
-                .map(|(name, d)| (name, label(&ds, &a, &b, name), d))
+                .map(|(name, d)| (name, label(&a, &b, name), d))
                 .collect();
             Compared { a, b, steps }
         })
@@ -118,11 +125,16 @@ pub fn run(args: &CompareArgs) -> Result<String, Failure> {
 
 /// An input's name for people: the label of the data number it was read from under method A
 /// (whose keys name the quantity, where a preset's name its method), else B, else its name.
-fn label(ds: &Dataset, a: &Evaluated, b: &Evaluated, name: &str) -> String {
+fn label(a: &Evaluated, b: &Evaluated, name: &str) -> String {
+    // The field's own label, whoever's number it is ("PUE", not "United States average PUE").
     let from = |e: &Evaluated| {
         e.bound.bindings.iter().filter(|x| x.name == name && x.group.is_none()).find_map(|x| {
             match &x.provenance {
-                Provenance::Data { key, .. } => Some(ds.label(key)),
+                Provenance::Data { key, .. } => {
+                    let (kind, field) = (key.split('.').next()?, key.rsplit('.').next()?);
+                    let label = waferwatt::data::schema::kind(kind)?.field(field)?.label;
+                    (!label.is_empty()).then(|| label.to_string())
+                }
                 _ => None,
             }
         })
@@ -158,7 +170,15 @@ fn table(c: &Compared, a: &str, b: &str) -> Table {
     ]);
     t.section(&format!("bridge: what accounts for the {}", signed_usd(ob.total_usd - oa.total_usd)));
     let value = |e: &Evaluated, name: &str| {
-        e.bound.bindings.iter().find(|x| x.name == name).map_or_else(|| "—".to_string(), |x| human(x.value))
+        e.bound.bindings.iter().find(|x| x.name == name).map_or_else(
+            || "—".to_string(),
+            |x| match x.unit {
+                "USD" => usd(x.value),
+                "" | "ratio" => human(x.value),
+                "fraction" | "fraction/year" => percent(x.value),
+                u => format!("{} {u}", human(x.value)),
+            },
+        )
     };
     for (name, label, d) in &c.steps {
         let (va, vb) = match *name {
@@ -171,12 +191,23 @@ fn table(c: &Compared, a: &str, b: &str) -> Table {
     }
     let share = if oa.total_usd != 0.0 { (ob.total_usd - oa.total_usd) / oa.total_usd } else { 0.0 };
     t.notes = vec![format!(
-        "note: {b}'s total is {} of {a}'s. Each step of the bridge changes one input from {a}'s value to \
-         {b}'s, in the ledger's order, with those before it already changed; the steps sum to the difference.",
+        "note: the total under {b} is {} of that under {a}. Each step of the bridge changes one input from \
+         its value under {a} to that under {b}, in the ledger's order, with those before it already changed; \
+         the steps sum to the difference.",
         percent(1.0 + share)
     )];
-    t.notes.extend(c.b.bound.notes.iter().map(|n| format!("note ({b}): {n}")));
+    t.notes.extend(both_notes(&c.a.bound.notes, &c.b.bound.notes, a, b));
     t
+}
+
+/// Each method's notes: once where both say the same, else marked with whose they are.
+fn both_notes(na: &[String], nb: &[String], a: &str, b: &str) -> Vec<String> {
+    let mut out: Vec<String> = na
+        .iter()
+        .map(|n| if nb.contains(n) { format!("note: {n}") } else { format!("note ({a}): {n}") })
+        .collect();
+    out.extend(nb.iter().filter(|n| !na.contains(n)).map(|n| format!("note ({b}): {n}")));
+    out
 }
 
 fn json(c: &Compared, a: &str, b: &str) -> Value {
@@ -218,6 +249,7 @@ fn chart(c: &Compared, a: &str, b: &str) -> Waterfall {
         ),
         y_desc: "USD".into(),
         start: Some((a.to_string(), c.a.out.total_usd)),
+        end: Some(b.to_string()),
         items: c.steps.iter().map(|(_, label, d)| (label.clone(), *d)).collect(),
     }
 }
@@ -254,6 +286,7 @@ fn fleet(args: &crate::fleet_cmd::FleetArgs, a: &str, b: &str) -> Result<String,
             ),
             y_desc: "accelerators a year".into(),
             start: Some((a.to_string(), oa.accelerators_per_year)),
+            end: Some(b.to_string()),
             items: steps.iter().map(|(n, d)| (label(n).to_string(), *d)).collect(),
         };
         crate::chart::write(path, &chart, "--chart")?;
@@ -314,10 +347,10 @@ fn fleet(args: &crate::fleet_cmd::FleetArgs, a: &str, b: &str) -> Result<String,
                 ]);
             }
             t.notes = vec![format!(
-                "note: each step of the bridge changes one part of the fleet from {a}'s to {b}'s, with those before \
-                 it already changed; the steps sum to the difference."
+                "note: each step of the bridge changes one part of the fleet from {a} to {b}, with those before it \
+                 already changed; the steps sum to the difference."
             )];
-            t.notes.extend(rb.bound.notes.iter().map(|n| format!("note ({b}): {n}")));
+            t.notes.extend(both_notes(&ra.bound.notes, &rb.bound.notes, a, b));
             t.text()
         }
     })

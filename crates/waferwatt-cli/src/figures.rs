@@ -37,6 +37,7 @@ pub fn waterfall(r: &crate::train_cmd::Evaluated) -> Waterfall {
         ),
         y_desc: "USD".into(),
         start: None,
+        end: None,
         items: Item::ALL.iter().map(|i| (short(*i).to_string(), r.out.usd(*i))).collect(),
     }
 }

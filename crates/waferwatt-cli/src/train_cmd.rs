@@ -405,7 +405,7 @@ pub fn table(results: &[Evaluated]) -> Table {
     under(&mut t, "total", &|r| format!("{} {:>6}", usd(r.out.total_usd), percent(1.0)));
     row(&mut t, "per accelerator-hour", &|r| format!("${}", sig3(r.out.usd_per_accelerator_hour)));
     if results.iter().any(|r| r.bound.inputs.accelerators.is_some()) {
-        row(&mut t, "upfront capex (cluster)", &|r| {
+        row(&mut t, "cluster capital at the start", &|r| {
             train::upfront_capex_usd(&r.bound.inputs).map(usd).unwrap_or_else(dash)
         });
     }

@@ -10,7 +10,7 @@ use waferwatt::validate::{self, Case, Outcome, Rule};
 
 use crate::Failure;
 use crate::input::{DataOptions, load};
-use crate::render::{Format, Table, csv_line, human, percent, plain, signed, usd};
+use crate::render::{Format, Table, csv_line, human, plain, usd};
 
 #[derive(Args, Debug, Clone)]
 pub struct ValidateArgs {
@@ -35,14 +35,24 @@ pub fn record(ds: &Dataset) -> Result<Record, Failure> {
 }
 
 pub fn run(args: &ValidateArgs) -> Result<String, Failure> {
-    let (ds, _) = load(&args.data)?;
+    let (ds, scenario) = load(&args.data)?;
+    // A case brings its own command inputs: a scenario's would be silently unused.
+    if let Some(section) = scenario.sections.keys().next() {
+        return Err(Diagnostic::new(format!("the scenario's [{section}] section is not used by validate"))
+            .key("--scenario")
+            .expected("a scenario of data overrides only: each case gives its own command inputs")
+            .into());
+    }
     let mut rec = record(&ds)?;
     if let Some(only) = &args.only {
-        rec.retain(|(c, _)| c.id.contains(only.as_str()) || c.group.contains(only.as_str()));
+        // Case ids spell a run's dots as dashes: match either way, in any case.
+        let norm = |s: &str| s.to_lowercase().replace('.', "-");
+        let want = norm(only);
+        rec.retain(|(c, _)| [&c.id, &c.group, &c.name].iter().any(|s| norm(s).contains(&want)));
         if rec.is_empty() {
-            return Err(Diagnostic::new(format!("no case's id or group contains `{only}`"))
+            return Err(Diagnostic::new(format!("no case's id, group or name contains `{only}`"))
                 .key("--only")
-                .expected("part of a case id or group (`waferwatt validate` lists them)")
+                .expected("part of a case's id, group or name (`waferwatt validate --format csv` lists them)")
                 .into());
         }
     }
@@ -80,14 +90,32 @@ pub fn run(args: &ValidateArgs) -> Result<String, Failure> {
 pub fn figure(unit: &str, v: f64) -> String {
     match unit {
         "USD" => usd(v),
-        "fraction" => percent(v),
+        // A tenth of a point: a band of 37.5 %-43.5 % is not 38 %-44 %.
+        "fraction" => format!("{:.1} %", v * 100.0),
+        "count" => human(v),
         _ => format!("{} {unit}", human(v)),
+    }
+}
+
+/// A share with its sign, to as many places as it needs (a 1e-6 tolerance is not "0.0 %").
+fn small_share(x: f64, signed: bool) -> String {
+    let p = x * 100.0;
+    let body = if p.abs() >= 0.1 {
+        format!("{:.1} %", p.abs())
+    } else {
+        let s = format!("{:.4}", p.abs());
+        format!("{} %", s.trim_end_matches('0').trim_end_matches('.'))
+    };
+    match (signed, x < 0.0) {
+        (true, true) => format!("−{body}"),
+        (true, false) => format!("+{body}"),
+        (false, _) => body,
     }
 }
 
 fn accepted(unit: &str, (lo, hi): (f64, f64)) -> String {
     if unit == "fraction" {
-        format!("{}–{}", percent(lo), percent(hi))
+        format!("{:.1} %–{:.1} %", lo * 100.0, hi * 100.0)
     } else {
         format!("{}–{}", figure(unit, lo), figure(unit, hi))
     }
@@ -95,7 +123,7 @@ fn accepted(unit: &str, (lo, hi): (f64, f64)) -> String {
 
 fn tolerance(c: &Case) -> String {
     match c.tolerance.rule {
-        Rule::Within(r) => format!("±{}", percent(r)),
+        Rule::Within(r) => format!("±{}", small_share(r, false)),
         Rule::Band => "published range".to_string(),
     }
 }
@@ -120,7 +148,7 @@ pub fn table(rec: &Record) -> Table {
                     c.quantity.clone(),
                     figure(&o.published.unit, o.model),
                     published,
-                    o.difference.map_or("n/a".into(), signed),
+                    o.difference.map_or("n/a".into(), |d| small_share(d, true)),
                     tolerance(c),
                     if o.pass { "pass" } else { "FAIL" }.into(),
                     o.published.source.clone(),

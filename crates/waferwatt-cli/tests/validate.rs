@@ -196,3 +196,67 @@ fn a_tpu_runs_in_its_own_server() {
     ]);
     assert!((v["it_kw_per_accelerator"].as_f64().unwrap() - tdp * 1.56 * 0.6 / 1000.0).abs() < 1e-9);
 }
+
+#[test]
+fn a_price_is_decayed_only_when_asked_and_each_decay_is_said() {
+    // A run with a published start is not decayed unless --start or a decaying method asks.
+    let plain = json(&["train", "--run", "bloom-176b", "--format", "json"]);
+    assert!(plain["notes"].as_array().unwrap().iter().all(|n| !n.as_str().unwrap().contains("valued at")));
+    let epoch = json(&["train", "--run", "bloom-176b", "--method", "epoch-2024", "--format", "json"]);
+    assert!(
+        epoch["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("2022-03-11")),
+        "{}",
+        epoch["notes"]
+    );
+    // A price set with --set has no source year: it is not decayed, and says so, rather than fail.
+    let o = json(&[
+        "train",
+        "--run",
+        "bloom-176b",
+        "--method",
+        "epoch-2024",
+        "--set",
+        "accelerator.a100-sxm.price_usd=15000",
+        "--format",
+        "json",
+    ]);
+    assert!(o["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("has no date")));
+    // A price date that is no date is refused by its own key.
+    let dir = std::env::temp_dir().join(format!("ww-date-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad-date.toml");
+    std::fs::write(&file, "[accelerator.h100-sxm]\nprice_date = \"2023-02-30\"\n").unwrap();
+    let e = bad_input(&[
+        "train",
+        "--run",
+        "gpt-3",
+        "--accelerator",
+        "h100-sxm",
+        "--start",
+        "2024-01-01",
+        "--scenario",
+        file.to_str().unwrap(),
+    ]);
+    assert!(e.contains("accelerator.h100-sxm.price_date") && e.contains("bad-date.toml"), "{e}");
+    // validate takes data overrides only: a command section would be silently unused.
+    std::fs::write(&file, "[train]\naccelerator_hours = 6e7\n").unwrap();
+    assert!(bad_input(&["validate", "--scenario", file.to_str().unwrap()]).contains("[train]"));
+    let _ = std::fs::remove_dir_all(&dir);
+    // --only matches ids, groups and names in any case, a run's dots as the ids' dashes.
+    let v = json(&["validate", "--only", "Llama-3.1", "--format", "json"]);
+    assert!(v["total"].as_u64().unwrap() >= 4, "{}", v["total"]);
+    // compare refuses a method against itself.
+    assert!(
+        bad_input(&[
+            "compare",
+            "--method",
+            "epoch-2024",
+            "--method",
+            "epoch-2024",
+            "train",
+            "--run",
+            "gpt-3"
+        ])
+        .contains("itself")
+    );
+}

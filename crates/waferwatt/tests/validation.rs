@@ -48,11 +48,13 @@ fn deepseek_v3_implied_mfu_from_6_n_d() {
 fn llama_3_1_405b_energy_at_700_w_tdp() {
     // Llama 3.1 model card: 30.84 M H100-80GB GPU-hours at 700 W TDP. At the accelerator's TDP
     // alone (no host, average = peak, PUE 1) that is 30.84e6 h × 0.7 kW = 21,588 MWh exactly.
-    let mut ds = builtin();
-    for set in ["server.power_multiplier=1", "server.avg_power_fraction=1"] {
-        ds.apply_set(set).unwrap();
-    }
-    let req = TrainRequest { pue: Some(Given::flag(1.0, "--pue")), ..Default::default() };
+    let ds = builtin();
+    let req = TrainRequest {
+        pue: Some(Given::flag(1.0, "--pue")),
+        server_power_multiplier: Some(Given::flag(1.0, "--server-power-multiplier")),
+        avg_power_fraction: Some(Given::flag(1.0, "--avg-power-fraction")),
+        ..Default::default()
+    };
     let (_, out) = run(&ds, "llama-3.1-405b", req);
     assert!((out.energy_mwh - 21_588.0).abs() < 1e-6);
 }
@@ -64,12 +66,11 @@ fn llama_3_1_405b_emissions_match_the_model_card_within_ten_percent() {
     // Meta's reported fleet PUE of 1.08-1.09 (sustainability.fb.com) and the EIA US average
     // grid of 0.367 kg/kWh (2023) gives about 8,630 t. Tolerance ±10 %: the US average moved
     // 0.367-0.390 over 2022-23 (±6 %) and the card does not say which sites or factors it used.
-    let mut ds = builtin();
-    for set in ["server.power_multiplier=1", "server.avg_power_fraction=1"] {
-        ds.apply_set(set).unwrap();
-    }
+    let ds = builtin();
     let req = TrainRequest {
         pue: Some(Given::flag(1.085, "--pue")),
+        server_power_multiplier: Some(Given::flag(1.0, "--server-power-multiplier")),
+        avg_power_fraction: Some(Given::flag(1.0, "--avg-power-fraction")),
         regions: Some(Given::flag(vec!["us-avg".into()], "--region")),
         ..Default::default()
     };

@@ -369,8 +369,11 @@ fn plan_capacity(
             notes.push(format!(
                 "method {m}: {} wafer starts a month per scanner at any node{}",
                 p.central(wafers_per_month),
-                chips_per_wafer
-                    .map_or(String::new(), |c| format!(", {} accelerators per wafer", p.central(c)))
+                chips_per_wafer.map_or(String::new(), |c| format!(
+                    ", {} working accelerators per wafer whatever the die (the die ledger's own good dies a \
+                     wafer, shown for the die, are not used)",
+                    p.central(c)
+                ))
             ));
             CapacityPlan::PerScanner { wafers_per_month, chips_per_wafer }
         }

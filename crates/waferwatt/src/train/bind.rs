@@ -757,13 +757,13 @@ fn plan_region(
         &server("avg_power_fraction", "server.avg_power_fraction"),
     )?;
 
-    // PUE: a flag first; else the method's; else the facility kind's when one is named; else
+    // PUE: a flag first; else the facility kind's when one is named; else the method's; else
     // the region's typical.
     let method_pue = m("pue", "");
     let (pue, pue_basis) = match (&req.pue, &req.facility) {
         (Some(g), _) => (p.given("pue", "ratio", g), PueBasis::Given),
-        (None, _) if !method_pue.is_empty() => (p.num("pue", &method_pue)?, PueBasis::Method),
         (None, Some(_)) => (p.num("pue", &fac("pue"))?, PueBasis::Facility),
+        (None, None) if !method_pue.is_empty() => (p.num("pue", &method_pue)?, PueBasis::Method),
         (None, None) => (p.num("pue", &reg("pue"))?, PueBasis::Region),
     };
 
@@ -836,8 +836,10 @@ fn plan_region(
     })
 }
 
-/// The accelerators' decay in value from the price's date to the run's start (`--start`, or the
-/// run's published start), when both are known: none otherwise.
+/// The accelerators' decay in value from the price's date to the run's start, when a start is
+/// asked for (`--start`) or a method that decays prices is in force (which takes the run's
+/// published start where there is one), and the price's date is known: none otherwise. Every
+/// decay is said in a note, with the dates it runs between.
 fn plan_decay(
     p: &mut Planner,
     req: &TrainRequest,
@@ -845,13 +847,17 @@ fn plan_decay(
     notes: &mut Vec<String>,
 ) -> Result<Option<(Num, f64)>, Diagnostic> {
     let ds = p.ds();
-    let start = match (&req.start, c.run.map(|r| key("run", Some(r), "start_date"))) {
-        (Some(g), _) => Some((g.value.clone(), g.name("start"))),
-        (None, Some(k)) => ds.text(&k).map(|d| (d.to_string(), k)),
-        (None, None) => None,
+    let method_rate = c
+        .method
+        .map(|id| key("method", Some(id), "price_decay_oom_per_year"))
+        .filter(|k| ds.param(k).is_some());
+    let start = match (&req.start, &method_rate, c.run.map(|r| key("run", Some(r), "start_date"))) {
+        (Some(g), _, _) => Some((g.value.clone(), g.name("start"))),
+        (None, Some(_), Some(k)) => ds.text(&k).map(|d| (d.to_string(), k)),
+        _ => None,
     };
     let Some((start, start_key)) = start else {
-        if c.method.is_some() {
+        if method_rate.is_some() {
             notes.push("no start date (--start, or the run's start_date): the price is not decayed".into());
         }
         return Ok(None);
@@ -864,43 +870,72 @@ fn plan_decay(
         ));
         return Ok(None);
     };
-    let (price_date, how) = match ds.text(&acc("price_date")) {
-        Some(d) => (d.to_string(), format!("`{}`", acc("price_date"))),
-        None => (
-            format!("{}-07-01", price.year.unwrap_or_default()),
-            format!(
-                "the middle of {}, the year of the price's source (no `price_date`)",
-                price.year.unwrap_or_default()
-            ),
-        ),
+    let (price_date, date_key, assumed) = match (ds.text(&acc("price_date")), price.year) {
+        (Some(d), _) => (d.to_string(), acc("price_date"), false),
+        (None, Some(y)) => (format!("{y}-07-01"), acc("price_usd"), true),
+        (None, None) => {
+            notes.push(format!(
+                "{}'s price has no date (no price_date, and its source's year is not known): it is not decayed to {start}",
+                c.accelerator
+            ));
+            return Ok(None);
+        }
     };
-    let (Some(from), Some(to)) = (day_number(&price_date), day_number(&start)) else {
-        return Err(Diagnostic::new(format!("`{price_date}` or `{start}` is not a date"))
-            .at(ds.text_location(&acc("price_date")).or(ds.text_location(&start_key)))
+    let Some(from) = day_number(&price_date) else {
+        return Err(Diagnostic::new(format!("`{price_date}` is not a date"))
+            .at(ds.text_location(&date_key))
+            .key(date_key)
+            .expected("a date written YYYY-MM-DD"));
+    };
+    let Some(to) = day_number(&start) else {
+        return Err(Diagnostic::new(format!("`{start}` is not a date"))
+            .at(ds.text_location(&start_key))
             .key(start_key)
-            .expected("dates written YYYY-MM-DD"));
+            .expected("a date written YYYY-MM-DD"));
     };
     // Hardware is not used before it is bought (Epoch's rule too): an earlier start decays nothing.
     let years = ((to - from) as f64 / DAYS_PER_YEAR).max(0.0);
-    if to < from {
-        notes.push(format!("the run starts ({start}) before the price's date ({price_date}): the price is taken as at its date"));
-    }
-    let rate_key = c
-        .method
-        .map(|id| key("method", Some(id), "price_decay_oom_per_year"))
-        .filter(|k| ds.param(k).is_some())
-        .unwrap_or_else(|| "ownership.price_decay_oom_per_year".to_string());
+    let rate_key = method_rate.unwrap_or_else(|| "ownership.price_decay_oom_per_year".to_string());
     let rate = p.num("price_decay_oom_per_year", &rate_key)?;
+    let (price_c, rate_c) = (price.value, p.central(rate));
+    let from_words = if assumed {
+        format!("{price_date}, the middle of its source's year (the price has no price_date)")
+    } else {
+        price_date.clone()
+    };
+    notes.push(if to < from {
+        format!("the run starts ({start}) before the price's date ({from_words}): the price is taken as at its date")
+    } else {
+        format!(
+            "hardware valued at the run's start ({start}): {} decayed {:.2} years from {from_words} at {rate_c} orders of \
+             magnitude a year is {}",
+            money(price_c),
+            years,
+            money(price_c * 10f64.powf(-rate_c * years))
+        )
+    });
     p.derived(
         "price_age_years",
         years,
         "years",
         format!(
-            "from the price's date {price_date} ({how}) to the start {start} (`{}`), days ÷ {DAYS_PER_YEAR}",
-            start_key
+            "from the price's date {price_date} to the start {start} (`{start_key}`), days ÷ {DAYS_PER_YEAR}"
         ),
     );
     Ok(Some((rate, years)))
+}
+
+/// Dollars for a note: whole dollars with thousands separated.
+fn money(x: f64) -> String {
+    let whole = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{}{out} USD", if x < 0.0 { "-" } else { "" })
 }
 
 /// How the region's price of a kWh is built, from its tariff and the buyer's terms, unless the
