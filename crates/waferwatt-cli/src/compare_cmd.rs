@@ -10,7 +10,7 @@ use waferwatt::train::{self, Given, Item};
 
 use crate::Failure;
 use crate::chart::Waterfall;
-use crate::render::{Format, Table, csv_line, human, percent, plain, signed_usd, usd};
+use crate::render::{Format, Table, csv_line, human, percent, plain, signed_human, signed_usd, usd};
 use crate::train_cmd::{Evaluated, TrainArgs};
 
 /// The name that stands for no preset: the model's own defaults.
@@ -52,6 +52,11 @@ fn two(args: &CompareArgs) -> Result<(&str, &str), Failure> {
     }
 }
 
+/// A method as the command's request takes it: none for the defaults.
+fn preset(m: &str) -> Option<Given<String>> {
+    (m != DEFAULT).then(|| Given::flag(m.to_string(), "--method"))
+}
+
 /// Refuses a method given to the command itself, and sampling (compare is at the centre).
 fn plain_command(method: &Option<String>, sampling: bool, explain: bool) -> Result<(), Failure> {
     if let Some(m) = method {
@@ -87,10 +92,7 @@ pub fn run(args: &CompareArgs) -> Result<String, Failure> {
     };
     plain_command(&targs.method, targs.sampling.active(), targs.explain)?;
     let (ds, req) = crate::train_cmd::prepare(targs)?;
-    let with = |m: &str| {
-        let method = (m != DEFAULT).then(|| Given::flag(m.to_string(), "--method"));
-        train::TrainRequest { method, ..req.clone() }
-    };
+    let with = |m: &str| train::TrainRequest { method: preset(m), ..req.clone() };
     let ra = crate::train_cmd::evaluate_all(train::bind(&ds, &with(a))?)?;
     let rb = crate::train_cmd::evaluate_all(train::bind(&ds, &with(b))?)?;
     let compared: Vec<Compared> = ra
@@ -131,8 +133,7 @@ fn label(a: &Evaluated, b: &Evaluated, name: &str) -> String {
         e.bound.bindings.iter().filter(|x| x.name == name && x.group.is_none()).find_map(|x| {
             match &x.provenance {
                 Provenance::Data { key, .. } => {
-                    let (kind, field) = (key.split('.').next()?, key.rsplit('.').next()?);
-                    let label = waferwatt::data::schema::kind(kind)?.field(field)?.label;
+                    let label = waferwatt::data::schema::field_of(key)?.label;
                     (!label.is_empty()).then(|| label.to_string())
                 }
                 _ => None,
@@ -259,10 +260,7 @@ fn fleet(args: &crate::fleet_cmd::FleetArgs, a: &str, b: &str) -> Result<String,
     use waferwatt::fleet;
     plain_command(&args.method, args.sampling.active(), args.explain)?;
     let (ds, req) = crate::fleet_cmd::prepare(args)?;
-    let with = |m: &str| {
-        let method = (m != DEFAULT).then(|| Given::flag(m.to_string(), "--method"));
-        fleet::FleetRequest { method, ..req.clone() }
-    };
+    let with = |m: &str| fleet::FleetRequest { method: preset(m), ..req.clone() };
     let ra = crate::fleet_cmd::evaluate(fleet::bind(&ds, &with(a))?)?;
     let rb = crate::fleet_cmd::evaluate(fleet::bind(&ds, &with(b))?)?;
     let steps = fleet::bridge(&ra.bound.inputs, &rb.bound.inputs, |o| o.accelerators_per_year);
@@ -354,8 +352,4 @@ fn fleet(args: &crate::fleet_cmd::FleetArgs, a: &str, b: &str) -> Result<String,
             t.text()
         }
     })
-}
-
-fn signed_human(x: f64) -> String {
-    format!("{}{}", if x >= 0.0 { "+" } else { "−" }, human(x.abs()))
 }

@@ -103,6 +103,11 @@ pub fn signed(x: f64) -> String {
     with_sign(x, percent)
 }
 
+/// A number with its sign: +21.4 k, −931.
+pub fn signed_human(x: f64) -> String {
+    with_sign(x, human)
+}
+
 /// Dollars with their sign: +$18.4 M, −$1.65 M.
 pub fn signed_usd(x: f64) -> String {
     with_sign(x, usd)

@@ -27,6 +27,11 @@ pub struct ValidateArgs {
 /// A case and how it came out.
 pub type Record = Vec<(Case, Result<Outcome, Diagnostic>)>;
 
+/// How many cases ran and passed.
+pub fn passed(rec: &Record) -> usize {
+    rec.iter().filter(|(_, o)| o.as_ref().is_ok_and(|o| o.pass)).count()
+}
+
 /// The built-in cases and their outcomes on `ds`, in order.
 pub fn record(ds: &Dataset) -> Result<Record, Failure> {
     let cases = validate::builtin()?;
@@ -114,11 +119,7 @@ fn small_share(x: f64, signed: bool) -> String {
 }
 
 fn accepted(unit: &str, (lo, hi): (f64, f64)) -> String {
-    if unit == "fraction" {
-        format!("{:.1} %–{:.1} %", lo * 100.0, hi * 100.0)
-    } else {
-        format!("{}–{}", figure(unit, lo), figure(unit, hi))
-    }
+    format!("{}–{}", figure(unit, lo), figure(unit, hi))
 }
 
 fn tolerance(c: &Case) -> String {
@@ -170,7 +171,7 @@ pub fn table(rec: &Record) -> Table {
 }
 
 fn summary(rec: &Record) -> String {
-    let pass = rec.iter().filter(|(_, o)| o.as_ref().is_ok_and(|o| o.pass)).count();
+    let pass = passed(rec);
     format!(
         "{pass} of {} cases within their tolerance. Each case's source, note and tolerance's reason: \
          `waferwatt validate --format json`.\n",
@@ -219,7 +220,7 @@ fn json(rec: &Record) -> Value {
             v
         })
         .collect();
-    let pass = rec.iter().filter(|(_, o)| o.as_ref().is_ok_and(|o| o.pass)).count();
+    let pass = passed(rec);
     json!({ "cases": cases, "passed": pass, "total": rec.len() })
 }
 

@@ -65,20 +65,6 @@ fn markdown_report_with_its_charts() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// How many fields a CSV line holds (RFC 4180 quoting: a comma inside quotes is no separator).
-fn csv_fields(line: &str) -> usize {
-    let mut quoted = false;
-    1 + line
-        .chars()
-        .filter(|c| {
-            if *c == '"' {
-                quoted = !quoted;
-            }
-            *c == ',' && !quoted
-        })
-        .count()
-}
-
 /// No data key where a reader reads: keys appear only in code spans (`…` in text and
 /// Markdown), where a user would type them.
 fn no_key_outside_code(text: &str, what: &str) {

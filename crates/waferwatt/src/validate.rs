@@ -441,11 +441,6 @@ pub fn run(ds: &Dataset, cases: &[Case]) -> Vec<Result<Outcome, Diagnostic>> {
     cases.par_iter().map(|c| evaluate(ds, c)).collect()
 }
 
-/// Whether every case ran and passed.
-pub fn all_pass(outcomes: &[Result<Outcome, Diagnostic>]) -> bool {
-    outcomes.iter().all(|o| o.as_ref().is_ok_and(|o| o.pass))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

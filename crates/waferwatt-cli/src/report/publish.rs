@@ -131,7 +131,7 @@ fn calibration(ds: &Dataset) -> Blocks {
     b.heading(2, "Appendix: calibration record");
     match crate::validate_cmd::record(ds) {
         Ok(rec) => {
-            let pass = rec.iter().filter(|(_, o)| o.as_ref().is_ok_and(|o| o.pass)).count();
+            let pass = crate::validate_cmd::passed(&rec);
             b.para(format!(
                 "Published cases rerun through the ledgers on the data in force, each beside what was published, \
                  with the tolerance it must meet: {pass} of {} within it. Each tolerance's reason and each \

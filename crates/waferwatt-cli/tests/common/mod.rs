@@ -88,3 +88,17 @@ pub fn chromium() -> Option<PathBuf> {
         .flat_map(|d| ["chromium", "chromium-browser", "google-chrome", "chrome"].map(|n| d.join(n)))
         .find(|p| p.is_file())
 }
+
+/// How many fields a CSV line holds (RFC 4180 quoting: a comma inside quotes is no separator).
+pub fn csv_fields(line: &str) -> usize {
+    let mut quoted = false;
+    1 + line
+        .chars()
+        .filter(|c| {
+            if *c == '"' {
+                quoted = !quoted;
+            }
+            *c == ',' && !quoted
+        })
+        .count()
+}

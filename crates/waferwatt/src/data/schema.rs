@@ -76,10 +76,14 @@ impl Bound {
     }
 }
 
+/// The field of a data key (`kind.id.field` or `kind.field`).
+pub fn field_of(key: &str) -> Option<&'static Field> {
+    kind(key.split('.').next()?)?.field(key.rsplit('.').next()?)
+}
+
 /// The limits of the number at a data key (`kind.id.field` or `kind.field`), from its field.
 pub fn limits(key: &str) -> Option<(f64, f64)> {
-    let kind = kind(key.split('.').next()?)?;
-    let field = kind.field(key.rsplit('.').next()?)?;
+    let field = field_of(key)?;
     match field.ty {
         FieldType::Number(unit) => Some(field.bound.limits(unit)),
         _ => None,

@@ -307,8 +307,13 @@ pub fn class_capacity(
 }
 
 /// Wafer starts a month each class of the fleet carries on a node under a peer's rule: for a
-/// class the node uses and the fleet names, its scanners (their shares) times what one carries.
-pub fn rule_capacity(wafer: &WaferInputs, groups: &[ScannerGroup], rule: Capacity) -> [Option<f64>; 6] {
+/// class the node uses and the fleet names, its scanners (their shares) times what `one` scanner
+/// of a group carries, given the node's exposures on the class.
+pub fn rule_capacity(
+    wafer: &WaferInputs,
+    groups: &[ScannerGroup],
+    one: impl Fn(&ScannerGroup, f64) -> f64,
+) -> [Option<f64>; 6] {
     let mut cap = [None; 6];
     for class in ToolClass::ALL {
         let exposures = wafer.class(class).exposures;
@@ -316,12 +321,7 @@ pub fn rule_capacity(wafer: &WaferInputs, groups: &[ScannerGroup], rule: Capacit
         if exposures <= 0.0 || scanners.is_empty() {
             continue;
         }
-        let one = |g: &ScannerGroup| match rule {
-            Capacity::PerScanner { wafers_per_month, .. } => wafers_per_month,
-            Capacity::Rated { utilization } => g.wph * HOURS_PER_MONTH * utilization / exposures,
-            Capacity::Exposures => 0.0,
-        };
-        cap[class as usize] = Some(scanners.iter().map(|g| g.count * g.share * one(g)).sum());
+        cap[class as usize] = Some(scanners.iter().map(|g| g.count * g.share * one(g, exposures)).sum());
     }
     cap
 }
@@ -369,7 +369,12 @@ pub fn evaluate(x: &FleetInputs) -> FleetOutputs {
     let wafer = &x.chip().compute.wafer;
     let node_capacity = match x.capacity {
         Capacity::Exposures => class_capacity(wafer, &x.demand, &x.scanners),
-        rule => rule_capacity(wafer, &x.scanners, rule),
+        Capacity::PerScanner { wafers_per_month, .. } => {
+            rule_capacity(wafer, &x.scanners, |_, _| wafers_per_month)
+        }
+        Capacity::Rated { utilization } => rule_capacity(wafer, &x.scanners, |g, exposures| {
+            g.wph * HOURS_PER_MONTH * utilization / exposures
+        }),
     };
     let (scanner_wafers, class) = least(&node_capacity).unwrap_or((0.0, ToolClass::Arfi));
     let (wafers_cap, wafer_bottleneck) = match x.wafer_starts_per_month {

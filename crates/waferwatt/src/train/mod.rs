@@ -221,14 +221,18 @@ pub fn bridge(a: &Inputs, b: &Inputs, total: impl Fn(&Outputs) -> f64) -> Vec<(&
     let mut last = total(&evaluate(&x));
     let mut steps = Vec::new();
     macro_rules! step {
-        ($($f:ident),*) => {$(
-            if x.$f != b.$f {
-                x.$f = b.$f;
-                let t = total(&evaluate(&x));
-                steps.push((stringify!($f), t - last));
-                last = t;
-            }
-        )*};
+        ($($f:ident),*) => {
+            // Every field, or this does not compile: a field left out would break the sum.
+            let Inputs { $($f: _),* } = *b;
+            $(
+                if x.$f != b.$f {
+                    x.$f = b.$f;
+                    let t = total(&evaluate(&x));
+                    steps.push((stringify!($f), t - last));
+                    last = t;
+                }
+            )*
+        };
     }
     step!(
         compute_flop,
