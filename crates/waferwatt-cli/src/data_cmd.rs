@@ -40,6 +40,11 @@ pub enum DataCommand {
         /// An id (h100-sxm), KIND.ID (accelerator.h100-sxm) or a kind with one entry (server)
         id: String,
     },
+    /// Every number of the data in force (or of one kind), with its range, unit, source and note
+    Numbers {
+        /// accelerator, region, … (omit for every kind)
+        kind: Option<String>,
+    },
     /// The sources table, with how many numbers cite each
     Sources,
     /// Check every number: known unit, low ≤ value ≤ high, a source; every source used
@@ -53,6 +58,7 @@ pub fn run(args: &DataArgs) -> Result<String, Failure> {
     match &args.command {
         DataCommand::List { kind } => list(&ds, kind.as_deref(), format),
         DataCommand::Show { id } => show(&ds, id, format),
+        DataCommand::Numbers { kind } => numbers(&ds, kind.as_deref(), format),
         DataCommand::Sources => Ok(sources(&ds, format)),
         DataCommand::Check => check_cmd(&ds, format),
     }
@@ -80,11 +86,7 @@ fn list(ds: &Dataset, kind: Option<&str>, format: Format) -> Result<String, Fail
             Format::Table => t.render(),
         });
     };
-    let k = schema::kind(kind).ok_or_else(|| {
-        Diagnostic::new(format!("unknown kind `{kind}`"))
-            .expected(format!("one of: {}", KINDS.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")))
-            .suggest(kind, KINDS.iter().map(|k| k.name))
-    })?;
+    let k = require_kind(kind)?;
     let ids: Vec<String> =
         if k.keyed { ds.ids_of(kind).into_iter().map(String::from).collect() } else { vec![] };
     let name_of = |id: &str| {
@@ -163,10 +165,7 @@ fn show(ds: &Dataset, id: &str, format: Format) -> Result<String, Failure> {
             format!("{}\n", serde_json::to_string_pretty(&all).unwrap_or_default())
         }
         Format::Csv => {
-            let mut s = csv_line(
-                &["key", "value", "low", "high", "dist", "unit", "source", "year", "note", "label"]
-                    .map(String::from),
-            );
+            let mut s = csv_line(&NUMBER_COLUMNS.map(String::from));
             for (rows, _) in shown {
                 s.push_str(&rows);
             }
@@ -180,6 +179,102 @@ fn show(ds: &Dataset, id: &str, format: Format) -> Result<String, Failure> {
 /// How a number is drawn when uncertainty is sampled: a zero-width range is fixed.
 fn dist(p: &waferwatt::data::Param) -> &'static str {
     if p.low == p.high { "fixed" } else { p.dist.name() }
+}
+
+/// A number's source, with its year where it has one.
+fn cited(p: &waferwatt::data::Param) -> String {
+    match p.year {
+        Some(y) => format!("{} ({y})", p.source),
+        None => p.source.to_string(),
+    }
+}
+
+/// A kind of the data by name, or what the kinds are.
+fn require_kind(kind: &str) -> Result<&'static schema::Kind, Diagnostic> {
+    schema::kind(kind).ok_or_else(|| {
+        Diagnostic::new(format!("unknown kind `{kind}`"))
+            .expected(format!("one of: {}", KINDS.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")))
+            .suggest(kind, KINDS.iter().map(|k| k.name))
+    })
+}
+
+/// The columns of a number in CSV, as `data show` and `data numbers` write them.
+const NUMBER_COLUMNS: [&str; 10] =
+    ["key", "value", "low", "high", "dist", "unit", "source", "year", "note", "label"];
+
+/// A number's CSV row.
+fn number_csv(ds: &Dataset, k: &str, p: &waferwatt::data::Param) -> String {
+    csv_line(&[
+        k.to_string(),
+        plain(p.value),
+        plain(p.low),
+        plain(p.high),
+        dist(p).to_string(),
+        p.unit.to_string(),
+        p.source.to_string(),
+        p.year.map(|y| y.to_string()).unwrap_or_default(),
+        p.note.clone(),
+        ds.label(k),
+    ])
+}
+
+/// A number as JSON: its field, key, label, value, range, distribution, unit, source, year, note
+/// and where its value came from.
+fn number_json(ds: &Dataset, k: &str, p: &waferwatt::data::Param) -> Value {
+    let field = k.rsplit('.').next().unwrap_or(k);
+    json!({ "field": field, "key": k, "label": ds.label(k), "value": p.value, "low": p.low, "high": p.high,
+        "dist": dist(p), "unit": p.unit, "source": &*p.source, "year": p.year, "note": p.note, "origin": p.origin.to_string() })
+}
+
+/// `data numbers [KIND]`: every number, sorted by key.
+fn numbers(ds: &Dataset, kind: Option<&str>, format: Format) -> Result<String, Failure> {
+    if let Some(kind) = kind {
+        require_kind(kind)?;
+    }
+    let mut keys: Vec<&String> =
+        ds.params.keys().filter(|k| kind.is_none_or(|kind| k.split('.').next() == Some(kind))).collect();
+    keys.sort();
+    let params = keys.iter().filter_map(|k| ds.param(k).map(|p| (k.as_str(), p)));
+    Ok(match format {
+        Format::Json => {
+            let rows: Vec<Value> = params
+                .map(|(k, p)| {
+                    let mut row = number_json(ds, k, p);
+                    let kind = k.split('.').next().unwrap_or(k);
+                    row["kind"] = json!(kind);
+                    row["id"] = match schema::kind(kind) {
+                        Some(s) if s.keyed => k
+                            .strip_prefix(&format!("{kind}."))
+                            .and_then(|rest| rest.rsplit_once('.'))
+                            .map_or(Value::Null, |(id, _)| json!(id)),
+                        _ => Value::Null,
+                    };
+                    row
+                })
+                .collect();
+            format!("{}\n", serde_json::to_string_pretty(&rows).unwrap_or_default())
+        }
+        Format::Csv => {
+            let mut s = csv_line(&NUMBER_COLUMNS.map(String::from));
+            s.extend(params.map(|(k, p)| number_csv(ds, k, p)));
+            s
+        }
+        Format::Table => {
+            let mut t =
+                Table::new(["key", "value", "low", "high", "unit", "source"].map(String::from).to_vec());
+            for (k, p) in params {
+                t.row(vec![
+                    k.to_string(),
+                    datum(p.value),
+                    datum(p.low),
+                    datum(p.high),
+                    p.unit.to_string(),
+                    cited(p),
+                ]);
+            }
+            t.render()
+        }
+    })
 }
 
 fn show_one(ds: &Dataset, kind: &str, id: Option<&str>, format: Format) -> (String, Value) {
@@ -204,10 +299,6 @@ fn show_one(ds: &Dataset, kind: &str, id: Option<&str>, format: Format) -> (Stri
     for k in &keys {
         let field = k.rsplit('.').next().unwrap_or(k);
         if let Some(p) = ds.param(k) {
-            let source = match p.year {
-                Some(y) => format!("{} ({y})", p.source),
-                None => p.source.to_string(),
-            };
             t.row(vec![
                 field.into(),
                 datum(p.value),
@@ -215,15 +306,14 @@ fn show_one(ds: &Dataset, kind: &str, id: Option<&str>, format: Format) -> (Stri
                 datum(p.high),
                 dist(p).into(),
                 p.unit.to_string(),
-                source,
+                cited(p),
             ]);
             let label = ds.label(k);
             notes.push_str(&format!(
                 "  {field} ({label}){}\n",
                 if p.note.is_empty() { String::new() } else { format!(": {}", p.note) }
             ));
-            rows.push(json!({ "field": field, "key": k, "label": label, "value": p.value, "low": p.low, "high": p.high,
-                "dist": dist(p), "unit": p.unit, "source": &*p.source, "year": p.year, "note": p.note, "origin": p.origin.to_string() }));
+            rows.push(number_json(ds, k, p));
         } else if let Some(text) = ds.texts.get(k) {
             let value = match &text.value {
                 TextValue::One(s) => s.clone(),
@@ -240,18 +330,7 @@ fn show_one(ds: &Dataset, kind: &str, id: Option<&str>, format: Format) -> (Stri
             let mut s = String::new();
             for k in &keys {
                 if let Some(p) = ds.param(k) {
-                    s.push_str(&csv_line(&[
-                        k.clone(),
-                        plain(p.value),
-                        plain(p.low),
-                        plain(p.high),
-                        dist(p).to_string(),
-                        p.unit.to_string(),
-                        p.source.to_string(),
-                        p.year.map(|y| y.to_string()).unwrap_or_default(),
-                        p.note.clone(),
-                        ds.label(k),
-                    ]));
+                    s.push_str(&number_csv(ds, k, p));
                 } else if let Some(v) = ds.text(k) {
                     s.push_str(&csv_line(&[k.clone(), v.to_string()]));
                 }

@@ -35,6 +35,43 @@ pub struct SampleOptions {
     /// Write every sample (its uncertain numbers and its results) to a CSV file
     #[arg(long, value_name = "FILE")]
     pub raw: Option<String>,
+    /// Where the other faces take every sample in memory, as columns (what `--raw` writes).
+    #[arg(skip)]
+    pub keep: Option<Keep>,
+}
+
+/// Every sample's uncertain numbers and results, column by column: what `--raw` writes, kept in
+/// memory for the other faces (a data frame is built from `values` whole).
+#[derive(Debug, Clone, Default)]
+pub struct Columns {
+    /// The uncertain numbers' keys, then the results' names: the `--raw` CSV's columns after
+    /// `sample` and `kept`.
+    pub names: Vec<String>,
+    /// How many of `names` are uncertain numbers.
+    pub keys: usize,
+    pub samples: usize,
+    /// Whether the ledger kept each sample (a refused sample has no results).
+    pub kept: Vec<bool>,
+    /// Column after column, `samples` values each; NaN where a sample lacks a result.
+    pub values: Vec<f64>,
+    /// Each result's summary, as `--format csv` prints them.
+    pub summaries: Vec<(String, Summary)>,
+}
+
+/// A place the samples' columns are left in, shared with the face that asked for them.
+#[derive(Debug, Clone, Default)]
+pub struct Keep(std::sync::Arc<std::sync::Mutex<Option<Columns>>>);
+
+impl Keep {
+    fn put(&self, columns: Columns) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(columns);
+        }
+    }
+    /// The columns left by the run, if it sampled.
+    pub fn take(&self) -> Option<Columns> {
+        self.0.lock().ok().and_then(|mut slot| slot.take())
+    }
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -217,17 +254,23 @@ fn sample<M: Model>(
     let plan = Plan::keyed(&problem.keys, n, opts.seed(), opts.sampling());
     // Every sample's results are kept only to write them out (--raw); the summaries alone keep
     // the values about each percentile (about a tenth of them), whatever the sample count.
-    let (summaries, refused) = match &opts.raw {
-        Some(path) => {
-            check_memory(n, width, problem.keys.len())?;
-            let rows = uncertainty::sample(model, &plan, width, &progress(n, "sampling"));
+    let (summaries, refused) = if opts.raw.is_some() || opts.keep.is_some() {
+        // Kept in memory, the samples are held three times at their peak: as rows, as
+        // columns, and in the face's copy of them.
+        let kept = if opts.keep.is_some() { 2 * (width + problem.keys.len()) } else { 0 };
+        check_memory(n, width + kept, problem.keys.len())?;
+        let rows = uncertainty::sample(model, &plan, width, &progress(n, "sampling"));
+        if let Some(path) = &opts.raw {
             write_raw(path, &plan, &problem, &rows)?;
-            (uncertainty::summarize_rows(&rows), rows.refused())
         }
-        None => {
-            check_memory(n, width.div_ceil(STREAMED_SHARE), 0)?;
-            uncertainty::summarize_model(model, &plan, width, &progress(n, "sampling"))
+        let summaries = uncertainty::summarize_rows(&rows);
+        if let Some(keep) = &opts.keep {
+            keep.put(columns(&plan, &problem, &rows, &summaries));
         }
+        (summaries, rows.refused())
+    } else {
+        check_memory(n, width.div_ceil(STREAMED_SHARE), 0)?;
+        uncertainty::summarize_model(model, &plan, width, &progress(n, "sampling"))
     };
     if refused == n {
         return Err(Diagnostic::new(format!("the model refused all {n} samples"))
@@ -351,6 +394,30 @@ fn to_table(title: &str, s: &Sampled, h: &Header) -> String {
         ));
     }
     text
+}
+
+/// The samples as columns, with the results' summaries.
+fn columns(
+    plan: &Plan,
+    problem: &Problem,
+    rows: &uncertainty::Rows,
+    summaries: &[Option<Summary>],
+) -> Columns {
+    let mut names: Vec<String> = problem.keys.iter().map(|k| k.key.clone()).collect();
+    names.extend(problem.names.iter().cloned());
+    Columns {
+        names,
+        keys: problem.keys.len(),
+        samples: rows.rows(),
+        kept: (0..rows.rows()).map(|i| !rows.is_refused(i)).collect(),
+        values: uncertainty::columns(plan, rows),
+        summaries: problem
+            .names
+            .iter()
+            .zip(summaries)
+            .filter_map(|(name, s)| s.map(|s| (name.clone(), s)))
+            .collect(),
+    }
 }
 
 fn write_raw(path: &str, plan: &Plan, problem: &Problem, rows: &uncertainty::Rows) -> Result<(), Failure> {
@@ -681,14 +748,12 @@ fn sensitivity<M: Model>(
 /// The numeric (and null) leaves of a JSON answer, by path: object keys, and array elements by their
 /// `region`, `item`, `class`, `id` or `name` (else their index). Notes, explanations and
 /// published figures are not results and are left out.
-#[cfg(test)]
 pub fn leaves(v: &Value) -> Vec<(String, f64)> {
     let mut out = Vec::new();
     walk(v, String::new(), &mut out);
     out
 }
 
-#[cfg(test)]
 const NOT_RESULTS: &[&str] = &["explain", "published", "notes", "uncertainty"];
 const LABELS: &[&str] = &["region", "node", "item", "id", "class", "name"];
 
@@ -710,12 +775,10 @@ fn labels(a: &[Value]) -> Vec<String> {
         .unwrap_or_else(|| (0..a.len()).map(|i| i.to_string()).collect())
 }
 
-#[cfg(test)]
 fn join(path: &str, seg: &str) -> String {
     if path.is_empty() { seg.to_string() } else { format!("{path}.{seg}") }
 }
 
-#[cfg(test)]
 fn walk(v: &Value, path: String, out: &mut Vec<(String, f64)>) {
     match v {
         // A figure the answer lacks here (a break-even that does not exist) may exist in a

@@ -7,7 +7,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 #[test]
 fn every_waferwatt_command_in_the_readme_runs() {
@@ -150,6 +150,30 @@ fn data_list_show_and_sources() {
     assert!(sources.contains("deepseek-v3-report") && sources.contains("https://arxiv.org/abs/2412.19437"));
     let err = bad_input(&["data", "show", "h100"]);
     assert!(err.contains("did you mean") && err.contains("`h100-sxm`"), "{err}");
+}
+
+#[test]
+fn data_numbers_lists_every_number_once_with_its_source() {
+    let check = json(&["data", "check", "--format", "json"]);
+    let all = json(&["data", "numbers", "--format", "json"]);
+    let rows = all.as_array().unwrap();
+    assert_eq!(rows.len() as u64, check["numbers"].as_u64().unwrap());
+    let keys: Vec<&str> = rows.iter().map(|r| r["key"].as_str().unwrap()).collect();
+    assert!(keys.windows(2).all(|w| w[0] < w[1]), "sorted, each once");
+    // A key whose id holds a dot is split at its last dot.
+    let mol = rows.iter().find(|r| r["key"] == "layer.n5.mol.count").expect("layer.n5.mol.count");
+    assert_eq!(
+        (&mol["kind"], &mol["id"], &mol["field"]),
+        (&json!("layer"), &json!("n5.mol"), &json!("count"))
+    );
+    let one = json(&["data", "numbers", "ownership", "--format", "json"]);
+    assert!(one.as_array().unwrap().iter().all(|r| r["kind"] == "ownership" && r["id"].is_null()));
+    // The CSV has a row a number, in the columns of `data show`; --set moves it.
+    let csv = ok(&["data", "numbers", "region", "--format", "csv", "--set", "region.us-va.pue=1.3"]);
+    assert!(csv.starts_with("key,value,low,high,dist,unit,source,year,note,label\n"), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("region.us-va.pue,1.3,")), "{csv}");
+    let err = bad_input(&["data", "numbers", "regoin"]);
+    assert!(err.contains("unknown kind `regoin`") && err.contains("region"), "{err}");
 }
 
 #[test]

@@ -154,6 +154,19 @@ impl Plan {
         Plan { dists, samples, seed, sampling, strata, starts }
     }
 
+    /// Number `k` of sample `i`: the value [`Plan::draw`] writes at `x[k]`, drawn alone (to
+    /// lay the draws out a number at a time, as columns).
+    pub fn draw_one(&self, k: usize, i: usize) -> f64 {
+        let u = open01(nth(self.starts[k], i as u64));
+        match self.sampling {
+            Sampling::MonteCarlo => self.dists[k].quantile(u),
+            Sampling::LatinHypercube => {
+                let u = (f64::from(self.strata[k][i]) + u) / self.samples as f64;
+                self.dists[k].quantile(u.min(BELOW_ONE))
+            }
+        }
+    }
+
     /// The numbers of sample `i`, written into `x`.
     #[inline]
     pub fn draw(&self, i: usize, x: &mut [f64]) {
@@ -285,6 +298,31 @@ pub fn evaluate_rows<M: Model>(
 /// Monte Carlo (or Latin hypercube) over a plan.
 pub fn sample<M: Model>(model: &M, plan: &Plan, width: usize, progress: &(dyn Fn(usize) + Sync)) -> Rows {
     evaluate_rows(model, plan.samples, plan.dists.len(), width, |i, x| plan.draw(i, x), progress)
+}
+
+/// Every sample's numbers, then its results, column after column (`plan.samples` values each,
+/// NaN where a sample lacks a result): the layout a data frame takes whole, with no copy per
+/// row. Columns are filled in parallel.
+pub fn columns(plan: &Plan, rows: &Rows) -> Vec<f64> {
+    let (n, k) = (rows.n, plan.dists.len());
+    let mut values = vec![0.0; n * (k + rows.width)];
+    if n == 0 {
+        return values;
+    }
+    values.par_chunks_mut(n).enumerate().for_each(|(j, column)| {
+        if j < k {
+            for (i, v) in column.iter_mut().enumerate() {
+                *v = plan.draw_one(j, i);
+            }
+        } else {
+            let mut at = 0;
+            for run in rows.runs(j - k) {
+                column[at..at + run.len()].copy_from_slice(run);
+                at += run.len();
+            }
+        }
+    });
+    values
 }
 
 /// A result's spread over the samples.

@@ -188,3 +188,33 @@ fn refused_rows_are_left_out_of_summaries() {
     assert!(refused > 4_500 && refused < 5_500, "{refused}");
     assert!(rows.column(0).iter().all(|v| *v < 0.5));
 }
+
+#[test]
+fn columns_hold_the_draws_and_the_rows() {
+    // One number drawn alone is the number drawn with the others, and the columns lay out
+    // exactly the draws and the rows, across chunk boundaries.
+    let dists = vec![
+        Dist::new(Shape::Triangular, 1.0, 2.0, 5.0).unwrap(),
+        Dist::new(Shape::LogNormal, 1.0, 5.0, 100.0).unwrap(),
+    ];
+    let model = Echo(Box::new(|x, out| {
+        out[0] = x[0] * x[1];
+        out[1] = if x[0] > 2.0 { f64::NAN } else { x[0] };
+    }));
+    for sampling in [Sampling::MonteCarlo, Sampling::LatinHypercube] {
+        let n = 2 * CHUNK + 5;
+        let plan = Plan::new(dists.clone(), n, 9, sampling);
+        let rows = sample(&model, &plan, 2, &none);
+        let cols = columns(&plan, &rows);
+        assert_eq!(cols.len(), 4 * n);
+        let mut x = [0.0; 2];
+        for i in [0, 1, CHUNK - 1, CHUNK, n - 1] {
+            plan.draw(i, &mut x);
+            assert_eq!(cols[i].to_bits(), x[0].to_bits(), "{sampling:?} row {i}");
+            assert_eq!(cols[n + i].to_bits(), x[1].to_bits());
+            assert_eq!(cols[2 * n + i].to_bits(), rows.get(i, 0).to_bits());
+            assert_eq!(cols[3 * n + i].to_bits(), rows.get(i, 1).to_bits());
+        }
+        assert!(cols[3 * n..].iter().any(|v| v.is_nan()), "a lacking result stays NaN");
+    }
+}

@@ -1,0 +1,299 @@
+//! The command line for the other faces (the Python package): a command named by its path
+//! (`["train"]`, `["compare", "train"]`, `["data", "numbers"]`) and its options by name, run
+//! in this process through exactly the command line's parser, data loading, scenarios, `--set`
+//! overrides, checks and errors. The answer is the command's JSON, and with `--samples` every
+//! sample as columns (what `--raw` writes), so no face reimplements a command or its output.
+
+use clap::{ArgAction, CommandFactory, Parser};
+use waferwatt::diag::Diagnostics;
+
+use crate::sampling::{Columns, Keep};
+use crate::{Cli, Command, Failure};
+
+/// An option as a face names it (`tariff_usd_per_kwh`, or as the command line spells it,
+/// `tariff-usd-per-kwh`) and its values: one, or several for a list (`region`, `set`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub name: String,
+    pub values: Vec<String>,
+}
+
+impl Named {
+    pub fn new(name: impl Into<String>, values: Vec<String>) -> Named {
+        Named { name: name.into(), values }
+    }
+}
+
+/// Why a command gave no answer.
+#[derive(Debug)]
+pub enum Refusal {
+    /// Options the command does not take, or values its parser refuses: the message says
+    /// which and what was expected.
+    Usage(String),
+    /// Input the model refuses (a bad scenario file, an unknown accelerator, a value out of
+    /// bounds): the same diagnostics the command line prints, with file, line and key.
+    Input(Diagnostics),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Usage(s) => f.write_str(s),
+            Refusal::Input(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+/// What a command answered.
+#[derive(Debug)]
+pub struct Answer {
+    /// The command's answer as JSON text (`--format json`).
+    pub json: String,
+    /// What a check that found faults said (`validate` with a case outside its tolerance,
+    /// `data check` with a fault): the command line prints it on standard error and exits 1.
+    pub failed: Option<String>,
+    /// Every sample, when the command sampled (`samples` given).
+    pub samples: Option<Columns>,
+}
+
+/// The command line's words for `path` and `named`, checked against the parser's own
+/// definitions: each option goes to the first command on the path that takes it; a switch takes
+/// `true` or `false`; a repeatable option (`set`) is given once per value and a list
+/// (`region`) joined by commas; a word of the path that is not a sub-command is a positional
+/// argument (`["data", "show", "h100-sxm"]`).
+pub fn argv(path: &[&str], named: &[Named]) -> Result<Vec<String>, Refusal> {
+    let mut root = Cli::command();
+    root.build();
+    // The commands along the path, and the words each contributes.
+    let mut levels: Vec<(&clap::Command, Vec<String>)> = vec![(&root, vec![])];
+    for word in path {
+        let here = levels.last().map_or(&root, |l| l.0);
+        match here.find_subcommand(word) {
+            Some(sub) => levels.push((sub, vec![(*word).to_string()])),
+            None if here.get_positionals().next().is_some() => {
+                if let Some(level) = levels.last_mut() {
+                    level.1.push((*word).to_string());
+                }
+            }
+            None => {
+                let subs: Vec<&str> = here.get_subcommands().map(|c| c.get_name()).collect();
+                return Err(Refusal::Usage(format!(
+                    "`{}` has no command `{word}`; expected one of: {}",
+                    command_name(&levels),
+                    subs.join(", ")
+                )));
+            }
+        }
+    }
+    let mut placed: Vec<Vec<String>> = vec![Vec::new(); levels.len()];
+    for n in named {
+        let long = n.name.replace('_', "-");
+        // The first command along the path that takes it: `compare`'s methods, not the
+        // `--method` its `train` would refuse there.
+        let found = levels.iter().enumerate().find_map(|(i, (cmd, _))| {
+            cmd.get_arguments().find(|a| a.get_long() == Some(long.as_str())).map(|a| (i, a))
+        });
+        let Some((level, arg)) = found else {
+            let cmd = levels.last().map_or(&root, |l| l.0);
+            let known: Vec<String> = cmd
+                .get_arguments()
+                .filter_map(|a| a.get_long())
+                .filter(|l| !FACES_OWN.contains(l))
+                .map(snake)
+                .collect();
+            let near = waferwatt::diag::nearest(
+                &snake(&long),
+                &known.iter().map(String::as_str).collect::<Vec<_>>(),
+            );
+            return Err(Refusal::Usage(format!(
+                "`{}` takes no option `{}`{}; it takes: {}",
+                command_name(&levels),
+                n.name,
+                near.first().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default(),
+                known.join(", ")
+            )));
+        };
+        let words = &mut placed[level];
+        match arg.get_action() {
+            ArgAction::SetTrue | ArgAction::SetFalse => match n.values.as_slice() {
+                [v] if v == "true" => words.push(format!("--{long}")),
+                [v] if v == "false" => {}
+                _ => {
+                    return Err(Refusal::Usage(format!(
+                        "`{}` is a switch: it takes true or false, not {:?}",
+                        n.name, n.values
+                    )));
+                }
+            },
+            ArgAction::Append => words.extend(n.values.iter().map(|v| format!("--{long}={v}"))),
+            _ => words.push(format!("--{long}={}", n.values.join(","))),
+        }
+    }
+    let mut out = vec!["waferwatt".to_string()];
+    for ((_, words), options) in levels.iter().zip(placed) {
+        out.extend(words.iter().cloned());
+        out.extend(options);
+    }
+    Ok(out)
+}
+
+/// Options a face sets itself: the answer's format, and help.
+const FACES_OWN: [&str; 2] = ["format", "help"];
+
+/// An option's name as the Python face spells it.
+fn snake(long: &str) -> String {
+    long.replace('-', "_")
+}
+
+fn command_name(levels: &[(&clap::Command, Vec<String>)]) -> String {
+    let words: Vec<&str> = levels.iter().skip(1).map(|l| l.0.get_name()).collect();
+    if words.is_empty() { "waferwatt".into() } else { words.join(" ") }
+}
+
+/// Runs the command at `path` with `named` options and answers in JSON, with every sample as
+/// columns when it samples and `keep` asks for them (else only the streamed summaries are
+/// made, as on the command line). `format` is the face's to choose, so it is refused here.
+pub fn run_json(path: &[&str], named: &[Named], keep: bool) -> Result<Answer, Refusal> {
+    if let Some(n) = named.iter().find(|n| FACES_OWN.contains(&n.name.as_str())) {
+        return Err(Refusal::Usage(format!(
+            "`{}` is not taken here: the answer comes back as Python objects (the command's JSON)",
+            n.name
+        )));
+    }
+    let mut words = argv(path, named)?;
+    // `--format json` where the command takes a format.
+    let mut root = Cli::command();
+    root.build();
+    let mut cmd = &root;
+    let mut takes = false;
+    for word in path {
+        match cmd.find_subcommand(word) {
+            Some(sub) => cmd = sub,
+            None => break,
+        }
+        takes = cmd.get_arguments().any(|a| a.get_long() == Some("format"));
+    }
+    if takes {
+        words.push("--format=json".into());
+    }
+    let mut cli = Cli::try_parse_from(&words).map_err(|e| Refusal::Usage(e.render().to_string()))?;
+    let kept = Keep::default();
+    if let Some(sampling) = sampling_of(&mut cli.command).filter(|_| keep) {
+        sampling.keep = Some(kept.clone());
+    }
+    let (json, failed) = match crate::run(cli) {
+        Ok(text) => (text, None),
+        Err(Failure::Input(d)) => return Err(Refusal::Input(d)),
+        Err(Failure::Check { stdout, stderr }) => (stdout, Some(stderr)),
+    };
+    Ok(Answer { json, failed, samples: kept.take() })
+}
+
+/// The numbers of a JSON answer, each named by its path as sampled results are named
+/// (`total_usd`, `ledger.electricity.usd`, `us-va.total_usd` with several regions; a sampled
+/// answer's `total_usd.p50`); notes, explanations and published figures left out, and a null
+/// kept as NaN.
+pub fn leaves(json: &str) -> Result<Vec<(String, f64)>, Refusal> {
+    let v: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| Refusal::Usage(format!("not a JSON answer: {e}")))?;
+    Ok(crate::sampling::leaves(&v))
+}
+
+/// A ledger command's sampling options.
+fn sampling_of(c: &mut Command) -> Option<&mut crate::sampling::SampleOptions> {
+    match c {
+        Command::Train(a) => Some(&mut a.sampling),
+        Command::Wafer(a) => Some(&mut a.sampling),
+        Command::Chip(a) => Some(&mut a.sampling),
+        Command::Fleet(a) => Some(&mut a.sampling),
+        Command::Strategy(a) => Some(&mut a.sampling),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(name: &str, values: &[&str]) -> Named {
+        Named::new(name, values.iter().map(|v| v.to_string()).collect())
+    }
+
+    #[test]
+    fn options_become_the_command_lines_words() {
+        let words = argv(
+            &["train"],
+            &[
+                named("run", &["llama-3.1-405b"]),
+                named("region", &["us-va", "cn-nm"]),
+                named("set", &["a.b.c=1", "d.e.f=2"]),
+                named("explain", &["true"]),
+                named("power_deal", &["false"]),
+                named("tariff_usd_per_kwh", &["-0.1"]),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            words,
+            [
+                "waferwatt",
+                "train",
+                "--run=llama-3.1-405b",
+                "--region=us-va,cn-nm",
+                "--set=a.b.c=1",
+                "--set=d.e.f=2",
+                "--explain",
+                "--power-deal=false",
+                "--tariff-usd-per-kwh=-0.1"
+            ]
+        );
+        // Options go to the command that takes them, before its sub-command's words.
+        let words =
+            argv(&["compare", "train"], &[named("method", &["default", "epoch-2024"]), named("run", &["x"])])
+                .unwrap();
+        assert_eq!(
+            words,
+            ["waferwatt", "compare", "--method=default", "--method=epoch-2024", "train", "--run=x"]
+        );
+        // A word that is no sub-command is a positional argument.
+        let words = argv(&["data", "show", "h100-sxm"], &[]).unwrap();
+        assert_eq!(words, ["waferwatt", "data", "show", "h100-sxm"]);
+    }
+
+    #[test]
+    fn unknown_options_and_commands_are_named() {
+        let e = argv(&["train"], &[named("tarif_usd_per_kwh", &["0.1"])]).unwrap_err().to_string();
+        assert!(e.contains("`train` takes no option `tarif_usd_per_kwh`"), "{e}");
+        assert!(e.contains("did you mean `tariff_usd_per_kwh`"), "{e}");
+        let e = argv(&["trian"], &[]).unwrap_err().to_string();
+        assert!(e.contains("no command `trian`") && e.contains("train"), "{e}");
+        let e = argv(&["train"], &[named("explain", &["yes"])]).unwrap_err().to_string();
+        assert!(e.contains("switch"), "{e}");
+        let e = run_json(&["train"], &[named("format", &["csv"])], true).unwrap_err().to_string();
+        assert!(e.contains("`format` is not taken here"), "{e}");
+    }
+
+    #[test]
+    fn answers_are_the_commands_json_with_its_samples() {
+        let a = run_json(&["train"], &[named("run", &["llama-3.1-405b"]), named("samples", &["50"])], true)
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&a.json).unwrap();
+        assert_eq!(v["uncertainty"]["samples"], 50);
+        let cols = a.samples.expect("the samples as columns");
+        assert_eq!(cols.samples, 50);
+        assert_eq!(cols.values.len(), 50 * cols.names.len());
+        assert!(cols.keys > 0 && cols.names.iter().any(|n| n == "total_usd"));
+        // Bad input is the command line's diagnostic, with its key.
+        match run_json(&["train"], &[named("run", &["llama-3.1-405b"]), named("pue", &["-1"])], true) {
+            Err(Refusal::Input(d)) => assert!(d.to_string().contains("--pue"), "{d}"),
+            other => panic!("expected a refusal of the input, got {other:?}"),
+        }
+        // No samples asked, or not kept: none.
+        assert!(run_json(&["train"], &[named("run", &["llama-3.1-405b"])], true).unwrap().samples.is_none());
+        let a = run_json(&["train"], &[named("run", &["llama-3.1-405b"]), named("samples", &["50"])], false)
+            .unwrap();
+        assert!(a.samples.is_none());
+        let names: Vec<String> = leaves(&a.json).unwrap().into_iter().map(|l| l.0).collect();
+        assert!(names.iter().any(|n| n == "total_usd.p50"), "{names:?}");
+    }
+}

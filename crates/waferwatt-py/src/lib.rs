@@ -1,0 +1,119 @@
+//! `waferwatt._native`: the Python package's link to the model. It runs a command of the
+//! command line in this process ([`waferwatt_cli::api`]: the same parser, data, scenarios,
+//! `--set` overrides and errors) and hands back its JSON, and with samples their columns as one
+//! buffer that NumPy and pandas take whole. Everything else (keyword options, data frames,
+//! sweeps) is the Python code beside it (`python/waferwatt`).
+//!
+//! Architecture invariant: no model arithmetic and no output format here; a command's answer
+//! is the command line's own.
+
+use pyo3::create_exception;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList};
+use waferwatt_cli::api::{self, Named, Refusal};
+
+create_exception!(
+    _native,
+    WaferwattError,
+    PyValueError,
+    "Input the model refuses, or options the command does not take: the command line's message, with its diagnostics (file, line, column, key, expected, hint)."
+);
+
+/// The samples of a run, ready for a data frame: the column names (uncertain numbers first),
+/// how many are numbers, the sample count, whether each sample was kept (one byte each), the
+/// values column after column as little-endian f64, and each result's summary
+/// (name, p5, p50, p95, mean).
+type Samples<'py> =
+    (Vec<String>, usize, usize, Bound<'py, PyBytes>, Bound<'py, PyBytes>, Vec<(String, f64, f64, f64, f64)>);
+
+/// Runs `path` (`["train"]`, `["compare", "train"]`, `["data", "numbers"]`) with `options`
+/// (name, values), answering `(json, failed, samples)`: the command's JSON text; what a check
+/// that found faults said, or None; and the samples when `keep` and the command sampled.
+#[pyfunction]
+#[pyo3(signature = (path, options, keep = false))]
+fn run<'py>(
+    py: Python<'py>,
+    path: Vec<String>,
+    options: Vec<(String, Vec<String>)>,
+    keep: bool,
+) -> PyResult<(String, Option<String>, Option<Samples<'py>>)> {
+    let named: Vec<Named> = options.into_iter().map(|(n, v)| Named::new(n, v)).collect();
+    let words: Vec<&str> = path.iter().map(String::as_str).collect();
+    // The model runs without the interpreter's lock, so Python threads run beside it; a panic
+    // (a bug: bad input never panics) becomes an error here, not a crash of the interpreter.
+    let answer = py
+        .detach(|| std::panic::catch_unwind(|| api::run_json(&words, &named, keep)))
+        .map_err(|_| {
+            WaferwattError::new_err(
+                "internal error: the model panicked on this input (a bug: please report it with the call that caused it)",
+            )
+        })?
+        .map_err(|r| refusal(py, r))?;
+    let samples = answer.samples.map(|c| {
+        let kept: Vec<u8> = c.kept.iter().map(|k| u8::from(*k)).collect();
+        let summaries = c.summaries.into_iter().map(|(name, s)| (name, s.p5, s.p50, s.p95, s.mean)).collect();
+        (
+            c.names,
+            c.keys,
+            c.samples,
+            PyBytes::new(py, &kept),
+            PyBytes::new(py, bytemuck::cast_slice(&c.values)),
+            summaries,
+        )
+    });
+    Ok((answer.json, answer.failed, samples))
+}
+
+/// The numbers of a JSON answer by path, as sampled results are named (`total_usd`,
+/// `ledger.electricity.usd`, `total_usd.p50`).
+#[pyfunction]
+fn leaves(py: Python<'_>, json: &str) -> PyResult<Vec<(String, f64)>> {
+    api::leaves(json).map_err(|r| refusal(py, r))
+}
+
+/// A refusal as a Python exception: its message as the command line prints it, and each
+/// diagnostic as a dict; the first's file, line, column, key, expected and hint as attributes.
+fn refusal(py: Python<'_>, r: Refusal) -> PyErr {
+    let err = WaferwattError::new_err(r.to_string());
+    let fill = || -> PyResult<()> {
+        let value = err.value(py);
+        let list = PyList::empty(py);
+        if let Refusal::Input(diags) = &r {
+            for d in &diags.0 {
+                let item = PyDict::new(py);
+                item.set_item("message", &d.message)?;
+                item.set_item("file", d.location.as_ref().map(|l| l.file.to_string()))?;
+                item.set_item("line", d.location.as_ref().map(|l| l.line))?;
+                item.set_item("column", d.location.as_ref().map(|l| l.column))?;
+                item.set_item("key", &d.key)?;
+                item.set_item("expected", &d.expected)?;
+                item.set_item("hint", &d.hint)?;
+                list.append(item)?;
+            }
+        }
+        value.setattr("diagnostics", &list)?;
+        for field in ["message", "file", "line", "column", "key", "expected", "hint"] {
+            let first = match list.get_item(0) {
+                Ok(d) => d.get_item(field)?,
+                Err(_) if field == "message" => r.to_string().into_pyobject(py)?.into_any(),
+                Err(_) => py.None().into_bound(py),
+            };
+            value.setattr(field, first)?;
+        }
+        Ok(())
+    };
+    match fill() {
+        Ok(()) => err,
+        Err(e) => e,
+    }
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(run, m)?)?;
+    m.add_function(wrap_pyfunction!(leaves, m)?)?;
+    m.add("WaferwattError", m.py().get_type::<WaferwattError>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
