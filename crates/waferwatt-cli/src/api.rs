@@ -137,6 +137,10 @@ pub fn argv(path: &[&str], named: &[Named]) -> Result<Vec<String>, Refusal> {
     Ok(out)
 }
 
+/// Commands whose options write the answer to files instead of printing it (so no format is
+/// asked for, and the answer is null).
+const WRITES_INSTEAD: [(&str, [&str; 3]); 1] = [("report", ["html", "markdown", "pdf"])];
+
 /// Options a face sets itself: the answer's format, and help.
 const FACES_OWN: [&str; 2] = ["format", "help"];
 
@@ -161,6 +165,10 @@ pub fn run_json(path: &[&str], named: &[Named], keep: bool) -> Result<Answer, Re
         )));
     }
     let mut words = argv(path, named)?;
+    // A command asked to write its answer to files prints nothing to parse: its JSON is null.
+    let writes = WRITES_INSTEAD.iter().any(|(command, flags)| {
+        path.first() == Some(command) && named.iter().any(|n| flags.contains(&n.name.as_str()))
+    });
     // `--format json` where the command takes a format.
     let mut root = Cli::command();
     root.build();
@@ -173,15 +181,27 @@ pub fn run_json(path: &[&str], named: &[Named], keep: bool) -> Result<Answer, Re
         }
         takes = cmd.get_arguments().any(|a| a.get_long() == Some("format"));
     }
-    if takes {
+    if takes && !writes {
         words.push("--format=json".into());
     }
-    let mut cli = Cli::try_parse_from(&words).map_err(|e| Refusal::Usage(e.render().to_string()))?;
+    let mut cli = Cli::try_parse_from(&words).map_err(|e| {
+        // clap's pointer to `--help` is the command line's; the message is the face's too.
+        let text = e.render().to_string();
+        Refusal::Usage(
+            text.lines()
+                .filter(|l| !l.starts_with("For more information"))
+                .collect::<Vec<_>>()
+                .join("\n")
+                .trim()
+                .to_string(),
+        )
+    })?;
     let kept = Keep::default();
     if let Some(sampling) = sampling_of(&mut cli.command).filter(|_| keep) {
         sampling.keep = Some(kept.clone());
     }
     let (json, failed) = match crate::run(cli) {
+        Ok(_) if writes => ("null".to_string(), None),
         Ok(text) => (text, None),
         Err(Failure::Input(d)) => return Err(Refusal::Input(d)),
         Err(Failure::Check { stdout, stderr }) => (stdout, Some(stderr)),

@@ -63,7 +63,7 @@ pub struct Columns {
 pub struct Keep(std::sync::Arc<std::sync::Mutex<Option<Columns>>>);
 
 impl Keep {
-    fn put(&self, columns: Columns) {
+    pub fn put(&self, columns: Columns) {
         if let Ok(mut slot) = self.0.lock() {
             *slot = Some(columns);
         }
@@ -126,6 +126,12 @@ impl SampleOptions {
             .into());
         }
         Ok(())
+    }
+    /// How many values a sample holds at the peak of a run that keeps its `width` results
+    /// and `keys` draws: once, to write them (`--raw`); kept for a face, three times (as rows,
+    /// as columns with their draws, and in the face's copy of those).
+    pub fn held(&self, width: usize, keys: usize) -> usize {
+        if self.keep.is_some() { width + 2 * (width + keys) } else { width + keys }
     }
     fn sampling(&self) -> Sampling {
         match self.sampler {
@@ -219,20 +225,18 @@ struct Sampled {
     summaries: Vec<Option<Summary>>,
 }
 
-/// Refuses, before any work, `n` samples of `width` results drawing `keys` numbers each when
-/// they would not fit in [`MAX_RESULT_BYTES`].
-pub fn check_memory(n: usize, width: usize, keys: usize) -> Result<(), Failure> {
-    let bytes = n.saturating_mul(width + keys).saturating_mul(8);
+/// Refuses, before any work, `n` samples of `width` results when the `held` values each
+/// sample keeps (its results, its draws, their copies; fewer when only summaries are kept)
+/// would not fit in [`MAX_RESULT_BYTES`].
+pub fn check_memory(n: usize, width: usize, held: usize) -> Result<(), Failure> {
+    let bytes = n.saturating_mul(held).saturating_mul(8);
     if bytes > MAX_RESULT_BYTES {
         return Err(Diagnostic::new(format!(
             "{n} samples of {width} results would take {} GB of memory",
             (bytes >> 30).max(1)
         ))
         .key("--samples")
-        .expected(format!(
-            "at most {} samples for this command",
-            MAX_RESULT_BYTES / 8 / (width + keys).max(1)
-        ))
+        .expected(format!("at most {} samples for this command", MAX_RESULT_BYTES / 8 / held.max(1)))
         .into());
     }
     Ok(())
@@ -255,21 +259,18 @@ fn sample<M: Model>(
     // Every sample's results are kept only to write them out (--raw); the summaries alone keep
     // the values about each percentile (about a tenth of them), whatever the sample count.
     let (summaries, refused) = if opts.raw.is_some() || opts.keep.is_some() {
-        // Kept in memory, the samples are held three times at their peak: as rows, as
-        // columns, and in the face's copy of them.
-        let kept = if opts.keep.is_some() { 2 * (width + problem.keys.len()) } else { 0 };
-        check_memory(n, width + kept, problem.keys.len())?;
+        check_memory(n, width, opts.held(width, problem.keys.len()))?;
         let rows = uncertainty::sample(model, &plan, width, &progress(n, "sampling"));
         if let Some(path) = &opts.raw {
             write_raw(path, &plan, &problem, &rows)?;
         }
         let summaries = uncertainty::summarize_rows(&rows);
         if let Some(keep) = &opts.keep {
-            keep.put(columns(&plan, &problem, &rows, &summaries));
+            keep.put(columns(&plan, &problem.keys, &problem.names, &rows, &summaries));
         }
         (summaries, rows.refused())
     } else {
-        check_memory(n, width.div_ceil(STREAMED_SHARE), 0)?;
+        check_memory(n, width, width.div_ceil(STREAMED_SHARE))?;
         uncertainty::summarize_model(model, &plan, width, &progress(n, "sampling"))
     };
     if refused == n {
@@ -396,27 +397,24 @@ fn to_table(title: &str, s: &Sampled, h: &Header) -> String {
     text
 }
 
-/// The samples as columns, with the results' summaries.
-fn columns(
+/// The samples as columns (the uncertain numbers `keys`, then the results named `names`), with
+/// the results' summaries.
+pub fn columns(
     plan: &Plan,
-    problem: &Problem,
+    keys: &[Uncertain],
+    names: &[String],
     rows: &uncertainty::Rows,
     summaries: &[Option<Summary>],
 ) -> Columns {
-    let mut names: Vec<String> = problem.keys.iter().map(|k| k.key.clone()).collect();
-    names.extend(problem.names.iter().cloned());
+    let mut all: Vec<String> = keys.iter().map(|k| k.key.clone()).collect();
+    all.extend(names.iter().cloned());
     Columns {
-        names,
-        keys: problem.keys.len(),
+        names: all,
+        keys: keys.len(),
         samples: rows.rows(),
         kept: (0..rows.rows()).map(|i| !rows.is_refused(i)).collect(),
         values: uncertainty::columns(plan, rows),
-        summaries: problem
-            .names
-            .iter()
-            .zip(summaries)
-            .filter_map(|(name, s)| s.map(|s| (name.clone(), s)))
-            .collect(),
+        summaries: names.iter().zip(summaries).filter_map(|(name, s)| s.map(|s| (name.clone(), s))).collect(),
     }
 }
 

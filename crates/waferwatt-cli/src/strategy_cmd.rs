@@ -119,7 +119,7 @@ pub fn work(
     if opts.active() {
         // The rows of every result, or of the sweep's shares, and the draws behind them.
         let width = Layout::of(x).width().max(if sweep { strategy::shares().len() } else { 0 });
-        crate::sampling::check_memory(opts.samples.unwrap_or(1), width, keys.len())?;
+        crate::sampling::check_memory(opts.samples.unwrap_or(1), width, opts.held(width, keys.len()))?;
     }
     let plan = opts.active().then(|| Plan::keyed(keys, opts.samples.unwrap_or(1), opts.seed(), sampling));
     let sampled = plan.map(|plan| -> Result<Sampled, Failure> {
@@ -178,6 +178,9 @@ pub fn run(args: &StrategyArgs) -> Result<String, Failure> {
     let a = work(&ds, &req, args.by, &args.sampling, args.sweep)?;
     if let (Some(path), Some(s)) = (&args.sampling.raw, &a.sampled) {
         write_raw(path, &a, s)?;
+    }
+    if let (Some(keep), Some(s)) = (&args.sampling.keep, &a.sampled) {
+        keep.put(crate::sampling::columns(&s.plan, &a.keys, &result_names(&a, s), &s.rows, &s.summaries));
     }
     if let Some(path) = &args.chart {
         let chart =
@@ -829,20 +832,27 @@ fn to_csv(a: &Answer) -> String {
     out
 }
 
-/// Every sample: its uncertain numbers, then every result of its row.
-fn write_raw(path: &str, a: &Answer, s: &Sampled) -> Result<(), Failure> {
-    let l = s.layout;
-    let mut header: Vec<String> = vec!["sample".into()];
-    header.extend(a.keys.iter().map(|k| k.key.clone()));
+/// The names of a sampled row's results: each path's metrics year by year, its EUV arrival,
+/// and each challenger's break-even year.
+fn result_names(a: &Answer, s: &Sampled) -> Vec<String> {
+    let mut names = Vec::new();
     for (id, _) in &a.bound.paths {
-        for i in 0..l.years {
+        for i in 0..s.layout.years {
             for (metric, _) in METRICS {
-                header.push(format!("{id}.{}.{metric}", a.bound.inputs.year(i)));
+                names.push(format!("{id}.{}.{metric}", a.bound.inputs.year(i)));
             }
         }
     }
-    header.extend(a.bound.paths.iter().map(|(id, _)| format!("{id}.euv_arrival")));
-    header.extend(a.bound.paths.iter().skip(1).map(|(id, _)| format!("{id}.break_even_year")));
+    names.extend(a.bound.paths.iter().map(|(id, _)| format!("{id}.euv_arrival")));
+    names.extend(a.bound.paths.iter().skip(1).map(|(id, _)| format!("{id}.break_even_year")));
+    names
+}
+
+/// Every sample: its uncertain numbers, then every result of its row.
+fn write_raw(path: &str, a: &Answer, s: &Sampled) -> Result<(), Failure> {
+    let mut header: Vec<String> = vec!["sample".into()];
+    header.extend(a.keys.iter().map(|k| k.key.clone()));
+    header.extend(result_names(a, s));
     let mut text = csv_line(&header);
     let mut x = vec![0.0; a.keys.len()];
     for i in 0..s.rows.rows() {

@@ -7,25 +7,23 @@
 //! Architecture invariant: no model arithmetic and no output format here; a command's answer
 //! is the command line's own.
 
-use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList};
+use pyo3::types::{PyByteArray, PyDict, PyList};
 use waferwatt_cli::api::{self, Named, Refusal};
-
-create_exception!(
-    _native,
-    WaferwattError,
-    PyValueError,
-    "Input the model refuses, or options the command does not take: the command line's message, with its diagnostics (file, line, column, key, expected, hint)."
-);
 
 /// The samples of a run, ready for a data frame: the column names (uncertain numbers first),
 /// how many are numbers, the sample count, whether each sample was kept (one byte each), the
-/// values column after column as little-endian f64, and each result's summary
+/// values column after column as native f64, and each result's summary
 /// (name, p5, p50, p95, mean).
-type Samples<'py> =
-    (Vec<String>, usize, usize, Bound<'py, PyBytes>, Bound<'py, PyBytes>, Vec<(String, f64, f64, f64, f64)>);
+type Samples<'py> = (
+    Vec<String>,
+    usize,
+    usize,
+    Bound<'py, PyByteArray>,
+    Bound<'py, PyByteArray>,
+    Vec<(String, f64, f64, f64, f64)>,
+);
 
 /// Runs `path` (`["train"]`, `["compare", "train"]`, `["data", "numbers"]`) with `options`
 /// (name, values), answering `(json, failed, samples)`: the command's JSON text; what a check
@@ -45,7 +43,7 @@ fn run<'py>(
     let answer = py
         .detach(|| std::panic::catch_unwind(|| api::run_json(&words, &named, keep)))
         .map_err(|_| {
-            WaferwattError::new_err(
+            PyValueError::new_err(
                 "internal error: the model panicked on this input (a bug: please report it with the call that caused it)",
             )
         })?
@@ -57,8 +55,9 @@ fn run<'py>(
             c.names,
             c.keys,
             c.samples,
-            PyBytes::new(py, &kept),
-            PyBytes::new(py, bytemuck::cast_slice(&c.values)),
+            // Mutable buffers, so that the frames over them are as writable as any other.
+            PyByteArray::new(py, &kept),
+            PyByteArray::new(py, bytemuck::cast_slice(&c.values)),
             summaries,
         )
     });
@@ -72,12 +71,12 @@ fn leaves(py: Python<'_>, json: &str) -> PyResult<Vec<(String, f64)>> {
     api::leaves(json).map_err(|r| refusal(py, r))
 }
 
-/// A refusal as a Python exception: its message as the command line prints it, and each
-/// diagnostic as a dict; the first's file, line, column, key, expected and hint as attributes.
+/// A refusal as `waferwatt.WaferwattError` (defined in Python, `_errors.py`, so that it
+/// pickles whole): its message as the command line prints it, and each diagnostic as a dict
+/// of message, file, line, column, key, expected and hint.
 fn refusal(py: Python<'_>, r: Refusal) -> PyErr {
-    let err = WaferwattError::new_err(r.to_string());
-    let fill = || -> PyResult<()> {
-        let value = err.value(py);
+    let text = r.to_string();
+    let raise = || -> PyResult<PyErr> {
         let list = PyList::empty(py);
         if let Refusal::Input(diags) = &r {
             for d in &diags.0 {
@@ -92,28 +91,16 @@ fn refusal(py: Python<'_>, r: Refusal) -> PyErr {
                 list.append(item)?;
             }
         }
-        value.setattr("diagnostics", &list)?;
-        for field in ["message", "file", "line", "column", "key", "expected", "hint"] {
-            let first = match list.get_item(0) {
-                Ok(d) => d.get_item(field)?,
-                Err(_) if field == "message" => r.to_string().into_pyobject(py)?.into_any(),
-                Err(_) => py.None().into_bound(py),
-            };
-            value.setattr(field, first)?;
-        }
-        Ok(())
+        let class = py.import("waferwatt._errors")?.getattr("WaferwattError")?;
+        Ok(PyErr::from_value(class.call1((text.as_str(), list))?))
     };
-    match fill() {
-        Ok(()) => err,
-        Err(e) => e,
-    }
+    raise().unwrap_or_else(|e| e)
 }
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(leaves, m)?)?;
-    m.add("WaferwattError", m.py().get_type::<WaferwattError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

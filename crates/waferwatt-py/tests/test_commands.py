@@ -78,3 +78,9 @@ def test_the_data_and_its_sources_as_frames(cli):
     cited = numbers["source"].value_counts()
     assert (srcs.set_index("id")["numbers"] == cited.reindex(srcs["id"]).fillna(0).astype(int).values).all()
     assert isinstance(numbers, pd.DataFrame)
+
+
+def test_the_report_written_to_files(tmp_path):
+    page, text = tmp_path / "r.html", tmp_path / "r.md"
+    assert ww.report(html=page, markdown=text) is None
+    assert page.read_text().startswith("<!DOCTYPE html>") and text.stat().st_size > 0

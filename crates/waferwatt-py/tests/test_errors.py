@@ -1,5 +1,7 @@
 """Bad input raises WaferwattError with the command line's message, file, line and key."""
 
+import pickle
+
 import pytest
 
 import waferwatt as ww
@@ -68,3 +70,30 @@ def test_unknown_options_and_commands_are_named():
         ww.train(run="llama-3.1-405b", samples=-5)
     with pytest.raises(ww.WaferwattError):
         ww.train(run="llama-3.1-405b", accelerators=float("nan"))
+
+
+def test_errors_pickle_whole_and_name_their_module(tmp_path):
+    scenario = tmp_path / "bad.toml"
+    scenario.write_text('extends = "default"\n\n[train]\nacelerator = "h100-sxm"\n')
+    with pytest.raises(ww.WaferwattError) as e:
+        ww.train(scenario=scenario)
+    back = pickle.loads(pickle.dumps(e.value))
+    assert type(back) is ww.WaferwattError and str(back) == str(e.value)
+    assert (back.file, back.line, back.key) == (e.value.file, e.value.line, e.value.key)
+    assert back.diagnostics == e.value.diagnostics
+    assert ww.WaferwattError.__module__.startswith("waferwatt")
+
+
+def test_the_parsers_messages_are_the_faces():
+    with pytest.raises(ww.WaferwattError) as e:
+        ww.train(run="llama-3.1-405b", tariff_usd_per_kwh=[0.1, 0.2])
+    assert "--help" not in str(e.value)
+    assert e.value.diagnostics == [] and e.value.message == str(e.value)
+
+
+def test_strings_are_not_split_into_characters():
+    with pytest.raises(TypeError, match="two methods"):
+        ww.compare("train", "epoch-2024", run="llama-3.1-405b")
+    with pytest.raises(TypeError, match="bytes"):
+        ww.train(run="llama-3.1-405b", region=b"us-va")
+    assert ww.command("train", run="llama-3.1-405b") == ww.train(run="llama-3.1-405b")

@@ -60,3 +60,23 @@ def test_a_sampled_frame_is_a_frame_of_numbers():
 def test_without_uncertainty_nothing_is_sampled():
     r = ww.train(run="llama-3.1-405b", samples=100, uncertainty="off")
     assert isinstance(r, dict) and "uncertainty" not in r
+
+
+def test_the_strategys_samples_equal_its_raw_csv(cli, tmp_path):
+    n, seed = 300, 3
+    got = ww.strategy(samples=n, seed=seed)
+    raw = tmp_path / "raw.csv"
+    cli("strategy", "--samples", n, "--seed", seed, "--raw", raw)
+    want = pd.read_csv(raw)  # no `kept` column: the strategy refuses no sample
+    assert got.samples["kept"].all()
+    pd.testing.assert_frame_equal(got.samples.drop(columns="kept"), want, check_exact=True, check_dtype=False)
+    assert got.result == cli.json("strategy", "--samples", n, "--seed", seed)
+    assert len(got.percentiles) > 0 and got.percentiles.index.is_unique
+
+
+def test_sampled_frames_are_writable():
+    s = ww.train(run="llama-3.1-405b", samples=100, seed=1)
+    s.samples.loc[s.samples["total_usd"] > 7e7, "total_usd"] = np.nan
+    s.samples.iloc[0, 2] = 1.0
+    s.samples["kept"] = False
+    assert s.samples.iloc[0, 2] == 1.0 and not s.samples["kept"].any()

@@ -60,8 +60,17 @@ def test_a_dask_cluster_gives_the_local_frame():
     pd.testing.assert_frame_equal(sampled, ww.sweep("train", GRID, samples=300, seed=5, run="llama-3.1-405b"))
 
 
-def test_a_bad_point_raises_with_its_message():
-    with pytest.raises(ww.WaferwattError, match="ownership.hardware_life_years"):
-        ww.sweep("train", {"ownership.hardware_life_years": [3, -1]}, run="llama-3.1-405b")
+def test_a_bad_point_raises_naming_the_point_even_from_another_process():
+    grid = {"tariff_usd_per_kwh": [0.1, -1, 0.2]}
+    with pytest.raises(ww.WaferwattError) as e:
+        ww.sweep("train", grid, run="llama-3.1-405b")
+    assert str(e.value).startswith("at the sweep's point tariff_usd_per_kwh = -1:\nerror: ")
+    assert e.value.key == "--tariff-usd-per-kwh"
+    # The error crosses a process pool whole, its fields with it.
+    with concurrent.futures.ProcessPoolExecutor(2) as pool, pytest.raises(ww.WaferwattError) as e:
+        ww.sweep("train", grid, run="llama-3.1-405b", map=pool.map)
+    assert "tariff_usd_per_kwh = -1" in str(e.value) and e.value.key == "--tariff-usd-per-kwh"
     with pytest.raises(TypeError):
         ww.sweep("train", [1, 2, 3])
+    with pytest.raises(TypeError, match="executor's map"):
+        ww.sweep("train", grid, map="w.svg")

@@ -28,7 +28,8 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from ._native import WaferwattError, __version__
+from ._errors import WaferwattError
+from ._native import __version__
 from ._native import run as _run
 from ._frames import Sampled, frame_of_records
 from ._sweep import sweep
@@ -61,6 +62,8 @@ def _words(value: Any) -> list[str]:
         return [os.fspath(value)]
     if isinstance(value, Mapping):
         return [f"{k}={_word(v)}" for k, v in value.items()]
+    if isinstance(value, (bytes, bytearray)):
+        raise TypeError(f"an option takes text, numbers or a list of them, not bytes ({value!r})")
     if isinstance(value, Iterable):
         return [_word(v) for v in value]
     return [_word(value)]
@@ -83,11 +86,13 @@ def _options(options: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
 
 
 def command(path: Iterable[str], keep_samples: bool = True, **options: Any) -> Any:
-    """Runs any command by its path (``["data", "show", "h100-sxm"]``) and returns its JSON as
-    Python objects; with ``samples``, a :class:`Sampled` (the samples kept when
-    ``keep_samples``). A check that finds faults (``validate``, ``data check``) returns its
-    answer with ``failed`` set to what the command line prints on standard error."""
-    text, failed, samples = _run(list(path), _options(options), keep_samples)
+    """Runs any command by its path (``"train"``, ``["data", "show", "h100-sxm"]``) and returns
+    its JSON as Python objects. With ``samples``, a :class:`Sampled`, whose frames hold every
+    sample; with ``keep_samples=False`` (or ``uncertainty="off"``), the JSON with percentiles
+    only. A check that finds faults (``validate``, ``data check``) returns its answer with
+    ``failed`` set to what the command line prints on standard error."""
+    path = [path] if isinstance(path, str) else list(path)
+    text, failed, samples = _run(path, _options(options), keep_samples)
     result = json.loads(text)
     if failed is not None and isinstance(result, dict):
         result["failed"] = failed
@@ -120,8 +125,10 @@ def strategy(**options: Any) -> Any:
     return command(["strategy"], **options)
 
 
-def report(**options: Any) -> dict:
-    """The report's accounts and verdicts (``waferwatt report --format json``)."""
+def report(**options: Any) -> dict | None:
+    """The report's accounts and verdicts (``waferwatt report --format json``). With
+    ``html=``, ``markdown=`` or ``pdf=`` a file name, the report is written there instead and
+    None is returned."""
     return command(["report"], **options)
 
 
@@ -138,7 +145,10 @@ def sensitivity(ledger: str, output: str, **options: Any) -> dict:
 
 
 def compare(ledger: str, methods: Iterable[str], **options: Any) -> dict:
-    """One ledger under two methods and the bridge between them (``waferwatt compare``)."""
+    """One ledger under two methods and the bridge between them (``waferwatt compare``):
+    ``methods`` names two, e.g. ``["default", "epoch-2024"]``."""
+    if isinstance(methods, str):
+        raise TypeError(f"methods names two methods, e.g. ['default', {methods!r}], not one string")
     return command(["compare", ledger], method=list(methods), **options)
 
 

@@ -14,10 +14,13 @@ class Sampled:
     - ``samples``: one row a sample: ``sample``, ``kept`` (False where the ledger refused the
       draw), each uncertain number by its data key, then each result by its name (as
       ``--raw`` writes them; NaN where a sample lacks a result);
-    - ``percentiles``: one row a result (its name as the index): p5, p50, p95 and mean, as
-      ``--format csv`` prints them;
+    - ``percentiles``: one row a result (its name as the index, named ``figure``): p5, p50,
+      p95 and mean, as ``--format csv`` prints them;
     - ``uncertain``: the uncertain numbers drawn: key, distribution, low, value, high, unit;
-    - ``result``: the command's JSON, each result replaced by its summary.
+    - ``result``: the command's JSON, each result replaced by its summary (with several
+      regions, ``{"results": [...], "uncertainty": {...}}``).
+
+    The frames are ordinary, writable pandas frames.
     """
 
     def __init__(self, result: Any, columns: tuple) -> None:
@@ -27,7 +30,7 @@ class Sampled:
         self.figures: list[str] = list(names[keys:])
         # The values arrive column after column: a (columns × samples) array whose transpose is
         # the frame, with no copy per row.
-        block = np.frombuffer(values, dtype="<f8").reshape(len(names), n).T
+        block = np.frombuffer(values, dtype=np.float64).reshape(len(names), n).T
         frame = pd.DataFrame(block, columns=list(names), copy=False)
         frame.insert(0, "kept", np.frombuffer(kept, dtype=np.uint8).astype(bool))
         frame.insert(0, "sample", np.arange(n, dtype=np.int64))
@@ -37,12 +40,17 @@ class Sampled:
             index=pd.Index([s[0] for s in summaries], name="figure"),
             columns=["p5", "p50", "p95", "mean"],
         )
-        meta = result.get("uncertainty", {}) if isinstance(result, dict) else {}
+        # The ledgers' JSON says how it sampled under "uncertainty"; the strategy's lists the
+        # keys there and gives its seed beside them.
+        meta = result.get("uncertainty") if isinstance(result, dict) else None
+        if not isinstance(meta, dict):
+            meta = {"seed": result.get("seed") if isinstance(result, dict) else None,
+                    "uncertain": [{"key": k} for k in self.keys]}
         self.uncertain: pd.DataFrame = frame_of_records(
             meta.get("uncertain", []), ["key", "dist", "low", "value", "high", "unit"]
         )
         self.seed = meta.get("seed")
-        self.refused = meta.get("refused", 0)
+        self.refused = int((~frame["kept"]).sum())
 
     def __len__(self) -> int:
         return len(self.samples)

@@ -8,6 +8,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
 
+from ._errors import WaferwattError
 from ._native import leaves as _leaves
 from ._native import run as _run
 
@@ -32,13 +33,16 @@ def sweep(
     (``ownership.hardware_life_years``), which is set as ``set`` would. ``options`` apply to
     every point.
 
-    ``map`` is any executor's map, called as ``map(function, points)``: the built-in ``map``
+    ``map`` is any executor's map (so wafer's ``map`` option, a file, cannot be swept), called as
+    ``map(function, points)``: the built-in ``map``
     (the default), ``concurrent.futures.ProcessPoolExecutor().map``, a Dask ``Client.map`` (its
     futures are gathered) or a Ray pool's ``map``. The same grid gives the same frame on each.
     """
     path = [command] if isinstance(command, str) else list(command)
+    if map is not None and not callable(map):
+        raise TypeError(f"map is an executor's map function (e.g. client.map), not {map!r}")
     points = _points(grid)
-    tasks = [(path, _point_options(options, point, samples, seed)) for point in points]
+    tasks = [(path, _point_options(options, point, samples, seed), point) for point in points]
     results = [_gathered(r) for r in (map or builtins.map)(evaluate, tasks)]
     rows = []
     for point, numbers in zip(points, results):
@@ -51,8 +55,13 @@ def sweep(
 def evaluate(task: tuple) -> dict:
     """One point of a sweep: the command's answer as {name: number}. A function of plain data,
     so that a process pool, a Dask worker or a Ray worker can run it."""
-    path, options = task
-    text, _failed, _samples = _run(list(path), [(n, list(v)) for n, v in options], False)
+    path, options, point = task
+    try:
+        text, _failed, _samples = _run(list(path), [(n, list(v)) for n, v in options], False)
+    except WaferwattError as e:
+        # Which point of the grid failed, before the command line's message.
+        where = ", ".join(f"{name} = {value}" for name, value in point.items())
+        raise WaferwattError(f"at the sweep's point {where}:\n{e}", e.diagnostics) from None
     return dict(_leaves(text))
 
 
