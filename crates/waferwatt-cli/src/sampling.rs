@@ -753,17 +753,21 @@ pub fn leaves(v: &Value) -> Vec<(String, f64)> {
 }
 
 const NOT_RESULTS: &[&str] = &["explain", "published", "notes", "uncertainty"];
-const LABELS: &[&str] = &["region", "node", "item", "id", "class", "name"];
+const LABELS: &[&str] = &["region", "node", "item", "id", "class", "name", "accelerator", "chiplets"];
 
 /// How the elements of an array are named in paths: by the first of [`LABELS`] that every
-/// element has and no two share, else by their index.
+/// element has (as text, or a whole number) and no two share, else by their index.
 fn labels(a: &[Value]) -> Vec<String> {
     LABELS
         .iter()
         .find_map(|l| {
             let names: Vec<String> = a
                 .iter()
-                .map(|v| v.get(l).and_then(Value::as_str).map(str::to_string))
+                .map(|v| match v.get(l)? {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(n) => n.as_u64().map(|n| n.to_string()),
+                    _ => None,
+                })
                 .collect::<Option<_>>()?;
             let mut sorted = names.clone();
             sorted.sort();
@@ -921,8 +925,8 @@ mod tests {
         ] {
             let r = crate::fleet_cmd::evaluate(waferwatt::fleet::bind(&ds, &req).unwrap()).ok().unwrap();
             let (mut names, mut values) = (Names::default(), Vec::new());
-            waferwatt::fleet::figures(&r.bound.inputs, &r.out, &mut names);
-            waferwatt::fleet::figures(&r.bound.inputs, &r.out, &mut Collect(&mut values));
+            waferwatt::fleet::figures(&r.bound.mix, &r.bound.inputs, &r.out, &mut names);
+            waferwatt::fleet::figures(&r.bound.mix, &r.bound.inputs, &r.out, &mut Collect(&mut values));
             same(&crate::fleet_cmd::to_json(&r, false), names.0, values, "fleet");
         }
     }

@@ -74,3 +74,13 @@ def test_a_bad_point_raises_naming_the_point_even_from_another_process():
         ww.sweep("train", [1, 2, 3])
     with pytest.raises(TypeError, match="executor's map"):
         ww.sweep("train", grid, map="w.svg")
+
+
+def test_columns_name_designs_not_places():
+    # The mix listed in two orders: each column is one design's in every row.
+    frame = ww.sweep("fleet", {"mix": ["ascend-910c=0.8,ascend-910b=0.2", "ascend-910b=0.5,ascend-910c=0.5"]})
+    assert list(frame["mix.ascend-910c.share"]) == [0.8, 0.5]
+    assert list(frame["mix.ascend-910b.share"]) == [0.2, 0.5]
+    splits = ww.sweep("chip", {"chiplets": ["1,2,4", "4,2,1"]}, accelerator="ascend-910c")
+    assert list(splits["splits.4.chiplets"]) == [4, 4]
+    assert splits.loc[0, "splits.4.cost_per_good_package_usd"] == splits.loc[1, "splits.4.cost_per_good_package_usd"]

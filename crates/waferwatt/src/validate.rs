@@ -353,7 +353,7 @@ fn results(ds: &Dataset, case: &Case) -> Result<Vec<(String, f64)>, Diagnostic> 
             let b = crate::fleet::bind(&ds, &req).map_err(first)?;
             let o = crate::fleet::evaluate(&b.inputs);
             crate::fleet::check(&o)?;
-            crate::fleet::figures(&b.inputs, &o, &mut out);
+            crate::fleet::figures(&b.mix, &b.inputs, &o, &mut out);
         }
     }
     Ok(out.0)

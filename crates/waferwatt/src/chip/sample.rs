@@ -42,7 +42,10 @@ pub fn figures(b: &ChipBound, v: &[f64], x: &ChipInputs, o: &ChipOutputs, s: &mu
     // Splits of one compute die's worth of silicon (all of it, before any port split).
     let port = b.plan.port_at(v);
     let total = port.map_or(x.compute.area_mm2, |p| p.area_to_mm2);
+    // Splits are named by their chiplet count where no two share one, else by place.
+    let by_count = b.chiplets.iter().enumerate().all(|(j, k)| !b.chiplets[..j].contains(k));
     for (j, k) in b.chiplets.iter().enumerate() {
+        let label = || if by_count { k.to_string() } else { j.to_string() };
         let sp = split(total, *k, &x.compute.wafer, x);
         if !sp.cost_per_good_package_usd.is_finite() {
             return false;
@@ -54,7 +57,7 @@ pub fn figures(b: &ChipBound, v: &[f64], x: &ChipInputs, o: &ChipOutputs, s: &mu
             ("cost_per_good_chiplet_usd", sp.cost_per_good_chiplet_usd),
             ("cost_per_good_package_usd", sp.cost_per_good_package_usd),
         ] {
-            s.put(&|| format!("splits.{j}.{what}"), value);
+            s.put(&|| format!("splits.{}.{what}", label()), value);
         }
     }
     let (lo, hi) = break_even_span(x);

@@ -8,11 +8,19 @@ use crate::fab::ToolClass;
 use crate::plan::{Names, Planned, Row, Sink, Slots, name};
 use crate::uncertainty::{Model, Uncertain};
 
-/// The results of a fleet for its inputs `x` and outputs `o`.
-pub fn figures(x: &FleetInputs, o: &FleetOutputs, s: &mut dyn Sink) {
+/// The results of a fleet for its inputs `x` and outputs `o`, its mix's accelerators named by
+/// their ids (`mix`, in the order of `x.mix`).
+pub fn figures(mix: &[(String, String)], x: &FleetInputs, o: &FleetOutputs, s: &mut dyn Sink) {
+    // The mix's items are named by their accelerator where no two share one, else by place, so
+    // a name means the same design whatever order a request lists them in.
+    let by_id = mix.iter().enumerate().all(|(i, (id, _))| !mix[..i].iter().any(|(other, _)| other == id));
     for (i, (m, n)) in x.mix.iter().zip(&o.accelerators_by_item).enumerate() {
-        s.put(&|| format!("mix.{i}.share"), m.share);
-        s.put(&|| format!("mix.{i}.accelerators_per_year"), *n);
+        let label = || match mix.get(i) {
+            Some((id, _)) if by_id => id.clone(),
+            _ => i.to_string(),
+        };
+        s.put(&|| format!("mix.{}.share", label()), m.share);
+        s.put(&|| format!("mix.{}.accelerators_per_year", label()), *n);
     }
     // Scanner groups are named by their class where no two share one, else by their place.
     let classes: Vec<ToolClass> = x.scanners.iter().map(|g| g.class).collect();
@@ -61,7 +69,7 @@ pub fn model<'a>(
     keys: &[Uncertain],
 ) -> Result<(Vec<String>, impl Model + 'a), Diagnostic> {
     let mut names = Names::default();
-    figures(&b.inputs, &evaluate(&b.inputs), &mut names);
+    figures(&b.mix, &b.inputs, &evaluate(&b.inputs), &mut names);
     let model = Planned::new(slots, keys, move |v: &[f64], out: &mut [f64]| {
         let Ok(x) = b.plan.derive(v) else { return false };
         let o = evaluate(&x);
@@ -69,7 +77,7 @@ pub fn model<'a>(
             return false;
         }
         let mut row = Row { values: out, at: 0 };
-        figures(&x, &o, &mut row);
+        figures(&b.mix, &x, &o, &mut row);
         row.full()
     })?;
     Ok((names.0, model))
