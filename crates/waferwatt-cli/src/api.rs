@@ -209,14 +209,14 @@ pub fn run_json(path: &[&str], named: &[Named], keep: bool) -> Result<Answer, Re
     Ok(Answer { json, failed, samples: kept.take() })
 }
 
-/// The numbers of a JSON answer, each named by its path as sampled results are named
-/// (`total_usd`, `ledger.electricity.usd`, `us-va.total_usd` with several regions; a sampled
-/// answer's `total_usd.p50`); notes, explanations and published figures left out, and a null
-/// kept as NaN.
-pub fn leaves(json: &str) -> Result<Vec<(String, f64)>, Refusal> {
+/// The scalars of a JSON answer (numbers, texts, switches; a figure the answer lacks as null),
+/// each named by its path as sampled results are named (`total_usd`, `ledger.electricity.usd`,
+/// `us-va.total_usd` with several regions; a sampled answer's `total_usd.p50`); notes,
+/// explanations and published figures left out.
+pub fn leaves(json: &str) -> Result<Vec<(String, serde_json::Value)>, Refusal> {
     let v: serde_json::Value =
         serde_json::from_str(json).map_err(|e| Refusal::Usage(format!("not a JSON answer: {e}")))?;
-    Ok(crate::sampling::leaves(&v))
+    Ok(crate::sampling::scalars(&v))
 }
 
 /// A ledger command's sampling options.

@@ -746,9 +746,24 @@ fn sensitivity<M: Model>(
 /// The numeric (and null) leaves of a JSON answer, by path: object keys, and array elements by their
 /// `region`, `item`, `class`, `id` or `name` (else their index). Notes, explanations and
 /// published figures are not results and are left out.
+#[cfg(test)]
 pub fn leaves(v: &Value) -> Vec<(String, f64)> {
     let mut out = Vec::new();
-    walk(v, String::new(), &mut out);
+    walk(v, String::new(), &mut |path, leaf| match leaf {
+        // A figure the answer lacks here (a break-even that does not exist) may exist in a
+        // sample: it keeps its place, as not a number.
+        Value::Null => out.push((path, f64::NAN)),
+        Value::Number(n) => out.extend(n.as_f64().map(|x| (path, x))),
+        _ => {}
+    });
+    out
+}
+
+/// Every scalar leaf of a JSON answer (numbers, texts, switches and nulls), named by its path
+/// as [`leaves`] names the numbers.
+pub fn scalars(v: &Value) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    walk(v, String::new(), &mut |path, leaf| out.push((path, leaf.clone())));
     out
 }
 
@@ -781,29 +796,23 @@ fn join(path: &str, seg: &str) -> String {
     if path.is_empty() { seg.to_string() } else { format!("{path}.{seg}") }
 }
 
-fn walk(v: &Value, path: String, out: &mut Vec<(String, f64)>) {
+/// Calls `leaf` with each scalar of `v` and its path; notes, explanations and published figures
+/// are not results and are passed over.
+fn walk(v: &Value, path: String, leaf: &mut dyn FnMut(String, &Value)) {
     match v {
-        // A figure the answer lacks here (a break-even that does not exist) may exist in a
-        // sample: it keeps its place, as not a number.
-        Value::Null => out.push((path, f64::NAN)),
-        Value::Number(n) => {
-            if let Some(x) = n.as_f64() {
-                out.push((path, x));
-            }
-        }
         Value::Object(o) => {
             for (k, v) in o {
                 if !NOT_RESULTS.contains(&k.as_str()) {
-                    walk(v, join(&path, k), out);
+                    walk(v, join(&path, k), leaf);
                 }
             }
         }
         Value::Array(a) => {
             for (v, l) in a.iter().zip(labels(a)) {
-                walk(v, join(&path, &l), out);
+                walk(v, join(&path, &l), leaf);
             }
         }
-        _ => {}
+        scalar => leaf(path, scalar),
     }
 }
 

@@ -64,11 +64,25 @@ fn run<'py>(
     Ok((answer.json, answer.failed, samples))
 }
 
-/// The numbers of a JSON answer by path, as sampled results are named (`total_usd`,
-/// `ledger.electricity.usd`, `total_usd.p50`).
+/// The scalars of a JSON answer by path, as sampled results are named (`total_usd`,
+/// `ledger.electricity.usd`, `total_usd.p50`): numbers as floats, texts, switches, and None
+/// where the answer lacks a figure.
 #[pyfunction]
-fn leaves(py: Python<'_>, json: &str) -> PyResult<Vec<(String, f64)>> {
-    api::leaves(json).map_err(|r| refusal(py, r))
+fn leaves<'py>(py: Python<'py>, json: &str) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
+    use serde_json::Value;
+    let scalars = api::leaves(json).map_err(|r| refusal(py, r))?;
+    scalars
+        .into_iter()
+        .map(|(name, v)| {
+            let value = match v {
+                Value::Number(n) => n.as_f64().into_pyobject(py)?.into_any(),
+                Value::String(t) => t.into_pyobject(py)?.into_any(),
+                Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+                _ => py.None().into_bound(py),
+            };
+            Ok((name, value))
+        })
+        .collect()
 }
 
 /// A refusal as `waferwatt.WaferwattError` (defined in Python, `_errors.py`, so that it

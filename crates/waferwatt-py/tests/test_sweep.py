@@ -19,6 +19,7 @@ def test_a_sweep_is_every_combination_and_each_row_its_own_run():
     frame = local()
     assert len(frame) == 6
     assert list(frame.columns[:2]) == list(GRID)
+    assert (frame["region"] == ww.train(run="llama-3.1-405b")["region"]).all() and frame["method"].isna().all()
     assert frame[list(GRID)].drop_duplicates().shape[0] == 6
     for _, row in frame.iterrows():
         one = ww.train(run="llama-3.1-405b", tariff_usd_per_kwh=row["tariff_usd_per_kwh"],
@@ -80,6 +81,8 @@ def test_columns_name_designs_not_places():
     # The mix listed in two orders: each column is one design's in every row.
     frame = ww.sweep("fleet", {"mix": ["ascend-910c=0.8,ascend-910b=0.2", "ascend-910b=0.5,ascend-910c=0.5"]})
     assert list(frame["mix.ascend-910c.share"]) == [0.8, 0.5]
+    # Texts are columns too: what limited each point.
+    assert frame["bottleneck"].map(type).eq(str).all()
     assert list(frame["mix.ascend-910b.share"]) == [0.2, 0.5]
     splits = ww.sweep("chip", {"chiplets": ["1,2,4", "4,2,1"]}, accelerator="ascend-910c")
     assert list(splits["splits.4.chiplets"]) == [4, 4]

@@ -23,9 +23,10 @@ def sweep(
     **options: Any,
 ) -> pd.DataFrame:
     """Runs ``command`` (``"train"``, or a path such as ``["compare", "train"]``) once per point
-    of ``grid`` and returns one frame, a row per point: the point's values, then every number
+    of ``grid`` and returns one frame, a row per point: the point's values, then every figure
     of the answer named by its path (``total_usd``, ``ledger.electricity.usd``,
-    ``us-va.total_usd`` with several regions; with ``samples``, ``total_usd.p5`` … ``.mean``).
+    ``us-va.total_usd`` with several regions; with ``samples``, ``total_usd.p5`` … ``.mean``),
+    texts too (``bottleneck``, ``pue_basis``); None where a point's answer lacks a figure.
 
     ``grid`` is a dict of parameter → values (every combination is run, in order) or a
     DataFrame (a point per row). A parameter is an option of the command
@@ -53,7 +54,7 @@ def sweep(
 
 
 def evaluate(task: tuple) -> dict:
-    """One point of a sweep: the command's answer as {name: number}. A function of plain data,
+    """One point of a sweep: the command's answer as {name: figure}. A function of plain data,
     so that a process pool, a Dask worker or a Ray worker can run it."""
     path, options, point = task
     try:
