@@ -38,6 +38,7 @@ pub mod diag;
 pub mod fab;
 pub mod finance;
 pub mod fleet;
+mod par;
 pub mod plan;
 pub mod power;
 pub mod provenance;

@@ -8,7 +8,7 @@
 //! published range itself. [`run`] evaluates every case on the data in force, so a `--set` or
 //! a scenario that moves a model input moves the record with it.
 
-use rayon::prelude::*;
+use crate::par::*;
 
 use crate::data::{Dataset, Scenario};
 use toml::Spanned;

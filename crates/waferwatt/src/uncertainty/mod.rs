@@ -14,7 +14,7 @@ mod stream;
 
 pub use stream::summarize_model;
 
-use rayon::prelude::*;
+use crate::par::*;
 
 use crate::data::Dataset;
 use crate::provenance::Binding;

@@ -11,7 +11,7 @@
 //! found again from that result's values alone. So the summaries equal those of the stored
 //! run, bit for bit.
 
-use rayon::prelude::*;
+use crate::par::*;
 
 use super::sobol::Column;
 use super::{Model, Plan, Summary, chunk_rows, key, summarize_rows, unkey};
