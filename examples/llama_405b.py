@@ -2,8 +2,8 @@
 
 1. The ledger in five regions (Virginia, California, Texas, Inner Mongolia, Guizhou).
 2. The run's cost sampled 20,000 times over the data's ranges, plotted with matplotlib.
-3. A sweep over the electricity tariff and the hardware's life: what electricity's share
-   would be, and where it would become the largest line.
+3. A sweep over the electricity tariff and the hardware's life: what electricity's share of
+   the run's cost would be at each.
 
 Run it after `pip install "./crates/waferwatt-py[plot]"`:
 

@@ -72,35 +72,55 @@ pub fn argv(path: &[&str], named: &[Named]) -> Result<Vec<String>, Refusal> {
             Some(sub) => levels.push((sub, vec![(*word).to_string()])),
             None if here.get_positionals().next().is_some() => {
                 if let Some(level) = levels.last_mut() {
+                    // A word that starts with a dash is still a word, not an option.
+                    if word.starts_with('-') && !level.1.iter().any(|w| w == "--") {
+                        level.1.push("--".into());
+                    }
                     level.1.push((*word).to_string());
                 }
             }
             None => {
                 let subs: Vec<&str> = here.get_subcommands().map(|c| c.get_name()).collect();
-                return Err(Refusal::Usage(format!(
-                    "`{}` has no command `{word}`; expected one of: {}",
-                    command_name(&levels),
-                    subs.join(", ")
-                )));
+                return Err(Refusal::Usage(if subs.is_empty() {
+                    format!("`{}` takes no further word `{word}`", command_name(&levels))
+                } else {
+                    format!(
+                        "`{}` has no command `{word}`; expected one of: {}",
+                        command_name(&levels),
+                        subs.join(", ")
+                    )
+                }));
             }
         }
     }
     let mut placed: Vec<Vec<String>> = vec![Vec::new(); levels.len()];
+    // The options a face may give: those of the commands on the path (not the program's own
+    // `--version`), less those the face sets itself.
+    let takes = |cmd: &'_ clap::Command| -> Vec<String> {
+        cmd.get_arguments()
+            .filter_map(|a| a.get_long())
+            .filter(|l| !FACES_OWN.contains(l))
+            .map(snake)
+            .collect()
+    };
     for n in named {
         let long = n.name.replace('_', "-");
         // The first command along the path that takes it: `compare`'s methods, not the
         // `--method` its `train` would refuse there.
-        let found = levels.iter().enumerate().find_map(|(i, (cmd, _))| {
-            cmd.get_arguments().find(|a| a.get_long() == Some(long.as_str())).map(|a| (i, a))
+        let found = levels.iter().enumerate().skip(1).find_map(|(i, (cmd, _))| {
+            cmd.get_arguments()
+                .find(|a| a.get_long() == Some(long.as_str()) && !FACES_OWN.contains(&long.as_str()))
+                .map(|a| (i, a))
         });
         let Some((level, arg)) = found else {
-            let cmd = levels.last().map_or(&root, |l| l.0);
-            let known: Vec<String> = cmd
-                .get_arguments()
-                .filter_map(|a| a.get_long())
-                .filter(|l| !FACES_OWN.contains(l))
-                .map(snake)
-                .collect();
+            let mut known: Vec<String> = Vec::new();
+            for (cmd, _) in levels.iter().skip(1) {
+                for name in takes(cmd) {
+                    if !known.contains(&name) {
+                        known.push(name);
+                    }
+                }
+            }
             let near = waferwatt::diag::nearest(
                 &snake(&long),
                 &known.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -197,8 +217,11 @@ pub fn run_json(path: &[&str], named: &[Named], keep: bool) -> Result<Answer, Re
         )
     })?;
     let kept = Keep::default();
-    if let Some(sampling) = sampling_of(&mut cli.command).filter(|_| keep) {
-        sampling.keep = Some(kept.clone());
+    if let Some(sampling) = sampling_of(&mut cli.command) {
+        sampling.quiet = true;
+        if keep {
+            sampling.keep = Some(kept.clone());
+        }
     }
     let (json, failed) = match crate::run(cli) {
         Ok(_) if writes => ("null".to_string(), None),
@@ -212,11 +235,16 @@ pub fn run_json(path: &[&str], named: &[Named], keep: bool) -> Result<Answer, Re
 /// The scalars of a JSON answer (numbers, texts, switches; a figure the answer lacks as null),
 /// each named by its path as sampled results are named (`total_usd`, `ledger.electricity.usd`,
 /// `us-va.total_usd` with several regions; a sampled answer's `total_usd.p50`); notes,
-/// explanations and published figures left out.
-pub fn leaves(json: &str) -> Result<Vec<(String, serde_json::Value)>, Refusal> {
+/// explanations and published figures left out. A sampled answer over several regions
+/// (`{"results": [...], "uncertainty": ...}`) is named as its results are.
+pub fn scalars(json: &str) -> Result<Vec<(String, serde_json::Value)>, Refusal> {
     let v: serde_json::Value =
         serde_json::from_str(json).map_err(|e| Refusal::Usage(format!("not a JSON answer: {e}")))?;
-    Ok(crate::sampling::scalars(&v))
+    let results = match (v.get("results"), v.get("uncertainty")) {
+        (Some(r), Some(_)) if r.is_array() => r,
+        _ => &v,
+    };
+    Ok(crate::sampling::scalars(results))
 }
 
 /// A ledger command's sampling options.
@@ -275,9 +303,15 @@ mod tests {
             words,
             ["waferwatt", "compare", "--method=default", "--method=epoch-2024", "train", "--run=x"]
         );
-        // A word that is no sub-command is a positional argument.
-        let words = argv(&["data", "show", "h100-sxm"], &[]).unwrap();
-        assert_eq!(words, ["waferwatt", "data", "show", "h100-sxm"]);
+        // A word that is no sub-command is a positional argument, a dashed one too; a global
+        // option goes to the first command that takes it.
+        let words = argv(&["data", "show", "h100-sxm"], &[named("set", &["a.b.c=1"])]).unwrap();
+        assert_eq!(words, ["waferwatt", "data", "--set=a.b.c=1", "show", "h100-sxm"]);
+        let words = argv(&["data", "show", "-x"], &[]).unwrap();
+        assert_eq!(words, ["waferwatt", "data", "show", "--", "-x"]);
+        // A list whose values hold commas or equals signs is passed whole.
+        let words = argv(&["fleet"], &[named("mix", &["ascend-910c=0.8", "ascend-910b=0.2"])]).unwrap();
+        assert_eq!(words, ["waferwatt", "fleet", "--mix=ascend-910c=0.8,ascend-910b=0.2"]);
     }
 
     #[test]
@@ -287,6 +321,13 @@ mod tests {
         assert!(e.contains("did you mean `tariff_usd_per_kwh`"), "{e}");
         let e = argv(&["trian"], &[]).unwrap_err().to_string();
         assert!(e.contains("no command `trian`") && e.contains("train"), "{e}");
+        let e = argv(&["train", "extra"], &[]).unwrap_err().to_string();
+        assert!(e.contains("`train` takes no further word `extra`"), "{e}");
+        // The program's own options are not a command's; a parent's are offered too.
+        let e = argv(&["train"], &[named("version", &["true"])]).unwrap_err().to_string();
+        assert!(e.contains("takes no option `version`"), "{e}");
+        let e = argv(&["compare", "train"], &[named("methods", &["a"])]).unwrap_err().to_string();
+        assert!(e.contains("did you mean `method`"), "{e}");
         let e = argv(&["train"], &[named("explain", &["yes"])]).unwrap_err().to_string();
         assert!(e.contains("switch"), "{e}");
         let e = run_json(&["train"], &[named("format", &["csv"])], true).unwrap_err().to_string();
@@ -313,7 +354,23 @@ mod tests {
         let a = run_json(&["train"], &[named("run", &["llama-3.1-405b"]), named("samples", &["50"])], false)
             .unwrap();
         assert!(a.samples.is_none());
-        let names: Vec<String> = leaves(&a.json).unwrap().into_iter().map(|l| l.0).collect();
+        let names: Vec<String> = scalars(&a.json).unwrap().into_iter().map(|l| l.0).collect();
         assert!(names.iter().any(|n| n == "total_usd.p50"), "{names:?}");
+        // Several regions sampled: named as the unsampled answer's are, not under `results`.
+        let two = [named("run", &["llama-3.1-405b"]), named("region", &["us-va", "cn-nm"])];
+        let central: Vec<String> = scalars(&run_json(&["train"], &two, false).unwrap().json)
+            .unwrap()
+            .into_iter()
+            .map(|l| l.0)
+            .collect();
+        let mut sampled = two.to_vec();
+        sampled.push(named("samples", &["20"]));
+        let sampled: Vec<String> = scalars(&run_json(&["train"], &sampled, false).unwrap().json)
+            .unwrap()
+            .into_iter()
+            .map(|l| l.0)
+            .collect();
+        assert!(central.iter().any(|n| n == "us-va.total_usd"), "{central:?}");
+        assert!(sampled.iter().any(|n| n == "us-va.total_usd.p50"), "{sampled:?}");
     }
 }

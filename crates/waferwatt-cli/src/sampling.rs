@@ -38,6 +38,9 @@ pub struct SampleOptions {
     /// Where the other faces take every sample in memory, as columns (what `--raw` writes).
     #[arg(skip)]
     pub keep: Option<Keep>,
+    /// No progress bar: the other faces run in processes whose standard error is not theirs.
+    #[arg(skip)]
+    pub quiet: bool,
 }
 
 /// Every sample's uncertain numbers and results, column by column: what `--raw` writes, kept in
@@ -49,6 +52,8 @@ pub struct Columns {
     pub names: Vec<String>,
     /// How many of `names` are uncertain numbers.
     pub keys: usize,
+    /// The uncertain numbers drawn, in the order of their columns: distribution, range, unit.
+    pub uncertain: Vec<Uncertain>,
     pub samples: usize,
     /// Whether the ledger kept each sample (a refused sample has no results).
     pub kept: Vec<bool>,
@@ -128,10 +133,11 @@ impl SampleOptions {
         Ok(())
     }
     /// How many values a sample holds at the peak of a run that keeps its `width` results
-    /// and `keys` draws: once, to write them (`--raw`); kept for a face, three times (as rows,
-    /// as columns with their draws, and in the face's copy of those).
+    /// and `keys` draws: once, to write them (`--raw`); kept for a face, twice (as rows with
+    /// the columns made from them, then the columns with the face's copy of them, the rows
+    /// gone by then).
     pub fn held(&self, width: usize, keys: usize) -> usize {
-        if self.keep.is_some() { width + 2 * (width + keys) } else { width + keys }
+        if self.keep.is_some() { 2 * (width + keys) } else { width + keys }
     }
     fn sampling(&self) -> Sampling {
         match self.sampler {
@@ -199,9 +205,10 @@ pub fn answer_model<M: Model>(model: &M, problem: Problem, task: Task) -> Result
 /// How long a run goes before its progress bar shows: runs that answer at once stay quiet.
 const PROGRESS_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
 
-/// A progress bar on standard error, when it is a terminal and the run takes a while.
-pub fn progress(total: usize, what: &'static str) -> impl Fn(usize) + Sync {
-    let terminal = std::io::stderr().is_terminal();
+/// A progress bar on standard error, when it is a terminal, the run takes a while, and the
+/// options are not `quiet`.
+pub fn progress(opts: &SampleOptions, total: usize, what: &'static str) -> impl Fn(usize) + Sync {
+    let terminal = !opts.quiet && std::io::stderr().is_terminal();
     let start = std::time::Instant::now();
     let last = AtomicUsize::new(0);
     move |done: usize| {
@@ -260,7 +267,7 @@ fn sample<M: Model>(
     // the values about each percentile (about a tenth of them), whatever the sample count.
     let (summaries, refused) = if opts.raw.is_some() || opts.keep.is_some() {
         check_memory(n, width, opts.held(width, problem.keys.len()))?;
-        let rows = uncertainty::sample(model, &plan, width, &progress(n, "sampling"));
+        let rows = uncertainty::sample(model, &plan, width, &progress(opts, n, "sampling"));
         if let Some(path) = &opts.raw {
             write_raw(path, &plan, &problem, &rows)?;
         }
@@ -271,7 +278,7 @@ fn sample<M: Model>(
         (summaries, rows.refused())
     } else {
         check_memory(n, width, width.div_ceil(STREAMED_SHARE))?;
-        uncertainty::summarize_model(model, &plan, width, &progress(n, "sampling"))
+        uncertainty::summarize_model(model, &plan, width, &progress(opts, n, "sampling"))
     };
     if refused == n {
         return Err(Diagnostic::new(format!("the model refused all {n} samples"))
@@ -332,8 +339,9 @@ pub fn summary_or_null(s: Option<Summary>) -> Value {
 
 fn to_json(mut base: Value, s: &Sampled, h: &Header) -> Value {
     let kept = h.samples - h.refused;
-    for (name, summary) in s.names.iter().zip(&s.summaries) {
-        if let (Some(leaf), Some(summary)) = (leaf_mut(&mut base, name), summary) {
+    let pointers: Vec<Option<String>> = s.names.iter().map(|name| pointer(&base, name)).collect();
+    for (at, summary) in pointers.iter().zip(&s.summaries) {
+        if let (Some(leaf), Some(summary)) = (at.as_deref().and_then(|at| base.pointer_mut(at)), summary) {
             *leaf = summary_json(summary);
             // A figure that only some samples have says in how many.
             if summary.n < kept {
@@ -411,6 +419,7 @@ pub fn columns(
     Columns {
         names: all,
         keys: keys.len(),
+        uncertain: keys.to_vec(),
         samples: rows.rows(),
         kept: (0..rows.rows()).map(|i| !rows.is_refused(i)).collect(),
         values: uncertainty::columns(plan, rows),
@@ -656,7 +665,7 @@ fn sensitivity<M: Model>(
                 opts.seed(),
                 width,
                 output,
-                &progress(total, "sobol"),
+                &progress(opts, total, "sobol"),
             );
             let mut order: Vec<usize> = (0..dists.len()).collect();
             order.sort_by(|&a, &b| s.indices[b].total.total_cmp(&s.indices[a].total));
@@ -816,21 +825,23 @@ fn walk(v: &Value, path: String, leaf: &mut dyn FnMut(String, &Value)) {
     }
 }
 
-/// The leaf at `path` (as [`leaves`] names it).
-fn leaf_mut<'a>(v: &'a mut Value, path: &str) -> Option<&'a mut Value> {
+/// Where the leaf at `path` (as [`leaves`] names it) sits, as a JSON pointer. Pointers are
+/// found on the answer as it stands before any leaf is replaced: a label may itself be a
+/// result (a split's `chiplets`), and once replaced by its summary it names nothing.
+fn pointer(v: &Value, path: &str) -> Option<String> {
     if path.is_empty() {
-        return Some(v);
+        return Some(String::new());
     }
+    let escape = |s: &str| s.replace('~', "~0").replace('/', "~1");
     match v {
         Value::Object(o) => {
             // Keys may hold dots; take the longest key that prefixes the path.
             let key = o
                 .keys()
                 .filter(|k| path == k.as_str() || path.starts_with(&format!("{k}.")))
-                .max_by_key(|k| k.len())?
-                .clone();
+                .max_by_key(|k| k.len())?;
             let rest = path.get(key.len() + 1..).unwrap_or("");
-            leaf_mut(o.get_mut(&key)?, rest)
+            Some(format!("/{}{}", escape(key), pointer(o.get(key)?, rest)?))
         }
         Value::Array(a) => {
             let names = labels(a);
@@ -838,10 +849,17 @@ fn leaf_mut<'a>(v: &'a mut Value, path: &str) -> Option<&'a mut Value> {
                 .filter(|&i| path == names[i] || path.starts_with(&format!("{}.", names[i])))
                 .max_by_key(|&i| names[i].len())?;
             let rest = path.get(names[i].len() + 1..).unwrap_or("");
-            leaf_mut(&mut a[i], rest)
+            Some(format!("/{i}{}", pointer(&a[i], rest)?))
         }
         _ => None,
     }
+}
+
+/// The leaf at `path` (as [`leaves`] names it).
+#[cfg(test)]
+fn leaf_mut<'a>(v: &'a mut Value, path: &str) -> Option<&'a mut Value> {
+    let at = pointer(v, path)?;
+    v.pointer_mut(&at)
 }
 
 #[cfg(test)]

@@ -124,7 +124,7 @@ pub fn work(
     let plan = opts.active().then(|| Plan::keyed(keys, opts.samples.unwrap_or(1), opts.seed(), sampling));
     let sampled = plan.map(|plan| -> Result<Sampled, Failure> {
         let layout = Layout::of(x);
-        let bar = crate::sampling::progress(plan.samples, "sampling");
+        let bar = crate::sampling::progress(opts, plan.samples, "sampling");
         let rows = planning.sample_paths(&plan, layout, &bar)?;
         Ok(Sampled {
             samples: plan.samples,
@@ -142,7 +142,7 @@ pub fn work(
         let shares = strategy::shares();
         Ok(match &sampled {
             Some(s) => {
-                let bar = crate::sampling::progress(s.samples, "sweeping");
+                let bar = crate::sampling::progress(opts, s.samples, "sweeping");
                 planning.sweep_samples(&s.plan, by, x.lead_margin, &bar)?
             }
             None => {

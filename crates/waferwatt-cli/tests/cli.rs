@@ -160,6 +160,14 @@ fn data_numbers_lists_every_number_once_with_its_source() {
     assert_eq!(rows.len() as u64, check["numbers"].as_u64().unwrap());
     let keys: Vec<&str> = rows.iter().map(|r| r["key"].as_str().unwrap()).collect();
     assert!(keys.windows(2).all(|w| w[0] < w[1]), "sorted, each once");
+    // Every number cites an entry of the sources table, or says it is an assumption or a
+    // definition.
+    let sources = json(&["data", "sources", "--format", "json"]);
+    let ids: Vec<&str> = sources.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    for r in rows {
+        let source = r["source"].as_str().unwrap();
+        assert!(ids.contains(&source) || ["assumption", "definition"].contains(&source), "{r}");
+    }
     // A key whose id holds a dot is split at its last dot.
     let mol = rows.iter().find(|r| r["key"] == "layer.n5.mol.count").expect("layer.n5.mol.count");
     assert_eq!(

@@ -424,3 +424,32 @@ fn sampling_mistakes_exit_2_with_a_clear_message() {
         assert!(err.contains(must), "{args:?}: expected `{must}` in\n{err}");
     }
 }
+
+#[test]
+fn every_sampled_figure_lands_on_its_own_place_in_the_json() {
+    // A split is named by its chiplet count, which is itself a sampled figure: each split's
+    // figures must land on that split, all of them, whichever is replaced first.
+    let v = json(&[
+        "chip",
+        "--accelerator",
+        "h100-sxm",
+        "--chiplets",
+        "1,2,4",
+        "--samples",
+        "64",
+        "--format",
+        "json",
+    ]);
+    let splits = v["splits"].as_array().expect("splits");
+    assert_eq!(splits.len(), 3);
+    let mut area = f64::INFINITY;
+    for (split, k) in splits.iter().zip([1.0, 2.0, 4.0]) {
+        let plain: Vec<&String> =
+            split.as_object().unwrap().iter().filter(|(_, v)| v.is_number()).map(|(f, _)| f).collect();
+        assert!(plain.is_empty(), "split {k}: {plain:?} not summarised");
+        assert_eq!(split["chiplets"]["p50"].as_f64(), Some(k));
+        let a = split["chiplet_area_mm2"]["p50"].as_f64().unwrap();
+        assert!(a < area, "a split into more chiplets has smaller ones: {a} after {area}");
+        area = a;
+    }
+}

@@ -14,8 +14,8 @@ use waferwatt_cli::api::{self, Named, Refusal};
 
 /// The samples of a run, ready for a data frame: the column names (uncertain numbers first),
 /// how many are numbers, the sample count, whether each sample was kept (one byte each), the
-/// values column after column as native f64, and each result's summary
-/// (name, p5, p50, p95, mean).
+/// values column after column as native f64, each result's summary (name, p5, p50, p95,
+/// mean), and each uncertain number (key, distribution, low, value, high, unit).
 type Samples<'py> = (
     Vec<String>,
     usize,
@@ -23,6 +23,7 @@ type Samples<'py> = (
     Bound<'py, PyByteArray>,
     Bound<'py, PyByteArray>,
     Vec<(String, f64, f64, f64, f64)>,
+    Vec<(String, &'static str, f64, f64, f64, String)>,
 );
 
 /// Runs `path` (`["train"]`, `["compare", "train"]`, `["data", "numbers"]`) with `options`
@@ -51,6 +52,11 @@ fn run<'py>(
     let samples = answer.samples.map(|c| {
         let kept: Vec<u8> = c.kept.iter().map(|k| u8::from(*k)).collect();
         let summaries = c.summaries.into_iter().map(|(name, s)| (name, s.p5, s.p50, s.p95, s.mean)).collect();
+        let uncertain = c
+            .uncertain
+            .into_iter()
+            .map(|u| (u.key, u.dist.shape.name(), u.dist.low, u.dist.value, u.dist.high, u.unit))
+            .collect();
         (
             c.names,
             c.keys,
@@ -59,6 +65,7 @@ fn run<'py>(
             PyByteArray::new(py, &kept),
             PyByteArray::new(py, bytemuck::cast_slice(&c.values)),
             summaries,
+            uncertain,
         )
     });
     Ok((answer.json, answer.failed, samples))
@@ -68,9 +75,9 @@ fn run<'py>(
 /// `ledger.electricity.usd`, `total_usd.p50`): numbers as floats, texts, switches, and None
 /// where the answer lacks a figure.
 #[pyfunction]
-fn leaves<'py>(py: Python<'py>, json: &str) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
+fn scalars<'py>(py: Python<'py>, json: &str) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
     use serde_json::Value;
-    let scalars = api::leaves(json).map_err(|r| refusal(py, r))?;
+    let scalars = api::scalars(json).map_err(|r| refusal(py, r))?;
     scalars
         .into_iter()
         .map(|(name, v)| {
@@ -114,7 +121,7 @@ fn refusal(py: Python<'_>, r: Refusal) -> PyErr {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run, m)?)?;
-    m.add_function(wrap_pyfunction!(leaves, m)?)?;
+    m.add_function(wrap_pyfunction!(scalars, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

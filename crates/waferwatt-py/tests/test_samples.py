@@ -1,6 +1,8 @@
 """Sampled answers as data frames: the same samples as `--raw`, the same percentiles as
 `--format csv`, for the same seed."""
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -33,12 +35,14 @@ def test_samples_equal_the_raw_csv_and_percentiles_the_summary(cli, tmp_path, co
     )
     assert (got.samples["kept"].to_numpy() == want["kept"].astype(bool).to_numpy()).all()
     # The percentiles are the command line's, which streams them without keeping the samples.
-    summary = pd.read_csv(pd.io.common.StringIO(
+    summary = pd.read_csv(io.StringIO(
         cli(command, *args, "--samples", n, "--seed", seed, "--format", "csv").stdout)).set_index("figure")
     pd.testing.assert_frame_equal(got.percentiles, summary, check_exact=False, rtol=1e-12, check_names=False)
     assert got.result == cli.json(command, *args, "--samples", n, "--seed", seed)
-    # The uncertain numbers are the frame's columns after `kept`.
+    # The uncertain numbers are the frame's columns after `kept`, as the JSON lists them.
     assert list(got.uncertain["key"]) == got.keys == list(got.samples.columns[2:2 + len(got.keys)])
+    meta = (got.result["uncertainty"])["uncertain"]
+    assert got.uncertain.to_dict("records") == [{c: m[c] for c in got.uncertain.columns} for m in meta]
 
 
 def test_a_sampled_frame_is_a_frame_of_numbers():
@@ -71,7 +75,15 @@ def test_the_strategys_samples_equal_its_raw_csv(cli, tmp_path):
     assert got.samples["kept"].all()
     pd.testing.assert_frame_equal(got.samples.drop(columns="kept"), want, check_exact=True, check_dtype=False)
     assert got.result == cli.json("strategy", "--samples", n, "--seed", seed)
-    assert len(got.percentiles) > 0 and got.percentiles.index.is_unique
+    assert got.percentiles.index.is_unique and set(got.percentiles.index) <= set(got.figures)
+    # Each percentile is the frame's column's (NumPy's linear rule), where every sample has it.
+    full = [f for f in got.percentiles.index if got.samples[f].notna().all()]
+    assert len(full) > 100
+    for f in full[::25]:
+        want = np.percentile(got.samples[f], [5, 50, 95])
+        assert np.allclose(got.percentiles.loc[f, ["p5", "p50", "p95"]].to_numpy(float), want, rtol=1e-12), f
+    # Every uncertain number is described.
+    assert list(got.uncertain["key"]) == got.keys and got.uncertain["dist"].notna().all()
 
 
 def test_sampled_frames_are_writable():

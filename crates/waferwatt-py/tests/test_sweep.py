@@ -41,6 +41,12 @@ def test_a_frame_of_points_and_sampled_points():
                    set={"accelerator.h100-sxm.price_usd": 30000.0})
     assert frame.loc[1, "total_usd.p50"] == one.percentiles.loc["total_usd", "p50"]
     assert {"total_usd.p5", "total_usd.p95", "total_usd.mean"} <= set(frame.columns)
+    # Several regions at a point: named as their unsampled answers are, sampled or not.
+    both = ww.sweep("train", {"ownership.hardware_life_years": [4]}, region=["us-va", "cn-nm"],
+                    run="llama-3.1-405b")
+    sampled = ww.sweep("train", {"ownership.hardware_life_years": [4]}, region=["us-va", "cn-nm"],
+                       run="llama-3.1-405b", samples=50)
+    assert "cn-nm.total_usd" in both.columns and "cn-nm.total_usd.p50" in sampled.columns
 
 
 def test_executors_give_the_same_frame():

@@ -88,8 +88,8 @@ def _options(options: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
 def command(path: Iterable[str], keep_samples: bool = True, **options: Any) -> Any:
     """Runs any command by its path (``"train"``, ``["data", "show", "h100-sxm"]``) and returns
     its JSON as Python objects. With ``samples``, a :class:`Sampled`, whose frames hold every
-    sample; with ``keep_samples=False`` (or ``uncertainty="off"``), the JSON with percentiles
-    only. A check that finds faults (``validate``, ``data check``) returns its answer with
+    sample; with ``keep_samples=False``, the JSON with percentiles only (and with
+    ``uncertainty="off"``, the central answer: nothing is drawn). A check that finds faults (``validate``, ``data check``) returns its answer with
     ``failed`` set to what the command line prints on standard error."""
     path = [path] if isinstance(path, str) else list(path)
     text, failed, samples = _run(path, _options(options), keep_samples)

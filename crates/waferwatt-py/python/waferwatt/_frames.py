@@ -24,7 +24,7 @@ class Sampled:
     """
 
     def __init__(self, result: Any, columns: tuple) -> None:
-        names, keys, n, kept, values, summaries = columns
+        names, keys, n, kept, values, summaries, uncertain = columns
         self.result = result
         self.keys: list[str] = list(names[:keys])
         self.figures: list[str] = list(names[keys:])
@@ -40,16 +40,13 @@ class Sampled:
             index=pd.Index([s[0] for s in summaries], name="figure"),
             columns=["p5", "p50", "p95", "mean"],
         )
-        # The ledgers' JSON says how it sampled under "uncertainty"; the strategy's lists the
-        # keys there and gives its seed beside them.
-        meta = result.get("uncertainty") if isinstance(result, dict) else None
-        if not isinstance(meta, dict):
-            meta = {"seed": result.get("seed") if isinstance(result, dict) else None,
-                    "uncertain": [{"key": k} for k in self.keys]}
-        self.uncertain: pd.DataFrame = frame_of_records(
-            meta.get("uncertain", []), ["key", "dist", "low", "value", "high", "unit"]
+        self.uncertain: pd.DataFrame = pd.DataFrame(
+            list(uncertain), columns=["key", "dist", "low", "value", "high", "unit"]
         )
-        self.seed = meta.get("seed")
+        # The ledgers' JSON says how it sampled under "uncertainty"; the strategy's gives its
+        # seed at the top.
+        meta = result.get("uncertainty") if isinstance(result, dict) else None
+        self.seed = (meta if isinstance(meta, dict) else result).get("seed") if isinstance(result, dict) else None
         self.refused = int((~frame["kept"]).sum())
 
     def __len__(self) -> int:

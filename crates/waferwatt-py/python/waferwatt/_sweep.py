@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable, Mapping
 import pandas as pd
 
 from ._errors import WaferwattError
-from ._native import leaves as _leaves
+from ._native import scalars as _scalars
 from ._native import run as _run
 
 
@@ -63,7 +63,7 @@ def evaluate(task: tuple) -> dict:
         # Which point of the grid failed, before the command line's message.
         where = ", ".join(f"{name} = {value}" for name, value in point.items())
         raise WaferwattError(f"at the sweep's point {where}:\n{e}", e.diagnostics) from None
-    return dict(_leaves(text))
+    return dict(_scalars(text))
 
 
 def _gathered(result: Any) -> Any:

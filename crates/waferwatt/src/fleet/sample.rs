@@ -9,16 +9,11 @@ use crate::plan::{Names, Planned, Row, Sink, Slots, name};
 use crate::uncertainty::{Model, Uncertain};
 
 /// The results of a fleet for its inputs `x` and outputs `o`, its mix's accelerators named by
-/// their ids (`mix`, in the order of `x.mix`).
+/// their ids (`mix`, in the order of `x.mix`; binding refuses an accelerator twice), so a name
+/// means the same design whatever order a request lists them in.
 pub fn figures(mix: &[(String, String)], x: &FleetInputs, o: &FleetOutputs, s: &mut dyn Sink) {
-    // The mix's items are named by their accelerator where no two share one, else by place, so
-    // a name means the same design whatever order a request lists them in.
-    let by_id = mix.iter().enumerate().all(|(i, (id, _))| !mix[..i].iter().any(|(other, _)| other == id));
     for (i, (m, n)) in x.mix.iter().zip(&o.accelerators_by_item).enumerate() {
-        let label = || match mix.get(i) {
-            Some((id, _)) if by_id => id.clone(),
-            _ => i.to_string(),
-        };
+        let label = || mix.get(i).map_or_else(|| i.to_string(), |(id, _)| id.clone());
         s.put(&|| format!("mix.{}.share", label()), m.share);
         s.put(&|| format!("mix.{}.accelerators_per_year", label()), *n);
     }

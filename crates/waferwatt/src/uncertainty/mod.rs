@@ -156,6 +156,7 @@ impl Plan {
 
     /// Number `k` of sample `i`: the value [`Plan::draw`] writes at `x[k]`, drawn alone (to
     /// lay the draws out a number at a time, as columns).
+    #[inline]
     pub fn draw_one(&self, k: usize, i: usize) -> f64 {
         let u = open01(nth(self.starts[k], i as u64));
         match self.sampling {
@@ -170,6 +171,8 @@ impl Plan {
     /// The numbers of sample `i`, written into `x`.
     #[inline]
     pub fn draw(&self, i: usize, x: &mut [f64]) {
+        // The hot path: the same formulas as `draw_one` (a test holds them equal, bit for
+        // bit, for every row), with the sampling chosen once for the row.
         match self.sampling {
             Sampling::MonteCarlo => {
                 for ((x, dist), start) in x.iter_mut().zip(&self.dists).zip(&self.starts) {
@@ -305,6 +308,7 @@ pub fn sample<M: Model>(model: &M, plan: &Plan, width: usize, progress: &(dyn Fn
 /// row. Columns are filled in parallel.
 pub fn columns(plan: &Plan, rows: &Rows) -> Vec<f64> {
     let (n, k) = (rows.n, plan.dists.len());
+    debug_assert_eq!(n, plan.samples, "the rows are the plan's samples");
     let mut values = vec![0.0; n * (k + rows.width)];
     if n == 0 {
         return values;

@@ -197,24 +197,37 @@ fn columns_hold_the_draws_and_the_rows() {
         Dist::new(Shape::Triangular, 1.0, 2.0, 5.0).unwrap(),
         Dist::new(Shape::LogNormal, 1.0, 5.0, 100.0).unwrap(),
     ];
-    let model = Echo(Box::new(|x, out| {
-        out[0] = x[0] * x[1];
-        out[1] = if x[0] > 2.0 { f64::NAN } else { x[0] };
-    }));
+    // A model that lacks a result for some draws and refuses others outright.
+    struct Picky;
+    impl Model for Picky {
+        type Scratch = ();
+        fn scratch(&self) {}
+        fn eval(&self, _: &mut (), x: &[f64], out: &mut [f64]) -> bool {
+            out[0] = x[0] * x[1];
+            out[1] = if x[0] > 2.0 { f64::NAN } else { x[0] };
+            x[0] < 4.5
+        }
+    }
     for sampling in [Sampling::MonteCarlo, Sampling::LatinHypercube] {
-        let n = 2 * CHUNK + 5;
+        // Several of the sampler's chunks, the last one short, whatever the chunk size.
+        let n = 3 * chunk_rows(3 * CHUNK) + 5;
         let plan = Plan::new(dists.clone(), n, 9, sampling);
-        let rows = sample(&model, &plan, 2, &none);
+        let rows = sample(&Picky, &plan, 2, &none);
         let cols = columns(&plan, &rows);
         assert_eq!(cols.len(), 4 * n);
         let mut x = [0.0; 2];
-        for i in [0, 1, CHUNK - 1, CHUNK, n - 1] {
+        for i in 0..n {
             plan.draw(i, &mut x);
             assert_eq!(cols[i].to_bits(), x[0].to_bits(), "{sampling:?} row {i}");
             assert_eq!(cols[n + i].to_bits(), x[1].to_bits());
             assert_eq!(cols[2 * n + i].to_bits(), rows.get(i, 0).to_bits());
             assert_eq!(cols[3 * n + i].to_bits(), rows.get(i, 1).to_bits());
+            assert_eq!(rows.is_refused(i), x[0] >= 4.5, "row {i}");
+            if rows.is_refused(i) {
+                assert!(cols[2 * n + i].is_nan() && cols[3 * n + i].is_nan(), "a refused row has no results");
+            }
         }
+        assert!(rows.refused() > 0 && rows.refused() < n);
         assert!(cols[3 * n..].iter().any(|v| v.is_nan()), "a lacking result stays NaN");
     }
 }
