@@ -97,3 +97,11 @@ def test_strings_are_not_split_into_characters():
     with pytest.raises(TypeError, match="bytes"):
         ww.train(run="llama-3.1-405b", region=b"us-va")
     assert ww.command("train", run="llama-3.1-405b") == ww.train(run="llama-3.1-405b")
+
+
+def test_too_many_samples_to_keep_are_refused_up_front_with_the_way_out():
+    with pytest.raises(ww.WaferwattError) as e:
+        ww.train(run="llama-3.1-405b", samples=50_000_000)
+    assert e.value.key == "--samples" and "keep_samples=False" in str(e.value)
+    # The percentiles alone fit: the command line's streamed summaries.
+    assert "total_usd" in ww.train(run="llama-3.1-405b", samples=2_000_000, keep_samples=False)

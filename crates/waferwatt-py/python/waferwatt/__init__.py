@@ -92,7 +92,14 @@ def command(path: Iterable[str], keep_samples: bool = True, **options: Any) -> A
     ``uncertainty="off"``, the central answer: nothing is drawn). A check that finds faults (``validate``, ``data check``) returns its answer with
     ``failed`` set to what the command line prints on standard error."""
     path = [path] if isinstance(path, str) else list(path)
-    text, failed, samples = _run(path, _options(options), keep_samples)
+    try:
+        text, failed, samples = _run(path, _options(options), keep_samples)
+    except WaferwattError as e:
+        if keep_samples and e.key == "--samples" and "memory" in str(e):
+            # Kept whole, the samples need memory the percentiles alone do not.
+            hint = "keep_samples=False gives the percentiles without keeping every sample"
+            raise WaferwattError(f"{e}\n  hint: {hint}", e.diagnostics) from None
+        raise
     result = json.loads(text)
     if failed is not None and isinstance(result, dict):
         result["failed"] = failed
