@@ -62,21 +62,32 @@ pub struct Answer {
 /// (`region`) joined by commas; a word of the path that is not a sub-command is a positional
 /// argument (`["data", "show", "h100-sxm"]`).
 pub fn argv(path: &[&str], named: &[Named]) -> Result<Vec<String>, Refusal> {
+    words(path, named, false)
+}
+
+/// A command's level on the path: its definition, its name (none for the program), the
+/// positional words it takes and the options given to it.
+struct Level<'a> {
+    cmd: &'a clap::Command,
+    name: Option<String>,
+    positionals: Vec<String>,
+    options: Vec<String>,
+}
+
+/// [`argv`], with `--format=json` given to the first command on the path that takes a format
+/// when `json`.
+fn words(path: &[&str], named: &[Named], json: bool) -> Result<Vec<String>, Refusal> {
     let mut root = Cli::command();
     root.build();
-    // The commands along the path, and the words each contributes.
-    let mut levels: Vec<(&clap::Command, Vec<String>)> = vec![(&root, vec![])];
+    let level = |cmd, name| Level { cmd, name, positionals: vec![], options: vec![] };
+    let mut levels: Vec<Level> = vec![level(&root, None)];
     for word in path {
-        let here = levels.last().map_or(&root, |l| l.0);
+        let here = levels.last().map_or(&root, |l| l.cmd);
         match here.find_subcommand(word) {
-            Some(sub) => levels.push((sub, vec![(*word).to_string()])),
+            Some(sub) => levels.push(level(sub, Some((*word).to_string()))),
             None if here.get_positionals().next().is_some() => {
-                if let Some(level) = levels.last_mut() {
-                    // A word that starts with a dash is still a word, not an option.
-                    if word.starts_with('-') && !level.1.iter().any(|w| w == "--") {
-                        level.1.push("--".into());
-                    }
-                    level.1.push((*word).to_string());
+                if let Some(l) = levels.last_mut() {
+                    l.positionals.push((*word).to_string());
                 }
             }
             None => {
@@ -93,31 +104,21 @@ pub fn argv(path: &[&str], named: &[Named]) -> Result<Vec<String>, Refusal> {
             }
         }
     }
-    let mut placed: Vec<Vec<String>> = vec![Vec::new(); levels.len()];
     // The options a face may give: those of the commands on the path (not the program's own
     // `--version`), less those the face sets itself.
-    let takes = |cmd: &'_ clap::Command| -> Vec<String> {
-        cmd.get_arguments()
-            .filter_map(|a| a.get_long())
-            .filter(|l| !FACES_OWN.contains(l))
-            .map(snake)
-            .collect()
+    let takes = |cmd: &clap::Command, long: &str| {
+        !FACES_OWN.contains(&long) && cmd.get_arguments().any(|a| a.get_long() == Some(long))
     };
     for n in named {
         let long = n.name.replace('_', "-");
         // The first command along the path that takes it: `compare`'s methods, not the
         // `--method` its `train` would refuse there.
-        let found = levels.iter().enumerate().skip(1).find_map(|(i, (cmd, _))| {
-            cmd.get_arguments()
-                .find(|a| a.get_long() == Some(long.as_str()) && !FACES_OWN.contains(&long.as_str()))
-                .map(|a| (i, a))
-        });
-        let Some((level, arg)) = found else {
+        let Some(l) = levels.iter_mut().skip(1).find(|l| takes(l.cmd, &long)) else {
             let mut known: Vec<String> = Vec::new();
-            for (cmd, _) in levels.iter().skip(1) {
-                for name in takes(cmd) {
-                    if !known.contains(&name) {
-                        known.push(name);
+            for l in levels.iter().skip(1) {
+                for long in l.cmd.get_arguments().filter_map(|a| a.get_long()) {
+                    if !FACES_OWN.contains(&long) && !known.contains(&snake(long)) {
+                        known.push(snake(long));
                     }
                 }
             }
@@ -133,10 +134,11 @@ pub fn argv(path: &[&str], named: &[Named]) -> Result<Vec<String>, Refusal> {
                 known.join(", ")
             )));
         };
-        let words = &mut placed[level];
-        match arg.get_action() {
-            ArgAction::SetTrue | ArgAction::SetFalse => match n.values.as_slice() {
-                [v] if v == "true" => words.push(format!("--{long}")),
+        let action =
+            l.cmd.get_arguments().find(|a| a.get_long() == Some(long.as_str())).map(|a| a.get_action());
+        match action {
+            Some(ArgAction::SetTrue | ArgAction::SetFalse) => match n.values.as_slice() {
+                [v] if v == "true" => l.options.push(format!("--{long}")),
                 [v] if v == "false" => {}
                 _ => {
                     return Err(Refusal::Usage(format!(
@@ -145,14 +147,27 @@ pub fn argv(path: &[&str], named: &[Named]) -> Result<Vec<String>, Refusal> {
                     )));
                 }
             },
-            ArgAction::Append => words.extend(n.values.iter().map(|v| format!("--{long}={v}"))),
-            _ => words.push(format!("--{long}={}", n.values.join(","))),
+            Some(ArgAction::Append) => l.options.extend(n.values.iter().map(|v| format!("--{long}={v}"))),
+            _ => l.options.push(format!("--{long}={}", n.values.join(","))),
         }
     }
+    if json {
+        let format =
+            levels.iter_mut().skip(1).find(|l| l.cmd.get_arguments().any(|a| a.get_long() == Some("format")));
+        if let Some(l) = format {
+            l.options.push("--format=json".into());
+        }
+    }
+    // Each command's name, its options, then its positional words (after `--` where one
+    // starts with a dash, so that it stays a word).
     let mut out = vec!["waferwatt".to_string()];
-    for ((_, words), options) in levels.iter().zip(placed) {
-        out.extend(words.iter().cloned());
-        out.extend(options);
+    for l in levels {
+        out.extend(l.name);
+        out.extend(l.options);
+        if l.positionals.iter().any(|w| w.starts_with('-')) {
+            out.push("--".into());
+        }
+        out.extend(l.positionals);
     }
     Ok(out)
 }
@@ -169,8 +184,8 @@ fn snake(long: &str) -> String {
     long.replace('-', "_")
 }
 
-fn command_name(levels: &[(&clap::Command, Vec<String>)]) -> String {
-    let words: Vec<&str> = levels.iter().skip(1).map(|l| l.0.get_name()).collect();
+fn command_name(levels: &[Level]) -> String {
+    let words: Vec<&str> = levels.iter().skip(1).map(|l| l.cmd.get_name()).collect();
     if words.is_empty() { "waferwatt".into() } else { words.join(" ") }
 }
 
@@ -184,26 +199,11 @@ pub fn run_json(path: &[&str], named: &[Named], keep: bool) -> Result<Answer, Re
             n.name
         )));
     }
-    let mut words = argv(path, named)?;
     // A command asked to write its answer to files prints nothing to parse: its JSON is null.
     let writes = WRITES_INSTEAD.iter().any(|(command, flags)| {
         path.first() == Some(command) && named.iter().any(|n| flags.contains(&n.name.as_str()))
     });
-    // `--format json` where the command takes a format.
-    let mut root = Cli::command();
-    root.build();
-    let mut cmd = &root;
-    let mut takes = false;
-    for word in path {
-        match cmd.find_subcommand(word) {
-            Some(sub) => cmd = sub,
-            None => break,
-        }
-        takes = cmd.get_arguments().any(|a| a.get_long() == Some("format"));
-    }
-    if takes && !writes {
-        words.push("--format=json".into());
-    }
+    let words = words(path, named, !writes)?;
     let mut cli = Cli::try_parse_from(&words).map_err(|e| {
         // clap's pointer to `--help` is the command line's; the message is the face's too.
         let text = e.render().to_string();
@@ -269,7 +269,7 @@ mod tests {
 
     #[test]
     fn options_become_the_command_lines_words() {
-        let words = argv(
+        let got = argv(
             &["train"],
             &[
                 named("run", &["llama-3.1-405b"]),
@@ -282,7 +282,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            words,
+            got,
             [
                 "waferwatt",
                 "train",
@@ -296,22 +296,27 @@ mod tests {
             ]
         );
         // Options go to the command that takes them, before its sub-command's words.
-        let words =
+        let got =
             argv(&["compare", "train"], &[named("method", &["default", "epoch-2024"]), named("run", &["x"])])
                 .unwrap();
         assert_eq!(
-            words,
+            got,
             ["waferwatt", "compare", "--method=default", "--method=epoch-2024", "train", "--run=x"]
         );
         // A word that is no sub-command is a positional argument, a dashed one too; a global
         // option goes to the first command that takes it.
-        let words = argv(&["data", "show", "h100-sxm"], &[named("set", &["a.b.c=1"])]).unwrap();
-        assert_eq!(words, ["waferwatt", "data", "--set=a.b.c=1", "show", "h100-sxm"]);
-        let words = argv(&["data", "show", "-x"], &[]).unwrap();
-        assert_eq!(words, ["waferwatt", "data", "show", "--", "-x"]);
+        let got = argv(&["data", "show", "h100-sxm"], &[named("set", &["a.b.c=1"])]).unwrap();
+        assert_eq!(got, ["waferwatt", "data", "--set=a.b.c=1", "show", "h100-sxm"]);
+        let got = argv(&["data", "show", "-x"], &[]).unwrap();
+        assert_eq!(got, ["waferwatt", "data", "show", "--", "-x"]);
+        // The format the face asks for goes before any positional word.
+        let got = words(&["data", "show", "-x"], &[], true).unwrap();
+        assert_eq!(got, ["waferwatt", "data", "--format=json", "show", "--", "-x"]);
+        let e = run_json(&["data", "show", "-x"], &[], false).unwrap_err().to_string();
+        assert!(e.contains("no entry `-x`"), "{e}");
         // A list whose values hold commas or equals signs is passed whole.
-        let words = argv(&["fleet"], &[named("mix", &["ascend-910c=0.8", "ascend-910b=0.2"])]).unwrap();
-        assert_eq!(words, ["waferwatt", "fleet", "--mix=ascend-910c=0.8,ascend-910b=0.2"]);
+        let got = argv(&["fleet"], &[named("mix", &["ascend-910c=0.8", "ascend-910b=0.2"])]).unwrap();
+        assert_eq!(got, ["waferwatt", "fleet", "--mix=ascend-910c=0.8,ascend-910b=0.2"]);
     }
 
     #[test]
