@@ -348,7 +348,7 @@ mod tests {
         let cols = a.samples.expect("the samples as columns");
         assert_eq!(cols.samples, 50);
         assert_eq!(cols.values.len(), 50 * cols.names.len());
-        assert!(cols.keys > 0 && cols.names.iter().any(|n| n == "total_usd"));
+        assert!(!cols.uncertain.is_empty() && cols.names.iter().any(|n| n == "total_usd"));
         // Bad input is the command line's diagnostic, with its key.
         match run_json(&["train"], &[named("run", &["llama-3.1-405b"]), named("pue", &["-1"])], true) {
             Err(Refusal::Input(d)) => assert!(d.to_string().contains("--pue"), "{d}"),

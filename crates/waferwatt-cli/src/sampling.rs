@@ -50,9 +50,8 @@ pub struct Columns {
     /// The uncertain numbers' keys, then the results' names: the `--raw` CSV's columns after
     /// `sample` and `kept`.
     pub names: Vec<String>,
-    /// How many of `names` are uncertain numbers.
-    pub keys: usize,
-    /// The uncertain numbers drawn, in the order of their columns: distribution, range, unit.
+    /// The uncertain numbers drawn, in the order of their columns (the first of `names`):
+    /// distribution, range, unit.
     pub uncertain: Vec<Uncertain>,
     pub samples: usize,
     /// Whether the ledger kept each sample (a refused sample has no results).
@@ -418,7 +417,6 @@ pub fn columns(
     all.extend(names.iter().cloned());
     Columns {
         names: all,
-        keys: keys.len(),
         uncertain: keys.to_vec(),
         samples: rows.rows(),
         kept: (0..rows.rows()).map(|i| !rows.is_refused(i)).collect(),

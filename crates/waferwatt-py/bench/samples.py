@@ -24,12 +24,13 @@ ROOT = pathlib.Path(__file__).resolve().parents[3]
 
 
 def best(f, times=3):
-    out = []
+    """The shortest of `times` runs of `f`, and the last run's answer."""
+    out, answer = [], None
     for _ in range(times):
         t = time.perf_counter()
-        f()
+        answer = f()
         out.append(time.perf_counter() - t)
-    return min(out)
+    return min(out), answer
 
 
 def main():
@@ -39,16 +40,16 @@ def main():
     a = ap.parse_args()
     n, run = a.samples, ["--run", "llama-3.1-405b", "--region", "us-va"]
     cli = [a.bin, "train", *run, "--samples", str(n), "--seed", "1"]
-    frame = ww.train(run="llama-3.1-405b", region="us-va", samples=n, seed=1).samples
-    rows = [("ww.train(samples=N): DataFrame of every sample",
-             best(lambda: ww.train(run="llama-3.1-405b", region="us-va", samples=n, seed=1)))]
+    seconds, sampled = best(lambda: ww.train(run="llama-3.1-405b", region="us-va", samples=n, seed=1))
+    frame = sampled.samples
+    rows = [("ww.train(samples=N): DataFrame of every sample", seconds)]
     rows.append(("command line --format json: percentiles only",
-                 best(lambda: subprocess.run([*cli, "--format", "json"], check=True, capture_output=True))))
+                 best(lambda: subprocess.run([*cli, "--format", "json"], check=True, capture_output=True))[0]))
     with tempfile.TemporaryDirectory() as d:
         raw = pathlib.Path(d) / "raw.csv"
         rows.append(("command line --raw FILE (CSV of every sample)",
-                     best(lambda: subprocess.run([*cli, "--raw", str(raw)], check=True, capture_output=True), 1)))
-        rows.append(("pandas.read_csv of that file", best(lambda: pd.read_csv(raw), 1)))
+                     best(lambda: subprocess.run([*cli, "--raw", str(raw)], check=True, capture_output=True), 1)[0]))
+        rows.append(("pandas.read_csv of that file", best(lambda: pd.read_csv(raw), 1)[0]))
     print(f"{n} samples of {frame.shape[1]} columns ({frame.memory_usage().sum() / 2**20:.0f} MiB as a frame)")
     for what, seconds in rows:
         print(f"  {what:<50} {seconds:8.3f} s")

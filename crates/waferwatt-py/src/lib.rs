@@ -52,6 +52,7 @@ fn run<'py>(
     let samples = answer.samples.map(|c| {
         let kept: Vec<u8> = c.kept.iter().map(|k| u8::from(*k)).collect();
         let summaries = c.summaries.into_iter().map(|(name, s)| (name, s.p5, s.p50, s.p95, s.mean)).collect();
+        let keys = c.uncertain.len();
         let uncertain = c
             .uncertain
             .into_iter()
@@ -59,7 +60,7 @@ fn run<'py>(
             .collect();
         (
             c.names,
-            c.keys,
+            keys,
             c.samples,
             // Mutable buffers, so that the frames over them are as writable as any other.
             PyByteArray::new(py, &kept),

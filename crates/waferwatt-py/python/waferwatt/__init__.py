@@ -55,16 +55,13 @@ __all__ = [
 
 
 def _words(value: Any) -> list[str]:
-    """An option's value as the command line's words."""
-    if isinstance(value, (bool, np.bool_)):
-        return ["true" if value else "false"]
-    if isinstance(value, (str, os.PathLike)):
-        return [os.fspath(value)]
-    if isinstance(value, Mapping):
-        return [f"{k}={_word(v)}" for k, v in value.items()]
+    """An option's value as the command line's words: a dict as KEY=VALUE each, a list as its
+    items, anything else as one word."""
     if isinstance(value, (bytes, bytearray)):
         raise TypeError(f"an option takes text, numbers or a list of them, not bytes ({value!r})")
-    if isinstance(value, Iterable):
+    if isinstance(value, Mapping):
+        return [f"{k}={_word(v)}" for k, v in value.items()]
+    if isinstance(value, Iterable) and not isinstance(value, str):
         return [_word(v) for v in value]
     return [_word(value)]
 
@@ -89,8 +86,9 @@ def command(path: Iterable[str], keep_samples: bool = True, **options: Any) -> A
     """Runs any command by its path (``"train"``, ``["data", "show", "h100-sxm"]``) and returns
     its JSON as Python objects. With ``samples``, a :class:`Sampled`, whose frames hold every
     sample; with ``keep_samples=False``, the JSON with percentiles only (and with
-    ``uncertainty="off"``, the central answer: nothing is drawn). A check that finds faults (``validate``, ``data check``) returns its answer with
-    ``failed`` set to what the command line prints on standard error."""
+    ``uncertainty="off"``, the central answer: nothing is drawn). A check that finds faults
+    (``validate``, ``data check``) returns its answer with ``failed`` set to what the command
+    line prints on standard error."""
     path = [path] if isinstance(path, str) else list(path)
     try:
         text, failed, samples = _run(path, _options(options), keep_samples)
