@@ -203,19 +203,7 @@ pub fn run_json(path: &[&str], named: &[Named], keep: bool) -> Result<Answer, Re
     let writes = WRITES_INSTEAD.iter().any(|(command, flags)| {
         path.first() == Some(command) && named.iter().any(|n| flags.contains(&n.name.as_str()))
     });
-    let words = words(path, named, !writes)?;
-    let mut cli = Cli::try_parse_from(&words).map_err(|e| {
-        // clap's pointer to `--help` is the command line's; the message is the face's too.
-        let text = e.render().to_string();
-        Refusal::Usage(
-            text.lines()
-                .filter(|l| !l.starts_with("For more information"))
-                .collect::<Vec<_>>()
-                .join("\n")
-                .trim()
-                .to_string(),
-        )
-    })?;
+    let mut cli = parse(path, named, !writes)?;
     let kept = Keep::default();
     if let Some(sampling) = sampling_of(&mut cli.command) {
         sampling.quiet = true;
@@ -230,6 +218,41 @@ pub fn run_json(path: &[&str], named: &[Named], keep: bool) -> Result<Answer, Re
         Err(Failure::Check { stdout, stderr }) => (stdout, Some(stderr)),
     };
     Ok(Answer { json, failed, samples: kept.take() })
+}
+
+/// The command line parsed from `path` and `named`, as [`run_json`] parses it.
+fn parse(path: &[&str], named: &[Named], json: bool) -> Result<Cli, Refusal> {
+    let words = words(path, named, json)?;
+    Cli::try_parse_from(&words).map_err(|e| {
+        // clap's pointer to `--help` is the command line's; the message is the face's too.
+        let text = e.render().to_string();
+        Refusal::Usage(
+            text.lines()
+                .filter(|l| !l.starts_with("For more information"))
+                .collect::<Vec<_>>()
+                .join("\n")
+                .trim()
+                .to_string(),
+        )
+    })
+}
+
+/// The wafer maps that `wafer --map` draws for `named` (the wafer command's options), as JSON:
+/// an array with a map per node, each die placed and marked good, defective or partial (see
+/// `WaferMap::json`), for a face that draws the map itself.
+pub fn wafer_maps(named: &[Named]) -> Result<String, Refusal> {
+    if let Some(n) = named.iter().find(|n| FACES_OWN.contains(&n.name.as_str()) || n.name == "map") {
+        return Err(Refusal::Usage(format!("`{}` is not taken here: the maps come back as JSON", n.name)));
+    }
+    let Command::Wafer(args) = parse(&["wafer"], named, false)?.command else {
+        return Err(Refusal::Usage("not the wafer command".into()));
+    };
+    let maps = crate::wafer_cmd::maps(&args).map_err(|f| match f {
+        Failure::Input(d) => Refusal::Input(d),
+        Failure::Check { stderr, .. } => Refusal::Usage(stderr),
+    })?;
+    let maps: Vec<serde_json::Value> = maps.iter().map(crate::map::WaferMap::json).collect();
+    Ok(serde_json::Value::Array(maps).to_string())
 }
 
 /// The scalars of a JSON answer (numbers, texts, switches; a figure the answer lacks as null),

@@ -1,9 +1,11 @@
 //! A wafer map (SVG or PNG, drawn with plotters): whole dies split into good and defective in the proportion the
 //! expected yield gives, partial dies at the edge, the usable circle and the wafer outline.
 
-use plotters::coord::Shift;
-use plotters::prelude::*;
-use plotters::style::FontStyle;
+// Without the `charts` feature what only drawing reads (titles, sizes, colours) goes unread.
+#![cfg_attr(not(feature = "charts"), allow(dead_code))]
+
+#[cfg(feature = "charts")]
+use plotters::{coord::Shift, prelude::*, style::FontStyle};
 use waferwatt::fab::dies::{self, Place};
 use waferwatt::fab::{WaferBound, WaferOutputs};
 
@@ -67,6 +69,17 @@ enum Kind {
     Partial,
 }
 
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Good => "good",
+            Kind::Defective => "defective",
+            Kind::Partial => "partial",
+        }
+    }
+}
+
+#[cfg(feature = "charts")]
 impl Kind {
     fn colour(self) -> RGBColor {
         match self {
@@ -138,6 +151,27 @@ pub fn map(b: &WaferBound, out: &WaferOutputs) -> WaferMap {
     }
 }
 
+impl WaferMap {
+    /// The map as JSON, for a face that draws it itself: the wafer and usable diameters, the
+    /// die's width and height, each die's lower-left corner (mm, y up, the wafer's centre at 0)
+    /// and kind, the legend and the footnote.
+    pub fn json(&self) -> serde_json::Value {
+        let dies: Vec<serde_json::Value> =
+            self.dies.iter().map(|(x, y, k)| serde_json::json!([x, y, k.name()])).collect();
+        let legend: Vec<serde_json::Value> =
+            self.legend.iter().map(|(k, text)| serde_json::json!({"kind": k.name(), "text": text})).collect();
+        serde_json::json!({
+            "title": self.title,
+            "wafer_mm": self.wafer_mm,
+            "usable_mm": self.usable_mm,
+            "die_mm": [self.die.0, self.die.1],
+            "dies": dies,
+            "legend": legend,
+            "footnote": self.footnote,
+        })
+    }
+}
+
 impl Chart for WaferMap {
     fn size(&self) -> (u32, u32) {
         (SIZE as u32, (SIZE + LEGEND) as u32)
@@ -147,15 +181,14 @@ impl Chart for WaferMap {
             ["die", "x (mm)", "y (mm)", "width (mm)", "height (mm)"].map(String::from).to_vec(),
         );
         for (x, y, kind) in &self.dies {
-            let k = match kind {
-                Kind::Good => "good",
-                Kind::Defective => "defective",
-                Kind::Partial => "partial",
-            };
-            t.row(vec![k.into(), fmt(*x), fmt(*y), fmt(self.die.0), fmt(self.die.1)]);
+            t.row(vec![kind.name().into(), fmt(*x), fmt(*y), fmt(self.die.0), fmt(self.die.1)]);
         }
         t
     }
+}
+
+#[cfg(feature = "charts")]
+impl crate::chart::Draw for WaferMap {
     fn draw<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, Shift>,

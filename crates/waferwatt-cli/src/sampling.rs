@@ -207,11 +207,11 @@ const PROGRESS_AFTER: std::time::Duration = std::time::Duration::from_millis(250
 /// A progress bar on standard error, when it is a terminal, the run takes a while, and the
 /// options are not `quiet`.
 pub fn progress(opts: &SampleOptions, total: usize, what: &'static str) -> impl Fn(usize) + Sync {
-    let terminal = !opts.quiet && std::io::stderr().is_terminal();
-    let start = std::time::Instant::now();
+    // No clock is read unless a bar may be drawn: a WebAssembly page has none to read.
+    let start = (!opts.quiet && std::io::stderr().is_terminal()).then(std::time::Instant::now);
     let last = AtomicUsize::new(0);
     move |done: usize| {
-        if !terminal || start.elapsed() < PROGRESS_AFTER {
+        if start.is_none_or(|s| s.elapsed() < PROGRESS_AFTER) {
             return;
         }
         let pct = done * 100 / total.max(1);

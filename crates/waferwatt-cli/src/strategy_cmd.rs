@@ -36,6 +36,10 @@ pub struct StrategyArgs {
     /// Sweep the share of the budget given to lithography R&D from 0 to 1
     #[arg(long)]
     pub sweep: bool,
+    /// off: leave out the drivers (each uncertain number moved alone over its range, two runs
+    /// of the model apiece), for a faster answer
+    #[arg(long, value_enum, value_name = "ON|OFF", default_value_t = Switch::On)]
+    pub drivers: Switch,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -90,6 +94,7 @@ pub fn work(
     by: Option<i32>,
     opts: &SampleOptions,
     sweep: bool,
+    drivers: Switch,
 ) -> Result<Answer, Failure> {
     let planning = strategy::uncertain(ds, req)?;
     let keys = &planning.keys;
@@ -111,7 +116,7 @@ pub fn work(
         None => x.years - 1,
     };
     let uncertain = opts.uncertainty == Switch::On;
-    let drivers = if uncertain { planning.drivers(keys, by)? } else { None };
+    let drivers = if uncertain && drivers == Switch::On { planning.drivers(keys, by)? } else { None };
     let sampling = match opts.sampler {
         SamplerArg::Mc => Sampling::MonteCarlo,
         SamplerArg::Lhs => Sampling::LatinHypercube,
@@ -175,7 +180,7 @@ pub fn run(args: &StrategyArgs) -> Result<String, Failure> {
         horizon: args.horizon.as_deref().map(horizon).transpose()?,
         euv_year: args.euv_year.map(|y| Given::flag(y, "--euv-year")),
     };
-    let a = work(&ds, &req, args.by, &args.sampling, args.sweep)?;
+    let a = work(&ds, &req, args.by, &args.sampling, args.sweep, args.drivers)?;
     if let (Some(path), Some(s)) = (&args.sampling.raw, &a.sampled) {
         write_raw(path, &a, s)?;
     }

@@ -151,6 +151,22 @@ pub fn sensitivity(args: &WaferArgs, sens: &crate::sampling::SensOptions) -> Res
     uncertain(&ds, &req, task)
 }
 
+/// The wafer maps `--map` draws, one per node, as data (for a face that draws its own).
+pub fn maps(args: &WaferArgs) -> Result<Vec<crate::map::WaferMap>, Failure> {
+    if args.sampling.active() {
+        return Err(Diagnostic::new("a wafer map shows the central wafer, not samples")
+            .key("--samples")
+            .expected("no --samples")
+            .into());
+    }
+    let (ds, req) = prepare(args)?;
+    let bound = fab::bind(&ds, &req)?;
+    for b in &bound {
+        crate::map::check(b, "--map")?;
+    }
+    Ok(evaluate_all(bound)?.iter().map(|r| crate::map::map(&r.bound, &r.out)).collect())
+}
+
 pub fn run(args: &WaferArgs) -> Result<String, Failure> {
     let (ds, req) = prepare(args)?;
     if args.sampling.active() {

@@ -10,6 +10,15 @@ pub mod strategy;
 mod tools;
 pub mod verdict;
 
+#[cfg(feature = "parallel")]
+use rayon::join;
+
+/// The accounts one after another where there is one thread (a build without `parallel`).
+#[cfg(not(feature = "parallel"))]
+fn join<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B) -> (A, B) {
+    (a(), b())
+}
+
 use clap::Args;
 use serde_json::json;
 use waferwatt::accounts;
@@ -70,11 +79,11 @@ pub fn run(args: &ReportArgs) -> Result<String, Failure> {
     };
     let (ds, _) = load(&args.data)?;
     // The accounts are independent of one another: worked side by side.
-    let (((power, tools), (chips, capacity)), paths) = rayon::join(
+    let (((power, tools), (chips, capacity)), paths) = join(
         || {
-            rayon::join(
-                || rayon::join(|| accounts::electricity::account(&ds), || accounts::tools::account(&ds)),
-                || rayon::join(|| accounts::packaging::account(&ds), || accounts::capacity::account(&ds)),
+            join(
+                || join(|| accounts::electricity::account(&ds), || accounts::tools::account(&ds)),
+                || join(|| accounts::packaging::account(&ds), || accounts::capacity::account(&ds)),
             )
         },
         || accounts::strategy::account(&ds),

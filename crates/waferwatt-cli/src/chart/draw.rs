@@ -1,9 +1,6 @@
-//! Charts, drawn with plotters as SVG (or PNG), their text laid out with the font shipped in
+//! Charts drawn with plotters as SVG (or PNG), their text laid out with the font shipped in
 //! `assets/` (DejaVu Sans): a PNG looks the same on every machine, an SVG names the font and
-//! falls back to the viewer's sans-serif: the tornado of
-//! one-at-a-time swings, the strategy's fan chart, bars (stacked or side by side, in panels),
-//! a cost waterfall, lines, the capacity chain and the wafer map. Each chart is plain data;
-//! commands and the report fill them in.
+//! falls back to the viewer's sans-serif.
 
 use std::sync::Once;
 
@@ -13,11 +10,13 @@ use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 use waferwatt::diag::Diagnostic;
 
+use super::{Bars, ChainChart, Chart, FanChart, Lines, Panels, Plot, Tornado, Waterfall, check_name};
 use crate::Failure;
-use crate::render::{Table, sig3};
+use crate::render::sig3;
 
 /// The font every chart's text is laid out and drawn with.
-const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+const FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+
 /// The family name charts ask for (SVG viewers fall back to their own sans-serif).
 pub const FAMILY: &str = "DejaVu Sans";
 
@@ -48,17 +47,6 @@ fn colour(i: usize) -> RGBColor {
 }
 
 type Drawn = Result<(), Box<dyn std::error::Error>>;
-
-/// A chart: its size in pixels, how to draw it on any plotters backend, and its numbers as a
-/// table (shown beside it, and its CSV).
-pub trait Chart {
-    fn size(&self) -> (u32, u32);
-    /// Its numbers as a table, each written by `fmt` (exact for a CSV, short for the eye).
-    fn data(&self, fmt: fn(f64) -> String) -> Table;
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
-    where
-        DB::ErrorType: 'static;
-}
 
 fn failed(e: impl std::fmt::Display) -> Failure {
     Failure::from(
@@ -98,25 +86,6 @@ pub fn write<C: Chart>(path: &str, chart: &C, flag: &str) -> Result<(), Failure>
             Diagnostic::new(format!("cannot write the chart to {path}: {e}")).expected("a writable path"),
         )
     })
-}
-
-/// Says on standard error where a chart went (standard output keeps the answer, whatever its
-/// format).
-pub fn said(path: &str) {
-    eprintln!("chart written to {path}");
-}
-
-/// Refuses a chart file name that is neither SVG nor PNG before any work is done.
-pub fn check_name(path: &str, flag: &str) -> Result<(), Failure> {
-    let lower = path.to_lowercase();
-    if lower.ends_with(".svg") || lower.ends_with(".png") {
-        Ok(())
-    } else {
-        Err(Diagnostic::new(format!("charts are written as SVG or PNG, but {path} ends in neither"))
-            .key(flag.to_string())
-            .expected("a file name ending in .svg or .png")
-            .into())
-    }
 }
 
 fn text_style(size: f64) -> TextStyle<'static> {
@@ -160,29 +129,6 @@ fn span(values: impl Iterator<Item = f64>, zero: bool) -> (f64, f64) {
     (if zero && lo == 0.0 { 0.0 } else { lo - pad }, hi + pad)
 }
 
-// ---------------------------------------------------------------------------------------------
-
-/// One-at-a-time swings of a figure: for each number, a bar from the figure at its low to the
-/// figure at its high, around the central value; largest on top. Numbers that move nothing
-/// are left out.
-pub struct Tornado {
-    pub title: String,
-    pub centre: f64,
-    /// (label, figure at the number's low, figure at its high), largest swing first.
-    pub swings: Vec<(String, f64, f64)>,
-    /// Whether the figure is a share, shown in per cent.
-    pub percent: bool,
-}
-
-/// Bars drawn at most (the largest swings).
-const MAX_BARS: usize = 16;
-
-impl Tornado {
-    fn shown(&self) -> Vec<&(String, f64, f64)> {
-        self.swings.iter().filter(|s| s.1 != s.2 || s.1 != self.centre).take(MAX_BARS).collect()
-    }
-}
-
 /// Evenly spaced categories along an axis: `n` unit cells.
 fn cells(n: usize) -> std::ops::Range<f64> {
     0.0..n.max(1) as f64
@@ -202,24 +148,178 @@ fn cell_label(labels: &[String], v: f64) -> String {
     }
 }
 
-impl Chart for Tornado {
-    fn size(&self) -> (u32, u32) {
-        (960, 130 + 28 * self.shown().len().max(1) as u32)
+/// A chart with categories along x and values up y.
+type CategoryChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A chart with a category in each unit cell of the x axis and values from 0 to `hi` up the y
+/// axis, its axes drawn.
+fn categories<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    caption: Option<&str>,
+    labels: &[String],
+    y_desc: &str,
+    hi: f64,
+    label_size: f64,
+) -> Result<CategoryChart<'a, DB>, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let mut builder = ChartBuilder::on(area);
+    if let Some(c) = caption {
+        builder.caption(c, text_style(14.0));
     }
-    fn data(&self, fmt: fn(f64) -> String) -> Table {
-        // A share is given as a fraction (0.25 for 25 %), as the CSV's readers compute with it.
-        let unit = if self.percent { " (fraction)" } else { "" };
-        let mut t = Table::new(vec![
-            "number".into(),
-            format!("{} at the number's low{unit}", self.title),
-            format!("{} at the number's high{unit}", self.title),
-        ]);
-        t.row(vec!["(central values)".into(), fmt(self.centre), fmt(self.centre)]);
-        for (label, lo, hi) in &self.swings {
-            t.row(vec![label.clone(), fmt(*lo), fmt(*hi)]);
+    let mut chart = builder
+        .x_label_area_size(34)
+        .y_label_area_size(68)
+        .build_cartesian_2d(cells(labels.len()), 0.0..hi)?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(0xf2, 0xf2, 0xf2))
+        .disable_x_mesh()
+        .x_labels(cell_ticks(labels.len()))
+        .x_label_formatter(&|v| cell_label(labels, *v))
+        .y_desc(y_desc.to_string())
+        .y_label_formatter(&|v| crate::render::human(*v))
+        .label_style(text_style(label_size))
+        .axis_desc_style(text_style(12.0))
+        .draw()?;
+    Ok(chart)
+}
+
+/// Room above the highest value for a legend inside the plot.
+const LEGEND_ROOM: f64 = 1.3;
+
+/// Words joined into lines of at most `width` characters.
+fn wrap_words(s: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for w in s.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + w.chars().count() <= width => {
+                l.push(' ');
+                l.push_str(w);
+            }
+            _ => lines.push(w.to_string()),
         }
-        t
     }
+    lines
+}
+
+impl Bars {
+    fn draw_in<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static,
+    {
+        let n = self.categories.len().max(1);
+        let m = self.series.len().max(1);
+        let totals: Vec<f64> = (0..n)
+            .map(|c| {
+                if self.stacked {
+                    self.series.iter().map(|(_, v)| v.get(c).copied().unwrap_or(0.0).max(0.0)).sum()
+                } else {
+                    self.series.iter().map(|(_, v)| v.get(c).copied().unwrap_or(0.0)).fold(0.0, f64::max)
+                }
+            })
+            .collect();
+        let (_, hi) = span(totals.iter().copied(), true);
+        let hi = if self.series.len() > 1 { hi * LEGEND_ROOM } else { hi };
+        let mut chart = categories(area, Some(&self.title), &self.categories, &self.y_desc, hi, 12.0)?;
+        // Each category a unit cell with a gap either side; side by side (not stacked), each
+        // series takes its share of the cell.
+        const GAP: f64 = 0.1;
+        for (k, (name, values)) in self.series.iter().enumerate() {
+            let c = colour(k);
+            let (from, to) = if self.stacked || m == 1 {
+                (GAP, 1.0 - GAP)
+            } else {
+                let w = (1.0 - 2.0 * GAP) / m as f64;
+                (GAP + w * k as f64, GAP + w * (k + 1) as f64)
+            };
+            let bars: Vec<(f64, f64, f64)> = values
+                .iter()
+                .enumerate()
+                .take(n)
+                .map(|(i, v)| {
+                    let v = if v.is_finite() { v.max(0.0) } else { 0.0 };
+                    let base: f64 = if self.stacked {
+                        self.series[..k].iter().map(|(_, w)| w.get(i).copied().unwrap_or(0.0).max(0.0)).sum()
+                    } else {
+                        0.0
+                    };
+                    (i as f64, base, base + v)
+                })
+                .collect();
+            chart
+                .draw_series(
+                    bars.into_iter()
+                        .map(move |(i, a, b)| Rectangle::new([(i + from, a), (i + to, b)], c.filled())),
+                )?
+                .label(name.clone())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
+        }
+        if self.series.len() > 1 {
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperRight)
+                .background_style(WHITE.mix(0.85))
+                .border_style(RGBColor(0xaa, 0xaa, 0xaa))
+                .label_font(text_style(11.0))
+                .draw()?;
+        }
+        Ok(())
+    }
+}
+
+impl Waterfall {
+    /// Items stacked from zero to their total.
+    fn draw_stack<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static,
+    {
+        let total: f64 = self.items.iter().map(|i| i.1.max(0.0)).sum();
+        let n = self.items.len() + 1;
+        let (_, hi) = span([total].into_iter(), true);
+        let mut labels: Vec<String> = self.items.iter().map(|i| i.0.clone()).collect();
+        labels.push("total".into());
+        let area = body(root);
+        let mut chart = categories(&area, None, &labels, &self.y_desc, hi, 11.0)?;
+        let mut run = 0.0;
+        for (k, (_, v)) in self.items.iter().enumerate() {
+            let (v, x) = (v.max(0.0), k as f64);
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x + 0.1, run), (x + 0.9, run + v)],
+                colour(k).filled(),
+            )))?;
+            chart.draw_series(std::iter::once(Text::new(
+                format!(
+                    "{} ({:.0} %)",
+                    crate::render::human(v),
+                    if total > 0.0 { v / total * 100.0 } else { 0.0 }
+                ),
+                (x + 0.5, run + v),
+                text_style(11.0).pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Center,
+                    plotters::style::text_anchor::VPos::Bottom,
+                )),
+            )))?;
+            run += v;
+        }
+        let x = (n - 1) as f64;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(x + 0.1, 0.0), (x + 0.9, total)],
+            RGBColor(0x40, 0x40, 0x40).filled(),
+        )))?;
+        Ok(())
+    }
+}
+
+/// How a chart draws itself on any plotters backend.
+pub trait Draw {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static;
+}
+
+impl Draw for Tornado {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
         DB::ErrorType: 'static,
@@ -270,31 +370,7 @@ impl Chart for Tornado {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-
-/// One path of a fan chart: its name and, by year, (year, p5, p50, p95).
-pub type Fan = (String, Vec<(i32, f64, f64, f64)>);
-
-/// For each path, its p50 by year as a line and its p5–p95 as a band, on a log scale.
-pub struct FanChart {
-    pub title: String,
-    pub series: Vec<Fan>,
-}
-
-impl Chart for FanChart {
-    fn size(&self) -> (u32, u32) {
-        (960, 520)
-    }
-    fn data(&self, fmt: fn(f64) -> String) -> Table {
-        let mut t =
-            Table::new(["path", "year", "p5", "p50", "p95"].map(String::from).to_vec()).left_aligned(2);
-        for (name, years) in &self.series {
-            for (y, p5, p50, p95) in years {
-                t.row(vec![name.clone(), y.to_string(), fmt(*p5), fmt(*p50), fmt(*p95)]);
-            }
-        }
-        t
-    }
+impl Draw for FanChart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
         DB::ErrorType: 'static,
@@ -363,148 +439,7 @@ impl Chart for FanChart {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-
-/// A chart with categories along x and values up y.
-type CategoryChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
-
-/// A chart with a category in each unit cell of the x axis and values from 0 to `hi` up the y
-/// axis, its axes drawn.
-fn categories<'a, DB: DrawingBackend>(
-    area: &'a DrawingArea<DB, Shift>,
-    caption: Option<&str>,
-    labels: &[String],
-    y_desc: &str,
-    hi: f64,
-    label_size: f64,
-) -> Result<CategoryChart<'a, DB>, Box<dyn std::error::Error>>
-where
-    DB::ErrorType: 'static,
-{
-    let mut builder = ChartBuilder::on(area);
-    if let Some(c) = caption {
-        builder.caption(c, text_style(14.0));
-    }
-    let mut chart = builder
-        .x_label_area_size(34)
-        .y_label_area_size(68)
-        .build_cartesian_2d(cells(labels.len()), 0.0..hi)?;
-    chart
-        .configure_mesh()
-        .light_line_style(RGBColor(0xf2, 0xf2, 0xf2))
-        .disable_x_mesh()
-        .x_labels(cell_ticks(labels.len()))
-        .x_label_formatter(&|v| cell_label(labels, *v))
-        .y_desc(y_desc.to_string())
-        .y_label_formatter(&|v| crate::render::human(*v))
-        .label_style(text_style(label_size))
-        .axis_desc_style(text_style(12.0))
-        .draw()?;
-    Ok(chart)
-}
-
-/// Room above the highest value for a legend inside the plot.
-const LEGEND_ROOM: f64 = 1.3;
-
-/// Bars by category: one series side by side, or several stacked (each category's bar cut
-/// into its series' parts).
-#[derive(Clone)]
-pub struct Bars {
-    pub title: String,
-    pub y_desc: String,
-    pub categories: Vec<String>,
-    /// (series name, a value per category)
-    pub series: Vec<(String, Vec<f64>)>,
-    pub stacked: bool,
-}
-
-impl Bars {
-    fn draw_in<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Drawn
-    where
-        DB::ErrorType: 'static,
-    {
-        let n = self.categories.len().max(1);
-        let m = self.series.len().max(1);
-        let totals: Vec<f64> = (0..n)
-            .map(|c| {
-                if self.stacked {
-                    self.series.iter().map(|(_, v)| v.get(c).copied().unwrap_or(0.0).max(0.0)).sum()
-                } else {
-                    self.series.iter().map(|(_, v)| v.get(c).copied().unwrap_or(0.0)).fold(0.0, f64::max)
-                }
-            })
-            .collect();
-        let (_, hi) = span(totals.iter().copied(), true);
-        let hi = if self.series.len() > 1 { hi * LEGEND_ROOM } else { hi };
-        let mut chart = categories(area, Some(&self.title), &self.categories, &self.y_desc, hi, 12.0)?;
-        // Each category a unit cell with a gap either side; side by side (not stacked), each
-        // series takes its share of the cell.
-        const GAP: f64 = 0.1;
-        for (k, (name, values)) in self.series.iter().enumerate() {
-            let c = colour(k);
-            let (from, to) = if self.stacked || m == 1 {
-                (GAP, 1.0 - GAP)
-            } else {
-                let w = (1.0 - 2.0 * GAP) / m as f64;
-                (GAP + w * k as f64, GAP + w * (k + 1) as f64)
-            };
-            let bars: Vec<(f64, f64, f64)> = values
-                .iter()
-                .enumerate()
-                .take(n)
-                .map(|(i, v)| {
-                    let v = if v.is_finite() { v.max(0.0) } else { 0.0 };
-                    let base: f64 = if self.stacked {
-                        self.series[..k].iter().map(|(_, w)| w.get(i).copied().unwrap_or(0.0).max(0.0)).sum()
-                    } else {
-                        0.0
-                    };
-                    (i as f64, base, base + v)
-                })
-                .collect();
-            chart
-                .draw_series(
-                    bars.into_iter()
-                        .map(move |(i, a, b)| Rectangle::new([(i + from, a), (i + to, b)], c.filled())),
-                )?
-                .label(name.clone())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
-        }
-        if self.series.len() > 1 {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.85))
-                .border_style(RGBColor(0xaa, 0xaa, 0xaa))
-                .label_font(text_style(11.0))
-                .draw()?;
-        }
-        Ok(())
-    }
-}
-
-impl Bars {
-    /// (category, series, value) rows, with the panel's title first when in panels.
-    fn rows(&self, t: &mut Table, panel: Option<&str>, fmt: fn(f64) -> String) {
-        for (name, values) in &self.series {
-            for (c, v) in self.categories.iter().zip(values) {
-                let mut row: Vec<String> = panel.map(str::to_string).into_iter().collect();
-                row.extend([c.clone(), name.clone(), fmt(*v)]);
-                t.row(row);
-            }
-        }
-    }
-}
-
-impl Chart for Bars {
-    fn size(&self) -> (u32, u32) {
-        (960, 480)
-    }
-    fn data(&self, fmt: fn(f64) -> String) -> Table {
-        let mut t = Table::new(vec!["category".into(), "series".into(), self.y_desc.clone()]).left_aligned(2);
-        self.rows(&mut t, None, fmt);
-        t
-    }
+impl Draw for Bars {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
         DB::ErrorType: 'static,
@@ -514,25 +449,7 @@ impl Chart for Bars {
     }
 }
 
-/// Bar charts side by side under one title.
-pub struct Panels {
-    pub title: String,
-    pub subtitle: String,
-    pub panels: Vec<Bars>,
-}
-
-impl Chart for Panels {
-    fn size(&self) -> (u32, u32) {
-        (960, 460)
-    }
-    fn data(&self, fmt: fn(f64) -> String) -> Table {
-        let mut t =
-            Table::new(["panel", "category", "series", "value"].map(String::from).to_vec()).left_aligned(3);
-        for p in &self.panels {
-            p.rows(&mut t, Some(&format!("{} ({})", p.title, p.y_desc)), fmt);
-        }
-        t
-    }
+impl Draw for Panels {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
         DB::ErrorType: 'static,
@@ -546,34 +463,7 @@ impl Chart for Panels {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-
-/// A cost built up item by item: each item a floating bar from the running total, then the
-/// total.
-pub struct Waterfall {
-    pub title: String,
-    pub subtitle: String,
-    pub y_desc: String,
-    /// A bar to start from (a bridge's first total), whose steps then go up or down.
-    pub start: Option<(String, f64)>,
-    /// The bridge's last bar's name ("end" if none).
-    pub end: Option<String>,
-    pub items: Vec<(String, f64)>,
-}
-
-impl Chart for Waterfall {
-    fn size(&self) -> (u32, u32) {
-        (960, 480)
-    }
-    fn data(&self, fmt: fn(f64) -> String) -> Table {
-        let mut t = Table::new(vec!["item".into(), self.y_desc.clone()]);
-        let base = self.start.as_ref().map_or(0.0, |s| s.1);
-        for (item, v) in self.start.iter().chain(&self.items) {
-            t.row(vec![item.clone(), fmt(*v)]);
-        }
-        t.row(vec!["total".into(), fmt(base + self.items.iter().map(|i| i.1).sum::<f64>())]);
-        t
-    }
+impl Draw for Waterfall {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
         DB::ErrorType: 'static,
@@ -632,73 +522,7 @@ impl Chart for Waterfall {
     }
 }
 
-impl Waterfall {
-    /// Items stacked from zero to their total.
-    fn draw_stack<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
-    where
-        DB::ErrorType: 'static,
-    {
-        let total: f64 = self.items.iter().map(|i| i.1.max(0.0)).sum();
-        let n = self.items.len() + 1;
-        let (_, hi) = span([total].into_iter(), true);
-        let mut labels: Vec<String> = self.items.iter().map(|i| i.0.clone()).collect();
-        labels.push("total".into());
-        let area = body(root);
-        let mut chart = categories(&area, None, &labels, &self.y_desc, hi, 11.0)?;
-        let mut run = 0.0;
-        for (k, (_, v)) in self.items.iter().enumerate() {
-            let (v, x) = (v.max(0.0), k as f64);
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(x + 0.1, run), (x + 0.9, run + v)],
-                colour(k).filled(),
-            )))?;
-            chart.draw_series(std::iter::once(Text::new(
-                format!(
-                    "{} ({:.0} %)",
-                    crate::render::human(v),
-                    if total > 0.0 { v / total * 100.0 } else { 0.0 }
-                ),
-                (x + 0.5, run + v),
-                text_style(11.0).pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Center,
-                    plotters::style::text_anchor::VPos::Bottom,
-                )),
-            )))?;
-            run += v;
-        }
-        let x = (n - 1) as f64;
-        chart.draw_series(std::iter::once(Rectangle::new(
-            [(x + 0.1, 0.0), (x + 0.9, total)],
-            RGBColor(0x40, 0x40, 0x40).filled(),
-        )))?;
-        Ok(())
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-
-/// Lines of (x, y) points, one per series, with a marker at each point.
-pub struct Lines {
-    pub title: String,
-    pub subtitle: String,
-    pub x_desc: String,
-    pub y_desc: String,
-    pub series: Vec<(String, Vec<(f64, f64)>)>,
-}
-
-impl Chart for Lines {
-    fn size(&self) -> (u32, u32) {
-        (960, 480)
-    }
-    fn data(&self, fmt: fn(f64) -> String) -> Table {
-        let mut t = Table::new(vec!["series".into(), self.x_desc.clone(), self.y_desc.clone()]);
-        for (name, points) in &self.series {
-            for (x, y) in points {
-                t.row(vec![name.clone(), fmt(*x), fmt(*y)]);
-            }
-        }
-        t
-    }
+impl Draw for Lines {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
         DB::ErrorType: 'static,
@@ -742,31 +566,7 @@ impl Chart for Lines {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-
-/// A chain of stages, each a box with its name and value, an arrow to the next; the stage that
-/// binds is marked.
-pub struct ChainChart {
-    pub title: String,
-    pub subtitle: String,
-    /// (stage, value in words)
-    pub stages: Vec<(String, String)>,
-    /// The stage that binds, if any.
-    pub binds: Option<usize>,
-}
-
-impl Chart for ChainChart {
-    fn size(&self) -> (u32, u32) {
-        (960, 250)
-    }
-    fn data(&self, _fmt: fn(f64) -> String) -> Table {
-        let mut t = Table::new(vec!["stage".into(), "value".into(), "binds".into()]).left_aligned(3);
-        for (k, (stage, value)) in self.stages.iter().enumerate() {
-            let binds = if self.binds == Some(k) { "yes" } else { "" };
-            t.row(vec![stage.clone(), value.clone(), binds.into()]);
-        }
-        t
-    }
+impl Draw for ChainChart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
         DB::ErrorType: 'static,
@@ -819,58 +619,7 @@ impl Chart for ChainChart {
     }
 }
 
-/// Words joined into lines of at most `width` characters.
-fn wrap_words(s: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for w in s.split_whitespace() {
-        match lines.last_mut() {
-            Some(l) if l.chars().count() + 1 + w.chars().count() <= width => {
-                l.push(' ');
-                l.push_str(w);
-            }
-            _ => lines.push(w.to_string()),
-        }
-    }
-    lines
-}
-
-// ---------------------------------------------------------------------------------------------
-
-/// Any of the charts, as data: what a document holds, drawn by [`svg`] when it is rendered.
-pub enum Plot {
-    Tornado(Tornado),
-    Fan(FanChart),
-    Bars(Bars),
-    Panels(Panels),
-    Waterfall(Waterfall),
-    Lines(Lines),
-    Chain(ChainChart),
-    Map(crate::map::WaferMap),
-}
-
-/// Calls `$f` on the chart inside a [`Plot`].
-macro_rules! each_plot {
-    ($p:expr, $c:ident => $e:expr) => {
-        match $p {
-            Plot::Tornado($c) => $e,
-            Plot::Fan($c) => $e,
-            Plot::Bars($c) => $e,
-            Plot::Panels($c) => $e,
-            Plot::Waterfall($c) => $e,
-            Plot::Lines($c) => $e,
-            Plot::Chain($c) => $e,
-            Plot::Map($c) => $e,
-        }
-    };
-}
-
-impl Chart for Plot {
-    fn size(&self) -> (u32, u32) {
-        each_plot!(self, c => c.size())
-    }
-    fn data(&self, fmt: fn(f64) -> String) -> Table {
-        each_plot!(self, c => c.data(fmt))
-    }
+impl Draw for Plot {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
         DB::ErrorType: 'static,
