@@ -17,9 +17,17 @@ pub struct DataOptions {
     pub set: Vec<String>,
 }
 
+/// The built-in data, parsed once a process and copied after: a face that asks many times (a
+/// page moving a slider, a sweep) pays for the parse once. The model holds no state; this face
+/// keeps the copy.
+fn builtin() -> Result<Dataset, Diagnostics> {
+    static PARSED: std::sync::OnceLock<Result<Dataset, Diagnostics>> = std::sync::OnceLock::new();
+    PARSED.get_or_init(Dataset::builtin).clone()
+}
+
 /// The data in force and the scenario's command inputs (empty without a scenario).
 pub fn load(opts: &DataOptions) -> Result<(Dataset, Scenario), Diagnostics> {
-    let mut ds = Dataset::builtin()?;
+    let mut ds = builtin()?;
     let scenario = match &opts.scenario {
         Some(path) => {
             let bytes = std::fs::read(Path::new(path)).map_err(|e| {

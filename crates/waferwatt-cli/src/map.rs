@@ -126,7 +126,12 @@ pub fn map(b: &WaferBound, out: &WaferOutputs) -> WaferMap {
         })
         .collect();
     WaferMap {
-        title: format!("{} — {} × {} mm die", b.node_name, x.die.width_mm, x.die.height_mm),
+        title: format!(
+            "{} — {} × {} mm die",
+            b.node_name,
+            crate::render::short(x.die.width_mm),
+            crate::render::short(x.die.height_mm)
+        ),
         wafer_mm: wafer,
         usable_mm: usable,
         die: (x.die.width_mm, x.die.height_mm),

@@ -269,12 +269,15 @@ function waferMap(map, title) {
   svg.appendChild(clip);
   svg.appendChild(svgEl("circle", { cx: c, cy: c, r: (map.wafer_mm / 2) * scale, fill: "#e8e8ec" }));
   const g = svgEl("g", { "clip-path": `url(#${clip.id})` });
+  // One path per kind of die (a die a square of it): a wafer of small dies draws three
+  // elements, not thousands.
   const [dw, dh] = map.die_mm;
+  const paths = { good: [], defective: [], partial: [] };
   for (const [x, y, kind] of map.dies) {
-    g.appendChild(svgEl("rect", {
-      x: px(x), y: py(y + dh), width: dw * scale, height: dh * scale,
-      fill: colour[kind], stroke: "#fff", "stroke-width": 0.6, "data-kind": kind,
-    }));
+    paths[kind].push(`M${px(x).toFixed(2)} ${py(y + dh).toFixed(2)}h${(dw * scale).toFixed(2)}v${(dh * scale).toFixed(2)}h${(-dw * scale).toFixed(2)}z`);
+  }
+  for (const [kind, d] of Object.entries(paths)) {
+    if (d.length) g.appendChild(svgEl("path", { d: d.join(""), fill: colour[kind], stroke: "#fff", "stroke-width": 0.6, "data-kind": kind, "data-dies": d.length }));
   }
   svg.appendChild(g);
   svg.appendChild(svgEl("circle", { cx: c, cy: c, r: (map.wafer_mm / 2) * scale, fill: "none", stroke: "#555", "stroke-width": 1.5 }));
@@ -376,8 +379,11 @@ const SECTIONS = {
     command: ["train"],
     controls: [
       { kind: "choice", id: "run", label: "Training run", list: "run", initial: "llama-3.1-405b", option: "run",
+        keys: (s) => ["accelerator_hours", "tokens", "params_active"].map((f) => `run.${s.run}.${f}`),
         note: "A published run: its hours, tokens, parameters and hardware." },
-      { kind: "choice", id: "accelerator", label: "Accelerator", list: "accelerator", initial: "", blank: "the run's own", option: "accelerator" },
+      { kind: "choice", id: "accelerator", label: "Accelerator", list: "accelerator", initial: "", blank: "the run's own", option: "accelerator",
+        keys: (s) => (s.accelerator ? ["price_usd", "tdp_w", "bf16_tflops"].map((f) => `accelerator.${s.accelerator}.${f}`) : []),
+        note: "Another accelerator keeps the run's published hours (its MFU then follows) until the MFU is set." },
       { kind: "multi", id: "region", label: "Regions", list: "region", initial: ["us-va", "us-ca", "cn-nm"], option: "region",
         note: "Virginia and California against Inner Mongolia: the commentary's comparison." },
       sliderControl({ id: "tariff", label: "Electricity tariff", unit: "USD/kWh", option: "tariff_usd_per_kwh",
@@ -915,7 +921,8 @@ function snapshot() {
   return out;
 }
 
-// `?selftest=bench&moves=N`: each slider moved N times across its range; the time of each move.
+// `?selftest=bench&moves=N`: each slider moved N times across its range; the time of each move
+// (to the redrawn section), the model's part of it, the control and its value.
 function bench(n) {
   const times = {};
   for (const [name, sec] of Object.entries(SECTIONS)) {
@@ -929,7 +936,7 @@ function bench(n) {
         const t0 = performance.now();
         input.dispatchEvent(new Event("input", { bubbles: true }));
         flush();
-        times[name].push(performance.now() - t0);
+        times[name].push([performance.now() - t0, timings[name], c.id, input.value]);
       }
     }
   }

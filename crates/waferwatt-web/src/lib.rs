@@ -77,23 +77,23 @@ pub extern "C" fn ww_version() -> u32 {
 
 /// Answers one request (JSON text) with JSON text: see the crate's documentation.
 pub fn handle(request: &str) -> String {
-    let answer = match answer(request) {
-        Ok(v) => json!({"ok": true, "answer": v}),
-        Err(Refusal::Usage(text)) => json!({"ok": false, "error": text, "keys": []}),
+    match answer(request) {
+        // The command's own JSON text, not parsed and written again.
+        Ok(text) => format!("{{\"ok\":true,\"answer\":{}}}", text.trim_end()),
+        Err(Refusal::Usage(text)) => json!({"ok": false, "error": text, "keys": []}).to_string(),
         Err(Refusal::Input(d)) => {
             let keys: Vec<&str> = d.0.iter().filter_map(|d| d.key.as_deref()).collect();
-            json!({"ok": false, "error": d.to_string(), "keys": keys})
+            json!({"ok": false, "error": d.to_string(), "keys": keys}).to_string()
         }
-    };
-    answer.to_string()
+    }
 }
 
-fn answer(request: &str) -> Result<Value, Refusal> {
+/// The answer's JSON text.
+fn answer(request: &str) -> Result<String, Refusal> {
     let bad = |what: &str| Refusal::Usage(format!("a request the page should not send: {what}"));
     let v: Value = serde_json::from_str(request).map_err(|e| bad(&format!("not JSON ({e})")))?;
     if let Some(options) = v.get("maps") {
-        let text = api::wafer_maps(&named(options).map_err(|e| bad(&e))?)?;
-        return serde_json::from_str(&text).map_err(|e| bad(&e.to_string()));
+        return api::wafer_maps(&named(options).map_err(|e| bad(&e))?);
     }
     let path: Vec<&str> = v
         .get("path")
@@ -104,11 +104,10 @@ fn answer(request: &str) -> Result<Value, Refusal> {
         .collect::<Result<_, _>>()?;
     let options = named(v.get("options").unwrap_or(&Value::Null)).map_err(|e| bad(&e))?;
     let a = api::run_json(&path, &options, false)?;
-    let answer: Value = serde_json::from_str(&a.json).map_err(|e| bad(&e.to_string()))?;
     Ok(match a.failed {
         // A check that found faults: its answer, and what the command line says of them.
-        Some(failed) => json!({"answer": answer, "failed": failed}),
-        None => answer,
+        Some(failed) => format!("{{\"answer\":{},\"failed\":{}}}", a.json.trim_end(), Value::from(failed)),
+        None => a.json,
     })
 }
 

@@ -142,14 +142,7 @@ pub fn key(kind: &str, id: Option<&str>, field: &str) -> String {
 
 impl Dataset {
     /// The built-in data, parsed and checked for structure (see [`check`] for the full check).
-    /// It is parsed once a process and copied after: a page or a sweep that asks many times
-    /// pays for the parse once.
     pub fn builtin() -> Result<Dataset, Diagnostics> {
-        static PARSED: std::sync::OnceLock<Result<Dataset, Diagnostics>> = std::sync::OnceLock::new();
-        PARSED.get_or_init(Dataset::parse_builtin).clone()
-    }
-
-    fn parse_builtin() -> Result<Dataset, Diagnostics> {
         let mut ds = Dataset::default();
         let mut problems = Vec::new();
         for (file, text) in BUILTIN_FILES {
