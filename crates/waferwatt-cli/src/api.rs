@@ -195,7 +195,7 @@ fn command_name(levels: &[Level]) -> String {
 pub fn run_json(path: &[&str], named: &[Named], keep: bool) -> Result<Answer, Refusal> {
     if let Some(n) = named.iter().find(|n| FACES_OWN.contains(&n.name.as_str())) {
         return Err(Refusal::Usage(format!(
-            "`{}` is not taken here: the answer comes back as Python objects (the command's JSON)",
+            "`{}` is not taken here: the answer comes back as the command's JSON, in the face's own form",
             n.name
         )));
     }

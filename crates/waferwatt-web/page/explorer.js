@@ -17,12 +17,27 @@ const Engine = (() => {
   let ex = null;
   const VERSION = 1;
 
-  function load() {
+  function bytes() {
     const text = atob(WASM_BASE64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    module = new WebAssembly.Module(bytes);
+    const b = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) b[i] = text.charCodeAt(i);
+    return b;
+  }
+
+  // Compiles the model at once, so the page answers as it loads; a browser that will not
+  // compile so large a module on its main thread gets it compiled in the background, and
+  // `then` runs when it is ready.
+  function load(then) {
+    const b = bytes();
+    try {
+      module = new WebAssembly.Module(b);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      return WebAssembly.compile(b).then((m) => { module = m; start(); then(); });
+    }
     start();
+    then();
+    return null;
   }
 
   function start() {
@@ -33,18 +48,22 @@ const Engine = (() => {
   // Runs one request ({path, options} or {maps}); answers {ok, answer} or {ok: false, error, keys}.
   function call(request) {
     const bytes = enc.encode(JSON.stringify(request));
+    const read = (n) => dec.decode(new Uint8Array(ex.memory.buffer, ex.ww_output() >>> 0, n >>> 0));
+    let n;
     try {
-      const at = ex.ww_input(bytes.length);
+      const at = ex.ww_input(bytes.length) >>> 0;
       if (at === 0) return { ok: false, error: "the request is too long", keys: [] };
       // Views of memory are made after each call into the module: growth detaches old ones.
       new Uint8Array(ex.memory.buffer, at, bytes.length).set(bytes);
-      const n = ex.ww_call();
-      return JSON.parse(dec.decode(new Uint8Array(ex.memory.buffer, ex.ww_output(), n)));
+      n = ex.ww_call();
     } catch (e) {
-      // A trap is a bug in the model: start a fresh instance and say so.
-      start();
-      return { ok: false, error: "internal error in the model (a bug, please report it): " + e, keys: [] };
+      // A trap is a bug in the model: its panic's message, then a fresh instance.
+      let message = String(e);
+      try { message = read(ex.ww_panic()); } catch (_) { /* the message is lost with the instance */ }
+      try { start(); } catch (_) { ex = null; }
+      return { ok: false, error: "internal error in the model (a bug, please report it): " + message, keys: [] };
     }
+    return JSON.parse(read(n));
   }
 
   return { load, call };
@@ -63,7 +82,8 @@ function sig(v, n = 3) {
 
 function human(v) {
   if (!Number.isFinite(v)) return "–";
-  const a = Math.abs(v);
+  // Rounded first, so that 999.95 M reads 1 bn, not 1000 M.
+  const a = Math.abs(Number(v.toPrecision(3)));
   for (const [scale, word] of [[1e12, " tn"], [1e9, " bn"], [1e6, " M"]]) {
     if (a >= scale && a < scale * 1e3) return sig(v / scale) + word;
   }
@@ -73,12 +93,12 @@ function human(v) {
 }
 
 const fmt = {
-  usd: (v) => (v < 0 ? "−$" : "$") + human(Math.abs(v)),
+  usd: (v) => (Number.isFinite(v) ? (v < 0 ? "-$" : "$") + human(Math.abs(v)) : "–"),
   pct: (v) => (Number.isFinite(v) ? (v * 100).toFixed(Math.abs(v) < 0.1 ? 2 : 1) + " %" : "–"),
   num: (v) => human(v),
   sig: (v) => sig(v),
   year: (v) => (Number.isFinite(v) ? String(Math.round(v)) : "–"),
-  flop: (v) => sig(v) + " FLOP",
+  flop: (v) => (Number.isFinite(v) ? sig(v) + " FLOP" : "–"),
 };
 
 function esc(s) {
@@ -137,6 +157,13 @@ function sourceLine(key) {
   const title = src ? `${src.title}${src.url ? " (" + src.url + ")" : ""}` : n.source;
   const range = n.low === n.high ? "fixed" : `${sig(n.low, 4)}–${sig(n.high, 4)}, ${n.dist}`;
   return `<span title="${esc(title + (n.note ? "\n" + n.note : ""))}"><b>${esc(n.key)}</b> = ${sig(n.value, 4)} ${esc(n.unit)} (${esc(range)}); source: ${esc(n.source)}, ${n.year}</span>`;
+}
+
+// An entry's numbers in brief: how many, and their sources (`waferwatt data show ID` lists them).
+function entryLine(kind, id) {
+  const mine = [...Data.numbers.values()].filter((n) => n.kind === kind && n.id === id);
+  const sources = [...new Set(mine.map((n) => n.source))];
+  return `<span title="${esc(mine.map((n) => `${n.key} = ${sig(n.value, 4)} ${n.unit} (${sig(n.low, 4)}–${sig(n.high, 4)})`).join("\n"))}"><b>${esc(kind)}.${esc(id)}</b>: ${mine.length} numbers, from ${esc(sources.join(", "))}</span>`;
 }
 
 // ------------------------------------------------------------------------------------------
@@ -300,12 +327,13 @@ function fanChart(title, years, series) {
   const base = h - 36;
   const svg = chartFrame(w, h, title);
   const all = series.flatMap((s) => s.points.flatMap((p) => [p.p5, p.p50, p.p95])).filter((v) => v > 0 && Number.isFinite(v));
-  const lo = Math.pow(10, Math.floor(Math.log10(Math.min(...all, 1e30))));
-  let hi = Math.pow(10, Math.ceil(Math.log10(Math.max(...all, 1))));
-  if (!(hi > lo)) hi = lo * 10;
+  const elo = Math.floor(Math.log10(Math.min(...all, 1e30)));
+  const ehi = Math.max(elo + 1, Math.ceil(Math.log10(Math.max(...all, 1))));
+  const lo = Math.pow(10, elo);
+  const hi = Math.pow(10, ehi);
   const x = (yr) => left + ((yr - years[0]) / Math.max(1, years[years.length - 1] - years[0])) * (w - left - right);
   const y = (v) => base - ((Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * (base - top);
-  for (let e = Math.log10(lo); e <= Math.log10(hi); e++) {
+  for (let e = elo; e <= ehi; e++) {
     svg.appendChild(svgEl("line", { x1: left, x2: w - right, y1: y(10 ** e), y2: y(10 ** e), stroke: "#eee" }));
     svg.appendChild(svgEl("text", { x: left - 4, y: y(10 ** e) + 4, "font-size": 10, "text-anchor": "end" }, `1e${e}`));
   }
@@ -342,9 +370,9 @@ function tornadoChart(title, centre, swings) {
   swings.forEach((s, k) => {
     const yy = 34 + 22 * k;
     svg.appendChild(svgEl("text", { x: left - 6, y: yy + 12, "font-size": 10, "text-anchor": "end" }, s.parameter));
-    for (const [v, col] of [[s.at_low, "#1f4e79"], [s.at_high, "#9dc3e6"]]) {
+    for (const [v, at, col] of [[s.at_low, s.low, "#1f4e79"], [s.at_high, s.high, "#9dc3e6"]]) {
       const r = svgEl("rect", { x: Math.min(x(v), x(centre)), y: yy, width: Math.max(0.5, Math.abs(x(v) - x(centre))), height: 16, fill: col });
-      r.appendChild(svgEl("title", {}, `${s.parameter} at ${sig(v === s.at_low ? s.low : s.high, 4)} ${s.unit}: ${sig(v)}`));
+      r.appendChild(svgEl("title", {}, `${s.parameter} at ${sig(at, 4)} ${s.unit}: ${sig(v)}`));
       svg.appendChild(r);
     }
   });
@@ -384,7 +412,7 @@ const SECTIONS = {
       { kind: "choice", id: "accelerator", label: "Accelerator", list: "accelerator", initial: "", blank: "the run's own", option: "accelerator",
         keys: (s) => (s.accelerator ? ["price_usd", "tdp_w", "bf16_tflops"].map((f) => `accelerator.${s.accelerator}.${f}`) : []),
         note: "Another accelerator keeps the run's published hours (its MFU then follows) until the MFU is set." },
-      { kind: "multi", id: "region", label: "Regions", list: "region", initial: ["us-va", "us-ca", "cn-nm"], option: "region",
+      { kind: "multi", id: "region", label: "Regions", list: "region", initial: ["us-va", "us-ca", "cn-nm"], option: "region", entries: true,
         note: "Virginia and California against Inner Mongolia: the commentary's comparison." },
       sliderControl({ id: "tariff", label: "Electricity tariff", unit: "USD/kWh", option: "tariff_usd_per_kwh",
         range: () => span(/^region\.[^.]+\.tariff_usd_per_kwh$/, 0, Infinity),
@@ -407,9 +435,10 @@ const SECTIONS = {
     prefix: "w",
     command: ["wafer"],
     controls: [
-      { kind: "multi", id: "node", label: "Process nodes", list: "node", initial: ["n7-smic", "n7-euv", "n5"], option: "node", join: true,
+      { kind: "multi", id: "node", label: "Process nodes", list: "node", initial: ["n7-smic", "n7-euv", "n5"], option: "node", join: true, entries: true,
         note: "SMIC's DUV-only N+2 against TSMC-class 7 nm with EUV and 5 nm." },
-      { kind: "choice", id: "die", label: "Die", list: "die", initial: "ascend-910b", option: "die" },
+      { kind: "choice", id: "die", label: "Die", list: "die", initial: "ascend-910b", option: "die",
+        keys: (s) => [`die.${s.die}.width_mm`, `die.${s.die}.height_mm`] },
       sliderControl({ id: "area", label: "Die area (square die)", unit: "mm²", option: "die_area",
         range: () => dieRange(), keys: (s) => [`die.${s.die}.width_mm`, `die.${s.die}.height_mm`],
         used: (a) => a[0].die_area_mm2, note: "Replaces the die above while set." }),
@@ -518,20 +547,25 @@ function readHash() {
   const problems = [];
   const params = new URLSearchParams(location.hash.slice(1));
   for (const [key, value] of params) {
-    const [prefix, id] = key.split(".");
-    const name = Object.keys(SECTIONS).find((n) => SECTIONS[n].prefix === prefix);
+    const parts = key.split(".");
+    const [prefix, id] = parts;
+    const name = parts.length === 2 && Object.keys(SECTIONS).find((n) => SECTIONS[n].prefix === prefix);
     const c = name && SECTIONS[name].controls.find((c) => c.id === id);
     if (!c) { problems.push(`${key} is not a control`); continue; }
     const ids = c.kind !== "slider" ? choicesOf(c).map((x) => x[0]) : null;
     if (c.kind === "slider") {
-      const x = Number(value);
-      if (value === "" || !Number.isFinite(x)) problems.push(`${key}=${value} is not a number`);
-      else State[name][id] = value;
+      // A decimal number only, written back as JavaScript writes it (so ` 0.1` or `0x10`,
+      // which the command line would refuse, is not taken as given).
+      const x = /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(value) ? Number(value) : NaN;
+      if (!Number.isFinite(x)) problems.push(`${key}=${value} is not a number`);
+      else State[name][id] = String(x);
     } else if (c.kind === "multi") {
-      const list = value === "" ? [] : value.split(",");
+      const list = [...new Set(value === "" ? [] : value.split(","))];
       const bad = list.filter((v) => !ids.includes(v));
       if (bad.length) problems.push(`${key}: no ${bad.join(", ")} in the data`);
-      State[name][id] = list.filter((v) => ids.includes(v));
+      const good = list.filter((v) => ids.includes(v));
+      if (good.length) State[name][id] = good;
+      else problems.push(`${key}: none to show, so the page's own`);
     } else if (ids.includes(value) || (c.blank && value === "")) {
       State[name][id] = value;
     } else {
@@ -541,7 +575,17 @@ function readHash() {
   return problems;
 }
 
+let hashTimer = 0;
+
+// The address follows the state a moment after the last change: browsers refuse (Safari,
+// Firefox) or drop (Chromium) a rewrite on every event of a dragged slider.
+function scheduleHash() {
+  clearTimeout(hashTimer);
+  hashTimer = setTimeout(writeHash, 250);
+}
+
 function writeHash() {
+  clearTimeout(hashTimer);
   const params = new URLSearchParams();
   for (const [name, sec] of Object.entries(SECTIONS)) {
     for (const c of sec.controls) {
@@ -551,7 +595,11 @@ function writeHash() {
     }
   }
   const text = [...params].map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%2C/g, ",")}`).join("&");
-  history.replaceState(null, "", text ? "#" + text : location.pathname + location.search);
+  try {
+    history.replaceState(null, "", text ? "#" + text : location.pathname + location.search);
+  } catch (_) {
+    // Too many rewrites: the next change writes it.
+  }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -634,7 +682,8 @@ function showControls(name, answer) {
       for (const cb of box.querySelectorAll("input")) cb.checked = st[c.id].includes(cb.value);
     }
     const keys = c.keys ? c.keys(st).filter((k) => Data.numbers.has(k)) : [];
-    box.querySelector(".source").innerHTML = keys.map(sourceLine).join("<br>");
+    const lines = keys.map(sourceLine).concat(c.entries ? st[c.id].map((id) => entryLine(c.list, id)) : []);
+    box.querySelector(".source").innerHTML = lines.join("<br>");
   }
 }
 
@@ -647,15 +696,17 @@ const timings = {};
 
 function changed(name) {
   pending.add(name);
-  writeHash();
   if (!frame) frame = requestAnimationFrame(flush);
+  scheduleHash();
 }
 
 function flush() {
   if (frame) cancelAnimationFrame(frame);
   frame = 0;
-  for (const name of [...pending]) update(name);
-  pending.clear();
+  for (const name of [...pending]) {
+    pending.delete(name);
+    update(name);
+  }
 }
 
 const Answers = {};
@@ -665,7 +716,11 @@ function update(name) {
   const results = document.querySelector(`#${name} .results`);
   const t0 = performance.now();
   const opts = options(name, State[name]);
-  const got = Engine.call({ path: sec.command, options: opts });
+  // A list left empty would give the command line's own default, which no box shows.
+  const empty = sec.controls.find((c) => c.kind === "multi" && State[name][c.id].length === 0);
+  const got = empty
+    ? { ok: false, error: `Tick at least one of ${empty.label.toLowerCase()}.`, keys: [] }
+    : Engine.call({ path: sec.command, options: opts });
   let maps = null;
   if (got.ok && name === "wafer") maps = Engine.call({ maps: opts });
   const ms = performance.now() - t0;
@@ -685,7 +740,15 @@ function update(name) {
   }
   const answer = Array.isArray(got.answer) ? got.answer : got.answer.results && got.answer.uncertainty ? got.answer.results : [got.answer];
   Answers[name] = { raw: got.answer, rows: answer, maps: maps && maps.ok ? maps.answer : null, table: [] };
-  sec.render(results, Answers[name], maps);
+  try {
+    sec.render(results, Answers[name], maps);
+  } catch (e) {
+    results.replaceChildren();
+    const box = document.createElement("pre");
+    box.className = "error-box";
+    box.textContent = "The page could not draw this answer (a bug, please report it): " + e;
+    results.append(box);
+  }
   const took = document.createElement("p");
   took.className = "took";
   took.textContent = `computed in this page in ${ms.toFixed(1)} ms`;
@@ -726,6 +789,11 @@ function figureTable(caption, columns, rows, answer) {
   return wrap;
 }
 
+// The CSV the section's button downloads.
+function csvText(name) {
+  return Answers[name] ? csvOf(Answers[name], Answers[name].what) : "";
+}
+
 function csvOf(answer, what) {
   const q = (s) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   return [["figure", what, "value"].join(",")]
@@ -739,7 +807,8 @@ function exportsBar(name, what, charts) {
   const csv = document.createElement("button");
   csv.type = "button";
   csv.textContent = "figures as CSV";
-  csv.addEventListener("click", () => download(`waferwatt-${name}.csv`, "text/csv", csvOf(Answers[name], what)));
+  Answers[name].what = what;
+  csv.addEventListener("click", () => download(`waferwatt-${name}.csv`, "text/csv", csvText(name)));
   bar.appendChild(csv);
   charts.forEach(([label, svg]) => {
     const b = document.createElement("button");
@@ -860,8 +929,14 @@ function renderStrategy(results, answer) {
     const e = arrival(n);
     return e === null ? null : typeof e === "object" ? (e.p50 === undefined ? null : e.p50) : e;
   };
-  const lead = (n) => (a.p_lead ? a.p_lead[n][last] : null);
-  const be = (n) => (a.break_even_year && a.break_even_year[n] ? a.break_even_year[n].year : null);
+  const lead = (n) => (a.samples && a.p_lead ? a.p_lead[n][last] : null);
+  // The break-even year; where there is none, why (central values: "never behind" …).
+  const be = (n) => {
+    const b = a.break_even_year && a.break_even_year[n];
+    if (!b) return null;
+    if (b.year === null && b.status) return b.status.replace(/_/g, " ");
+    return b.year;
+  };
   const table = figureTable(`${a.accelerator} on ${a.duv_node} in ${a.region}: cumulative compute by ${end}`, names, [
     [`cumulative compute by ${end} (p50)`, "cumulative_compute_flop.p50", names.map((n) => at(n).p50), fmt.flop],
     ["… p5", "cumulative_compute_flop.p5", names.map((n) => at(n).p5), fmt.flop],
@@ -869,11 +944,16 @@ function renderStrategy(results, answer) {
     ["R&D share before EUV", "rd_share", names.map((n) => a.paths[n].rd_share), fmt.pct],
     ["EUV arrives (p50)", "euv_arrival.p50", names.map((n) => { const y = arrivalYear(n); return y === null ? "never" : y; }), fmt.year],
     [`chance of leading in ${end}`, "p_lead", names.map((n) => { const v = lead(n); return v === null ? "not sampled" : v; }), fmt.pct],
-    ["break-even year (p50)", "break_even_year.p50", names.map((n) => { const y = be(n); return y === null ? "–" : typeof y === "object" ? y.p50 : y; }), fmt.year],
+    ["break-even year (p50)", "break_even_year.p50", names.map((n) => {
+      const y = be(n);
+      return y === null ? "–" : typeof y === "number" || typeof y === "string" ? y : y.p50 === undefined ? "–" : y.p50;
+    }), fmt.year],
   ], answer);
   const more = document.createElement("div");
   const ask = document.createElement("button");
   ask.type = "button";
+  ask.className = "drivers";
+  more.className = "drivers-chart";
   ask.textContent = "Which numbers move the difference most? (two runs of the model per uncertain number)";
   ask.addEventListener("click", () => {
     const t0 = performance.now();
@@ -915,7 +995,12 @@ function snapshot() {
   const out = {};
   for (const name of Object.keys(SECTIONS)) {
     const err = document.querySelector(`#${name} .error-box`);
-    out[name] = { state: structuredClone(State[name]), options: options(name, State[name]), figures: figures(name),
+    const texts = {};
+    for (const td of document.querySelectorAll(`#${name} td[data-figure]`)) texts[`${td.dataset.figure}@${td.dataset.col}`] = td.textContent;
+    // Each wafer map's dies as drawn, by kind.
+    const maps = [...document.querySelectorAll(`#${name} svg`)].filter((svg) => svg.querySelector("path[data-dies]")).map((svg) =>
+      Object.fromEntries([...svg.querySelectorAll("path[data-dies]")].map((p) => [p.dataset.kind, Number(p.dataset.dies)])));
+    out[name] = { state: structuredClone(State[name]), options: options(name, State[name]), figures: figures(name), texts, maps,
       error: err ? err.textContent : null, charts: document.querySelectorAll(`#${name} figure svg`).length };
   }
   return out;
@@ -948,33 +1033,44 @@ function selftest(mode) {
   if (mode === "bench") {
     report.bench = bench(Number(new URLSearchParams(location.search).get("moves")) || 10);
   } else if (mode !== "restore") {
+    // A reader's move: a value typed or picked, a box ticked or a button pressed.
     const move = (name, c, input, value, event) => {
       const before = figures(name);
       if (input.type === "checkbox") input.checked = !input.checked;
-      else input.value = value;
+      else if (value !== null) input.value = value;
       const t0 = performance.now();
-      input.dispatchEvent(new Event(event, { bubbles: true }));
+      if (event === "click") input.click();
+      else input.dispatchEvent(new Event(event, { bubbles: true }));
       flush();
       const ms = performance.now() - t0;
       const after = snapshot()[name];
       const moved = Object.keys(after.figures).filter((k) => after.figures[k] !== before[k]).length;
-      report.steps.push({ section: name, control: c, value: input.type === "checkbox" ? input.value : input.value, ms, moved, ...after });
+      report.steps.push({ section: name, control: c, value: event === "click" ? "reset" : input.value, ms, moved, ...after });
     };
+    const at = (name, selector) => document.querySelector(`#${name} ${selector}`);
     for (const [name, sec] of Object.entries(SECTIONS)) {
       for (const c of sec.controls.filter((c) => c.kind === "slider")) {
-        const input = document.querySelector(`#${name}-${c.id}`);
         const [lo, hi, step] = c.bounds;
         const target = lo + Math.round((0.37 * (hi - lo)) / step) * step;
-        move(name, c.id, input, String(Number(target.toPrecision(12))), "input");
+        move(name, c.id, at(name, `#${name}-${c.id}`), String(Number(target.toPrecision(12))), "input");
       }
     }
-    move("train", "region", document.querySelector('#train [data-control="region"] input[value="cn-gz"]'), null, "change");
-    move("wafer", "node", document.querySelector('#wafer [data-control="node"] input[value="n7-duv"]'), null, "change");
+    move("train", "region", at("train", '[data-control="region"] input[value="cn-gz"]'), null, "change");
+    move("train", "accelerator", at("train", "#train-accelerator"), "ascend-910c", "change");
+    move("wafer", "node", at("wafer", '[data-control="node"] input[value="n7-duv"]'), null, "change");
+    move("wafer", "die", at("wafer", "#wafer-die"), "gh100", "change");
+    move("wafer", "area", at("wafer", '[data-control="area"] button.reset'), null, "click");
+    move("strategy", "samples", at("strategy", "#strategy-samples"), "0", "change");
+    move("strategy", "samples", at("strategy", "#strategy-samples"), "300", "change");
+    // The drivers, on request.
+    at("strategy", "button.drivers").click();
+    report.drivers = [...document.querySelectorAll("#strategy .drivers-chart svg text")]
+      .map((t) => t.textContent).filter((t) => Data.numbers.has(t));
+    writeHash();
     report.hash = location.hash;
     report.exports = Object.fromEntries(Object.keys(SECTIONS).map((n) => {
-      const csv = csvOf(Answers[n], "column");
       const svg = document.querySelector(`#${n} figure svg`);
-      return [n, { csv_lines: csv.trim().split("\n").length, csv_head: csv.split("\n")[0], svg_head: svg ? svgText(svg).slice(0, 120) : null }];
+      return [n, { csv: csvText(n), svg: svg ? svgText(svg) : null }];
     }));
   }
   report.final = snapshot();
@@ -994,24 +1090,32 @@ let startupMs = 0;
 function main() {
   const status = document.getElementById("status");
   const t0 = performance.now();
+  const ready = () => {
+    try {
+      loadData();
+    } catch (e) {
+      status.textContent = "The model could not start: " + e;
+      status.classList.add("error");
+      return;
+    }
+    initialState();
+    const problems = readHash();
+    for (const name of Object.keys(SECTIONS)) buildControls(name);
+    for (const name of Object.keys(SECTIONS)) update(name);
+    startupMs = performance.now() - t0;
+    status.textContent = `Ready: the model started and answered in ${startupMs.toFixed(0)} ms.` +
+      (problems.length ? ` Not taken from the address: ${problems.join("; ")}.` : "");
+    if (problems.length) status.classList.add("error");
+    const mode = new URLSearchParams(location.search).get("selftest");
+    if (mode) selftest(mode);
+  };
   try {
-    Engine.load();
-    loadData();
+    const later = Engine.load(ready);
+    if (later) later.catch((e) => { status.textContent = "The model could not start: " + e; status.classList.add("error"); });
   } catch (e) {
     status.textContent = "The model could not start: " + e;
     status.classList.add("error");
-    return;
   }
-  initialState();
-  const problems = readHash();
-  for (const name of Object.keys(SECTIONS)) buildControls(name);
-  for (const name of Object.keys(SECTIONS)) update(name);
-  startupMs = performance.now() - t0;
-  status.textContent = `Ready: the model started and answered in ${startupMs.toFixed(0)} ms.` +
-    (problems.length ? ` Not taken from the address: ${problems.join("; ")}.` : "");
-  if (problems.length) status.classList.add("error");
-  const mode = new URLSearchParams(location.search).get("selftest");
-  if (mode) selftest(mode);
 }
 
 main();

@@ -1,11 +1,13 @@
 //! The explorer page's engine: the command line's requests, run in the reader's browser.
 //!
 //! Compiled to `wasm32-unknown-unknown` without the command line's charts and threads, this
-//! crate exports four functions and nothing else, so the page needs no generated glue:
+//! crate exports five functions and nothing else, so the page needs no generated glue:
 //!
 //! - `ww_input(len)` makes room for a request of `len` bytes and answers where to write it;
 //! - `ww_call()` runs the request written there and answers the length of the answer;
 //! - `ww_output()` answers where the answer is (UTF-8 JSON);
+//! - `ww_panic()`, after a call that trapped (a bug), puts the panic's message where the answer
+//!   goes and answers its length;
 //! - `ww_version()` answers the interface's version, which the page checks.
 //!
 //! A request is JSON: `{"path": ["train"], "options": {"run": "llama-3.1-405b", "region":
@@ -20,6 +22,7 @@
 
 use std::cell::RefCell;
 
+use serde::de::IgnoredAny;
 use serde_json::{Value, json};
 use waferwatt_cli::api::{self, Named, Refusal};
 
@@ -32,6 +35,19 @@ pub const MAX_REQUEST: usize = 1 << 20;
 thread_local! {
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     static OUTPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    static PANIC: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Keeps a panic's message for [`ww_panic`]: in WebAssembly a panic aborts (a trap) and its
+/// message would be lost.
+#[cfg(target_arch = "wasm32")]
+fn keep_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let _ = PANIC.try_with(|p| p.try_borrow_mut().map(|mut p| *p = info.to_string()));
+        }));
+    });
 }
 
 /// Makes room for a request of `len` bytes (at most [`MAX_REQUEST`]) and answers where the
@@ -53,6 +69,8 @@ pub extern "C" fn ww_input(len: usize) -> *mut u8 {
 #[allow(unsafe_code)]
 #[unsafe(no_mangle)]
 pub extern "C" fn ww_call() -> usize {
+    #[cfg(target_arch = "wasm32")]
+    keep_panics();
     let request = INPUT.with_borrow(|b| String::from_utf8_lossy(b).into_owned());
     let answer = handle(&request);
     OUTPUT.with_borrow_mut(|o| {
@@ -68,6 +86,18 @@ pub extern "C" fn ww_output() -> *const u8 {
     OUTPUT.with_borrow(|o| o.as_ptr())
 }
 
+/// Puts the last panic's message where the answer goes and answers its length.
+#[allow(unsafe_code)]
+#[unsafe(no_mangle)]
+pub extern "C" fn ww_panic() -> usize {
+    let message =
+        PANIC.with_borrow(|p| if p.is_empty() { "no panic recorded".to_string() } else { p.clone() });
+    OUTPUT.with_borrow_mut(|o| {
+        *o = message.into_bytes();
+        o.len()
+    })
+}
+
 /// The interface's version ([`VERSION`]).
 #[allow(unsafe_code)]
 #[unsafe(no_mangle)]
@@ -78,13 +108,23 @@ pub extern "C" fn ww_version() -> u32 {
 /// Answers one request (JSON text) with JSON text: see the crate's documentation.
 pub fn handle(request: &str) -> String {
     match answer(request) {
-        // The command's own JSON text, not parsed and written again.
-        Ok(text) => format!("{{\"ok\":true,\"answer\":{}}}", text.trim_end()),
+        Ok(text) => answered(&text),
         Err(Refusal::Usage(text)) => json!({"ok": false, "error": text, "keys": []}).to_string(),
         Err(Refusal::Input(d)) => {
             let keys: Vec<&str> = d.0.iter().filter_map(|d| d.key.as_deref()).collect();
             json!({"ok": false, "error": d.to_string(), "keys": keys}).to_string()
         }
+    }
+}
+
+/// The command's own JSON text as the answer, checked but not built again; text that is not
+/// JSON is refused rather than passed on.
+fn answered(text: &str) -> String {
+    if serde_json::from_str::<IgnoredAny>(text).is_ok() {
+        format!("{{\"ok\":true,\"answer\":{}}}", text.trim_end())
+    } else {
+        json!({"ok": false, "error": "the command answered with no JSON (it writes files or text)", "keys": []})
+            .to_string()
     }
 }
 
@@ -214,5 +254,17 @@ mod tests {
         assert!(text.contains("\"ok\":true") && text.contains("h100"), "{text}");
         assert!(ww_input(MAX_REQUEST + 1).is_null());
         assert_eq!(ww_version(), VERSION);
+        let n = ww_panic();
+        assert_eq!(OUTPUT.with_borrow(|o| String::from_utf8(o.clone()).unwrap()).len(), n);
+    }
+
+    #[test]
+    fn an_answer_that_is_not_json_is_refused_not_passed_on() {
+        let got: Value = serde_json::from_str(&answered("chart written to x.svg\n")).unwrap();
+        assert_eq!(got["ok"], false, "{got}");
+        let got: Value = serde_json::from_str(&answered("{\"a\": [1, 2]}\n")).unwrap();
+        assert_eq!(got["answer"]["a"][1], 2, "{got}");
+        let got = call(&json!({"path": ["data", "list"], "options": {}}).to_string());
+        assert!(got["answer"].is_array() || got["answer"].is_object(), "{got}");
     }
 }

@@ -41,7 +41,7 @@ fn not_drawn(flag: &str) -> Failure {
 /// The chart as SVG text: refused in a build without charts.
 #[cfg(not(feature = "charts"))]
 pub fn svg<C: Chart>(_chart: &C) -> Result<String, Failure> {
-    Err(not_drawn("chart"))
+    Err(not_drawn("--chart"))
 }
 
 /// Writes a chart to `path`: refused in a build without charts.

@@ -44,8 +44,10 @@ const BROWSER_SECONDS: u64 = 120;
 /// Opens `url` in headless Chromium and answers what the page's self-test wrote. No virtual
 /// time: the page does its work as it loads, so its clock is the real one.
 pub fn selftest(url: &str) -> Value {
-    let scratch =
-        std::env::temp_dir().join(format!("waferwatt-explorer-{}-{}", std::process::id(), url.len()));
+    // A folder (and browser profile) for each run, so that tests in parallel never share one.
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let scratch = std::env::temp_dir().join(format!("waferwatt-explorer-{}-{run}", std::process::id()));
     std::fs::create_dir_all(&scratch).unwrap();
     let out = scratch.join("dom.html");
     let mut child = std::process::Command::new(chromium().unwrap())
