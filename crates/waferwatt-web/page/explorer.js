@@ -108,12 +108,18 @@ function esc(s) {
 // ------------------------------------------------------------------------------------------
 // The data: every number with its range and source, and the lists of ids.
 
-const Data = { numbers: new Map(), sources: new Map(), lists: {} };
+// numbers by key; each entry's numbers by `kind.id`; sources by id; each kind's ids and names.
+const Data = { numbers: new Map(), entries: new Map(), sources: new Map(), lists: {} };
 
 function loadData() {
   const numbers = Engine.call({ path: ["data", "numbers"], options: {} });
   if (!numbers.ok) throw new Error(numbers.error);
-  for (const n of numbers.answer) Data.numbers.set(n.key, n);
+  for (const n of numbers.answer) {
+    Data.numbers.set(n.key, n);
+    const entry = `${n.kind}.${n.id}`;
+    if (!Data.entries.has(entry)) Data.entries.set(entry, []);
+    Data.entries.get(entry).push(n);
+  }
   const sources = Engine.call({ path: ["data", "sources"], options: {} });
   if (sources.ok) for (const s of sources.answer) Data.sources.set(s.id, s);
   for (const kind of ["run", "accelerator", "region", "node", "die", "path"]) {
@@ -161,7 +167,7 @@ function sourceLine(key) {
 
 // An entry's numbers in brief: how many, and their sources (`waferwatt data show ID` lists them).
 function entryLine(kind, id) {
-  const mine = [...Data.numbers.values()].filter((n) => n.kind === kind && n.id === id);
+  const mine = Data.entries.get(`${kind}.${id}`) || [];
   const sources = [...new Set(mine.map((n) => n.source))];
   return `<span title="${esc(mine.map((n) => `${n.key} = ${sig(n.value, 4)} ${n.unit} (${sig(n.low, 4)}–${sig(n.high, 4)})`).join("\n"))}"><b>${esc(kind)}.${esc(id)}</b>: ${mine.length} numbers, from ${esc(sources.join(", "))}</span>`;
 }
@@ -281,6 +287,8 @@ function bars(title, rows, format) {
   return svg;
 }
 
+let mapsDrawn = 0;
+
 // A wafer map from the model's placement: whole dies good or defective, partial dies at the edge.
 function waferMap(map, title) {
   const size = 360;
@@ -290,11 +298,14 @@ function waferMap(map, title) {
   const c = size / 2 + 10;
   const px = (v) => c + v * scale;
   const py = (v) => c - v * scale;
+  const r = (map.wafer_mm / 2) * scale;
   const colour = { good: "#4c9a5b", defective: "#d9534f", partial: "#c9c9cf" };
-  const clip = svgEl("clipPath", { id: "clip-" + Math.random().toString(36).slice(2) });
-  clip.appendChild(svgEl("circle", { cx: c, cy: c, r: (map.wafer_mm / 2) * scale }));
+  // The clip's id is unique in the page and counted, not random: a page drawn the same way
+  // exports the same SVG.
+  const clip = svgEl("clipPath", { id: `wafer-clip-${++mapsDrawn}` });
+  clip.appendChild(svgEl("circle", { cx: c, cy: c, r }));
   svg.appendChild(clip);
-  svg.appendChild(svgEl("circle", { cx: c, cy: c, r: (map.wafer_mm / 2) * scale, fill: "#e8e8ec" }));
+  svg.appendChild(svgEl("circle", { cx: c, cy: c, r, fill: "#e8e8ec" }));
   const g = svgEl("g", { "clip-path": `url(#${clip.id})` });
   // One path per kind of die (a die a square of it): a wafer of small dies draws three
   // elements, not thousands.
@@ -307,7 +318,7 @@ function waferMap(map, title) {
     if (d.length) g.appendChild(svgEl("path", { d: d.join(""), fill: colour[kind], stroke: "#fff", "stroke-width": 0.6, "data-kind": kind, "data-dies": d.length }));
   }
   svg.appendChild(g);
-  svg.appendChild(svgEl("circle", { cx: c, cy: c, r: (map.wafer_mm / 2) * scale, fill: "none", stroke: "#555", "stroke-width": 1.5 }));
+  svg.appendChild(svgEl("circle", { cx: c, cy: c, r, fill: "none", stroke: "#555", "stroke-width": 1.5 }));
   svg.appendChild(svgEl("circle", { cx: c, cy: c, r: (map.usable_mm / 2) * scale, fill: "none", stroke: "#222", "stroke-dasharray": "3 3" }));
   map.legend.forEach((l, k) => {
     const yy = size + 22 + 16 * k;
@@ -739,7 +750,7 @@ function update(name) {
     return;
   }
   const answer = Array.isArray(got.answer) ? got.answer : got.answer.results && got.answer.uncertainty ? got.answer.results : [got.answer];
-  Answers[name] = { raw: got.answer, rows: answer, maps: maps && maps.ok ? maps.answer : null, table: [] };
+  Answers[name] = { rows: answer, maps: maps && maps.ok ? maps.answer : null, table: [] };
   try {
     sec.render(results, Answers[name], maps);
   } catch (e) {
